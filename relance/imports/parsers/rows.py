@@ -1,0 +1,102 @@
+"""What the parsers hand to the import services: typed rows and line-numbered errors.
+
+Parsers are pure: bytes in, these dataclasses out. They know nothing of the database, so
+checks that need it (does this customer exist?) are made by the services, which report them
+with the same ``RowError`` shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+# Called now and then with the number of data rows read so far.
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    line: int  # 1-based line (or spreadsheet row) number in the file, header included
+    column: str  # the header as written in the file, or "" for a whole-row problem
+    reason: str  # a sentence for a person, in French
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "column": self.column, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    line: int
+    external_ref: str
+    name: str
+    kind: str = "B2B"  # B2B | B2C | PUBLIC
+    country: str = "FR"  # ISO 3166-1 alpha-2, upper case
+    language: str = ""  # fr | nl | en | de, "" when the file does not say
+    emails: tuple[str, ...] = ()  # first is the primary contact, others in copy
+    phone: str = ""  # E.164
+    contact_name: str = ""
+    vat_number: str = ""  # compact form, e.g. FR40303265045
+    siren: str = ""
+    siret: str = ""
+    enterprise_number: str = ""  # BE, 10 digits
+    iban: str = ""  # compact form
+    payment_terms: str = ""
+    customer_since: date | None = None
+    notes: str = ""
+    segment: str = ""
+    scenario: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InstalmentRow:
+    due_date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRow:
+    line: int
+    number: str
+    customer_ref: str
+    issue_date: date
+    currency: str
+    amount_incl_tax: Decimal
+    instalments: tuple[InstalmentRow, ...]  # at least one; amounts add up to amount_incl_tax
+    is_credit_note: bool = False
+    applies_to: str = ""  # for a credit note: the invoice number it corrects, if given
+    paid_date: date | None = None
+    paid_amount: Decimal = Decimal("0.00")
+    payment_terms: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRow:
+    line: int
+    reference: str
+    date: date
+    amount: Decimal
+    currency: str
+    customer_ref: str = ""
+    invoice_number: str = ""
+    method: str = ""
+
+
+RowT = TypeVar("RowT")
+
+
+@dataclass(slots=True)
+class ParseResult(Generic[RowT]):
+    rows: list[RowT] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""  # "" for a spreadsheet
+    # Field name -> header found in the file, so users can see and correct the detection.
+    mapping: dict[str, str] = field(default_factory=dict)
+    data_rows: int = 0  # data rows read (blank lines excluded)
+
+
+class FileFormatError(ValueError):
+    """The file as a whole cannot be read: empty, binary, no recognisable header..."""

@@ -1,0 +1,243 @@
+"""Customers, invoices and their instalments, credit notes, payments and allocations.
+
+What a customer owes is never stored: it is each instalment's amount less what was allocated
+to it (see ``selectors``). Amounts are in the currency of their document and never summed
+across currencies.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from relance.accounts.models import Organisation
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class CustomerKind(models.TextChoices):
+    B2B = "B2B", "Entreprise"
+    B2C = "B2C", "Particulier"
+    PUBLIC = "PUBLIC", "Organisme public"
+
+
+class Language(models.TextChoices):
+    FR = "fr", "Français"
+    NL = "nl", "Nederlands"
+    EN = "en", "English"
+    DE = "de", "Deutsch"
+
+
+class Customer(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    external_ref = models.CharField("référence client", max_length=64)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField(max_length=6, choices=CustomerKind.choices, default=CustomerKind.B2B)
+    country = models.CharField("pays", max_length=2, default="FR")
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.FR)
+    siren = models.CharField(max_length=9, blank=True)
+    siret = models.CharField(max_length=14, blank=True)
+    vat_number = models.CharField("n° de TVA", max_length=20, blank=True)
+    enterprise_number = models.CharField("n° d'entreprise (BE)", max_length=10, blank=True)
+    iban = models.CharField(max_length=34, blank=True)
+    payment_terms = models.CharField("conditions de paiement", max_length=40, blank=True)
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="assigned_customers",
+    )
+    customer_since = models.DateField("client depuis", null=True, blank=True)
+    notes = models.TextField(blank=True)
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_ref"], name="customer_ref_unique"
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["organisation", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.external_ref})"
+
+
+class ContactRole(models.TextChoices):
+    BILLING = "billing", "Facturation"
+    ACCOUNTING = "accounting", "Comptabilité"
+    OPERATIONS = "operations", "Opérationnel"
+
+
+class Contact(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField("nom", max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=ContactRole.choices, default=ContactRole.BILLING)
+    email = models.EmailField(blank=True)
+    phone = models.CharField("téléphone (E.164)", max_length=16, blank=True)
+    is_primary = models.BooleanField("principal", default=False)
+    in_copy = models.BooleanField("en copie", default=False)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(is_primary=True),
+                name="contact_one_primary_per_customer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.phone
+
+
+class Invoice(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    number = models.CharField("n° de facture", max_length=64)
+    issue_date = models.DateField("date d'émission")
+    currency = models.CharField(max_length=3, default="EUR")
+    amount_incl_tax = models.DecimalField("montant TTC", **MONEY)  # type: ignore[call-overload]
+    payment_terms = models.CharField(max_length=40, blank=True)
+    pdf = models.FileField(upload_to="invoices/", blank=True)
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="invoice_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(amount_incl_tax__gt=0), name="invoice_amount_positive"
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["customer", "issue_date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Instalment(models.Model):
+    """One due date of an invoice: the unit whose reminders are tracked."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="instalments")
+    # Copied from the invoice so that "what is due for this customer" needs no join.
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="instalments")
+    sequence = models.PositiveSmallIntegerField(default=1)
+    due_date = models.DateField("échéance")
+    amount = models.DecimalField("montant", **MONEY)  # type: ignore[call-overload]
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["invoice", "sequence"], name="instalment_seq_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="instalment_positive"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organisation", "due_date"]),
+            models.Index(fields=["customer", "due_date"]),
+        ]
+        ordering: ClassVar[list[str]] = ["invoice_id", "sequence"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}#{self.sequence} {self.due_date}"
+
+
+class CreditNote(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_notes")
+    number = models.CharField("n° d'avoir", max_length=64)
+    issue_date = models.DateField()
+    currency = models.CharField(max_length=3, default="EUR")
+    amount = models.DecimalField("montant TTC", **MONEY)  # type: ignore[call-overload]
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="credit_notes"
+    )
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="credit_note_number_unique"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="credit_note_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Payment(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
+    # The payer's or the bank's reference; unique per organisation so re-imports match.
+    reference = models.CharField(max_length=100)
+    date = models.DateField("date de paiement")
+    currency = models.CharField(max_length=3, default="EUR")
+    amount = models.DecimalField("montant", **MONEY)  # type: ignore[call-overload]
+    method = models.CharField(max_length=30, blank=True)
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="payment_reference_unique"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["customer", "date"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Allocation(models.Model):
+    """Part of a payment or credit note applied to one instalment (lettrage)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    instalment = models.ForeignKey(
+        Instalment, on_delete=models.CASCADE, related_name="allocations"
+    )
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.CASCADE, related_name="allocations"
+    )
+    credit_note = models.ForeignKey(
+        CreditNote, null=True, blank=True, on_delete=models.CASCADE, related_name="allocations"
+    )
+    amount = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    date = models.DateField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(payment__isnull=False, credit_note__isnull=True)
+                    | models.Q(payment__isnull=True, credit_note__isnull=False)
+                ),
+                name="allocation_one_source",
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_positive"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["instalment", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.amount} -> {self.instalment_id}"
