@@ -82,9 +82,13 @@ LANGUAGES = [("fr", "Français"), ("en", "English")]
 TIME_ZONE = env.time_zone(os.environ.get("TIME_ZONE"))
 USE_I18N = True
 USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve static files straight from the apps: no collectstatic step in the embedded mode.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("RELANCE_MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "media/"
 # Uploaded files (imports, invoice PDFs) are private: they are never served from MEDIA_URL.

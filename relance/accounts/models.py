@@ -46,7 +46,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     def __str__(self) -> str:
         return self.email
@@ -75,8 +75,6 @@ class Organisation(models.Model):
     sender_name = models.CharField("nom d'expéditeur", max_length=200, blank=True)
     sender_email = models.EmailField("e-mail d'expédition", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    members = models.ManyToManyField(User, through="Membership", related_name="organisations")
 
     class Meta:
         ordering: ClassVar[list[str]] = ["legal_name"]

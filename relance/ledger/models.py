@@ -8,6 +8,7 @@ across currencies.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
@@ -15,7 +16,10 @@ from django.db import models
 
 from relance.accounts.models import Organisation
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+def money_field(verbose_name: str | None = None) -> models.DecimalField[Decimal, Decimal]:
+    """An amount in the currency of its document, to the cent."""
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2)
 
 
 class CustomerKind(models.TextChoices):
@@ -46,7 +50,10 @@ class Customer(models.Model):
     iban = models.CharField(max_length=34, blank=True)
     payment_terms = models.CharField("conditions de paiement", max_length=40, blank=True)
     collector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="assigned_customers",
     )
     customer_since = models.DateField("client depuis", null=True, blank=True)
@@ -106,7 +113,7 @@ class Invoice(models.Model):
     number = models.CharField("n° de facture", max_length=64)
     issue_date = models.DateField("date d'émission")
     currency = models.CharField(max_length=3, default="EUR")
-    amount_incl_tax = models.DecimalField("montant TTC", **MONEY)  # type: ignore[call-overload]
+    amount_incl_tax = money_field("montant TTC")
     payment_terms = models.CharField(max_length=40, blank=True)
     pdf = models.FileField(upload_to="invoices/", blank=True)
     import_batch = models.ForeignKey(
@@ -117,7 +124,9 @@ class Invoice(models.Model):
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["organisation", "number"], name="invoice_number_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="invoice_number_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(amount_incl_tax__gt=0), name="invoice_amount_positive"
             ),
@@ -137,7 +146,7 @@ class Instalment(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="instalments")
     sequence = models.PositiveSmallIntegerField(default=1)
     due_date = models.DateField("échéance")
-    amount = models.DecimalField("montant", **MONEY)  # type: ignore[call-overload]
+    amount = money_field("montant")
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -161,7 +170,7 @@ class CreditNote(models.Model):
     number = models.CharField("n° d'avoir", max_length=64)
     issue_date = models.DateField()
     currency = models.CharField(max_length=3, default="EUR")
-    amount = models.DecimalField("montant TTC", **MONEY)  # type: ignore[call-overload]
+    amount = money_field("montant TTC")
     invoice = models.ForeignKey(
         Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="credit_notes"
     )
@@ -190,7 +199,7 @@ class Payment(models.Model):
     reference = models.CharField(max_length=100)
     date = models.DateField("date de paiement")
     currency = models.CharField(max_length=3, default="EUR")
-    amount = models.DecimalField("montant", **MONEY)  # type: ignore[call-overload]
+    amount = money_field("montant")
     method = models.CharField(max_length=30, blank=True)
     import_batch = models.ForeignKey(
         "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -214,16 +223,14 @@ class Allocation(models.Model):
     """Part of a payment or credit note applied to one instalment (lettrage)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    instalment = models.ForeignKey(
-        Instalment, on_delete=models.CASCADE, related_name="allocations"
-    )
+    instalment = models.ForeignKey(Instalment, on_delete=models.CASCADE, related_name="allocations")
     payment = models.ForeignKey(
         Payment, null=True, blank=True, on_delete=models.CASCADE, related_name="allocations"
     )
     credit_note = models.ForeignKey(
         CreditNote, null=True, blank=True, on_delete=models.CASCADE, related_name="allocations"
     )
-    amount = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    amount = money_field()
     date = models.DateField()
 
     class Meta:

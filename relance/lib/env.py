@@ -70,8 +70,12 @@ def email(url: str | None) -> EmailSettings:
             backend="django.core.mail.backends.filebased.EmailBackend", file_path=parts.path
         )
     if parts.scheme not in ("smtp", "smtps", "submission"):
-        raise fail("EMAIL_URL", url, "smtp://[user:password@]host[:port][?tls=1], smtps://..., "
-                   "console: or file:///directory")
+        raise fail(
+            "EMAIL_URL",
+            url,
+            "smtp://[user:password@]host[:port][?tls=1], smtps://..., "
+            "console: or file:///directory",
+        )
     if not parts.hostname:
         raise fail("EMAIL_URL", url, "a host name")
     try:
