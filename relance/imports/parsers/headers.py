@@ -1,0 +1,165 @@
+"""Header recognition: which column of the file holds which field.
+
+A header is compared by its *key*: lower case, no accents, no punctuation, spaces or text in
+parentheses, ``n°``/``nº``/``no`` all written ``no`` (``N° facture (réf.)`` -> ``nofacture``).
+Each field lists its synonyms from the most specific to the most generic; when several
+columns could hold the same field the most specific synonym wins, then the leftmost column.
+A key belongs to one field only per file kind, so ``client`` is the customer's name in a
+customers file but the customer reference in an invoices file. Unknown headers are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .rows import FileFormatError
+from .values import fold
+
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def header_key(text: str) -> str:
+    return fold(_PARENS.sub("", text).replace("°", "o").replace("º", "o"))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    label: str  # French name shown in messages
+    synonyms: tuple[str, ...]  # most specific first
+
+
+@dataclass(frozen=True, slots=True)
+class FileSpec:
+    kind: str  # "clients", "factures", "règlements": used in messages
+    fields: Mapping[str, FieldSpec]
+    # Each group needs at least one of its fields (usually a group of one).
+    required: tuple[tuple[str, ...], ...]
+
+    def keys(self) -> dict[str, tuple[str, int]]:
+        """Header key -> (field, rank); fails loudly if two fields claim the same key."""
+        index: dict[str, tuple[str, int]] = {}
+        for name, spec in self.fields.items():
+            for rank, synonym in enumerate((name, *spec.synonyms)):
+                key = header_key(synonym)
+                owner = index.setdefault(key, (name, rank))[0]
+                if owner != name:
+                    raise AssertionError(f"{self.kind}: « {synonym} » is {owner} and {name}")
+        return index
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    index: dict[str, int]  # field -> column position
+    mapping: dict[str, str]  # field -> header as written in the file
+
+    def header(self, name: str) -> str:
+        return self.mapping.get(name, "")
+
+
+def _quote_all(headers: Sequence[str]) -> str:
+    shown = [f"« {h} »" for h in headers if h.strip()]
+    return ", ".join(shown) if shown else "(aucun)"
+
+
+def find_columns(
+    headers: Sequence[str], spec: FileSpec, mapping: Mapping[str, str] | None = None
+) -> Columns:
+    """Match the header row against ``spec``, apply the explicit ``mapping`` (field -> header
+    as written; an empty header un-maps the field) and check the required fields."""
+    keys = spec.keys()
+    best: dict[str, tuple[int, int]] = {}  # field -> (rank, column)
+    for col, text in enumerate(headers):
+        hit = keys.get(header_key(text))
+        if hit is not None:
+            name, rank = hit
+            if name not in best or rank < best[name][0]:
+                best[name] = (rank, col)
+    for name, wanted in (mapping or {}).items():
+        if name not in spec.fields:
+            known = ", ".join(spec.fields)
+            raise FileFormatError(
+                f"Correspondance de colonnes : champ inconnu « {name} » (champs possibles : "
+                f"{known})."
+            )
+        best.pop(name, None)
+        if not wanted.strip():
+            continue
+        found = _find_header(headers, wanted)
+        if found is None:
+            raise FileFormatError(
+                f"Correspondance de colonnes : la colonne « {wanted} » indiquée pour "
+                f"{spec.fields[name].label} ({name}) est absente du fichier. En-têtes trouvés : "
+                f"{_quote_all(headers)}."
+            )
+        for other, (_, other_col) in list(best.items()):
+            if other_col == found:
+                del best[other]
+        best[name] = (-1, found)
+    missing = [group for group in spec.required if not any(name in best for name in group)]
+    if missing:
+        if not best:
+            raise FileFormatError(
+                f"Aucun en-tête reconnu dans la première ligne du fichier de {spec.kind} : "
+                f"elle doit contenir les noms des colonnes. En-têtes trouvés : "
+                f"{_quote_all(headers)}. Vous pouvez indiquer la correspondance des colonnes."
+            )
+        names = " ; ".join(
+            " ou ".join(f"{spec.fields[n].label} ({n})" for n in group) for group in missing
+        )
+        plural = "s" if len(missing) > 1 else ""
+        raise FileFormatError(
+            f"Colonne{plural} obligatoire{plural} introuvable{plural} dans le fichier de "
+            f"{spec.kind} : {names}. En-têtes trouvés : {_quote_all(headers)}. Vous pouvez "
+            f"indiquer la correspondance des colonnes (champ -> en-tête du fichier)."
+        )
+    index = {name: col for name, (_, col) in sorted(best.items(), key=lambda kv: kv[1][1])}
+    return Columns(index=index, mapping={name: headers[col] for name, col in index.items()})
+
+
+def _find_header(headers: Sequence[str], wanted: str) -> int | None:
+    stripped = [h.strip() for h in headers]
+    for candidate in (wanted.strip(), wanted.strip().casefold()):
+        for col, text in enumerate(stripped):
+            if text == candidate or text.casefold() == candidate:
+                return col
+    key = header_key(wanted)
+    for col, text in enumerate(headers):
+        if key and header_key(text) == key:
+            return col
+    return None
+
+
+def fields(**specs: tuple[str, Sequence[str]]) -> dict[str, FieldSpec]:
+    """Shorthand: ``fields(number=("n° de facture", ["facture", ...]))``."""
+    return {name: FieldSpec(label, tuple(syn)) for name, (label, syn) in specs.items()}
+
+
+CUSTOMER_REF_SYNONYMS = (
+    "customer_id",
+    "customer_ref",
+    "code client",
+    "n° client",
+    "numéro client",
+    "numéro de client",
+    "référence client",
+    "réf client",
+    "client id",
+    "id client",
+    "compte client",
+    "n° compte",
+    "compte",
+    "code tiers",
+    "tiers",
+    "klantnummer",
+)
+CURRENCY_SYNONYMS = ("currency", "devise", "monnaie", "valuta", "munt")
+PAYMENT_TERMS_SYNONYMS = (
+    "payment_terms",
+    "payment_term",
+    "conditions de paiement",
+    "conditions de règlement",
+    "délai de paiement",
+    "betalingstermijn",
+)

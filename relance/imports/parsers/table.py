@@ -1,0 +1,277 @@
+"""Turn file bytes into a header row and numbered data rows of strings.
+
+CSV: encoding (UTF-8 with or without BOM, else Windows-1252), delimiter (``;`` ``,`` tab
+``|``) and line numbers that stay right across quoted multi-line cells. XLSX: the first sheet,
+cells converted to the same strings a CSV export would give (dates in ISO form, numbers
+without binary float artefacts). Values are NOT stripped here: parsers strip what they use,
+which keeps the million-row path fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from .rows import FileFormatError, Progress, RowError
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97-2003), .doc...
+DELIMITERS = (";", ",", "\t", "|")
+PROGRESS_EVERY = 10_000
+SAMPLE_BYTES = 64 * 1024
+_DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre"}
+
+
+class Table:
+    """Header plus ``(line, cells)`` pairs when iterated; blank rows are skipped (their lines
+    still count) and rows with more non-empty cells than headers are reported in ``errors``.
+
+    ``source`` is either a ``csv.reader`` (line numbers from its ``line_num``, which counts
+    the physical lines of quoted multi-line cells) or an iterator of ``(line, cells)``.
+    """
+
+    def __init__(
+        self,
+        headers: list[str],
+        source: Any,
+        *,
+        encoding: str,
+        delimiter: str,
+        progress: Progress | None,
+    ) -> None:
+        self.headers = headers
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.errors: list[RowError] = []
+        self.data_rows = 0
+        self.header_line = 1  # physical line number of the header (CSV)
+        self._source = source
+        self._progress = progress
+
+    def __iter__(self) -> Iterator[tuple[int, Sequence[str]]]:
+        # One loop per source kind: this is the hot path of million-row imports.
+        width = len(self.headers)
+        progress = self._progress
+        count = 0
+        if self.delimiter:
+            reader = self._source
+            last = self.header_line
+            try:
+                for cells in reader:
+                    # a record starts on the line after the previous one ended (line_num is
+                    # where it ends, later than its start for quoted multi-line cells)
+                    line = last + 1
+                    last = reader.line_num
+                    if len(cells) != width or not cells[0] or cells[0].isspace():
+                        cells = self._fit(line, cells)
+                        if cells is None:
+                            continue
+                    count += 1
+                    if progress is not None and not count % PROGRESS_EVERY:
+                        progress(count)
+                    yield line, cells
+            except csv.Error as exc:
+                raise FileFormatError(f"Ligne {reader.line_num} illisible : {exc}.") from None
+        else:
+            for line, cells in self._source:
+                if len(cells) != width or not cells[0] or cells[0].isspace():
+                    cells = self._fit(line, cells)
+                    if cells is None:
+                        continue
+                count += 1
+                if progress is not None and not count % PROGRESS_EVERY:
+                    progress(count)
+                yield line, cells
+        self.data_rows = count + len(self.errors)
+
+    def _fit(self, line: int, cells: Sequence[str]) -> Sequence[str] | None:
+        """Cells padded or cut to the header width; None for a blank or too wide row."""
+        width = len(self.headers)
+        if not any(c and not c.isspace() for c in cells):
+            return None  # blank line
+        if len(cells) < width:  # trailing empty cells are often left out
+            return [*cells, *([""] * (width - len(cells)))]
+        if len(cells) > width:
+            if any(c.strip() for c in cells[width:]):
+                self.errors.append(self._too_wide(line, len(cells)))
+                return None
+            return cells[:width]
+        return cells
+
+    def _too_wide(self, line: int, found: int) -> RowError:
+        hint = ""
+        if self.delimiter:
+            name = _DELIMITER_NAMES[self.delimiter]
+            hint = (
+                f" : une valeur contient sans doute le séparateur ({name}) sans être entre "
+                f"guillemets"
+            )
+        return RowError(line, "", f"{found} colonnes au lieu de {len(self.headers)}{hint}")
+
+
+def read_table(data: bytes, *, filename: str = "", progress: Progress | None = None) -> Table:
+    if not data or not data.strip():
+        raise FileFormatError("Le fichier est vide.")
+    name = filename.lower()
+    if data.startswith(XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(data, progress)
+    if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
+        raise FileFormatError(
+            "Format Excel 97-2003 (.xls) non pris en charge : enregistrez le fichier au format "
+            ".xlsx ou CSV."
+        )
+    if data.startswith(b"%PDF"):
+        raise FileFormatError("Ce fichier est un PDF : importez un fichier CSV ou XLSX.")
+    return _read_csv(data, progress)
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def detect_encoding(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if data.isascii():
+        return "utf-8"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1"  # cp1252 leaves 5 bytes undefined; latin-1 reads anything
+    return "cp1252"
+
+
+def _check_text(sample: str) -> None:
+    controls = sum(1 for c in sample if c < " " and c not in "\t\r\n")
+    if "\x00" in sample or controls > len(sample) // 200:
+        raise FileFormatError(
+            "Fichier illisible : son contenu est binaire, ce n'est ni un CSV ni un XLSX."
+        )
+
+
+def detect_delimiter(sample: str) -> str:
+    """The delimiter giving the most columns consistently on the first lines (a candidate
+    must give at least 2 columns in the header line); ``,`` when none does."""
+    best = (0, 0, 0)
+    chosen = ","
+    for delimiter in DELIMITERS:
+        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if r]
+        rows = [r for r in rows[:30] if any(c.strip() for c in r)]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistent = sum(1 for r in rows[1:] if len(r) == width)
+        score = (consistent, width, -DELIMITERS.index(delimiter))
+        if score > best:
+            best, chosen = score, delimiter
+    return chosen
+
+
+def _read_csv(data: bytes, progress: Progress | None) -> Table:
+    encoding = detect_encoding(data)
+    if encoding != "utf-16" and b"\x00" in data:
+        raise FileFormatError(
+            "Fichier illisible : son contenu est binaire, ce n'est ni un CSV ni un XLSX."
+        )
+    head = data[:SAMPLE_BYTES]
+    if len(data) > SAMPLE_BYTES and encoding != "utf-16":
+        head = head[: head.rfind(b"\n") + 1] or head
+    sample = head.decode(encoding, errors="replace")
+    _check_text(sample)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    first = sample.lstrip("\r\n").split("\n", 1)[0].strip()
+    explicit = first.lower().startswith("sep=") and len(first) == 5
+    delimiter = first[4] if explicit else detect_delimiter(sample)
+    reader = csv.reader(text, delimiter=delimiter)
+    if explicit:  # Excel's "sep=;" hint line
+        for row in reader:
+            if row:
+                break
+    try:
+        for header in reader:
+            if any(c.strip() for c in header):
+                headers = [h.strip() for h in header]
+                break
+        else:
+            raise FileFormatError("Le fichier ne contient aucune ligne (ni en-tête ni données).")
+    except csv.Error as exc:
+        raise FileFormatError(f"Ligne {reader.line_num} illisible : {exc}.") from None
+    table = Table(headers, reader, encoding=encoding, delimiter=delimiter, progress=progress)
+    table.header_line = reader.line_num
+    return table
+
+
+# --- XLSX ----------------------------------------------------------------------------------
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the string a careful CSV export would write."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        exact = Decimal(repr(value))
+        cents = exact.quantize(Decimal("0.01"))
+        # 0.1 + 0.2 style artefacts of formulas: rounding them away is harmless for amounts
+        if exact != cents and abs(exact - cents) < Decimal("1e-7"):
+            return str(cents)
+        text = format(exact, "f")
+        # "12.345" would read as twelve thousand (a lone separator before 3 digits groups
+        # thousands in parse_amount); a spreadsheet number is never grouped, so say "12.3450"
+        return text + "0" if len(text) - text.find(".") == 4 else text
+    if isinstance(value, time):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(data: bytes, progress: Progress | None) -> Table:
+    from openpyxl import load_workbook  # imported here: CSV-only imports never pay for it
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        values: Iterable[Sequence[object]] = sheet.iter_rows(values_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) on bad input
+        raise FileFormatError(f"Fichier Excel illisible ({type(exc).__name__}).") from None
+
+    def numbered() -> Iterator[tuple[int, Sequence[str]]]:
+        try:
+            for line, row in enumerate(values, start=1):
+                if any(v is not None for v in row):
+                    yield line, [cell_text(v) for v in row]
+        finally:
+            workbook.close()
+
+    rows = numbered()
+    for _, header in rows:
+        if any(c.strip() for c in header):
+            headers = [h.strip() for h in header]
+            while headers and not headers[-1]:
+                headers.pop()
+            break
+    else:
+        raise FileFormatError("La première feuille du classeur est vide.")
+    return Table(headers, rows, encoding="", delimiter="", progress=progress)

@@ -1,0 +1,377 @@
+"""Cell value parsers: amounts, dates, e-mails, phones, identifiers, codes.
+
+Each parser takes the cell text (already stripped or not) and returns the typed value, or
+raises ``CellError`` whose message is the French sentence shown to the user.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from relance.core import identifiers
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; ``str(exc)`` is the reason shown to the user."""
+
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+# --- amounts -------------------------------------------------------------------------------
+
+# The common case (machine exports): digits, a dot, two decimals. Decimal() on it is exact.
+PLAIN_AMOUNT = re.compile(r"\d{1,15}\.\d\d").fullmatch
+
+_FRENCH = re.compile(r"(\d{1,15}|\d{1,3}(?:[ \u00a0\u202f.]\d{3})+),(\d\d?)").fullmatch
+_GROUPS = str.maketrans("", "", " \u00a0\u202f.")
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t'")
+_CURRENCY = re.compile(r"^(?:€|euros?|eur)|(?:€|euros?|eur)$", re.IGNORECASE)
+_NUMBER = re.compile(r"\d*(?:[.,]\d*)*")
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
+
+
+def parse_amount(text: str) -> Decimal:
+    """Read an amount written the French, Belgian or English way; may be negative.
+
+    ``1234.56``, ``1234,56``, ``1 234,56`` (space, no-break or narrow no-break space),
+    ``1.234,56``, ``1,234.56``, with ``€`` / ``EUR`` before or after, ``-`` before or after,
+    or in parentheses (accounting style). A single separator followed by exactly three digits
+    is a thousands separator (``1.234`` and ``1,234`` are 1234) unless the integer part is
+    0 (``0,125`` has three decimals, refused). More than 2 decimals is refused: amounts are
+    in cents.
+    """
+    s = text.strip()
+    m = _FRENCH(s)
+    if m:  # the usual French writing, "1 234,56": skip the general machinery
+        return Decimal(m[1].translate(_GROUPS) + "." + m[2]).quantize(CENT)
+    original = s
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1].strip()
+    s = _CURRENCY.sub("", s.strip()).strip()
+    if s.startswith("-"):
+        negative, s = True, s[1:]
+    elif s.startswith("+"):
+        s = s[1:]
+    elif s.endswith("-"):
+        negative, s = True, s[:-1]
+    s = _CURRENCY.sub("", s.strip()).translate(_SPACES)
+    if not s or not any(c.isdigit() for c in s) or not _NUMBER.fullmatch(s):
+        raise CellError(f"montant non numérique « {original} »")
+    seps = [c for c in s if c in ".,"]
+    if not seps:
+        number = s
+    elif len(set(seps)) == 2:
+        decimal_sep = s[max(s.rfind("."), s.rfind(","))]
+        thousands = "," if decimal_sep == "." else "."
+        whole, _, decimals = s.rpartition(decimal_sep)
+        if thousands in decimals or not _GROUPED.fullmatch(whole):
+            raise CellError(f"montant non numérique « {original} »")
+        number = whole.replace(thousands, "") + "." + decimals
+    elif len(seps) > 1:
+        if not _GROUPED.fullmatch(s):
+            raise CellError(f"montant non numérique « {original} »")
+        number = s.replace(seps[0], "")
+    else:
+        whole, _, decimals = s.partition(seps[0])
+        if len(decimals) == 3 and _GROUPED.fullmatch(s):
+            number = whole + decimals
+        else:
+            number = whole + "." + decimals
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        raise CellError(f"montant non numérique « {original} »") from None
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2 and value != value.quantize(CENT):
+        raise CellError(f"montant avec plus de 2 décimales « {original} »")
+    value = value.quantize(CENT)
+    return -value if negative else value
+
+
+def parse_positive_amount(text: str, *, allow_zero: bool = False) -> Decimal:
+    value = Decimal(text) if PLAIN_AMOUNT(text) else parse_amount(text)
+    if value < 0:
+        raise CellError(f"montant négatif « {text.strip()} »")
+    if not value and not allow_zero:
+        raise CellError(f"montant nul « {text.strip()} »")
+    return value
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME)
+_FR_DATE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
+DATE_HINT = "(attendu JJ/MM/AAAA ou AAAA-MM-JJ)"
+
+
+def parse_date(text: str) -> date:
+    """ISO (``2026-01-31``, with an optional time part) or day-first French/Belgian
+    (``31/01/2026``, ``31-01-2026``, ``31.01.2026``, ``31/01/26``). Never month-first.
+
+    Two-digit years are 20yy up to 69 and 19yy from 70 (the POSIX ``%y`` rule), so a
+    ``client depuis 15/03/98`` stays in the last century.
+    """
+    s = text.strip()
+    m = _ISO_DATE.fullmatch(s)
+    if m:
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = _FR_DATE.fullmatch(s)
+        if not m:
+            raise CellError(f"date invalide « {s} » {DATE_HINT}")
+        day, month, year = int(m[1]), int(m[3]), int(m[4])
+        if len(m[4]) == 2:
+            year += 2000 if year < 70 else 1900
+    if not 1900 <= year <= 2199:
+        raise CellError(f"date invalide « {s} » (année {year} hors limites)")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise CellError(f"date invalide « {s} » {DATE_HINT}") from None
+
+
+# --- codes ---------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no punctuation or spaces: the key used to compare labels."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+_CURRENCY_WORDS = {"€": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "£": "GBP"}
+
+
+def parse_currency(text: str) -> str:
+    """ISO 4217 code, ``EUR`` when empty; ``€`` is EUR."""
+    s = text.strip()
+    if not s:
+        return "EUR"
+    code = _CURRENCY_WORDS.get(s.lower(), s.upper())
+    if not _CURRENCY_CODE.fullmatch(code):
+        raise CellError(f"devise invalide « {s} » (attendu un code à 3 lettres, ex. EUR)")
+    return code
+
+
+_KINDS = {
+    "b2b": "B2B",
+    "entreprise": "B2B",
+    "professionnel": "B2B",
+    "pro": "B2B",
+    "societe": "B2B",
+    "business": "B2B",
+    "company": "B2B",
+    "bedrijf": "B2B",
+    "b2c": "B2C",
+    "particulier": "B2C",
+    "consommateur": "B2C",
+    "consumer": "B2C",
+    "individual": "B2C",
+    "public": "PUBLIC",
+    "administration": "PUBLIC",
+    "collectivite": "PUBLIC",
+    "b2g": "PUBLIC",
+    "secteurpublic": "PUBLIC",
+    "overheid": "PUBLIC",
+}
+
+
+def parse_kind(text: str) -> str:
+    """B2B / B2C / PUBLIC with French, English and Dutch synonyms; B2B when empty."""
+    s = text.strip()
+    if not s:
+        return "B2B"
+    kind = _KINDS.get(fold(s))
+    if kind is None:
+        raise CellError(f"type de client inconnu « {s} » (attendu B2B, B2C ou PUBLIC)")
+    return kind
+
+
+_COUNTRIES = {
+    "france": "FR",
+    "belgique": "BE",
+    "belgium": "BE",
+    "belgie": "BE",
+    "belgien": "BE",
+    "luxembourg": "LU",
+    "suisse": "CH",
+    "switzerland": "CH",
+    "paysbas": "NL",
+    "netherlands": "NL",
+    "nederland": "NL",
+    "allemagne": "DE",
+    "germany": "DE",
+    "deutschland": "DE",
+    "espagne": "ES",
+    "spain": "ES",
+    "italie": "IT",
+    "italy": "IT",
+    "royaumeuni": "GB",
+    "unitedkingdom": "GB",
+    "monaco": "MC",
+}
+
+
+def parse_country(text: str) -> str:
+    """ISO 3166-1 alpha-2 (any two letters are accepted as is) or a common country name;
+    ``FR`` when empty."""
+    s = text.strip()
+    if not s:
+        return "FR"
+    if len(s) == 2 and s.isascii() and s.isalpha():
+        return "GB" if s.upper() == "UK" else s.upper()
+    code = _COUNTRIES.get(fold(s))
+    if code is None:
+        raise CellError(f"pays inconnu « {s} » (attendu un code ISO à 2 lettres, ex. FR, BE)")
+    return code
+
+
+_LANGUAGES = {
+    "fr": "fr",
+    "francais": "fr",
+    "french": "fr",
+    "frans": "fr",
+    "nl": "nl",
+    "neerlandais": "nl",
+    "flamand": "nl",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "en": "en",
+    "anglais": "en",
+    "english": "en",
+    "engels": "en",
+    "de": "de",
+    "allemand": "de",
+    "german": "de",
+    "deutsch": "de",
+    "duits": "de",
+}
+
+
+def parse_language(text: str) -> str:
+    """fr / nl / en / de (also ``fr-BE``, ``français``...); "" when empty."""
+    s = text.strip()
+    if not s:
+        return ""
+    key = fold(s)
+    lang = _LANGUAGES.get(key) or _LANGUAGES.get(key[:2] if len(key) == 4 else "")
+    if lang is None:
+        raise CellError(f"langue inconnue « {s} » (attendu fr, nl, en ou de)")
+    return lang
+
+
+# --- contact details -----------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[^@\s<>(),;:\"]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
+_EMAIL_SPLIT = re.compile(r"[;,]")
+_ANGLE = re.compile(r".*<([^<>]+)>")
+
+
+def parse_emails(text: str) -> tuple[str, ...]:
+    """One or more addresses separated by ``;`` or ``,`` (``Nom <a@b.fr>`` accepted);
+    domain lower-cased, duplicates dropped, order kept (the first is the main contact)."""
+    found: list[str] = []
+    for part in _EMAIL_SPLIT.split(text):
+        s = part.strip()
+        if not s:
+            continue
+        m = _ANGLE.fullmatch(s)
+        if m:
+            s = m[1].strip()
+        local, _, domain = s.rpartition("@")
+        address = f"{local}@{domain.lower()}"
+        if not _EMAIL.fullmatch(address) or ".." in address or local.startswith("."):
+            raise CellError(f"adresse e-mail invalide « {part.strip()} »")
+        if address not in found:
+            found.append(address)
+    return tuple(found)
+
+
+# Country -> calling code, for numbers written the national way (leading trunk 0).
+_TRUNK_ZERO = {"FR": "33", "BE": "32", "NL": "31", "DE": "49", "GB": "44", "CH": "41", "AT": "43"}
+# Calling code -> allowed lengths of the national significant number (without trunk 0).
+_NSN_LENGTHS = {"33": (9,), "32": (8, 9), "31": (9,), "352": tuple(range(6, 12))}
+_PHONE_NOISE = str.maketrans("", "", " \u00a0\u202f.-/()")
+
+
+def parse_phone(text: str, country: str = "FR") -> str:
+    """E.164 (``+33123456789``) from international (``+33 1 23…``, ``0033 1 23…``) or
+    national (``01 23 45 67 89`` in France, ``02 123 45 67`` / ``0470 12 34 56`` in Belgium)
+    writing. A French or Belgian number whose leading 0 was eaten by a spreadsheet
+    (``612345678``) is accepted too. Lengths are checked for FR, BE, NL and LU; other
+    countries only get the E.164 bounds (8 to 15 digits)."""
+    original = text.strip()
+    s = original.replace("(0)", "").translate(_PHONE_NOISE)
+    if s.startswith("+"):
+        digits = s[1:]
+    elif s.startswith("00"):
+        digits = s[2:]
+    elif s.startswith("0") and country in _TRUNK_ZERO:
+        digits = _TRUNK_ZERO[country] + s[1:]
+    elif (
+        country in ("FR", "BE")
+        and s[:1] in "123456789"
+        and len(s) in _NSN_LENGTHS[_TRUNK_ZERO[country]]
+    ):
+        digits = _TRUNK_ZERO[country] + s
+    else:
+        raise CellError(f"numéro de téléphone invalide « {original} »")
+    if not digits.isdigit() or not digits.isascii() or digits[0] == "0":
+        raise CellError(f"numéro de téléphone invalide « {original} »")
+    for code, lengths in _NSN_LENGTHS.items():
+        if digits.startswith(code):
+            national = digits[len(code) :]
+            if len(national) not in lengths or national[0] == "0":
+                raise CellError(f"numéro de téléphone invalide « {original} »")
+            break
+    if not 8 <= len(digits) <= 15:
+        raise CellError(f"numéro de téléphone invalide « {original} »")
+    return "+" + digits
+
+
+# --- identifiers ---------------------------------------------------------------------------
+
+
+_VAT_NOISE = str.maketrans("", "", " \u00a0.-/")
+
+
+def parse_vat(text: str, country: str = "FR") -> str:
+    """EU VAT number, compact (``FR40303265045``); the country prefix may be left out when it
+    is the customer's country (Greece uses ``EL``)."""
+    number = text.strip().translate(_VAT_NOISE).upper()
+    if number[:1].isdigit():
+        number = ("EL" if country == "GR" else country) + number
+    return _identifier(identifiers.vat_number, number, text)
+
+
+def _identifier(check: Callable[[str], str], value: str, text: str) -> str:
+    try:
+        return check(value)
+    except identifiers.InvalidIdentifier as exc:
+        # Name the value as the file wrote it, not as it was cleaned up.
+        raise CellError(str(exc).replace(value, text.strip())) from None
+
+
+def parse_siren(text: str) -> str:
+    return _identifier(identifiers.siren, text.strip(), text)
+
+
+def parse_siret(text: str) -> str:
+    return _identifier(identifiers.siret, text.strip(), text)
+
+
+def parse_enterprise_number(text: str) -> str:
+    """Belgian enterprise number (BCE/KBO), 10 digits (``0403.170.701``, ``BE0403170701``)."""
+    return _identifier(identifiers.be_enterprise_number, text.strip(), text)
+
+
+def parse_iban(text: str) -> str:
+    return _identifier(identifiers.iban, text.strip(), text)
