@@ -1,0 +1,258 @@
+"""Checking a customers file against the ledger, then creating and updating in bulk.
+
+Only the columns the file has are compared and written: a file without a ``notes`` column
+never erases notes typed in relance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from relance.accounts.audit import Actor, audit_record_many
+from relance.accounts.models import Organisation
+from relance.imports.models import ImportBatch
+from relance.imports.parsers.rows import CustomerRow, RowError
+from relance.imports.progress import Progress
+from relance.ledger.models import Contact, ContactRole, Customer
+from relance.lib import bulk
+
+# Customer fields a file may set: row attribute -> model field.
+CUSTOMER_FIELDS = {
+    "name": "name",
+    "kind": "kind",
+    "country": "country",
+    "language": "language",
+    "vat_number": "vat_number",
+    "siren": "siren",
+    "siret": "siret",
+    "enterprise_number": "enterprise_number",
+    "iban": "iban",
+    "payment_terms": "payment_terms",
+    "customer_since": "customer_since",
+    "notes": "notes",
+}
+CONTACT_FIELDS = ("emails", "phone", "contact_name")
+
+
+def _value(row: CustomerRow, name: str) -> Any:
+    value = getattr(row, name)
+    if name == "language" and not value:
+        return "nl" if row.country == "BE" else "fr" if row.country == "FR" else "en"
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@dataclass
+class CustomerPlan:
+    new: list[CustomerRow] = field(default_factory=list)
+    # (customer id, uuid, row, changed fields before, after)
+    changed: list[tuple[int, Any, CustomerRow, dict[str, Any], dict[str, Any]]] = field(
+        default_factory=list
+    )
+    unchanged: int = 0
+    fields: list[str] = field(default_factory=list)
+    contact_fields: list[str] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return len(self.new)
+
+
+def check_customers(
+    organisation: Organisation,
+    rows: Sequence[CustomerRow],
+    *,
+    mapping: dict[str, str],
+    progress: Progress,
+) -> tuple[CustomerPlan, list[RowError]]:
+    plan = CustomerPlan(
+        fields=[name for name in CUSTOMER_FIELDS if name in mapping or name == "language"],
+        contact_fields=[name for name in CONTACT_FIELDS if name in mapping],
+    )
+    if "language" not in mapping and "country" not in mapping:
+        plan.fields.remove("language")
+    model_fields = [CUSTOMER_FIELDS[name] for name in plan.fields]
+    existing: dict[str, tuple[Any, ...]] = {}
+    refs = [row.external_ref for row in rows]
+    for start in range(0, len(refs), 500):
+        for values in Customer.objects.filter(
+            organisation=organisation, external_ref__in=refs[start : start + 500]
+        ).values_list("external_ref", "id", "uuid", *model_fields):
+            existing[values[0]] = values[1:]
+    contacts = _primary_contacts(organisation, [v[0] for v in existing.values()])
+    progress.phase("Comparaison avec le grand livre", len(rows))
+    for row in rows:
+        found = existing.get(row.external_ref)
+        if found is None:
+            plan.new.append(row)
+            continue
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        stored = dict(zip(plan.fields, found[2:], strict=True))
+        if "language" in stored and "language" not in mapping:
+            stored.pop("language")  # only defaulted for new customers
+        for name, old in stored.items():
+            new = _value(row, name)
+            if old != new:
+                before[name], after[name] = _jsonable(old), _jsonable(new)
+        contact = contacts.get(found[0], ("", "", ""))
+        for name, old in zip(("emails", "phone", "contact_name"), contact, strict=True):
+            if name not in plan.contact_fields:
+                continue
+            new = row.emails[0] if name == "emails" and row.emails else getattr(row, name)
+            if name == "emails" and not row.emails:
+                new = ""
+            if old != new:
+                before[name], after[name] = old, new
+        if before or after:
+            plan.changed.append((found[0], found[1], row, before, after))
+        else:
+            plan.unchanged += 1
+    progress.advance(len(rows))
+    return plan, []
+
+
+def _primary_contacts(
+    organisation: Organisation, customer_ids: list[int]
+) -> dict[int, tuple[str, str, str]]:
+    found: dict[int, tuple[str, str, str]] = {}
+    for start in range(0, len(customer_ids), 500):
+        for customer_id, email, phone, name in Contact.objects.filter(
+            organisation=organisation,
+            customer_id__in=customer_ids[start : start + 500],
+            is_primary=True,
+        ).values_list("customer_id", "email", "phone", "name"):
+            found[customer_id] = (email, phone, name)
+    return found
+
+
+def write_customers(
+    organisation: Organisation,
+    plan: CustomerPlan,
+    *,
+    batch: ImportBatch,
+    actor: Actor,
+    progress: Progress,
+) -> None:
+    now = bulk.now_for_db()
+    progress.phase("Écriture des clients", len(plan.new) + len(plan.changed))
+    columns = [
+        "name",
+        "kind",
+        "country",
+        "language",
+        "vat_number",
+        "siren",
+        "siret",
+        "enterprise_number",
+        "iban",
+        "payment_terms",
+        "customer_since",
+        "notes",
+    ]
+    bulk.insert_rows(
+        Customer,
+        (
+            "uuid",
+            "organisation_id",
+            "external_ref",
+            *columns,
+            "import_batch_id",
+            "created_at",
+            "updated_at",
+        ),
+        (
+            (
+                bulk.new_uuid(),
+                organisation.pk,
+                row.external_ref,
+                *(_value(row, name) for name in columns),
+                batch.pk,
+                now,
+                now,
+            )
+            for row in plan.new
+        ),
+    )
+    new_ids = dict(Customer.objects.filter(import_batch=batch).values_list("external_ref", "id"))
+    _insert_contacts(organisation, [(new_ids[row.external_ref], row) for row in plan.new])
+    by_fields: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for pk, _, row, _before, after in plan.changed:
+        fields = tuple(name for name in after if name in CUSTOMER_FIELDS)
+        if fields:
+            by_fields.setdefault(fields, []).append(
+                (*(_value(row, name) for name in fields), now, pk)
+            )
+    for fields, values in by_fields.items():
+        bulk.update_rows(
+            Customer, (*(CUSTOMER_FIELDS[name] for name in fields), "updated_at"), values
+        )
+    _replace_changed_contacts(organisation, plan)
+    audit_record_many(
+        organisation=organisation,
+        actor=actor,
+        action="customer_update",
+        entity_type="customer",
+        changes=((str(uuid), before, after) for _, uuid, _, before, after in plan.changed),
+    )
+    progress.advance(len(plan.new) + len(plan.changed))
+
+
+def _insert_contacts(organisation: Organisation, customers: list[tuple[int, CustomerRow]]) -> None:
+    rows = []
+    for customer_id, row in customers:
+        emails = row.emails or ("",)
+        for position, email in enumerate(emails):
+            primary = position == 0
+            if primary and not (email or row.phone or row.contact_name):
+                continue
+            rows.append(
+                (
+                    bulk.new_uuid(),
+                    organisation.pk,
+                    customer_id,
+                    row.contact_name if primary else "",
+                    ContactRole.BILLING,
+                    email,
+                    row.phone if primary else "",
+                    primary,
+                    not primary,
+                )
+            )
+    bulk.insert_rows(
+        Contact,
+        (
+            "uuid",
+            "organisation_id",
+            "customer_id",
+            "name",
+            "role",
+            "email",
+            "phone",
+            "is_primary",
+            "in_copy",
+        ),
+        rows,
+    )
+
+
+def _replace_changed_contacts(organisation: Organisation, plan: CustomerPlan) -> None:
+    """The file describes the billing contacts: those of changed customers are rewritten."""
+    touched = [
+        (pk, row)
+        for pk, _, row, _, after in plan.changed
+        if any(name in after for name in CONTACT_FIELDS)
+    ]
+    if not touched:
+        return
+    ids = [pk for pk, _ in touched]
+    for start in range(0, len(ids), 500):
+        Contact.objects.filter(
+            customer_id__in=ids[start : start + 500], role=ContactRole.BILLING
+        ).delete()
+    _insert_contacts(organisation, touched)

@@ -1,0 +1,417 @@
+"""Checking an invoices file against the ledger, then writing what it changes in bulk.
+
+A file row carries the invoice, its instalments and, in the reference format, what was paid
+(``paid_date``/``paid_amount``). What was paid becomes a payment whose reference is derived from
+the invoice number, so a re-import finds it again and changes it only if the file changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from relance.accounts.audit import Actor, audit_record_many
+from relance.accounts.models import Organisation
+from relance.core.allocation import OpenItem, allocate_oldest_first
+from relance.imports.credit_notes import check_credit_notes, insert_credit_notes
+from relance.imports.ledger_state import (
+    InvoiceState,
+    customer_ids,
+    instalment_ids_of_batch,
+    instalments_with_room,
+    invoice_snapshot,
+    invoices_by_number,
+    paid_reference,
+)
+from relance.imports.models import ImportBatch
+from relance.imports.parsers.rows import InvoiceRow, RowError
+from relance.imports.progress import Progress
+from relance.ledger.models import Allocation, Instalment, Invoice, Payment
+from relance.lib import bulk
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class InvoiceChange:
+    row: InvoiceRow
+    existing: InvoiceState
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@dataclass
+class InvoicePlan:
+    new: list[InvoiceRow] = field(default_factory=list)
+    changed: list[InvoiceChange] = field(default_factory=list)
+    unchanged: int = 0
+    customer_ids: dict[str, int] = field(default_factory=dict)
+    credit_notes: list[InvoiceRow] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return len(self.new) + len(self.credit_notes)
+
+
+def _row_snapshot(row: InvoiceRow) -> dict[str, Any]:
+    paid = (row.paid_date, row.paid_amount) if row.paid_date and row.paid_amount > 0 else None
+    return invoice_snapshot(
+        row.amount_incl_tax,
+        row.issue_date,
+        row.payment_terms,
+        [(item.due_date, item.amount) for item in row.instalments],
+        paid,
+    )
+
+
+def check_invoices(
+    organisation: Organisation,
+    rows: Sequence[InvoiceRow],
+    *,
+    header: dict[str, str],
+    progress: Progress,
+) -> tuple[InvoicePlan, list[RowError]]:
+    """Compare the file with the ledger; report rows that cannot be applied."""
+    errors: list[RowError] = []
+    plan = InvoicePlan(customer_ids=customer_ids(organisation))
+    invoice_rows = [row for row in rows if not row.is_credit_note]
+    existing = invoices_by_number(organisation, [row.number for row in invoice_rows])
+    progress.phase("Comparaison avec le grand livre", len(rows))
+    for index, row in enumerate(invoice_rows, 1):
+        if index % 50_000 == 0:
+            progress.advance(index)
+        customer_id = plan.customer_ids.get(row.customer_ref)
+        if customer_id is None:
+            errors.append(
+                RowError(
+                    row.line,
+                    header.get("customer_ref", ""),
+                    f"client inconnu « {row.customer_ref} » : importez d'abord les clients",
+                )
+            )
+            continue
+        state = existing.get(row.number)
+        if state is None:
+            plan.new.append(row)
+            continue
+        problem = _conflict(row, state, customer_id, header)
+        if problem:
+            errors.append(problem)
+            continue
+        after = _row_snapshot(row)
+        before = state.snapshot()
+        if after == before:
+            plan.unchanged += 1
+        else:
+            plan.changed.append(InvoiceChange(row=row, existing=state, before=before, after=after))
+    credit_rows = [row for row in rows if row.is_credit_note]
+    if credit_rows:
+        plan.credit_notes, unchanged, credit_errors = check_credit_notes(
+            organisation,
+            credit_rows,
+            header=header,
+            customer_ids=plan.customer_ids,
+            invoices_in_file={row.number for row in invoice_rows},
+        )
+        plan.unchanged += unchanged
+        errors.extend(credit_errors)
+    progress.advance(len(rows))
+    errors.sort(key=lambda error: error.line)
+    return plan, errors
+
+
+def _conflict(
+    row: InvoiceRow, state: InvoiceState, customer_id: int, header: dict[str, str]
+) -> RowError | None:
+    if state.customer_id != customer_id:
+        return RowError(
+            row.line,
+            header.get("customer_ref", ""),
+            f"la facture « {row.number} » appartient déjà à un autre client",
+        )
+    if state.currency != row.currency:
+        return RowError(
+            row.line,
+            header.get("currency", ""),
+            f"la devise de « {row.number} » ne peut pas changer "
+            f"({state.currency} -> {row.currency})",
+        )
+    paid_here = row.paid_amount if row.paid_date else ZERO
+    if state.allocated_elsewhere + paid_here > row.amount_incl_tax:
+        return RowError(
+            row.line,
+            header.get("amount_incl_tax", ""),
+            f"montant {row.amount_incl_tax} inférieur aux règlements déjà lettrés "
+            f"({state.allocated_elsewhere + paid_here})",
+        )
+    return None
+
+
+def write_invoices(
+    organisation: Organisation,
+    plan: InvoicePlan,
+    *,
+    batch: ImportBatch,
+    actor: Actor,
+    progress: Progress,
+) -> None:
+    _insert_new_invoices(organisation, plan.new, plan.customer_ids, batch, progress)
+    if plan.changed:
+        _apply_changes(organisation, plan.changed, batch, actor)
+    if plan.credit_notes:
+        insert_credit_notes(organisation, plan.credit_notes, plan.customer_ids, batch)
+
+
+def _insert_new_invoices(
+    organisation: Organisation,
+    rows: Sequence[InvoiceRow],
+    customer_ids: dict[str, int],
+    batch: ImportBatch,
+    progress: Progress,
+) -> None:
+    if not rows:
+        return
+    org_id = organisation.pk
+    now = bulk.now_for_db()
+    progress.phase("Écriture des factures", len(rows))
+    bulk.insert_rows(
+        Invoice,
+        (
+            "uuid",
+            "organisation_id",
+            "customer_id",
+            "number",
+            "issue_date",
+            "currency",
+            "amount_incl_tax",
+            "payment_terms",
+            "pdf",
+            "import_batch_id",
+            "created_at",
+            "updated_at",
+        ),
+        (
+            (
+                bulk.new_uuid(),
+                org_id,
+                customer_ids[row.customer_ref],
+                row.number,
+                row.issue_date,
+                row.currency,
+                row.amount_incl_tax,
+                row.payment_terms,
+                "",
+                batch.pk,
+                now,
+                now,
+            )
+            for row in rows
+        ),
+    )
+    invoice_ids = dict(
+        Invoice.objects.filter(import_batch=batch).values_list("number", "id").iterator(50_000)
+    )
+    progress.advance(len(rows) // 3)
+    bulk.insert_rows(
+        Instalment,
+        ("organisation_id", "invoice_id", "customer_id", "sequence", "due_date", "amount"),
+        (
+            (
+                org_id,
+                invoice_ids[row.number],
+                customer_ids[row.customer_ref],
+                sequence,
+                item.due_date,
+                item.amount,
+            )
+            for row in rows
+            for sequence, item in enumerate(row.instalments, 1)
+        ),
+    )
+    paid_rows = [row for row in rows if row.paid_date and row.paid_amount > 0]
+    bulk.insert_rows(
+        Payment,
+        (
+            "uuid",
+            "organisation_id",
+            "customer_id",
+            "reference",
+            "date",
+            "currency",
+            "amount",
+            "method",
+            "import_batch_id",
+            "created_at",
+        ),
+        (
+            (
+                bulk.new_uuid(),
+                org_id,
+                customer_ids[row.customer_ref],
+                paid_reference(row.number),
+                row.paid_date,
+                row.currency,
+                row.paid_amount,
+                "import",
+                batch.pk,
+                now,
+            )
+            for row in paid_rows
+        ),
+    )
+    progress.advance(2 * len(rows) // 3)
+    payment_ids = dict(
+        Payment.objects.filter(import_batch=batch).values_list("reference", "id").iterator(50_000)
+    )
+    instalment_ids = instalment_ids_of_batch(batch)
+    allocations: list[tuple[Any, ...]] = []
+    for row in paid_rows:
+        items = [
+            OpenItem(
+                id=instalment_ids[(invoice_ids[row.number], seq)],
+                due_date=item.due_date,
+                remaining=item.amount,
+            )
+            for seq, item in enumerate(row.instalments, 1)
+        ]
+        parts, _ = allocate_oldest_first(items, row.paid_amount)
+        payment_id = payment_ids[paid_reference(row.number)]
+        allocations.extend(
+            (org_id, instalment_id, payment_id, None, amount, row.paid_date)
+            for instalment_id, amount in parts
+        )
+    bulk.insert_rows(
+        Allocation,
+        ("organisation_id", "instalment_id", "payment_id", "credit_note_id", "amount", "date"),
+        allocations,
+    )
+    progress.advance(len(rows))
+
+
+def _apply_changes(
+    organisation: Organisation,
+    changes: Sequence[InvoiceChange],
+    batch: ImportBatch,
+    actor: Actor,
+) -> None:
+    """Update changed invoices: fields, instalments by sequence, and the imported payment."""
+    now = bulk.now_for_db()
+    bulk.update_rows(
+        Invoice,
+        ("issue_date", "amount_incl_tax", "payment_terms", "updated_at"),
+        (
+            (c.row.issue_date, c.row.amount_incl_tax, c.row.payment_terms, now, c.existing.id)
+            for c in changes
+        ),
+    )
+    updates: list[tuple[Any, ...]] = []
+    inserts: list[tuple[Any, ...]] = []
+    removed: list[int] = []
+    for change in changes:
+        old = {seq: pk for pk, seq, _, _ in change.existing.instalments}
+        for seq, item in enumerate(change.row.instalments, 1):
+            if seq in old:
+                updates.append((item.due_date, item.amount, old.pop(seq)))
+            else:
+                inserts.append(
+                    (
+                        organisation.pk,
+                        change.existing.id,
+                        change.existing.customer_id,
+                        seq,
+                        item.due_date,
+                        item.amount,
+                    )
+                )
+        removed.extend(old.values())
+    bulk.update_rows(Instalment, ("due_date", "amount"), updates)
+    # An instalment the file no longer has takes its allocations with it; the payments stay
+    # and become unallocated credit that a later allocation can use.
+    bulk.delete_where(Allocation, "instalment_id", removed)
+    bulk.delete_where(Instalment, "id", removed)
+    bulk.insert_rows(
+        Instalment,
+        ("organisation_id", "invoice_id", "customer_id", "sequence", "due_date", "amount"),
+        inserts,
+    )
+    _replace_imported_payments(organisation, changes, batch)
+    audit_record_many(
+        organisation=organisation,
+        actor=actor,
+        action="invoice_update",
+        entity_type="invoice",
+        changes=((str(c.existing.uuid), c.before, c.after) for c in changes),
+    )
+
+
+def _replace_imported_payments(
+    organisation: Organisation, changes: Sequence[InvoiceChange], batch: ImportBatch
+) -> None:
+    """Re-create the payment that stands for the file's paid columns, and its allocations."""
+    old_payment_ids = [c.existing.paid_payment_id for c in changes if c.existing.paid_payment_id]
+    bulk.delete_where(Allocation, "payment_id", old_payment_ids)
+    bulk.delete_where(Payment, "id", old_payment_ids)
+    paid = [c for c in changes if c.row.paid_date and c.row.paid_amount > 0]
+    if not paid:
+        return
+    now = bulk.now_for_db()
+    bulk.insert_rows(
+        Payment,
+        (
+            "uuid",
+            "organisation_id",
+            "customer_id",
+            "reference",
+            "date",
+            "currency",
+            "amount",
+            "method",
+            "import_batch_id",
+            "created_at",
+        ),
+        (
+            (
+                bulk.new_uuid(),
+                organisation.pk,
+                c.existing.customer_id,
+                paid_reference(c.row.number),
+                c.row.paid_date,
+                c.row.currency,
+                c.row.paid_amount,
+                "import",
+                batch.pk,
+                now,
+            )
+            for c in paid
+        ),
+    )
+    payment_ids = (
+        dict(
+            Payment.objects.filter(
+                organisation=organisation,
+                reference__in=[paid_reference(c.row.number) for c in paid],
+            ).values_list("reference", "id")
+        )
+        if len(paid) < 900
+        else dict(Payment.objects.filter(import_batch=batch).values_list("reference", "id"))
+    )
+    invoice_ids = [c.existing.id for c in paid]
+    items_by_invoice = instalments_with_room(invoice_ids)
+    allocations: list[tuple[Any, ...]] = []
+    for change in paid:
+        assert change.row.paid_date is not None
+        parts, _ = allocate_oldest_first(
+            items_by_invoice.get(change.existing.id, []), change.row.paid_amount
+        )
+        payment_id = payment_ids[paid_reference(change.row.number)]
+        allocations.extend(
+            (organisation.pk, instalment_id, payment_id, None, amount, change.row.paid_date)
+            for instalment_id, amount in parts
+        )
+    bulk.insert_rows(
+        Allocation,
+        ("organisation_id", "instalment_id", "payment_id", "credit_note_id", "amount", "date"),
+        allocations,
+    )

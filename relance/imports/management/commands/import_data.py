@@ -1,0 +1,131 @@
+"""relance import customers|invoices|payments PATH [--org SLUG] [--dry-run] [--json]"""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from relance.accounts.access import OrganisationNotFound, organisation_by_slug
+from relance.accounts.audit import Actor
+from relance.imports.models import ImportKind
+from relance.imports.progress import Progress
+from relance.imports.services import ImportReport, import_file
+
+
+class TerminalProgress(Progress):
+    """A progress bar per phase on stderr, with rows per second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: tqdm[Any] | None = None
+
+    def phase(self, label: str, total: int) -> None:
+        self.close()
+        if self.enabled:
+            self.bar = tqdm(
+                total=total or None,
+                desc=label,
+                unit=" lignes",
+                unit_scale=True,
+                file=sys.stderr,
+                leave=False,
+                dynamic_ncols=True,
+            )
+
+    def advance(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def parse_mapping(items: list[str]) -> dict[str, str]:
+    mapping = {}
+    for item in items:
+        field, sep, header = item.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise CommandError(f"--map attend CHAMP=EN-TÊTE, pas « {item} ».")
+        mapping[field.strip()] = header.strip()
+    return mapping
+
+
+class Command(BaseCommand):
+    help = "Importer un fichier de clients, de factures ou de paiements (CSV ou XLSX)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("kind", choices=ImportKind.values)
+        parser.add_argument("path")
+        parser.add_argument("--org", default=None, help="organisation (slug)")
+        parser.add_argument("--dry-run", action="store_true", help="vérifier sans rien écrire")
+        parser.add_argument("--json", action="store_true", help="résultat en JSON")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="CHAMP=EN-TÊTE",
+            help="associer une colonne du fichier à un champ (répétable), ex. number=Pièce",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
+        try:
+            organisation = organisation_by_slug(options["org"])
+        except OrganisationNotFound as exc:
+            raise CommandError(str(exc)) from exc
+        progress = TerminalProgress(enabled=sys.stderr.isatty() and not options["json"])
+        try:
+            report = import_file(
+                organisation=organisation,
+                kind=options["kind"],
+                data=path.read_bytes(),
+                filename=path.name,
+                actor=Actor.system("cli"),
+                dry_run=options["dry_run"],
+                mapping=parse_mapping(options["map"]),
+                progress=progress,
+            )
+        except KeyboardInterrupt:
+            progress.close()
+            self.stderr.write("Import interrompu : rien n'a été écrit.")
+            raise SystemExit(130) from None
+        finally:
+            progress.close()
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+        else:
+            self._summary(report, options["dry_run"])
+        if report.rejected:
+            raise SystemExit(1)
+
+    def _summary(self, report: ImportReport, dry_run: bool) -> None:
+        if report.rejected:
+            self.stdout.write(
+                f"Fichier rejeté : {len(report.rejected)} erreur(s), rien n'a été importé."
+            )
+            for error in report.rejected[:200]:
+                where = f"ligne {error.line}" if error.line else "fichier"
+                column = f", colonne « {error.column} »" if error.column else ""
+                self.stdout.write(f"  {where}{column} : {error.reason}")
+            if len(report.rejected) > 200:
+                self.stdout.write(f"  … et {len(report.rejected) - 200} autre(s) (--json).")
+            return
+        prefix = "Simulation : " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}{report.rows} ligne(s) lues ({report.encoding}"
+            f"{', séparateur ' + repr(report.delimiter) if report.delimiter else ''}) : "
+            f"{report.created} créée(s), {report.updated} modifiée(s), "
+            f"{report.unchanged} inchangée(s)."
+        )
+        if not dry_run and not report.created and not report.updated:
+            self.stdout.write("Rien de nouveau : la base n'a pas été modifiée.")
