@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from relance.accounts.services import user_create
+from tests.imports.helpers import fixture, run_import
+
+
+@pytest.fixture
+def member(organisation, actor):
+    return user_create(
+        email="anne@atelier.example",
+        organisation=organisation,
+        role="collector",
+        password="un mot de passe solide",
+        actor=actor,
+    )
+
+
+def test_login_page_and_redirect(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    page = client.get(reverse("login"))
+    assert page.status_code == 200
+    assert "Connexion" in page.content.decode()
+    assert "csrfmiddlewaretoken" in page.content.decode()
+
+
+def test_wrong_password_is_refused(client, member):
+    response = client.post(reverse("login"), {"username": member.email, "password": "non"})
+    assert response.status_code == 200
+    assert "incorrect" in response.content.decode()
+
+
+def test_member_sees_own_figures_only(client, member, organisation, other_organisation):
+    run_import(organisation, "customers", fixture("ref-customers.csv"))
+    run_import(organisation, "invoices", fixture("ref-invoices.csv"))
+    assert client.login(username=member.email, password="un mot de passe solide")
+    page = client.get(reverse("home")).content.decode()
+    assert "Atelier Dupont SAS" in page
+    assert "Brasserie Peeters" not in page
+    # asking for another organisation by its uuid does not switch to it
+    page = client.get(reverse("home"), {"org": str(other_organisation.uuid)}).content.decode()
+    assert "Atelier Dupont SAS" in page and "Brasserie Peeters" not in page
+
+
+def test_admin_is_served(client, db):
+    assert client.get("/admin/login/").status_code == 200
