@@ -87,6 +87,7 @@ def insert_credit_notes(
     batch: ImportBatch,
 ) -> None:
     """Insert the credit notes and allocate each to the invoice it corrects, if named."""
+    new_uuid = bulk.uuid_factory()
     invoice_ids = dict(
         Invoice.objects.filter(
             organisation=organisation, number__in={row.applies_to for row in rows}
@@ -109,7 +110,7 @@ def insert_credit_notes(
         ),
         (
             (
-                bulk.new_uuid(),
+                new_uuid(),
                 organisation.pk,
                 customer_ids[row.customer_ref],
                 row.number,

@@ -139,6 +139,7 @@ def write_customers(
     actor: Actor,
     progress: Progress,
 ) -> None:
+    new_uuid = bulk.uuid_factory()
     now = bulk.now_for_db()
     progress.phase("Écriture des clients", len(plan.new) + len(plan.changed))
     columns = [
@@ -168,7 +169,7 @@ def write_customers(
         ),
         (
             (
-                bulk.new_uuid(),
+                new_uuid(),
                 organisation.pk,
                 row.external_ref,
                 *(_value(row, name) for name in columns),
@@ -204,6 +205,7 @@ def write_customers(
 
 
 def _insert_contacts(organisation: Organisation, customers: list[tuple[int, CustomerRow]]) -> None:
+    new_uuid = bulk.uuid_factory()
     rows = []
     for customer_id, row in customers:
         emails = row.emails or ("",)
@@ -213,7 +215,7 @@ def _insert_contacts(organisation: Organisation, customers: list[tuple[int, Cust
                 continue
             rows.append(
                 (
-                    bulk.new_uuid(),
+                    new_uuid(),
                     organisation.pk,
                     customer_id,
                     row.contact_name if primary else "",

@@ -14,12 +14,12 @@ from typing import Any
 
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
-from relance.core.allocation import OpenItem, allocate_oldest_first
+from relance.core.allocation import allocate_oldest_first
 from relance.imports.credit_notes import check_credit_notes, insert_credit_notes
+from relance.imports.invoice_inserts import insert_new_invoices
 from relance.imports.ledger_state import (
     InvoiceState,
     customer_ids,
-    instalment_ids_of_batch,
     instalments_with_room,
     invoice_snapshot,
     invoices_by_number,
@@ -157,137 +157,11 @@ def write_invoices(
     actor: Actor,
     progress: Progress,
 ) -> None:
-    _insert_new_invoices(organisation, plan.new, plan.customer_ids, batch, progress)
+    insert_new_invoices(organisation, plan.new, plan.customer_ids, batch, progress)
     if plan.changed:
         _apply_changes(organisation, plan.changed, batch, actor)
     if plan.credit_notes:
         insert_credit_notes(organisation, plan.credit_notes, plan.customer_ids, batch)
-
-
-def _insert_new_invoices(
-    organisation: Organisation,
-    rows: Sequence[InvoiceRow],
-    customer_ids: dict[str, int],
-    batch: ImportBatch,
-    progress: Progress,
-) -> None:
-    if not rows:
-        return
-    org_id = organisation.pk
-    now = bulk.now_for_db()
-    progress.phase("Écriture des factures", len(rows))
-    bulk.insert_rows(
-        Invoice,
-        (
-            "uuid",
-            "organisation_id",
-            "customer_id",
-            "number",
-            "issue_date",
-            "currency",
-            "amount_incl_tax",
-            "payment_terms",
-            "pdf",
-            "import_batch_id",
-            "created_at",
-            "updated_at",
-        ),
-        (
-            (
-                bulk.new_uuid(),
-                org_id,
-                customer_ids[row.customer_ref],
-                row.number,
-                row.issue_date,
-                row.currency,
-                row.amount_incl_tax,
-                row.payment_terms,
-                "",
-                batch.pk,
-                now,
-                now,
-            )
-            for row in rows
-        ),
-    )
-    invoice_ids = dict(
-        Invoice.objects.filter(import_batch=batch).values_list("number", "id").iterator(50_000)
-    )
-    progress.advance(len(rows) // 3)
-    bulk.insert_rows(
-        Instalment,
-        ("organisation_id", "invoice_id", "customer_id", "sequence", "due_date", "amount"),
-        (
-            (
-                org_id,
-                invoice_ids[row.number],
-                customer_ids[row.customer_ref],
-                sequence,
-                item.due_date,
-                item.amount,
-            )
-            for row in rows
-            for sequence, item in enumerate(row.instalments, 1)
-        ),
-    )
-    paid_rows = [row for row in rows if row.paid_date and row.paid_amount > 0]
-    bulk.insert_rows(
-        Payment,
-        (
-            "uuid",
-            "organisation_id",
-            "customer_id",
-            "reference",
-            "date",
-            "currency",
-            "amount",
-            "method",
-            "import_batch_id",
-            "created_at",
-        ),
-        (
-            (
-                bulk.new_uuid(),
-                org_id,
-                customer_ids[row.customer_ref],
-                paid_reference(row.number),
-                row.paid_date,
-                row.currency,
-                row.paid_amount,
-                "import",
-                batch.pk,
-                now,
-            )
-            for row in paid_rows
-        ),
-    )
-    progress.advance(2 * len(rows) // 3)
-    payment_ids = dict(
-        Payment.objects.filter(import_batch=batch).values_list("reference", "id").iterator(50_000)
-    )
-    instalment_ids = instalment_ids_of_batch(batch)
-    allocations: list[tuple[Any, ...]] = []
-    for row in paid_rows:
-        items = [
-            OpenItem(
-                id=instalment_ids[(invoice_ids[row.number], seq)],
-                due_date=item.due_date,
-                remaining=item.amount,
-            )
-            for seq, item in enumerate(row.instalments, 1)
-        ]
-        parts, _ = allocate_oldest_first(items, row.paid_amount)
-        payment_id = payment_ids[paid_reference(row.number)]
-        allocations.extend(
-            (org_id, instalment_id, payment_id, None, amount, row.paid_date)
-            for instalment_id, amount in parts
-        )
-    bulk.insert_rows(
-        Allocation,
-        ("organisation_id", "instalment_id", "payment_id", "credit_note_id", "amount", "date"),
-        allocations,
-    )
-    progress.advance(len(rows))
 
 
 def _apply_changes(
@@ -350,6 +224,7 @@ def _replace_imported_payments(
     organisation: Organisation, changes: Sequence[InvoiceChange], batch: ImportBatch
 ) -> None:
     """Re-create the payment that stands for the file's paid columns, and its allocations."""
+    new_uuid = bulk.uuid_factory()
     old_payment_ids = [c.existing.paid_payment_id for c in changes if c.existing.paid_payment_id]
     bulk.delete_where(Allocation, "payment_id", old_payment_ids)
     bulk.delete_where(Payment, "id", old_payment_ids)
@@ -373,7 +248,7 @@ def _replace_imported_payments(
         ),
         (
             (
-                bulk.new_uuid(),
+                new_uuid(),
                 organisation.pk,
                 c.existing.customer_id,
                 paid_reference(c.row.number),

@@ -16,7 +16,6 @@ from django.db.models import Model, QuerySet, Sum
 
 from relance.accounts.models import Organisation
 from relance.core.allocation import OpenItem
-from relance.imports.models import ImportBatch
 from relance.ledger.models import Allocation, Customer, Instalment, Invoice, Payment
 
 PAID_PREFIX = "import:"
@@ -161,17 +160,6 @@ def invoices_by_number(
             if state is not None:
                 state.allocated_elsewhere = money(total)
     return states
-
-
-def instalment_ids_of_batch(batch: ImportBatch) -> dict[tuple[int, int], int]:
-    """(invoice id, sequence) -> instalment id, for the invoices a batch created."""
-    return {
-        (invoice_id, seq): pk
-        for pk, invoice_id, seq in Instalment.objects.filter(invoice__import_batch=batch)
-        .order_by()
-        .values_list("id", "invoice_id", "sequence")
-        .iterator(50_000)
-    }
 
 
 def instalments_with_room(invoice_ids: Sequence[int]) -> dict[int, list[OpenItem]]:

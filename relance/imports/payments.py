@@ -124,6 +124,7 @@ def write_payments(
     batch: ImportBatch,
     progress: Progress,
 ) -> None:
+    new_uuid = bulk.uuid_factory()
     progress.phase("Écriture des paiements", len(plan.new))
     now = bulk.now_for_db()
     bulk.insert_rows(
@@ -142,7 +143,7 @@ def write_payments(
         ),
         (
             (
-                bulk.new_uuid(),
+                new_uuid(),
                 organisation.pk,
                 customer_id,
                 row.reference,

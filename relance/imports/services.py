@@ -25,6 +25,7 @@ from relance.imports.models import BatchStatus, ImportBatch, ImportKind
 from relance.imports.parsers import parse_customers, parse_invoices, parse_payments
 from relance.imports.parsers.rows import FileFormatError, ParseResult, RowError
 from relance.imports.progress import Progress
+from relance.lib import bulk
 
 PARSERS: dict[str, Callable[..., ParseResult[Any]]] = {
     ImportKind.CUSTOMERS: parse_customers,
@@ -102,7 +103,7 @@ def import_file(
         parsed.delimiter,
         dict(parsed.mapping),
     )
-    with transaction.atomic():
+    with bulk.large_cache(), transaction.atomic():
         # One import at a time per organisation: the plan must not go stale before writing.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         plan, errors = _check(organisation, kind, parsed, progress)

@@ -3,6 +3,9 @@
 What a customer owes is never stored: it is each instalment's amount less what was allocated
 to it (see ``selectors``). Amounts are in the currency of their document and never summed
 across currencies.
+
+A foreign key that leads a composite index or unique constraint of its model has
+``db_index=False``: a second index on the same column would only slow down large imports.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ class Language(models.TextChoices):
 
 class Customer(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
     external_ref = models.CharField("référence client", max_length=64)
     name = models.CharField("nom", max_length=200)
     kind = models.CharField(max_length=6, choices=CustomerKind.choices, default=CustomerKind.B2B)
@@ -108,8 +111,10 @@ class Contact(models.Model):
 
 class Invoice(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="invoices", db_index=False
+    )
     number = models.CharField("n° de facture", max_length=64)
     issue_date = models.DateField("date d'émission")
     currency = models.CharField(max_length=3, default="EUR")
@@ -140,10 +145,14 @@ class Invoice(models.Model):
 class Instalment(models.Model):
     """One due date of an invoice: the unit whose reminders are tracked."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="instalments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="instalments", db_index=False
+    )
     # Copied from the invoice so that "what is due for this customer" needs no join.
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="instalments")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="instalments", db_index=False
+    )
     sequence = models.PositiveSmallIntegerField(default=1)
     due_date = models.DateField("échéance")
     amount = money_field("montant")
@@ -193,8 +202,10 @@ class CreditNote(models.Model):
 
 class Payment(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="payments", db_index=False
+    )
     # The payer's or the bank's reference; unique per organisation so re-imports match.
     reference = models.CharField(max_length=100)
     date = models.DateField("date de paiement")
@@ -222,13 +233,21 @@ class Payment(models.Model):
 class Allocation(models.Model):
     """Part of a payment or credit note applied to one instalment (lettrage)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    instalment = models.ForeignKey(Instalment, on_delete=models.CASCADE, related_name="allocations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    instalment = models.ForeignKey(
+        Instalment, on_delete=models.CASCADE, related_name="allocations", db_index=False
+    )
     payment = models.ForeignKey(
         Payment, null=True, blank=True, on_delete=models.CASCADE, related_name="allocations"
     )
+    # Indexed only where set (see Meta): most allocations come from payments.
     credit_note = models.ForeignKey(
-        CreditNote, null=True, blank=True, on_delete=models.CASCADE, related_name="allocations"
+        CreditNote,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="allocations",
+        db_index=False,
     )
     amount = money_field()
     date = models.DateField()
@@ -244,7 +263,14 @@ class Allocation(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_positive"),
         ]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["instalment", "date"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["instalment", "date"]),
+            models.Index(
+                fields=["credit_note"],
+                condition=models.Q(credit_note__isnull=False),
+                name="allocation_credit_note_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} -> {self.instalment_id}"

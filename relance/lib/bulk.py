@@ -7,14 +7,38 @@ several times faster on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
 from django.db import connection, models
 
 CHUNK = 20_000
+
+
+@contextmanager
+def large_cache(megabytes: int = 1024) -> Iterator[None]:
+    """Give SQLite's page cache room for a big write, then shrink it back.
+
+    A million-row import touches indexes far larger than the default cache; with room to keep
+    them in memory it runs about 10 % faster. Memory is only taken as pages are read.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size=-{megabytes * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={int(previous)}")
 
 
 def chunks(rows: Iterable[Sequence[Any]], size: int = CHUNK) -> Iterator[list[Sequence[Any]]]:
@@ -78,10 +102,54 @@ def delete_where(model: type[models.Model], field: str, values: Sequence[Any]) -
     return count
 
 
-def new_uuid() -> Any:
-    """A fresh UUID in the form the database stores (32 hex chars on SQLite)."""
-    value = uuid.uuid4()
-    return value if connection.features.has_native_uuid_field else value.hex
+def reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:
+    """Primary keys for ``count`` rows the caller is about to insert in this transaction.
+
+    Knowing the keys up front saves reading back every inserted row to link its children.
+    """
+    assert connection.in_atomic_block, "ids are reserved for the current transaction only"
+    if count == 0:
+        return []
+    quote = connection.ops.quote_name
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: transactions start IMMEDIATE, so this one holds the only write lock and no
+        # one else can take these numbers. AUTOINCREMENT never reuses a number, even a
+        # deleted row's, hence sqlite_sequence.
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX({quote(pk)}) FROM {quote(table)}), 0), "
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        start = int(cursor.fetchone()[0]) + 1
+    return range(start, start + count)
+
+
+def uuid_factory() -> Callable[[], Any]:
+    """A function returning fresh UUIDs, in the form the database stores, for one batch.
+
+    They are version 7 (RFC 9562): the time in milliseconds, then a counter that starts at a
+    random value. Consecutive UUIDs of a batch therefore sort together, and a million of them
+    land at the end of the unique index instead of on a million random pages of it.
+    """
+    native = connection.features.has_native_uuid_field
+    millis = time.time_ns() // 1_000_000
+    counter = int.from_bytes(os.urandom(8), "big") >> 2  # 62 bits, room to count up
+
+    def next_uuid() -> Any:
+        nonlocal counter
+        counter += 1
+        value = (millis << 80) | (0x7 << 76) | (0b10 << 62) | (counter & ((1 << 62) - 1))
+        value |= (counter >> 62 & 0xFFF) << 64
+        return uuid.UUID(int=value) if native else f"{value:032x}"
+
+    return next_uuid
 
 
 def now_for_db() -> Any:
