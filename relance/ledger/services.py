@@ -1,0 +1,305 @@
+"""Writing to the ledger one document at a time (forms, API, tests). Imports use bulk paths.
+
+Each service checks its input, writes inside a transaction and records an audit event. A
+``LedgerError`` carries a message for the person who asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from relance.accounts.audit import Actor, audit_record
+from relance.accounts.models import Organisation
+from relance.core import identifiers
+from relance.core.allocation import OpenItem, allocate_oldest_first
+from relance.ledger.models import (
+    Allocation,
+    Contact,
+    ContactRole,
+    CreditNote,
+    Customer,
+    CustomerKind,
+    Instalment,
+    Invoice,
+    Language,
+    Payment,
+)
+from relance.ledger.selectors import open_items_of_customers
+
+CENT = Decimal("0.01")
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+class LedgerError(ValueError):
+    pass
+
+
+def _money(value: Decimal, what: str) -> Decimal:
+    if value != value.quantize(CENT):
+        raise LedgerError(f"{what} : au plus deux décimales ({value}).")
+    if value <= 0:
+        raise LedgerError(f"{what} : doit être positif ({value}).")
+    return value.quantize(CENT)
+
+
+def _same_organisation(organisation: Organisation, customer: Customer) -> None:
+    if customer.organisation_id != organisation.pk:
+        raise LedgerError("Ce client n'appartient pas à cette organisation.")
+
+
+def _currency(value: str) -> str:
+    if not CURRENCY.match(value):
+        raise LedgerError(f"Devise « {value} » invalide (code ISO 4217).")
+    return value
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    organisation: Organisation,
+    external_ref: str,
+    name: str,
+    actor: Actor,
+    kind: str = CustomerKind.B2B,
+    country: str = "FR",
+    language: str = "",
+    vat_number: str = "",
+    siren: str = "",
+    enterprise_number: str = "",
+    payment_terms: str = "",
+    notes: str = "",
+) -> Customer:
+    if not external_ref.strip() or not name.strip():
+        raise LedgerError("La référence et le nom du client sont obligatoires.")
+    if kind not in CustomerKind.values:
+        raise LedgerError(f"Type de client « {kind} » inconnu.")
+    language = language or ("nl" if country == "BE" else "fr")
+    if language not in Language.values:
+        raise LedgerError(f"Langue « {language} » non prise en charge.")
+    try:
+        ids = {
+            "vat_number": identifiers.vat_number(vat_number) if vat_number else "",
+            "siren": identifiers.siren(siren) if siren else "",
+            "enterprise_number": (
+                identifiers.be_enterprise_number(enterprise_number) if enterprise_number else ""
+            ),
+        }
+    except identifiers.InvalidIdentifier as exc:
+        raise LedgerError(str(exc)) from exc
+    if Customer.objects.filter(organisation=organisation, external_ref=external_ref).exists():
+        raise LedgerError(f"Le client « {external_ref} » existe déjà.")
+    customer = Customer.objects.create(
+        organisation=organisation,
+        external_ref=external_ref.strip(),
+        name=name.strip(),
+        kind=kind,
+        country=country,
+        language=language,
+        payment_terms=payment_terms,
+        notes=notes,
+        **ids,
+    )
+    audit_record(
+        organisation=organisation, actor=actor, action="customer_create",
+        entity_type="customer", entity_id=str(customer.uuid),
+        after={"external_ref": customer.external_ref, "name": customer.name, "kind": kind},
+    )  # fmt: skip
+    return customer
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    customer: Customer,
+    actor: Actor,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    role: str = ContactRole.BILLING,
+    is_primary: bool = False,
+    in_copy: bool = False,
+) -> Contact:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if not (email or phone):
+        raise LedgerError("Un contact a au moins une adresse e-mail ou un téléphone.")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise LedgerError(f"Adresse e-mail invalide « {email} ».") from exc
+    if phone and not E164.match(phone):
+        raise LedgerError(f"Téléphone « {phone} » : format international attendu (+33…).")
+    if role not in ContactRole.values:
+        raise LedgerError(f"Rôle de contact « {role} » inconnu.")
+    if is_primary:  # one primary contact per customer: the new one takes over
+        Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
+    contact = Contact.objects.create(
+        organisation_id=customer.organisation_id, customer=customer, name=name, email=email,
+        phone=phone, role=role, is_primary=is_primary, in_copy=in_copy,
+    )  # fmt: skip
+    audit_record(
+        organisation=customer.organisation, actor=actor, action="contact_add",
+        entity_type="customer", entity_id=str(customer.uuid),
+        after={"email": email, "phone": phone, "role": role, "primary": is_primary},
+    )  # fmt: skip
+    return contact
+
+
+@transaction.atomic
+def invoice_create(
+    *,
+    organisation: Organisation,
+    customer: Customer,
+    number: str,
+    issue_date: date,
+    amount_incl_tax: Decimal,
+    actor: Actor,
+    due_date: date | None = None,
+    instalments: Sequence[tuple[date, Decimal]] = (),
+    currency: str = "EUR",
+    payment_terms: str = "",
+) -> Invoice:
+    """An invoice and its instalments: one due date, or several whose amounts add up."""
+    _same_organisation(organisation, customer)
+    amount = _money(amount_incl_tax, "Montant TTC")
+    _currency(currency)
+    if not number.strip():
+        raise LedgerError("Le numéro de facture est obligatoire.")
+    if (due_date is None) == (not instalments):
+        raise LedgerError("Donnez soit une échéance, soit la liste des échéances.")
+    schedule = sorted(instalments) if due_date is None else [(due_date, amount)]
+    total = Decimal("0.00")
+    for due, part in schedule:
+        if due < issue_date:
+            raise LedgerError(f"Échéance {due} antérieure à la date de facture {issue_date}.")
+        total += _money(part, "Montant d'échéance")
+    if total != amount:
+        raise LedgerError(f"Les échéances ({total}) ne font pas le montant TTC ({amount}).")
+    try:
+        with transaction.atomic():
+            invoice = Invoice.objects.create(
+                organisation=organisation, customer=customer, number=number.strip(),
+                issue_date=issue_date, currency=currency, amount_incl_tax=amount,
+                payment_terms=payment_terms,
+            )  # fmt: skip
+    except IntegrityError as exc:
+        raise LedgerError(f"La facture « {number} » existe déjà.") from exc
+    Instalment.objects.bulk_create(
+        Instalment(organisation=organisation, invoice=invoice, customer=customer,
+                   sequence=sequence, due_date=due, amount=part)
+        for sequence, (due, part) in enumerate(schedule, 1)
+    )  # fmt: skip
+    audit_record(
+        organisation=organisation, actor=actor, action="invoice_create",
+        entity_type="invoice", entity_id=str(invoice.uuid),
+        after={"number": invoice.number, "amount_incl_tax": str(amount), "currency": currency,
+               "instalments": [[str(due), str(part)] for due, part in schedule]},
+    )  # fmt: skip
+    return invoice
+
+
+def _allocate(
+    organisation: Organisation,
+    customer: Customer,
+    currency: str,
+    amount: Decimal,
+    *,
+    invoice: Invoice | None,
+) -> list[tuple[int, Decimal]]:
+    """Split ``amount`` over the named invoice first, then the customer's oldest open items."""
+    items: list[OpenItem] = open_items_of_customers(organisation, [customer.pk]).get(
+        (customer.pk, currency), []
+    )
+    named_id = invoice.pk if invoice is not None else None
+    parts, left = allocate_oldest_first([i for i in items if i.invoice_id == named_id], amount)
+    more, _ = allocate_oldest_first([i for i in items if i.invoice_id != named_id], left)
+    return parts + more
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    organisation: Organisation,
+    customer: Customer,
+    reference: str,
+    date: date,
+    amount: Decimal,
+    actor: Actor,
+    currency: str = "EUR",
+    invoice: Invoice | None = None,
+    method: str = "",
+) -> Payment:
+    """Record a payment and allocate it; what cannot be allocated stays as a credit."""
+    _same_organisation(organisation, customer)
+    amount = _money(amount, "Montant du paiement")
+    _currency(currency)
+    if invoice is not None and invoice.customer_id != customer.pk:
+        raise LedgerError(f"La facture « {invoice.number} » n'est pas à ce client.")
+    if invoice is not None and invoice.currency != currency:
+        raise LedgerError(f"Devise {currency} différente de celle de la facture.")
+    if Payment.objects.filter(organisation=organisation, reference=reference).exists():
+        raise LedgerError(f"Le paiement « {reference} » est déjà enregistré.")
+    payment = Payment.objects.create(
+        organisation=organisation, customer=customer, reference=reference, date=date,
+        currency=currency, amount=amount, method=method,
+    )  # fmt: skip
+    parts = _allocate(organisation, customer, currency, amount, invoice=invoice)
+    Allocation.objects.bulk_create(
+        Allocation(organisation=organisation, instalment_id=pk, payment=payment, amount=part,
+                   date=date)
+        for pk, part in parts
+    )  # fmt: skip
+    audit_record(
+        organisation=organisation, actor=actor, action="payment_record",
+        entity_type="payment", entity_id=str(payment.uuid),
+        after={"reference": reference, "date": date.isoformat(), "amount": str(amount),
+               "currency": currency, "allocated": [[pk, str(part)] for pk, part in parts]},
+    )  # fmt: skip
+    return payment
+
+
+@transaction.atomic
+def credit_note_create(
+    *,
+    organisation: Organisation,
+    customer: Customer,
+    number: str,
+    issue_date: date,
+    amount: Decimal,
+    actor: Actor,
+    currency: str = "EUR",
+    invoice: Invoice | None = None,
+) -> CreditNote:
+    """A credit note, applied to the invoice it corrects (or the oldest open items)."""
+    _same_organisation(organisation, customer)
+    amount = _money(amount, "Montant de l'avoir")
+    _currency(currency)
+    if invoice is not None and invoice.customer_id != customer.pk:
+        raise LedgerError(f"La facture « {invoice.number} » n'est pas à ce client.")
+    if CreditNote.objects.filter(organisation=organisation, number=number).exists():
+        raise LedgerError(f"L'avoir « {number} » existe déjà.")
+    credit_note = CreditNote.objects.create(
+        organisation=organisation, customer=customer, number=number, issue_date=issue_date,
+        currency=currency, amount=amount, invoice=invoice,
+    )  # fmt: skip
+    parts = _allocate(organisation, customer, currency, amount, invoice=invoice)
+    Allocation.objects.bulk_create(
+        Allocation(organisation=organisation, instalment_id=pk, credit_note=credit_note,
+                   amount=part, date=issue_date)
+        for pk, part in parts
+    )  # fmt: skip
+    audit_record(
+        organisation=organisation, actor=actor, action="credit_note_create",
+        entity_type="credit_note", entity_id=str(credit_note.uuid),
+        after={"number": number, "amount": str(amount), "currency": currency,
+               "allocated": [[pk, str(part)] for pk, part in parts]},
+    )  # fmt: skip
+    return credit_note
