@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "relance.accounts",
     "relance.ledger",
     "relance.imports",
+    "relance.dunning",
     "relance.web",
 ]
 
