@@ -1,0 +1,334 @@
+"""Deciding, for one day, which reminder each customer gets. Pure: state and date in, plan out.
+
+Rules (each has a test that tells it as a customer's story):
+
+* State is kept per item (an invoice instalment): the last step it reached, when, and how far
+  its schedule was shifted. Communication is per customer: one message per customer, day,
+  channel and currency, at the highest step due, covering every item that is due a step.
+* A step is due when its date has passed and it was not done; its date is the due date plus
+  its offset (plus the item's shift), moved to the next business day of the customer's
+  country. Never an exact-day match, so a missed day is caught up.
+* When several steps of an item are due at once, only the latest is done (no burst of stale
+  reminders). But an item that never had a reminder (a backlog at go-live, an invoice imported
+  late), or that resumes after a pause, starts at the first step due after the due date, and
+  its schedule is shifted so that the next steps keep their spacing: no formal notice out of
+  the blue.
+* A pre-due step is only for items not yet due.
+* Two clocks: the step date, and a minimum gap since the last contact with the customer.
+* Nothing goes to a customer on a weekend or a public holiday of their country.
+* Never: paid or credited items (nothing outstanding), disputed items, items under a promise
+  to pay (until its date plus a grace period), items in a payment plan, paused customers,
+  totals under the minimum amount. Every skip says why.
+* Belgian consumers: no cost is claimed before a free first reminder and 14 days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
+
+from relance.core.scenario import Scenario, Step
+
+ZERO = Decimal("0.00")
+
+
+class BusinessDays(Protocol):
+    def next_business_day(self, day: date) -> date: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    min_gap_days: int = 7
+    min_amount: Decimal = ZERO
+    promise_grace_days: int = 3
+    # Belgian consumers: days after the free first reminder before costs may be claimed.
+    be_consumer_wait_days: int = 14
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    id: int
+    invoice_number: str
+    due_date: date
+    outstanding: Decimal
+    currency: str = "EUR"
+    last_step: str | None = None
+    last_step_on: date | None = None
+    shift_days: int = 0
+    resumed_on: date | None = None  # a dispute, promise or plan ended that day
+    disputed: bool = False
+    promised_until: date | None = None
+    in_payment_plan: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerState:
+    id: int
+    ref: str
+    scenario: Scenario
+    items: tuple[ItemState, ...]
+    country: str = "FR"
+    postal_code: str = ""
+    kind: str = "B2B"
+    paused: bool = False
+    last_contact_on: date | None = None
+    # Belgian consumers: when the free first reminder was sent, and whether on paper.
+    first_reminder_on: date | None = None
+    first_reminder_paper: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAdvance:
+    """An item covered by a message, and the step (with its schedule shift) it reaches."""
+
+    item_id: int
+    invoice_number: str
+    step: str
+    shift_days: int
+    outstanding: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMessage:
+    customer_id: int
+    customer_ref: str
+    step: Step
+    currency: str
+    items: tuple[ItemAdvance, ...]
+    penalties: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def amount_due(self) -> Decimal:
+        return sum((item.outstanding for item in self.items), ZERO)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "customer": self.customer_ref,
+            "step": self.step.key,
+            "channel": self.step.channel,
+            "mode": self.step.mode,
+            "items": [item.invoice_number for item in self.items],
+            "amount_due": str(self.amount_due),
+            "currency": self.currency,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    customer_ref: str
+    reason: str  # paused, dispute, promise, payment_plan, min_gap, below_minimum...
+    items: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"customer": self.customer_ref, "reason": self.reason}
+        if self.items:
+            found["items"] = list(self.items)
+        return found
+
+
+@dataclass(slots=True)
+class DayPlan:
+    day: date
+    messages: list[PlannedMessage] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "messages": [message.as_dict() for message in self.messages],
+            "skipped": [skip.as_dict() for skip in self.skipped],
+        }
+
+
+def plan_day(
+    customers: Iterable[CustomerState],
+    *,
+    today: date,
+    rules: Rules,
+    calendar_for: Callable[[str, str], BusinessDays],
+) -> DayPlan:
+    plan = DayPlan(day=today)
+    for customer in customers:
+        messages, skipped = plan_customer(
+            customer, today=today, rules=rules,
+            calendar=calendar_for(customer.country, customer.postal_code),
+        )  # fmt: skip
+        plan.messages.extend(messages)
+        plan.skipped.extend(skipped)
+    return plan
+
+
+def plan_customer(
+    customer: CustomerState, *, today: date, rules: Rules, calendar: BusinessDays
+) -> tuple[list[PlannedMessage], list[Skip]]:
+    open_items = [item for item in customer.items if item.outstanding > 0]
+    if not open_items:
+        return [], []
+    if customer.paused:
+        return [], [Skip(customer.ref, "paused", _numbers(open_items))]
+    if calendar.next_business_day(today) != today:
+        return [], []  # nobody is written to on a weekend or public holiday of their country
+    skipped: list[Skip] = []
+    due: list[tuple[ItemState, int, int]] = []  # item, step index, new shift
+    blocked: dict[str, list[ItemState]] = {}
+    for item in open_items:
+        reason = _blocked(item, today, rules)
+        if reason:
+            blocked.setdefault(reason, []).append(item)
+            continue
+        found = due_step(item, customer.scenario, today=today, calendar=calendar)
+        if found is not None:
+            due.append((item, *found))
+    skipped.extend(Skip(customer.ref, reason, _numbers(items)) for reason, items in blocked.items())
+    if not due:
+        return [], skipped
+    if customer.last_contact_on is not None:
+        since = (today - customer.last_contact_on).days
+        if since < rules.min_gap_days:
+            return [], [*skipped, Skip(customer.ref, "min_gap", _numbers(i for i, _, _ in due))]
+    messages: list[PlannedMessage] = []
+    for currency in sorted({item.currency for item, _, _ in due}):
+        in_currency = [entry for entry in due if entry[0].currency == currency]
+        total = sum((item.outstanding for item, _, _ in in_currency), ZERO)
+        if total < rules.min_amount:
+            skipped.append(
+                Skip(customer.ref, "below_minimum", _numbers(i for i, _, _ in in_currency))
+            )
+            continue
+        for channel in _channels(customer.scenario, in_currency):
+            entries = [e for e in in_currency if customer.scenario.steps[e[1]].channel == channel]
+            step = customer.scenario.steps[max(index for _, index, _ in entries)]
+            if total < step.min_amount:
+                skipped.append(
+                    Skip(customer.ref, "below_step_minimum", _numbers(i for i, _, _ in entries))
+                )
+                continue
+            penalties, notes = _penalties(customer, step, today, rules, calendar)
+            messages.append(
+                PlannedMessage(
+                    customer_id=customer.id,
+                    customer_ref=customer.ref,
+                    step=step,
+                    currency=currency,
+                    items=tuple(
+                        ItemAdvance(item.id, item.invoice_number,
+                                    customer.scenario.steps[index].key, shift, item.outstanding)
+                        for item, index, shift in sorted(entries, key=_by_due_date)
+                    ),
+                    penalties=penalties,
+                    notes=notes,
+                )
+            )  # fmt: skip
+    return messages, skipped
+
+
+def due_step(
+    item: ItemState, scenario: Scenario, *, today: date, calendar: BusinessDays
+) -> tuple[int, int] | None:
+    """The index of the step an item is due today and its schedule shift, or None."""
+    last = _last_index(item, scenario, calendar)
+    fresh = last < 0 or (
+        item.resumed_on is not None
+        and (item.last_step_on is None or item.resumed_on > item.last_step_on)
+    )
+    overdue = today > item.due_date
+    candidates: list[int] = []
+    for index in range(last + 1, len(scenario.steps)):
+        step = scenario.steps[index]
+        if step.offset_days < 0 and today >= item.due_date:
+            continue  # "your invoice falls due soon" is wrong once it has
+        scheduled = _scheduled(item, step, calendar)
+        if fresh and item.resumed_on is not None:
+            scheduled = max(scheduled, calendar.next_business_day(item.resumed_on))
+        if scheduled > today:
+            break
+        candidates.append(index)
+    if not candidates:
+        return None
+    if fresh and overdue:
+        chosen = candidates[0]
+        step = scenario.steps[chosen]
+        if today > _scheduled(item, step, calendar):
+            # Late start: shift the rest of the schedule by the delay, so that the next steps
+            # keep the scenario's spacing from today.
+            nominal = item.due_date + timedelta(days=step.offset_days + item.shift_days)
+            return chosen, item.shift_days + (today - nominal).days
+        return chosen, item.shift_days
+    return candidates[-1], item.shift_days
+
+
+def _scheduled(item: ItemState, step: Step, calendar: BusinessDays) -> date:
+    nominal = item.due_date + timedelta(days=step.offset_days + item.shift_days)
+    return calendar.next_business_day(nominal)
+
+
+def _last_index(item: ItemState, scenario: Scenario, calendar: BusinessDays) -> int:
+    if item.last_step is None:
+        return -1
+    for index, step in enumerate(scenario.steps):
+        if step.key == item.last_step:
+            return index
+    # The customer changed scenario since: count as done every step of the new one that was
+    # due on the day of the last reminder, so nothing already said is said again.
+    last = -1
+    for index, step in enumerate(scenario.steps):
+        if item.last_step_on is not None and _scheduled(item, step, calendar) <= item.last_step_on:
+            last = index
+    return last
+
+
+def _blocked(item: ItemState, today: date, rules: Rules) -> str:
+    if item.disputed:
+        return "dispute"
+    if item.in_payment_plan:
+        return "payment_plan"
+    if item.promised_until is not None and today <= item.promised_until + timedelta(
+        days=rules.promise_grace_days
+    ):
+        return "promise"
+    return ""
+
+
+def _channels(scenario: Scenario, entries: Sequence[tuple[ItemState, int, int]]) -> list[str]:
+    """Channels of the due steps, most escalated first, each once."""
+    ordered = sorted({index for _, index, _ in entries}, reverse=True)
+    channels: list[str] = []
+    for index in ordered:
+        channel = scenario.steps[index].channel
+        if channel not in channels:
+            channels.append(channel)
+    return channels
+
+
+def _penalties(
+    customer: CustomerState, step: Step, today: date, rules: Rules, calendar: BusinessDays
+) -> tuple[str, tuple[str, ...]]:
+    if step.penalties != "claimed" or not (customer.country == "BE" and customer.kind == "B2C"):
+        return step.penalties, ()
+    sent = customer.first_reminder_on
+    if sent is not None:
+        # The waiting period runs from the day after an e-mail, or from the third working day
+        # after a letter is posted.
+        start = sent + timedelta(days=1)
+        if customer.first_reminder_paper:
+            start = sent
+            for _ in range(3):
+                start = calendar.next_business_day(start + timedelta(days=1))
+        if today >= start + timedelta(days=rules.be_consumer_wait_days):
+            return step.penalties, ()
+    return "mentioned", (
+        "Consommateur belge : aucun frais ne peut être réclamé avant un premier rappel gratuit "
+        "suivi d'un délai de 14 jours (Code de droit économique, livre XIX).",
+    )
+
+
+def _numbers(items: Iterable[ItemState]) -> tuple[str, ...]:
+    return tuple(sorted({item.invoice_number for item in items}))
+
+
+def _by_due_date(entry: tuple[ItemState, int, int]) -> tuple[date, str]:
+    return entry[0].due_date, entry[0].invoice_number

@@ -1,0 +1,132 @@
+"""Reminder scenarios: ordered steps relative to the due date, and the shipped presets.
+
+A step is "J+5 e-mail sent automatically" or "J+20 phone call on the collector's to-do". Its
+place in the scenario is its escalation level: a later step is a firmer one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+CHANNELS = ("email", "sms", "letter", "formal_notice", "call", "legal")
+MODES = ("auto", "manual")
+# none: penalties not mentioned; mentioned: the message explains what the law allows;
+# claimed: the message claims them (interest and fixed indemnity where the regime allows).
+PENALTIES = ("none", "mentioned", "claimed")
+TONES = ("courteous", "neutral", "firm", "formal")
+
+
+class ScenarioError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    key: str
+    offset_days: int  # from the due date; negative = before it
+    channel: str
+    mode: str
+    template: str = ""
+    tone: str = "neutral"
+    penalties: str = "none"
+    min_amount: Decimal = Decimal("0.00")
+
+    def check(self) -> None:
+        if not self.key or not self.key.replace("_", "").isalnum():
+            raise ScenarioError(f"clé d'étape invalide « {self.key} »")
+        for value, allowed, what in (
+            (self.channel, CHANNELS, "canal"),
+            (self.mode, MODES, "mode"),
+            (self.penalties, PENALTIES, "pénalités"),
+            (self.tone, TONES, "ton"),
+        ):
+            if value not in allowed:
+                raise ScenarioError(
+                    f"étape « {self.key} » : {what} « {value} » inconnu ({', '.join(allowed)})"
+                )
+        if self.min_amount < 0:
+            raise ScenarioError(f"étape « {self.key} » : montant minimum négatif")
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    key: str
+    name: str
+    steps: tuple[Step, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            raise ScenarioError(f"le scénario « {self.key} » n'a aucune étape")
+        keys = [step.key for step in self.steps]
+        if len(set(keys)) != len(keys):
+            raise ScenarioError(f"le scénario « {self.key} » a deux étapes de même clé")
+        offsets = [step.offset_days for step in self.steps]
+        if offsets != sorted(offsets) or len(set(offsets)) != len(offsets):
+            raise ScenarioError(
+                f"le scénario « {self.key} » : les étapes doivent suivre des délais croissants"
+            )
+        for step in self.steps:
+            step.check()
+
+    def index(self, key: str | None) -> int:
+        """Position of a step (-1 for None: nothing done yet); unknown keys are an error."""
+        if key is None:
+            return -1
+        for position, step in enumerate(self.steps):
+            if step.key == key:
+                return position
+        raise ScenarioError(f"étape « {key} » absente du scénario « {self.key} »")
+
+    def first_after_due(self) -> int:
+        """Index of the first step on or after the due date (where a backlog item starts)."""
+        for position, step in enumerate(self.steps):
+            if step.offset_days >= 0:
+                return position
+        return len(self.steps) - 1
+
+
+def _step(key: str, offset: int, channel: str, mode: str, tone: str, penalties: str) -> Step:
+    return Step(key=key, offset_days=offset, channel=channel, mode=mode, template=key,
+                tone=tone, penalties=penalties)  # fmt: skip
+
+
+PRESETS: dict[str, Scenario] = {
+    "standard": Scenario(
+        key="standard",
+        name="Standard",
+        steps=(
+            _step("preventive", -3, "email", "auto", "courteous", "none"),
+            _step("reminder_1", 5, "email", "auto", "courteous", "none"),
+            _step("reminder_2", 15, "email", "auto", "neutral", "mentioned"),
+            _step("call_1", 20, "call", "manual", "neutral", "none"),
+            _step("last_warning", 30, "email", "manual", "firm", "claimed"),
+            _step("formal_notice", 40, "formal_notice", "manual", "formal", "claimed"),
+            _step("legal", 54, "legal", "manual", "formal", "claimed"),
+        ),
+    ),
+    "vip": Scenario(
+        key="vip",
+        name="VIP",
+        steps=(
+            _step("reminder_1", 10, "email", "manual", "courteous", "none"),
+            _step("call_1", 15, "call", "manual", "courteous", "none"),
+            _step("reminder_2", 25, "email", "manual", "neutral", "none"),
+            _step("call_2", 30, "call", "manual", "neutral", "none"),
+            _step("last_reminder", 45, "email", "manual", "firm", "none"),
+            _step("formal_notice", 55, "formal_notice", "manual", "formal", "claimed"),
+        ),
+    ),
+    "bad_payer": Scenario(
+        key="bad_payer",
+        name="Mauvais payeur",
+        steps=(
+            _step("preventive", -5, "email", "auto", "neutral", "none"),
+            _step("reminder_1", 3, "email", "auto", "neutral", "mentioned"),
+            _step("reminder_2", 13, "email", "auto", "firm", "claimed"),
+            _step("last_warning", 20, "email", "manual", "firm", "claimed"),
+            _step("formal_notice", 27, "formal_notice", "manual", "formal", "claimed"),
+            _step("legal", 41, "legal", "manual", "formal", "claimed"),
+        ),
+    ),
+}
