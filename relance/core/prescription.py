@@ -1,0 +1,144 @@
+"""Limitation dates (prescription) of a receivable, and when to warn about them.
+
+Facts from ``../shared/legal-rules.md`` §0, §4.2 (France) and §5.6 (Belgium). Not legal advice:
+every rule carries its source and whether the research note confirmed it (``verified``).
+
+Conventions, decided here and tested:
+
+* **What the date means.** ``Limitation.last_day`` is the last day on which the creditor can
+  still act (sue, obtain an acknowledgement); the claim is time-barred from the next day.
+  The period runs from the due date, the day of the due date itself not counted (the
+  receivable is payable, hence actionable, from then: legal-rules.md §4.2 "2 years B2C / 5 years
+  B2B from the due date by default"), and a period in years ends on the day of the last year
+  bearing the same date as its start (C. pr. civ. art. 641). When that day does not exist
+  (29 February), it is the last day of the month: 29 Feb 2024 + 2 years -> 28 Feb 2026.
+* **No postponement to a business day.** C. pr. civ. art. 642 (a *procedural* deadline
+  ending on a weekend or holiday moves to the next working day) is flagged unverified in
+  legal-rules.md and its application to prescription is not established there: the date is
+  the calendar date, which errs on the side of warning early.
+* **Starting point in B2C.** The 2 years run from when the creditor knew or should have known
+  the facts, in practice when the service was completed or the invoice fell due (§4.2): the
+  due date is used.
+* **French public buyers** (*déchéance quadriennale*, loi n° 68-1250 du 31 décembre 1968,
+  art. 1): 4 years from 1 January of the year following the one in which the rights were
+  acquired; the due date's year is taken as that year, so a receivable due in 2026 can be
+  claimed until 31 Dec 2030. legal-rules.md gives only "4 years, unverified" (§0, §9 item 6);
+  the 1-January starting point is from general knowledge, hence ``verified=False``. Caveat:
+  if the service was performed in a year before the due date's year, the true date is one
+  year earlier.
+* **Belgium** (§5.6, all unverified): B2B 10 years (former C. civ. art. 2262bis, personal
+  actions); B2C 1 year (former art. 2272, merchants' claims for goods sold to non-merchants;
+  other short periods exist, e.g. for services); no rule for public buyers (``None``).
+* **Interruption.** A reminder or *mise en demeure* does not interrupt (Cass. com. 18 mai
+  2022, n° 20-23.204); an acknowledgement by the debtor (a signed payment plan, a part-payment
+  with acknowledgement), a court claim or an enforcement measure does (§4.2). Pass the date
+  of the latest interrupting event as ``interrupted_on``: a new full period starts from it
+  (from 1 January of the next year for the *déchéance quadriennale*). An event before the
+  due date changes nothing (the period had not started), nor does one after ``last_day``
+  (an acknowledgement cannot revive a time-barred claim; a waiver of prescription is a
+  different matter, left to a lawyer). Not modelled: suspension (e.g. during a PSRPC
+  agreement procedure, §4.5), interruption lasting for the whole of court proceedings, and
+  the longer period that runs after a judgment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
+
+KINDS: Final = frozenset({"B2B", "B2C", "PUBLIC"})
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A limitation period: ``years`` long, from the due date or from the next 1 January."""
+
+    code: str
+    years: int
+    from_next_january: bool
+    source: str
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Limitation:
+    """The last day a receivable can be pursued, with the rule that gave it."""
+
+    last_day: date
+    rule: str
+    source: str
+    verified: bool
+
+
+# (country, kind) -> rule. ``verified`` means "confirmed by the sources of legal-rules.md".
+RULES: Final[dict[tuple[str, str], Rule]] = {
+    ("FR", "B2B"): Rule(
+        "FR-B2B-5Y",
+        5,
+        False,
+        "C. com. L110-4 I (loi n° 2008-561 du 17 juin 2008); C. civ. 2224",
+        True,
+    ),
+    ("FR", "B2C"): Rule("FR-B2C-2Y", 2, False, "C. consommation L218-2 (ex L137-2)", True),
+    ("FR", "PUBLIC"): Rule(
+        "FR-PUBLIC-4Y",
+        4,
+        True,
+        "Loi n° 68-1250 du 31 décembre 1968, art. 1 (déchéance quadriennale)",
+        False,
+    ),
+    ("BE", "B2B"): Rule("BE-B2B-10Y", 10, False, "former C. civ. art. 2262bis § 1", False),
+    ("BE", "B2C"): Rule("BE-B2C-1Y", 1, False, "former C. civ. art. 2272", False),
+}
+
+
+def add_years(d: date, years: int) -> date:
+    """The same day ``years`` later; the last day of the month if that day does not exist."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return date(d.year + years, 2, 28)
+
+
+def _period_end(rule: Rule, start: date) -> date:
+    if rule.from_next_january:
+        # 1 January of start.year + 1, for ``years`` years: ends on 31 December.
+        return date(start.year + rule.years, 12, 31)
+    return add_years(start, rule.years)
+
+
+def limitation(
+    *, kind: str, country: str, due_date: date, interrupted_on: date | None = None
+) -> Limitation | None:
+    """The limitation of a receivable, or ``None`` when no rule is known for the country.
+
+    ``kind`` is "B2B", "B2C" or "PUBLIC" (anything else is a programming error);
+    ``country`` an ISO alpha-2 code. See the module docstring for the conventions.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown receivable kind {kind!r}; expected one of {sorted(KINDS)}")
+    rule = RULES.get((country.strip().upper(), kind))
+    if rule is None:
+        return None
+    last_day = _period_end(rule, due_date)
+    source = rule.source
+    if interrupted_on is not None and due_date <= interrupted_on <= last_day:
+        last_day = _period_end(rule, interrupted_on)
+        source = f"{source}; period restarted by an interruption on {interrupted_on.isoformat()}"
+    return Limitation(last_day, rule.code, source, rule.verified)
+
+
+def limitation_date(
+    *, kind: str, country: str, due_date: date, interrupted_on: date | None = None
+) -> date | None:
+    """``limitation(...).last_day``, or ``None`` when no rule is known."""
+    found = limitation(kind=kind, country=country, due_date=due_date, interrupted_on=interrupted_on)
+    return None if found is None else found.last_day
+
+
+def needs_attention(limitation: date, today: date, warn_days: int = 90) -> bool:
+    """True from ``warn_days`` days before the limitation date on, including once it has passed."""
+    if warn_days < 0:
+        raise ValueError("warn_days cannot be negative")
+    return today >= limitation - timedelta(days=warn_days)
