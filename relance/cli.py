@@ -26,7 +26,7 @@ NO_DATABASE_NEEDED = {
     "dbshell",
     "sqlmigrate",
 }
-ALIASES = {"import": "import_data"}
+ALIASES = {"import": "import_data", "run-day": "run_day"}
 
 
 def database_problem() -> str | None:

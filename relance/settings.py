@@ -65,6 +65,9 @@ TEMPLATES = [
 DATABASES = {
     "default": env.database(os.environ.get("DATABASE_URL"), VAR_DIR / "relance.sqlite3"),
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests run on a file, not in memory, so that concurrent workers can share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-relance.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -29,6 +29,9 @@ CUSTOMER_FIELDS = {
     "siret": "siret",
     "enterprise_number": "enterprise_number",
     "iban": "iban",
+    "address_line1": "address_line1",
+    "postal_code": "postal_code",
+    "city": "city",
     "payment_terms": "payment_terms",
     "customer_since": "customer_since",
     "notes": "notes",
@@ -142,20 +145,7 @@ def write_customers(
     new_uuid = bulk.uuid_factory()
     now = bulk.now_for_db()
     progress.phase("Écriture des clients", len(plan.new) + len(plan.changed))
-    columns = [
-        "name",
-        "kind",
-        "country",
-        "language",
-        "vat_number",
-        "siren",
-        "siret",
-        "enterprise_number",
-        "iban",
-        "payment_terms",
-        "customer_since",
-        "notes",
-    ]
+    columns = list(CUSTOMER_FIELDS)  # row attribute names, the same as the model's fields
     bulk.insert_rows(
         Customer,
         (
@@ -163,6 +153,7 @@ def write_customers(
             "organisation_id",
             "external_ref",
             *columns,
+            "address_line2",  # no file column for it: typed in relance
             "import_batch_id",
             "created_at",
             "updated_at",
@@ -173,6 +164,7 @@ def write_customers(
                 organisation.pk,
                 row.external_ref,
                 *(_value(row, name) for name in columns),
+                "",
                 batch.pk,
                 now,
                 now,

@@ -20,9 +20,13 @@ from django.db import models
 from relance.accounts.models import Organisation
 
 
-def money_field(verbose_name: str | None = None) -> models.DecimalField[Decimal, Decimal]:
+def money_field(
+    verbose_name: str | None = None, *, default: Decimal | None = None
+) -> models.DecimalField[Decimal, Decimal]:
     """An amount in the currency of its document, to the cent."""
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2)
+    if default is None:
+        return models.DecimalField(verbose_name, max_digits=14, decimal_places=2)
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, default=default)
 
 
 class CustomerKind(models.TextChoices):
@@ -51,6 +55,10 @@ class Customer(models.Model):
     vat_number = models.CharField("n° de TVA", max_length=20, blank=True)
     enterprise_number = models.CharField("n° d'entreprise (BE)", max_length=10, blank=True)
     iban = models.CharField(max_length=34, blank=True)
+    address_line1 = models.CharField("adresse", max_length=200, blank=True)
+    address_line2 = models.CharField("complément d'adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=20, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
     payment_terms = models.CharField("conditions de paiement", max_length=40, blank=True)
     collector = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -116,6 +116,12 @@ CUSTOMER_SPEC = FileSpec(
             ),
         ),
         iban=("IBAN", ("iban",)),
+        address_line1=("adresse", ("address", "adresse", "address line 1", "rue", "straat")),
+        postal_code=(
+            "code postal",
+            ("postal_code", "postal code", "code postal", "cp", "zip", "postcode"),
+        ),
+        city=("ville", ("city", "ville", "localité", "commune", "gemeente", "plaats")),
         payment_terms=("conditions de paiement", PAYMENT_TERMS_SYNONYMS),
         customer_since=(
             "client depuis",
@@ -221,6 +227,9 @@ def _customer(line: int, text: dict[str, str], head: dict[str, str], cells: Cell
         siret=siret,
         enterprise_number=read("enterprise_number", parse_enterprise_number),
         iban=read("iban", parse_iban),
+        address_line1=text.get("address_line1", ""),
+        postal_code=text.get("postal_code", "").upper(),
+        city=text.get("city", ""),
         payment_terms=text.get("payment_terms", ""),
         customer_since=since,
         notes=text.get("notes", ""),

@@ -43,6 +43,9 @@ class CustomerRow:
     siret: str = ""
     enterprise_number: str = ""  # BE, 10 digits
     iban: str = ""  # compact form
+    address_line1: str = ""
+    postal_code: str = ""
+    city: str = ""
     payment_terms: str = ""
     customer_since: date | None = None
     notes: str = ""

@@ -1,0 +1,211 @@
+"""Scenarios as organisations edit them, the dunning state of customers and items, reminders,
+disputes and promises to pay."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import time
+from decimal import Decimal
+from typing import ClassVar
+
+from django.db import models
+
+from relance.accounts.models import Organisation
+from relance.core.scenario import CHANNELS, MODES, PENALTIES, TONES
+from relance.ledger.models import Customer, Instalment, Invoice, money_field
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(value, value) for value in values]
+
+
+class DunningSettings(models.Model):
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="dunning"
+    )
+    min_gap_days = models.PositiveSmallIntegerField("écart minimum entre deux contacts", default=7)
+    min_amount = money_field("montant minimum relancé", default=Decimal("0.00"))
+    promise_grace_days = models.PositiveSmallIntegerField("délai de grâce (promesse)", default=3)
+    window_start = models.TimeField("envoi à partir de", default=time(8, 30))
+    window_end = models.TimeField("envoi jusqu'à", default=time(18, 0))
+
+    def __str__(self) -> str:
+        return f"Règles de relance de {self.organisation}"
+
+
+class Scenario(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    key = models.SlugField(max_length=50)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="scenario_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScenarioStep(models.Model):
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
+    position = models.PositiveSmallIntegerField()
+    key = models.SlugField(max_length=50)
+    offset_days = models.SmallIntegerField("jours après l'échéance")
+    channel = models.CharField(max_length=20, choices=_choices(CHANNELS))
+    mode = models.CharField(max_length=10, choices=_choices(MODES))
+    template = models.CharField(max_length=100, blank=True)
+    tone = models.CharField(max_length=20, choices=_choices(TONES), default="neutral")
+    penalties = models.CharField(max_length=20, choices=_choices(PENALTIES), default="none")
+    min_amount = money_field("montant minimum", default=Decimal("0.00"))
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["scenario_id", "position"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["scenario", "key"], name="step_key_unique"),
+            models.UniqueConstraint(fields=["scenario", "position"], name="step_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} (J{self.offset_days:+d})"
+
+
+class CustomerDunning(models.Model):
+    """How a customer is chased: segment, scenario, pause, and when they were last contacted."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, primary_key=True, related_name="dunning"
+    )
+    segment = models.CharField(max_length=50, blank=True)
+    segment_is_manual = models.BooleanField(default=False)
+    scenario = models.ForeignKey(
+        Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paused = models.BooleanField(default=False)
+    last_contact_on = models.DateField(null=True, blank=True)
+    first_reminder_on = models.DateField(null=True, blank=True)
+    first_reminder_paper = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.segment or '-'}"
+
+
+class InstalmentDunning(models.Model):
+    """Which step an item reached and when; its schedule shift after a late start."""
+
+    instalment = models.OneToOneField(
+        Instalment, on_delete=models.CASCADE, primary_key=True, related_name="dunning"
+    )
+    last_step = models.CharField(max_length=50, blank=True)
+    last_step_on = models.DateField(null=True, blank=True)
+    shift_days = models.IntegerField(default=0)
+    resumed_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.instalment_id}: {self.last_step or '-'}"
+
+
+class ReminderStatus(models.TextChoices):
+    READY = "ready", "Prête à partir"
+    TODO = "todo", "À faire"
+    SENT = "sent", "Envoyée"
+    SKIPPED = "skipped", "Écartée"
+    CANCELLED = "cancelled", "Annulée"
+    FAILED = "failed", "Échec"
+
+
+class Reminder(models.Model):
+    """One message (or call, letter...) to one customer on one day, covering several items."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
+    run_date = models.DateField()
+    step = models.CharField(max_length=50)
+    channel = models.CharField(max_length=20, choices=_choices(CHANNELS))
+    mode = models.CharField(max_length=10, choices=_choices(MODES))
+    currency = models.CharField(max_length=3)
+    amount_due = money_field("montant dû")
+    penalties = models.CharField(max_length=20, choices=_choices(PENALTIES))
+    status = models.CharField(max_length=20, choices=ReminderStatus.choices)
+    notes = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # The daily run's idempotency: one message per customer, day, channel, currency.
+            models.UniqueConstraint(
+                fields=["customer", "run_date", "channel", "currency"],
+                name="reminder_once_per_day_channel",
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organisation", "run_date", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_date} {self.customer_id} {self.step}"
+
+
+class ReminderItem(models.Model):
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
+    instalment = models.ForeignKey(
+        Instalment, on_delete=models.CASCADE, related_name="reminder_items", db_index=False
+    )
+    step = models.CharField(max_length=50)
+    outstanding = money_field()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # An item never receives the same step twice.
+            models.UniqueConstraint(fields=["instalment", "step"], name="item_step_once"),
+            models.UniqueConstraint(fields=["reminder", "instalment"], name="reminder_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instalment_id} {self.step}"
+
+
+class Dispute(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="disputes")
+    reason = models.TextField()
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organisation", "closed_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Litige {self.invoice_id}"
+
+
+class Promise(models.Model):
+    """A customer's promise to pay an amount by a date, for some invoices."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="promises")
+    invoices = models.ManyToManyField(Invoice, related_name="promises")
+    promised_on = models.DateField("promis pour le")
+    amount = money_field("montant promis")
+    recorded_on = models.DateField()
+    broken_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organisation", "promised_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Promesse {self.customer_id} {self.promised_on}"

@@ -1,0 +1,157 @@
+"""The daily run: plan the day for an organisation and record what it decided.
+
+Automatic steps become reminders ready to send (the channels send them); manual steps become
+to-do items. The run is idempotent: what it records moves each item's state forward and
+counts as the customer's last contact, so the same day run again plans nothing new; unique
+constraints (one message per customer, day, channel and currency; one step per item) make
+two workers running at once unable to record anything twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from django.db import transaction
+
+from relance.accounts.audit import Actor, audit_record_many
+from relance.accounts.models import Organisation
+from relance.core.calendar import for_customer
+from relance.core.planner import DayPlan, PlannedMessage, Rules, plan_day
+from relance.dunning.models import (
+    CustomerDunning,
+    DunningSettings,
+    InstalmentDunning,
+    Reminder,
+    ReminderItem,
+    ReminderStatus,
+)
+from relance.dunning.scenarios import scenarios_ensure_presets, scenarios_of
+from relance.dunning.state import customer_states
+from relance.lib import bulk
+
+
+@dataclass
+class RunSummary:
+    plan: DayPlan
+    recorded: bool
+    by_step: Counter[tuple[str, str]] = field(default_factory=Counter)  # (step, channel)
+    todo: int = 0
+    ready: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def dunning_rules(organisation: Organisation) -> Rules:
+    settings, _ = DunningSettings.objects.get_or_create(organisation=organisation)
+    return Rules(
+        min_gap_days=settings.min_gap_days,
+        min_amount=settings.min_amount,
+        promise_grace_days=settings.promise_grace_days,
+    )
+
+
+def day_plan(organisation: Organisation, *, day: date) -> DayPlan:
+    """What the run would do on ``day``, without doing it."""
+    scenarios_ensure_presets(organisation)
+    return plan_day(
+        customer_states(organisation, scenarios_of(organisation)),
+        today=day,
+        rules=dunning_rules(organisation),
+        calendar_for=for_customer,
+    )
+
+
+def run_day(
+    *, organisation: Organisation, day: date, actor: Actor, dry_run: bool = False
+) -> RunSummary:
+    with transaction.atomic():
+        # One run at a time per organisation: a second one waits, then finds nothing to do.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        plan = day_plan(organisation, day=day)
+        summary = RunSummary(plan=plan, recorded=not dry_run)
+        for message in plan.messages:
+            summary.by_step[(message.step.key, message.step.channel)] += 1
+            if message.step.mode == "manual":
+                summary.todo += 1
+            else:
+                summary.ready += 1
+        summary.skipped.update(skip.reason for skip in plan.skipped)
+        if not dry_run and plan.messages:
+            _record(organisation, plan, actor)
+    return summary
+
+
+def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
+    messages = plan.messages
+    reminder_ids = bulk.reserve_ids(Reminder, len(messages))
+    new_uuid = bulk.uuid_factory()
+    uuids = [new_uuid() for _ in messages]
+    now = bulk.now_for_db()
+    bulk.insert_rows(
+        Reminder,
+        ("id", "uuid", "organisation_id", "customer_id", "run_date", "step", "channel", "mode",
+         "currency", "amount_due", "penalties", "status", "notes", "created_at"),
+        (
+            (pk, uuid, organisation.pk, m.customer_id, plan.day, m.step.key,
+             m.step.channel, m.step.mode, m.currency, m.amount_due, m.penalties,
+             _status(m), json.dumps(list(m.notes), ensure_ascii=False), now)
+            for pk, uuid, m in zip(reminder_ids, uuids, messages, strict=True)
+        ),
+    )  # fmt: skip
+    bulk.insert_rows(
+        ReminderItem,
+        ("reminder_id", "instalment_id", "step", "outstanding"),
+        (
+            (pk, advance.item_id, advance.step, advance.outstanding)
+            for pk, m in zip(reminder_ids, messages, strict=True)
+            for advance in m.items
+        ),
+    )
+    InstalmentDunning.objects.bulk_create(
+        [
+            InstalmentDunning(instalment_id=advance.item_id, last_step=advance.step,
+                              last_step_on=plan.day, shift_days=advance.shift_days)
+            for m in messages
+            for advance in m.items
+        ],
+        update_conflicts=True,
+        unique_fields=["instalment"],
+        update_fields=["last_step", "last_step_on", "shift_days"],
+        batch_size=2000,
+    )  # fmt: skip
+    contacted = {m.customer_id for m in messages}
+    first = {m.customer_id for m in messages if m.step.channel in ("email", "letter")}
+    CustomerDunning.objects.bulk_create(
+        [CustomerDunning(customer_id=pk, last_contact_on=plan.day) for pk in sorted(contacted)],
+        update_conflicts=True,
+        unique_fields=["customer"],
+        update_fields=["last_contact_on"],
+        batch_size=2000,
+    )
+    # The first written reminder is the Belgian consumer's free reminder: keep its date.
+    _set_first_reminders(first, plan.day)
+    audit_record_many(
+        organisation=organisation,
+        actor=actor,
+        action="reminder_plan",
+        entity_type="reminder",
+        changes=(
+            (str(UUID(str(uuid))), None, {**m.as_dict(), "date": plan.day.isoformat()})
+            for uuid, m in zip(uuids, messages, strict=True)
+        ),
+    )
+
+
+def _set_first_reminders(customer_ids: set[int], day: date) -> None:
+    ids = sorted(customer_ids)
+    for start in range(0, len(ids), 500):
+        CustomerDunning.objects.filter(
+            customer_id__in=ids[start : start + 500], first_reminder_on=None
+        ).update(first_reminder_on=day)
+
+
+def _status(message: PlannedMessage) -> str:
+    return ReminderStatus.TODO if message.step.mode == "manual" else ReminderStatus.READY

@@ -1,0 +1,93 @@
+"""Loading what the planner needs for a whole organisation, in a handful of set-based queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db.models import Exists, Max, OuterRef, Q
+
+from relance.accounts.models import Organisation
+from relance.core.planner import CustomerState, ItemState
+from relance.core.scenario import Scenario
+from relance.dunning.models import CustomerDunning, Dispute, InstalmentDunning, Promise
+from relance.dunning.scenarios import DEFAULT_SCENARIO
+from relance.ledger.models import Customer
+from relance.ledger.selectors import open_instalments
+
+CENT = Decimal("0.01")
+
+
+def open_items(organisation: Organisation) -> dict[int, list[ItemState]]:
+    """Open items with their dunning state, per customer id."""
+    open_dispute = Dispute.objects.filter(invoice_id=OuterRef("invoice_id"), closed_on=None)
+    promised = (
+        Promise.objects.filter(invoices=OuterRef("invoice_id"), broken_on=None)
+        .values("invoices")
+        .annotate(until=Max("promised_on"))
+        .values("until")
+    )
+    rows = (
+        open_instalments(organisation)
+        .annotate(disputed=Exists(open_dispute), promised_until=promised)
+        .values_list(
+            "id", "customer_id", "invoice__number", "due_date", "outstanding",
+            "invoice__currency", "disputed", "promised_until",
+        )
+        .order_by()
+    )  # fmt: skip
+    states = {
+        row[0]: row[1:]
+        for row in InstalmentDunning.objects.filter(
+            instalment__organisation=organisation
+        ).values_list("instalment_id", "last_step", "last_step_on", "shift_days", "resumed_on")
+    }
+    items: dict[int, list[ItemState]] = {}
+    for pk, customer_id, number, due, outstanding, currency, disputed, until in rows.iterator(
+        20_000
+    ):
+        last_step, last_on, shift, resumed = states.get(pk, ("", None, 0, None))
+        items.setdefault(customer_id, []).append(
+            ItemState(
+                id=pk, invoice_number=number, due_date=due,
+                outstanding=Decimal(outstanding).quantize(CENT), currency=currency,
+                last_step=last_step or None, last_step_on=last_on, shift_days=shift,
+                resumed_on=resumed, disputed=bool(disputed), promised_until=until,
+            )
+        )  # fmt: skip
+    return items
+
+
+def customer_states(
+    organisation: Organisation, scenarios: dict[int, Scenario], *, only: set[int] | None = None
+) -> Iterator[CustomerState]:
+    """Customers that have open items, with their scenario and contact history."""
+    items = open_items(organisation)
+    by_key = {scenario.key: scenario for scenario in scenarios.values()}
+    default = by_key[DEFAULT_SCENARIO]
+    dunning = {
+        row[0]: row[1:]
+        for row in CustomerDunning.objects.filter(customer__organisation=organisation)
+        .filter(Q(customer_id__in=list(items)) if len(items) < 5000 else Q())
+        .values_list(
+            "customer_id", "segment", "scenario_id", "paused", "last_contact_on",
+            "first_reminder_on", "first_reminder_paper",
+        )
+    }  # fmt: skip
+    ids = sorted(items if only is None else set(items) & only)
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        for pk, ref, country, postal_code, kind in Customer.objects.filter(
+            pk__in=chunk
+        ).values_list("id", "external_ref", "country", "postal_code", "kind"):
+            segment, scenario_id, paused, last_contact, first_on, first_paper = dunning.get(
+                pk, ("", None, False, None, None, False)
+            )
+            scenario = scenarios.get(scenario_id) if scenario_id else None
+            # A segment is chased with the scenario of the same key unless the customer has its own.
+            scenario = scenario or by_key.get(segment) or default
+            yield CustomerState(
+                id=pk, ref=ref, scenario=scenario, items=tuple(items[pk]), country=country,
+                postal_code=postal_code, kind=kind, paused=paused, last_contact_on=last_contact,
+                first_reminder_on=first_on, first_reminder_paper=first_paper,
+            )  # fmt: skip

@@ -1,0 +1,203 @@
+"""The daily run on a real database: recorded once, idempotent, resumable, per organisation."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from relance.accounts.audit import Actor
+from relance.dunning.models import (
+    CustomerDunning,
+    Dispute,
+    InstalmentDunning,
+    Promise,
+    Reminder,
+    ReminderItem,
+)
+from relance.dunning.run import day_plan, run_day
+from relance.ledger.models import Invoice
+from relance.ledger.services import customer_create, invoice_create, payment_record
+
+D = Decimal
+DUE = date(2026, 3, 2)  # a Monday
+
+
+@pytest.fixture
+def ledger(organisation, actor):
+    k1 = customer_create(
+        organisation=organisation, external_ref="K1", name="Garage Martin", actor=actor
+    )
+    k2 = customer_create(
+        organisation=organisation, external_ref="K2", name="Hôtel du Parc", actor=actor
+    )
+    for number, customer, due, amount in (
+        ("F-1", k1, DUE, "1000.00"),
+        ("F-2", k1, DUE, "250.00"),
+        ("F-3", k2, DUE, "80.00"),
+    ):
+        invoice_create(
+            organisation=organisation,
+            customer=customer,
+            number=number,
+            issue_date=date(2026, 2, 1),
+            due_date=due,
+            amount_incl_tax=D(amount),
+            actor=actor,
+        )
+    return k1, k2
+
+
+def run(organisation, day, **options):
+    return run_day(organisation=organisation, day=day, actor=Actor.system("test"), **options)
+
+
+def test_run_records_one_message_per_customer_and_is_idempotent(organisation, ledger):
+    first = run(organisation, date(2026, 3, 9))
+    assert first.ready == 2 and first.todo == 0
+    reminders = Reminder.objects.order_by("customer__external_ref")
+    assert [(r.customer.external_ref, r.step, r.status, r.amount_due) for r in reminders] == [
+        ("K1", "reminder_1", "ready", D("1250.00")),
+        ("K2", "reminder_1", "ready", D("80.00")),
+    ]
+    assert ReminderItem.objects.count() == 3
+    assert set(InstalmentDunning.objects.values_list("last_step", flat=True)) == {"reminder_1"}
+    assert CustomerDunning.objects.filter(last_contact_on=date(2026, 3, 9)).count() == 2
+    again = run(organisation, date(2026, 3, 9))
+    assert again.plan.messages == [] and Reminder.objects.count() == 2
+
+
+def test_dry_run_and_plan_record_nothing(organisation, ledger):
+    summary = run(organisation, date(2026, 3, 9), dry_run=True)
+    assert len(summary.plan.messages) == 2
+    assert not Reminder.objects.exists() and not InstalmentDunning.objects.exists()
+    assert len(day_plan(organisation, day=date(2026, 3, 9)).messages) == 2
+
+
+def test_catch_up_after_missed_days_and_manual_steps_go_to_the_todo(organisation, ledger):
+    run(organisation, date(2026, 3, 9))
+    summary = run(organisation, date(2026, 3, 25))  # missed 17 (reminder_2) and 23 (call_1)
+    steps = sorted(Reminder.objects.filter(run_date=date(2026, 3, 25)).values_list(
+        "step", "status"))  # fmt: skip
+    assert steps == [("call_1", "todo"), ("call_1", "todo")]
+    assert summary.todo == 2
+
+
+def test_paid_disputed_and_promised_items_are_not_reminded(organisation, ledger, actor):
+    k1, k2 = ledger
+    payment_record(
+        organisation=organisation,
+        customer=k1,
+        reference="VIR-1",
+        date=date(2026, 3, 5),
+        amount=D("250.00"),
+        invoice=Invoice.objects.get(number="F-2"),
+        actor=actor,
+    )
+    Dispute.objects.create(
+        organisation=organisation,
+        invoice=Invoice.objects.get(number="F-1"),
+        reason="Livraison incomplète",
+        opened_on=date(2026, 3, 4),
+    )
+    promise = Promise.objects.create(
+        organisation=organisation,
+        customer=k2,
+        promised_on=date(2026, 3, 20),
+        amount=D("80.00"),
+        recorded_on=date(2026, 3, 4),
+    )
+    promise.invoices.add(Invoice.objects.get(number="F-3"))
+    plan = run(organisation, date(2026, 3, 9)).plan
+    assert plan.messages == []
+    assert sorted((s.customer_ref, s.reason) for s in plan.skipped) == [
+        ("K1", "dispute"),
+        ("K2", "promise"),
+    ]
+
+
+def test_command_line_json_matches_plan_and_second_run_prints_no_message(
+    organisation, ledger, capsys
+):
+    call_command("plan", "--date", "2026-03-09", "--json")
+    planned = json.loads(capsys.readouterr().out)
+    call_command("run_day", "--date", "2026-03-09", "--json")
+    done = json.loads(capsys.readouterr().out)
+    assert planned == done
+    assert [m["customer"] for m in done["messages"]] == ["K1", "K2"]
+    assert done["messages"][0]["items"] == ["F-1", "F-2"]
+    call_command("run_day", "--date", "2026-03-09", "--json")
+    assert json.loads(capsys.readouterr().out)["messages"] == []
+    call_command("run_day", "--date", "2026-03-25")
+    text = capsys.readouterr().out
+    assert "call_1" in text and "À faire (manuel) : 2" in text
+
+
+def test_runs_are_per_organisation(organisation, other_organisation, ledger, actor):
+    other = customer_create(
+        organisation=other_organisation, external_ref="K1", name="Autre", actor=actor, country="BE"
+    )
+    invoice_create(
+        organisation=other_organisation,
+        customer=other,
+        number="F-1",
+        issue_date=date(2026, 2, 1),
+        due_date=DUE,
+        amount_incl_tax=D("10.00"),
+        actor=actor,
+    )
+    run(organisation, date(2026, 3, 9))
+    assert not Reminder.objects.filter(organisation=other_organisation).exists()
+    assert Reminder.objects.filter(organisation=organisation).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_record_each_message_once(organisation, ledger):
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            run(organisation, date(2026, 3, 9))
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Reminder.objects.count() == 2 and ReminderItem.objects.count() == 3
+
+
+def test_steps_move_off_the_customers_own_public_holidays(organisation, actor):
+    # reminder_1 (J+5) of an invoice due on Sunday 29 March 2026 falls on Good Friday, 3 April:
+    # a working day in Paris, a public holiday in Strasbourg (then the weekend, then Easter
+    # Monday), so Strasbourg is written to on Tuesday 7 April.
+    for ref, postal_code in (("PARIS", "75011"), ("STRAS", "67000")):
+        customer = customer_create(
+            organisation=organisation, external_ref=ref, name=ref, actor=actor
+        )
+        customer.postal_code = postal_code
+        customer.save(update_fields=["postal_code"])
+        invoice_create(
+            organisation=organisation,
+            customer=customer,
+            number=f"F-{ref}",
+            issue_date=date(2026, 3, 1),
+            due_date=date(2026, 3, 29),
+            amount_incl_tax=D("500.00"),
+            actor=actor,
+        )
+    sent = {}
+    for day in range(3, 8):
+        for message in run(organisation, date(2026, 4, day)).plan.messages:
+            sent[message.customer_ref] = date(2026, 4, day)
+    assert sent == {"PARIS": date(2026, 4, 3), "STRAS": date(2026, 4, 7)}
