@@ -34,7 +34,8 @@ imports-lint: install
 check: lint typecheck imports-lint test
 
 bench: install
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.import_invoices
+	$(BIN)/python -m benchmarks.plan_day
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -25,6 +25,7 @@ NO_DATABASE_NEEDED = {
     "shell",
     "dbshell",
     "sqlmigrate",
+    "penalties",  # a calculation: no database needed
 }
 ALIASES = {"import": "import_data", "run-day": "run_day"}
 

@@ -130,3 +130,77 @@ PRESETS: dict[str, Scenario] = {
         ),
     ),
 }
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, object]:
+    """A scenario as plain data (the documented YAML format)."""
+    return {
+        "key": scenario.key,
+        "name": scenario.name,
+        "steps": [
+            {
+                "key": step.key,
+                "offset": step.offset_days,
+                "channel": step.channel,
+                "mode": step.mode,
+                "template": step.template,
+                "tone": step.tone,
+                "penalties": step.penalties,
+                "min_amount": str(step.min_amount),
+            }
+            for step in scenario.steps
+        ],
+    }
+
+
+STEP_FIELDS = {"key", "offset", "channel", "mode", "template", "tone", "penalties", "min_amount"}
+
+
+def scenario_from_data(data: object, where: str = "scénario") -> Scenario:
+    """Read one scenario from plain data; any problem raises ``ScenarioError`` saying where."""
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{where} : un scénario est un dictionnaire (key, name, steps)")
+    unknown = set(data) - {"key", "name", "steps"}
+    if unknown:
+        raise ScenarioError(f"{where} : champ(s) inconnu(s) {', '.join(sorted(map(str, unknown)))}")
+    key, name, steps = data.get("key"), data.get("name"), data.get("steps")
+    if not isinstance(key, str) or not key:
+        raise ScenarioError(f"{where} : « key » manquant")
+    where = f"scénario « {key} »"
+    if not isinstance(steps, list) or not steps:
+        raise ScenarioError(f"{where} : « steps » doit être une liste non vide")
+    parsed = tuple(_step_from_data(raw, f"{where}, étape {n}") for n, raw in enumerate(steps, 1))
+    return Scenario(key=key, name=str(name or key), steps=parsed)
+
+
+def _step_from_data(raw: object, where: str) -> Step:
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where} : une étape est un dictionnaire")
+    unknown = set(raw) - STEP_FIELDS
+    if unknown:
+        raise ScenarioError(f"{where} : champ(s) inconnu(s) {', '.join(sorted(map(str, unknown)))}")
+    offset = raw.get("offset")
+    if not isinstance(offset, int) or isinstance(offset, bool) or not -365 <= offset <= 3650:
+        raise ScenarioError(f"{where} : « offset » doit être un nombre de jours entier")
+    try:
+        min_amount = Decimal(str(raw.get("min_amount", "0")))
+        exact = min_amount.is_finite() and min_amount == min_amount.quantize(Decimal("0.01"))
+    except ArithmeticError:
+        exact = False
+    if not exact:
+        raise ScenarioError(f"{where} : « min_amount » doit être un montant au centime près")
+    values = {name: raw.get(name) for name in ("key", "channel", "mode")}
+    for name, value in values.items():
+        if not isinstance(value, str):
+            raise ScenarioError(f"{where} : « {name} » manquant")
+    step = Step(
+        key=str(raw["key"]), offset_days=offset, channel=str(raw["channel"]),
+        mode=str(raw["mode"]), template=str(raw.get("template") or raw["key"]),
+        tone=str(raw.get("tone", "neutral")), penalties=str(raw.get("penalties", "none")),
+        min_amount=min_amount,
+    )  # fmt: skip
+    try:
+        step.check()
+    except ScenarioError as exc:
+        raise ScenarioError(f"{where} : {exc}") from exc
+    return step

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import yaml
 from django.db import transaction
 
+from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core import scenario as core
 from relance.dunning.models import DunningSettings, Scenario, ScenarioStep
@@ -49,3 +51,76 @@ def scenarios_of(organisation: Organisation) -> dict[int, core.Scenario]:
         )
         if steps.get(pk)
     }
+
+
+MAX_YAML_BYTES = 1_000_000
+YAML_HEADER = """\
+# relance scenarios. Each step: key, offset (days from the due date, negative = before),
+# channel (email, sms, letter, formal_notice, call, legal), mode (auto = sent by the daily
+# run, manual = put on the to-do), template, tone (courteous, neutral, firm, formal),
+# penalties (none, mentioned, claimed) and min_amount (the step is skipped below it).
+"""
+
+
+def scenarios_export(organisation: Organisation) -> str:
+    scenarios_ensure_presets(organisation)
+    data = {
+        "scenarios": [
+            core.scenario_to_data(scenario)
+            for scenario in sorted(scenarios_of(organisation).values(), key=lambda s: s.key)
+        ]
+    }
+    return YAML_HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def scenarios_parse(text: str | bytes) -> list[core.Scenario]:
+    """Read a scenarios YAML file; every problem raises ``ScenarioError``, nothing is written."""
+    if len(text) > MAX_YAML_BYTES:
+        raise core.ScenarioError("fichier trop volumineux pour des scénarios (1 Mo au plus)")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise core.ScenarioError(f"YAML illisible : {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("scenarios"), list):
+        raise core.ScenarioError("le fichier doit contenir une liste « scenarios »")
+    parsed = [
+        core.scenario_from_data(raw, f"scénario n° {n}")
+        for n, raw in enumerate(data["scenarios"], 1)
+    ]
+    keys = [scenario.key for scenario in parsed]
+    if len(set(keys)) != len(keys):
+        raise core.ScenarioError("deux scénarios portent la même clé")
+    return parsed
+
+
+@transaction.atomic
+def scenarios_import(*, organisation: Organisation, text: str | bytes, actor: Actor) -> list[str]:
+    """Create or replace the scenarios of a YAML file, all or nothing; returns their keys."""
+    parsed = scenarios_parse(text)
+    scenarios_ensure_presets(organisation)
+    before = {s.key: core.scenario_to_data(s) for s in scenarios_of(organisation).values()}
+    for scenario in parsed:
+        stored, _ = Scenario.objects.update_or_create(
+            organisation=organisation, key=scenario.key, defaults={"name": scenario.name}
+        )
+        ScenarioStep.objects.filter(scenario=stored).delete()
+        ScenarioStep.objects.bulk_create(
+            ScenarioStep(
+                scenario=stored, position=position, key=step.key, offset_days=step.offset_days,
+                channel=step.channel, mode=step.mode, template=step.template, tone=step.tone,
+                penalties=step.penalties, min_amount=step.min_amount,
+            )
+            for position, step in enumerate(scenario.steps)
+        )  # fmt: skip
+    audit_record_many(
+        organisation=organisation,
+        actor=actor,
+        action="scenario_import",
+        entity_type="scenario",
+        changes=(
+            (s.key, before.get(s.key), core.scenario_to_data(s))
+            for s in parsed
+            if before.get(s.key) != core.scenario_to_data(s)
+        ),
+    )
+    return [scenario.key for scenario in parsed]

@@ -1,6 +1,6 @@
 """Import benchmark: 1,000,000 invoice rows into a fresh SQLite database.
 
-    python -m benchmarks.run [--invoices N] [--customers N] [--out benchmarks/results]
+    python -m benchmarks.import_invoices [--invoices N] [--customers N] [--out benchmarks/results]
 
 Measured in the same run, as the baseline: reading the same file with the csv module and
 inserting its raw text columns into a one-table SQLite database (what any import must at

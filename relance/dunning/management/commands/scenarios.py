@@ -1,0 +1,52 @@
+"""relance scenarios export|import FILE [--org SLUG]"""
+
+from __future__ import annotations
+
+import sys
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from relance.accounts.access import OrganisationNotFound, organisation_by_slug
+from relance.accounts.audit import Actor
+from relance.core.scenario import ScenarioError
+from relance.dunning.scenarios import scenarios_export, scenarios_import
+
+
+class Command(BaseCommand):
+    help = "Exporter ou importer les scénarios de relance (YAML)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        export = sub.add_parser("export", help="écrire les scénarios dans un fichier (- : écran)")
+        export.add_argument("file")
+        export.add_argument("--org", default=None)
+        load = sub.add_parser("import", help="créer ou remplacer des scénarios depuis un fichier")
+        load.add_argument("file")
+        load.add_argument("--org", default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            organisation = organisation_by_slug(options["org"])
+        except OrganisationNotFound as exc:
+            raise CommandError(str(exc)) from exc
+        path = options["file"]
+        if options["action"] == "export":
+            text = scenarios_export(organisation)
+            if path == "-":
+                sys.stdout.write(text)
+            else:
+                Path(path).write_text(text, encoding="utf-8")
+                self.stdout.write(f"Scénarios écrits dans {path}.")
+            return
+        source = Path(path)
+        if not source.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
+        try:
+            keys = scenarios_import(organisation=organisation, text=source.read_bytes(),
+                                    actor=Actor.system("cli"))  # fmt: skip
+        except ScenarioError as exc:
+            raise CommandError(f"Scénarios refusés, rien n'a changé : {exc}") from exc
+        self.stdout.write(f"Scénarios importés : {', '.join(keys)}.")
