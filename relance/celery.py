@@ -1,0 +1,24 @@
+"""Celery application of the distributed mode (RELANCE_EXECUTION=celery).
+
+Workers: ``celery -A relance worker``; the schedule: ``celery -A relance beat``. Tasks are
+thin: they take ids and call one service, the same services the embedded mode runs inline.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
+
+app = Celery("relance")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["relance.dunning"])
+app.conf.beat_schedule = {
+    "daily-run": {
+        "task": "relance.dunning.tasks.run_all_days",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
