@@ -25,7 +25,7 @@ Rules (each has a test that tells it as a customer's story):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
@@ -180,7 +180,7 @@ def plan_customer(
         if reason:
             blocked.setdefault(reason, []).append(item)
             continue
-        found = due_step(item, customer.scenario, today=today, calendar=calendar)
+        found = due_step(_resumed(item, rules), customer.scenario, today=today, calendar=calendar)
         if found is not None:
             due.append((item, *found))
     skipped.extend(Skip(customer.ref, reason, _numbers(items)) for reason, items in blocked.items())
@@ -279,6 +279,17 @@ def _last_index(item: ItemState, scenario: Scenario, calendar: BusinessDays) -> 
         if item.last_step_on is not None and _scheduled(item, step, calendar) <= item.last_step_on:
             last = index
     return last
+
+
+def _resumed(item: ItemState, rules: Rules) -> ItemState:
+    """An item whose promise lapsed resumes the day after the grace period, like after a pause,
+    whether or not the promise has been marked broken yet."""
+    if item.promised_until is None:
+        return item
+    lapsed = item.promised_until + timedelta(days=rules.promise_grace_days + 1)
+    if item.resumed_on is not None and item.resumed_on >= lapsed:
+        return item
+    return replace(item, resumed_on=lapsed)
 
 
 def _blocked(item: ItemState, today: date, rules: Rules) -> str:

@@ -30,6 +30,7 @@ from relance.dunning.models import (
     ReminderStatus,
 )
 from relance.dunning.scenarios import scenarios_ensure_presets, scenarios_of
+from relance.dunning.services import promises_check_broken
 from relance.dunning.state import customer_states
 from relance.lib import bulk
 
@@ -70,6 +71,8 @@ def run_day(
     with transaction.atomic():
         # One run at a time per organisation: a second one waits, then finds nothing to do.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        if not dry_run:
+            promises_check_broken(organisation=organisation, day=day, actor=actor)
         plan = day_plan(organisation, day=day)
         summary = RunSummary(plan=plan, recorded=not dry_run)
         for message in plan.messages:

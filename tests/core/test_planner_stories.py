@@ -203,3 +203,15 @@ def test_plan_json_shape():
         }],
         "skipped": [],
     }  # fmt: skip
+
+
+def test_a_promise_that_lapses_resumes_by_itself_after_the_grace_period():
+    story = Story(customer(item()))
+    story.run_days(date(2026, 3, 1), date(2026, 3, 10))  # reminder_1 on 9 March
+    story.change("F-1", promised_until=date(2026, 4, 15))  # then never paid, never marked
+    story.run_days(date(2026, 3, 11), date(2026, 4, 28))
+    assert steps(story.log) == [
+        ("2026-03-09", "reminder_1"),
+        ("2026-04-20", "reminder_2"),  # grace ends 18 April; Sunday 19 -> Monday 20
+        ("2026-04-27", "call_1"),
+    ]

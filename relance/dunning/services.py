@@ -1,0 +1,138 @@
+"""Disputes and promises to pay: they pause reminders, and their end resumes them gently.
+
+When a pause ends (a dispute closed, a promise broken), the items it covered get a
+``resumed_on`` date: the planner then takes up the scenario with the next step, spaced from
+that day, instead of every step that fell due meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+
+from relance.accounts.audit import Actor, audit_record, audit_record_many
+from relance.accounts.models import Organisation
+from relance.dunning.models import Dispute, DunningSettings, InstalmentDunning, Promise
+from relance.ledger.models import Customer, Instalment, Invoice
+from relance.ledger.selectors import open_instalments
+
+
+class DunningError(ValueError):
+    pass
+
+
+def _resume(invoice_ids: Iterable[int], day: date) -> None:
+    instalment_ids = list(
+        Instalment.objects.filter(invoice_id__in=list(invoice_ids)).values_list("id", flat=True)
+    )
+    InstalmentDunning.objects.bulk_create(
+        [InstalmentDunning(instalment_id=pk, resumed_on=day) for pk in instalment_ids],
+        update_conflicts=True,
+        unique_fields=["instalment"],
+        update_fields=["resumed_on"],
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def dispute_open(*, invoice: Invoice, reason: str, day: date, actor: Actor) -> Dispute:
+    if not reason.strip():
+        raise DunningError("Donnez le motif du litige.")
+    if Dispute.objects.filter(invoice=invoice, closed_on=None).exists():
+        raise DunningError(f"La facture « {invoice.number} » est déjà en litige.")
+    dispute = Dispute.objects.create(organisation_id=invoice.organisation_id, invoice=invoice,
+                                     reason=reason.strip(), opened_on=day)  # fmt: skip
+    audit_record(
+        organisation=invoice.organisation, actor=actor, action="dispute_open",
+        entity_type="invoice", entity_id=str(invoice.uuid),
+        after={"reason": dispute.reason, "opened_on": day.isoformat()},
+    )  # fmt: skip
+    return dispute
+
+
+@transaction.atomic
+def dispute_close(*, dispute: Dispute, day: date, actor: Actor, outcome: str = "") -> Dispute:
+    if dispute.closed_on is not None:
+        raise DunningError("Ce litige est déjà clos.")
+    if day < dispute.opened_on:
+        raise DunningError("Un litige ne peut pas être clos avant d'avoir été ouvert.")
+    dispute.closed_on = day
+    dispute.save(update_fields=["closed_on"])
+    _resume([dispute.invoice_id], day)
+    audit_record(
+        organisation=dispute.invoice.organisation, actor=actor, action="dispute_close",
+        entity_type="invoice", entity_id=str(dispute.invoice.uuid),
+        before={"closed_on": None}, after={"closed_on": day.isoformat(), "outcome": outcome},
+    )  # fmt: skip
+    return dispute
+
+
+@transaction.atomic
+def promise_record(
+    *,
+    customer: Customer,
+    invoices: Sequence[Invoice],
+    promised_on: date,
+    amount: Decimal,
+    day: date,
+    actor: Actor,
+) -> Promise:
+    """The customer promises to pay ``amount`` by ``promised_on`` for these invoices."""
+    if not invoices:
+        raise DunningError("Une promesse porte sur au moins une facture.")
+    if any(invoice.customer_id != customer.pk for invoice in invoices):
+        raise DunningError("Ces factures ne sont pas toutes à ce client.")
+    if promised_on < day:
+        raise DunningError("La date promise est déjà passée.")
+    if amount <= 0:
+        raise DunningError("Le montant promis doit être positif.")
+    promise = Promise.objects.create(
+        organisation_id=customer.organisation_id, customer=customer, promised_on=promised_on,
+        amount=amount, recorded_on=day,
+    )  # fmt: skip
+    promise.invoices.set(invoices)
+    audit_record(
+        organisation=customer.organisation, actor=actor, action="promise_record",
+        entity_type="customer", entity_id=str(customer.uuid),
+        after={"promised_on": promised_on.isoformat(), "amount": str(amount),
+               "invoices": [invoice.number for invoice in invoices]},
+    )  # fmt: skip
+    return promise
+
+
+def promises_check_broken(*, organisation: Organisation, day: date, actor: Actor) -> int:
+    """Mark as broken the promises whose date and grace passed with their invoices unpaid."""
+    settings, _ = DunningSettings.objects.get_or_create(organisation=organisation)
+    limit = day - timedelta(days=settings.promise_grace_days)
+    due = list(
+        Promise.objects.filter(organisation=organisation, broken_on=None, promised_on__lt=limit)
+    )
+    if not due:
+        return 0
+    unpaid_invoices = set(
+        open_instalments(organisation)
+        .filter(invoice__promises__in=due)
+        .values_list("invoice_id", flat=True)
+    )
+    broken = [
+        promise
+        for promise in due
+        if unpaid_invoices & set(promise.invoices.values_list("id", flat=True))
+    ]
+    for promise in broken:
+        promise.broken_on = day
+    Promise.objects.bulk_update(broken, ["broken_on"])
+    _resume(
+        Invoice.objects.filter(Q(promises__in=broken)).values_list("id", flat=True).distinct(),
+        day,
+    )
+    audit_record_many(
+        organisation=organisation, actor=actor, action="promise_broken", entity_type="customer",
+        changes=((str(p.customer.uuid), None, {"promised_on": p.promised_on.isoformat()})
+                 for p in broken),
+    )  # fmt: skip
+    return len(broken)

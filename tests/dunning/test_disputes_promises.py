@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from relance.accounts.models import AuditEvent
+from relance.dunning.models import InstalmentDunning, Promise, Reminder
+from relance.dunning.run import run_day
+from relance.dunning.services import (
+    DunningError,
+    dispute_close,
+    dispute_open,
+    promise_record,
+    promises_check_broken,
+)
+from relance.ledger.services import customer_create, invoice_create
+
+D = Decimal
+
+
+@pytest.fixture
+def invoice(organisation, actor):
+    customer = customer_create(
+        organisation=organisation, external_ref="K1", name="Garage", actor=actor
+    )
+    return invoice_create(
+        organisation=organisation,
+        customer=customer,
+        number="F-1",
+        issue_date=date(2026, 2, 1),
+        due_date=date(2026, 3, 2),
+        amount_incl_tax=D("900.00"),
+        actor=actor,
+    )
+
+
+def steps():
+    return list(Reminder.objects.order_by("run_date").values_list("run_date", "step"))
+
+
+def test_a_dispute_pauses_then_resumes_with_the_next_step(organisation, invoice, actor):
+    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)  # reminder_1
+    dispute = dispute_open(
+        invoice=invoice, reason="Livraison incomplète", day=date(2026, 3, 10), actor=actor
+    )
+    with pytest.raises(DunningError, match="déjà en litige"):
+        dispute_open(invoice=invoice, reason="Autre", day=date(2026, 3, 11), actor=actor)
+    for day in (date(2026, 3, 17), date(2026, 3, 23), date(2026, 4, 1)):
+        plan = run_day(organisation=organisation, day=day, actor=actor).plan
+        assert plan.messages == [] and plan.skipped[0].reason == "dispute"
+    dispute_close(dispute=dispute, day=date(2026, 4, 20), actor=actor, outcome="avoir refusé")
+    assert InstalmentDunning.objects.get().resumed_on == date(2026, 4, 20)
+    run_day(organisation=organisation, day=date(2026, 4, 20), actor=actor)
+    assert steps() == [(date(2026, 3, 9), "reminder_1"), (date(2026, 4, 20), "reminder_2")]
+    actions = list(AuditEvent.objects.filter(entity_id=str(invoice.uuid))
+                   .values_list("action", flat=True))  # fmt: skip
+    assert actions[-2:] == ["dispute_open", "dispute_close"]
+
+
+def test_a_broken_promise_is_marked_and_reminders_resume(organisation, invoice, actor):
+    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)
+    promise = promise_record(
+        customer=invoice.customer,
+        invoices=[invoice],
+        promised_on=date(2026, 3, 31),
+        amount=D("900.00"),
+        day=date(2026, 3, 10),
+        actor=actor,
+    )
+    assert run_day(organisation=organisation, day=date(2026, 3, 17), actor=actor
+                   ).plan.skipped[0].reason == "promise"  # fmt: skip
+    assert promises_check_broken(organisation=organisation, day=date(2026, 4, 2),
+                                 actor=actor) == 0  # still in the grace period  # fmt: skip
+    # 6 April 2026 is Easter Monday, a public holiday: nobody is written to; the next day is.
+    assert run_day(organisation=organisation, day=date(2026, 4, 6), actor=actor).plan.messages == []
+    promise.refresh_from_db()
+    assert promise.broken_on == date(2026, 4, 6)
+    run_day(organisation=organisation, day=date(2026, 4, 7), actor=actor)
+    assert steps() == [(date(2026, 3, 9), "reminder_1"), (date(2026, 4, 7), "reminder_2")]
+    assert AuditEvent.objects.filter(action="promise_broken").count() == 1
+
+
+def test_promise_input_is_checked(organisation, invoice, actor, other_organisation):
+    with pytest.raises(DunningError, match="déjà passée"):
+        promise_record(
+            customer=invoice.customer,
+            invoices=[invoice],
+            promised_on=date(2026, 3, 1),
+            amount=D("1.00"),
+            day=date(2026, 3, 10),
+            actor=actor,
+        )
+    other = customer_create(organisation=organisation, external_ref="K2", name="Autre", actor=actor)
+    with pytest.raises(DunningError, match="pas toutes à ce client"):
+        promise_record(
+            customer=other,
+            invoices=[invoice],
+            promised_on=date(2026, 4, 1),
+            amount=D("1.00"),
+            day=date(2026, 3, 10),
+            actor=actor,
+        )
+    assert not Promise.objects.exists()
