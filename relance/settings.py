@@ -66,8 +66,9 @@ DATABASES = {
     "default": env.database(os.environ.get("DATABASE_URL"), VAR_DIR / "relance.sqlite3"),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Tests run on a file, not in memory, so that concurrent workers can share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-relance.sqlite3")}
+    # Tests run on a file, not in memory, so that concurrent workers can share it; one file
+    # per test process, so that two test runs on one machine do not meet.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-relance-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

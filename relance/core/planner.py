@@ -20,6 +20,7 @@ Rules (each has a test that tells it as a customer's story):
   to pay (until its date plus a grace period), items in a payment plan, paused customers,
   totals under the minimum amount. Every skip says why.
 * Belgian consumers: no cost is claimed before a free first reminder and 14 days.
+* Items close to their limitation date (prescription) are flagged in the plan's warnings.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from relance.core.prescription import limitation, needs_attention
 from relance.core.scenario import Scenario, Step
 
 ZERO = Decimal("0.00")
@@ -46,6 +48,8 @@ class Rules:
     promise_grace_days: int = 3
     # Belgian consumers: days after the free first reminder before costs may be claimed.
     be_consumer_wait_days: int = 14
+    # Warn about an item this many days before its limitation date (prescription).
+    prescription_warn_days: int = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,17 +134,37 @@ class Skip:
         return found
 
 
+@dataclass(frozen=True, slots=True)
+class LimitationWarning:
+    """An open item close to (or past) the last day it can be pursued."""
+
+    customer_ref: str
+    invoice_number: str
+    last_day: date
+    rule: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "customer": self.customer_ref,
+            "item": self.invoice_number,
+            "limitation_date": self.last_day.isoformat(),
+            "rule": self.rule,
+        }
+
+
 @dataclass(slots=True)
 class DayPlan:
     day: date
     messages: list[PlannedMessage] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    warnings: list[LimitationWarning] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "date": self.day.isoformat(),
             "messages": [message.as_dict() for message in self.messages],
             "skipped": [skip.as_dict() for skip in self.skipped],
+            "warnings": [warning.as_dict() for warning in self.warnings],
         }
 
 
@@ -159,7 +183,24 @@ def plan_day(
         )  # fmt: skip
         plan.messages.extend(messages)
         plan.skipped.extend(skipped)
+        plan.warnings.extend(limitation_warnings(customer, today=today, rules=rules))
     return plan
+
+
+def limitation_warnings(
+    customer: CustomerState, *, today: date, rules: Rules
+) -> list[LimitationWarning]:
+    """Open items whose limitation date is near or past: chasing them soon matters."""
+    warnings = []
+    for item in customer.items:
+        if item.outstanding <= 0:
+            continue
+        found = limitation(kind=customer.kind, country=customer.country, due_date=item.due_date)
+        if found and needs_attention(found.last_day, today, rules.prescription_warn_days):
+            warnings.append(
+                LimitationWarning(customer.ref, item.invoice_number, found.last_day, found.rule)
+            )
+    return warnings
 
 
 def plan_customer(

@@ -43,9 +43,13 @@ Conventions, decided here and tested:
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
+
+from relance.core.rates import read_data_file
 
 KINDS: Final = frozenset({"B2B", "B2C", "PUBLIC"})
 
@@ -71,26 +75,22 @@ class Limitation:
     verified: bool
 
 
-# (country, kind) -> rule. ``verified`` means "confirmed by the sources of legal-rules.md".
-RULES: Final[dict[tuple[str, str], Rule]] = {
-    ("FR", "B2B"): Rule(
-        "FR-B2B-5Y",
-        5,
-        False,
-        "C. com. L110-4 I (loi n° 2008-561 du 17 juin 2008); C. civ. 2224",
-        True,
-    ),
-    ("FR", "B2C"): Rule("FR-B2C-2Y", 2, False, "C. consommation L218-2 (ex L137-2)", True),
-    ("FR", "PUBLIC"): Rule(
-        "FR-PUBLIC-4Y",
-        4,
-        True,
-        "Loi n° 68-1250 du 31 décembre 1968, art. 1 (déchéance quadriennale)",
-        False,
-    ),
-    ("BE", "B2B"): Rule("BE-B2B-10Y", 10, False, "former C. civ. art. 2262bis § 1", False),
-    ("BE", "B2C"): Rule("BE-B2C-1Y", 1, False, "former C. civ. art. 2272", False),
-}
+def _load_rules() -> dict[tuple[str, str], Rule]:
+    """(country, kind) -> rule, from ``data/prescription.csv`` (each row cites its source)."""
+    rules: dict[tuple[str, str], Rule] = {}
+    for row in csv.DictReader(io.StringIO(read_data_file("prescription.csv"))):
+        rules[(row["country"], row["kind"])] = Rule(
+            code=row["code"],
+            years=int(row["years"]),
+            from_next_january=row["from_next_january"] == "yes",
+            source=row["source"],
+            verified=row["verified"] == "yes",
+        )
+    return rules
+
+
+# ``verified`` means "confirmed by the sources of legal-rules.md".
+RULES: Final[dict[tuple[str, str], Rule]] = _load_rules()
 
 
 def add_years(d: date, years: int) -> date:

@@ -202,6 +202,7 @@ def test_plan_json_shape():
             "items": ["F-1"], "amount_due": "1000.00", "currency": "EUR",
         }],
         "skipped": [],
+        "warnings": [],
     }  # fmt: skip
 
 
@@ -215,3 +216,14 @@ def test_a_promise_that_lapses_resumes_by_itself_after_the_grace_period():
         ("2026-04-20", "reminder_2"),  # grace ends 18 April; Sunday 19 -> Monday 20
         ("2026-04-27", "call_1"),
     ]
+
+
+def test_items_near_their_limitation_date_are_flagged():
+    consumer_debt = item("F-OLD", due=date(2024, 4, 15))  # B2C: 2 years, until 15 April 2026
+    story = Story(customer(consumer_debt, item("F-NEW"), kind="B2C"))
+    plan = story.run(date(2026, 3, 9))
+    assert [w.as_dict() for w in plan.warnings] == [{
+        "customer": "C1", "item": "F-OLD", "limitation_date": "2026-04-15", "rule": "FR-B2C-2Y",
+    }]  # fmt: skip
+    business = Story(customer(item("F-OLD", due=date(2024, 4, 15))))  # B2B: 5 years
+    assert business.run(date(2026, 3, 9)).warnings == []

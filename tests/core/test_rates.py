@@ -36,7 +36,8 @@ def test_every_csv_is_package_data_with_a_readme_entry():
     folder = resources.files("relance.core") / "data"
     names = sorted(item.name for item in folder.iterdir() if item.name.endswith(".csv"))
     assert names == sorted(
-        [f"{name}.csv" for name in ALL] + ["regime_parameters.csv", "be_consumer_damages.csv"]
+        [f"{name}.csv" for name in ALL]
+        + ["regime_parameters.csv", "be_consumer_damages.csv", "prescription.csv"]
     )
     readme = (Path(str(folder)) / "README.md").read_text(encoding="utf-8")
     for name in names:
