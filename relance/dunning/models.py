@@ -73,6 +73,35 @@ class ScenarioStep(models.Model):
         return f"{self.key} (J{self.offset_days:+d})"
 
 
+class Segment(models.Model):
+    """A group of customers by payment behaviour, and the rule that puts customers in it.
+
+    ``rule`` is ``relance.core.segmentation.SegmentRule.as_dict()``; segments are tried in
+    ``position`` order, the first rule that matches wins, the last one catches everyone.
+    Customers of a segment are chased with ``scenario`` when set, else with the scenario of
+    the same key.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    key = models.SlugField(max_length=50)
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField()
+    rule = models.JSONField(default=dict)
+    scenario = models.ForeignKey(
+        Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["organisation_id", "position"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="segment_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CustomerDunning(models.Model):
     """How a customer is chased: segment, scenario, pause, and when they were last contacted."""
 
@@ -88,6 +117,8 @@ class CustomerDunning(models.Model):
     last_contact_on = models.DateField(null=True, blank=True)
     first_reminder_on = models.DateField(null=True, blank=True)
     first_reminder_paper = models.BooleanField(default=False)
+    # Why the customer is in their segment, as of the last recompute (relance.core.segmentation).
+    segment_explanation = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"{self.customer_id}: {self.segment or '-'}"

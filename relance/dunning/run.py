@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -20,7 +21,7 @@ from django.db import transaction
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core.calendar import for_customer
-from relance.core.planner import DayPlan, PlannedMessage, Rules, plan_day
+from relance.core.planner import CustomerState, DayPlan, PlannedMessage, Rules, plan_day
 from relance.dunning.models import (
     CustomerDunning,
     DunningSettings,
@@ -33,6 +34,7 @@ from relance.dunning.scenarios import scenarios_ensure_presets, scenarios_of
 from relance.dunning.services import promises_check_broken
 from relance.dunning.state import customer_states
 from relance.lib import bulk
+from relance.lib.progress import Progress
 
 
 @dataclass
@@ -54,26 +56,42 @@ def dunning_rules(organisation: Organisation) -> Rules:
     )
 
 
-def day_plan(organisation: Organisation, *, day: date) -> DayPlan:
+def day_plan(organisation: Organisation, *, day: date, progress: Progress | None = None) -> DayPlan:
     """What the run would do on ``day``, without doing it."""
+    progress = progress or Progress()
     scenarios_ensure_presets(organisation)
-    return plan_day(
-        customer_states(organisation, scenarios_of(organisation)),
-        today=day,
-        rules=dunning_rules(organisation),
-        calendar_for=for_customer,
+    progress.phase("Chargement du grand livre", 0)
+    states = list(customer_states(organisation, scenarios_of(organisation)))
+    progress.phase("Planification", len(states))
+
+    def counted() -> Iterator[CustomerState]:
+        for done, state in enumerate(states, 1):
+            if done % 1000 == 0:
+                progress.advance(done)
+            yield state
+        progress.advance(len(states))
+
+    plan = plan_day(
+        counted(), today=day, rules=dunning_rules(organisation), calendar_for=for_customer
     )
+    progress.close()
+    return plan
 
 
 def run_day(
-    *, organisation: Organisation, day: date, actor: Actor, dry_run: bool = False
+    *,
+    organisation: Organisation,
+    day: date,
+    actor: Actor,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> RunSummary:
     with transaction.atomic():
         # One run at a time per organisation: a second one waits, then finds nothing to do.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         if not dry_run:
             promises_check_broken(organisation=organisation, day=day, actor=actor)
-        plan = day_plan(organisation, day=day)
+        plan = day_plan(organisation, day=day, progress=progress)
         summary = RunSummary(plan=plan, recorded=not dry_run)
         for message in plan.messages:
             summary.by_step[(message.step.key, message.step.channel)] += 1

@@ -12,6 +12,7 @@ from relance.core.planner import CustomerState, ItemState
 from relance.core.scenario import Scenario
 from relance.dunning.models import CustomerDunning, Dispute, InstalmentDunning, Promise
 from relance.dunning.scenarios import DEFAULT_SCENARIO
+from relance.dunning.segments import segment_scenarios
 from relance.ledger.models import Customer
 from relance.ledger.selectors import open_instalments
 
@@ -64,6 +65,7 @@ def customer_states(
     """Customers that have open items, with their scenario and contact history."""
     items = open_items(organisation)
     by_key = {scenario.key: scenario for scenario in scenarios.values()}
+    by_segment = segment_scenarios(organisation)  # segment key -> scenario id, when chosen
     default = by_key[DEFAULT_SCENARIO]
     dunning = {
         row[0]: row[1:]
@@ -83,9 +85,14 @@ def customer_states(
             segment, scenario_id, paused, last_contact, first_on, first_paper = dunning.get(
                 pk, ("", None, False, None, None, False)
             )
-            scenario = scenarios.get(scenario_id) if scenario_id else None
-            # A segment is chased with the scenario of the same key unless the customer has its own.
-            scenario = scenario or by_key.get(segment) or default
+            # The customer's own scenario, else its segment's, else the one named like the
+            # segment, else the default.
+            scenario = (
+                (scenarios.get(scenario_id) if scenario_id else None)
+                or (scenarios.get(by_segment[segment]) if segment in by_segment else None)
+                or by_key.get(segment)
+                or default
+            )
             yield CustomerState(
                 id=pk, ref=ref, scenario=scenario, items=tuple(items[pk]), country=country,
                 postal_code=postal_code, kind=kind, paused=paused, last_contact_on=last_contact,

@@ -2,6 +2,10 @@
 
 Only the columns the file has are compared and written: a file without a ``notes`` column
 never erases notes typed in relance.
+
+A ``segment`` column puts the customer in that segment by hand (a recompute never moves
+them); a ``scénario`` column chooses the scenario they are chased with. An empty cell leaves
+the customer as they are; an unknown key rejects the file.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ from typing import Any
 
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
+from relance.dunning.models import CustomerDunning, Scenario, Segment
+from relance.dunning.scenarios import scenarios_ensure_presets
+from relance.dunning.segments import segments_ensure_defaults
 from relance.imports.models import ImportBatch
 from relance.imports.parsers.rows import CustomerRow, RowError
-from relance.imports.progress import Progress
 from relance.ledger.models import Contact, ContactRole, Customer
 from relance.lib import bulk
+from relance.lib.progress import Progress
 
 # Customer fields a file may set: row attribute -> model field.
 CUSTOMER_FIELDS = {
@@ -37,6 +44,7 @@ CUSTOMER_FIELDS = {
     "notes": "notes",
 }
 CONTACT_FIELDS = ("emails", "phone", "contact_name")
+DUNNING_FIELDS = ("segment", "scenario")
 
 
 def _value(row: CustomerRow, name: str) -> Any:
@@ -60,6 +68,8 @@ class CustomerPlan:
     unchanged: int = 0
     fields: list[str] = field(default_factory=list)
     contact_fields: list[str] = field(default_factory=list)
+    # external ref -> (segment key or "", scenario id or None) to write: chosen in the file
+    dunning: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
     @property
     def created(self) -> int:
@@ -88,14 +98,18 @@ def check_customers(
         ).values_list("external_ref", "id", "uuid", *model_fields):
             existing[values[0]] = values[1:]
     contacts = _primary_contacts(organisation, [v[0] for v in existing.values()])
+    choices = _DunningChoices.load(organisation, mapping, [v[0] for v in existing.values()])
+    errors: list[RowError] = []
     progress.phase("Comparaison avec le grand livre", len(rows))
     for row in rows:
         found = existing.get(row.external_ref)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        if choices is not None:
+            choices.compare(row, None if found is None else found[0], plan, before, after, errors)
         if found is None:
             plan.new.append(row)
             continue
-        before: dict[str, Any] = {}
-        after: dict[str, Any] = {}
         stored = dict(zip(plan.fields, found[2:], strict=True))
         if "language" in stored and "language" not in mapping:
             stored.pop("language")  # only defaulted for new customers
@@ -117,7 +131,91 @@ def check_customers(
         else:
             plan.unchanged += 1
     progress.advance(len(rows))
-    return plan, []
+    return plan, errors
+
+
+@dataclass
+class _DunningChoices:
+    """Segments and scenarios a file may name, and what customers have now."""
+
+    segments: dict[str, str]  # key or name, lower case -> key
+    segment_keys: list[str]
+    scenarios: dict[str, tuple[int, str]]  # key or name, lower case -> (id, key)
+    scenario_keys: list[str]
+    headers: dict[str, str]
+    current: dict[int, tuple[str, bool, int | None]]  # customer id -> segment, manual, scenario
+
+    @classmethod
+    def load(
+        cls, organisation: Organisation, mapping: dict[str, str], customer_ids: list[int]
+    ) -> _DunningChoices | None:
+        if not any(name in mapping for name in DUNNING_FIELDS):
+            return None
+        scenarios_ensure_presets(organisation)
+        segments_ensure_defaults(organisation)
+        segments, segment_keys = {}, []
+        for key, name in (
+            Segment.objects.filter(organisation=organisation)
+            .order_by("position", "id")
+            .values_list("key", "name")
+        ):
+            segments[name.lower()] = segments[key.lower()] = key
+            segment_keys.append(key)
+        scenarios, scenario_keys = {}, []
+        for pk, key, name in (
+            Scenario.objects.filter(organisation=organisation)
+            .order_by("id")
+            .values_list("id", "key", "name")
+        ):
+            scenarios[name.lower()] = scenarios[key.lower()] = (pk, key)
+            scenario_keys.append(key)
+        current: dict[int, tuple[str, bool, int | None]] = {}
+        for start in range(0, len(customer_ids), 500):
+            for pk, segment, manual, scenario_id in CustomerDunning.objects.filter(
+                customer_id__in=customer_ids[start : start + 500]
+            ).values_list("customer_id", "segment", "segment_is_manual", "scenario_id"):
+                current[pk] = (segment, manual, scenario_id)
+        headers = {name: mapping[name] for name in DUNNING_FIELDS if name in mapping}
+        return cls(segments, segment_keys, scenarios, scenario_keys, headers, current)
+
+    def compare(
+        self,
+        row: CustomerRow,
+        customer_id: int | None,
+        plan: CustomerPlan,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        errors: list[RowError],
+    ) -> None:
+        """Check the row's segment and scenario; note what would change (empty: nothing)."""
+        segment, scenario_id = "", None
+        stored = None if customer_id is None else self.current.get(customer_id, ("", False, None))
+        if row.segment:
+            segment = self.segments.get(row.segment.lower(), "")
+            if not segment:
+                known = ", ".join(self.segment_keys)
+                reason = f"segment inconnu « {row.segment} » (segments : {known})"
+                errors.append(RowError(row.line, self.headers["segment"], reason))
+            elif stored is not None and stored[:2] != (segment, True):
+                before["segment"], after["segment"] = stored[0], segment
+                if not stored[1]:
+                    before["segment_is_manual"], after["segment_is_manual"] = False, True
+            elif stored is not None:
+                segment = ""  # already so
+        if row.scenario:
+            found = self.scenarios.get(row.scenario.lower())
+            if found is None:
+                known = ", ".join(self.scenario_keys)
+                reason = f"scénario inconnu « {row.scenario} » (scénarios : {known})"
+                errors.append(RowError(row.line, self.headers["scenario"], reason))
+            elif stored is not None and stored[2] != found[0]:
+                old = next((k for pk, k in self.scenarios.values() if pk == stored[2]), "")
+                before["scenario"], after["scenario"] = old, found[1]
+                scenario_id = found[0]
+            elif stored is None:
+                scenario_id = found[0]
+        if segment or scenario_id is not None:
+            plan.dunning[row.external_ref] = (segment, scenario_id)
 
 
 def _primary_contacts(
@@ -186,6 +284,8 @@ def write_customers(
             Customer, (*(CUSTOMER_FIELDS[name] for name in fields), "updated_at"), values
         )
     _replace_changed_contacts(organisation, plan)
+    ids = {row.external_ref: pk for pk, _, row, _, _ in plan.changed} | new_ids
+    _write_dunning(plan, ids, batch)
     audit_record_many(
         organisation=organisation,
         actor=actor,
@@ -194,6 +294,33 @@ def write_customers(
         changes=((str(uuid), before, after) for _, uuid, _, before, after in plan.changed),
     )
     progress.advance(len(plan.new) + len(plan.changed))
+
+
+def _write_dunning(plan: CustomerPlan, ids: dict[str, int], batch: ImportBatch) -> None:
+    """Segments chosen in the file (by hand: never recomputed), and scenarios."""
+    why = {"manual": True, "source": "import", "batch": str(batch.uuid), "file": batch.filename}
+    segments = [
+        CustomerDunning(customer_id=ids[ref], segment=segment, segment_is_manual=True,
+                        segment_explanation={**why, "segment": segment})
+        for ref, (segment, _) in plan.dunning.items()
+        if segment
+    ]  # fmt: skip
+    scenarios = [
+        CustomerDunning(customer_id=ids[ref], scenario_id=scenario_id)
+        for ref, (_, scenario_id) in plan.dunning.items()
+        if scenario_id is not None
+    ]
+    for rows, fields in (
+        (segments, ["segment", "segment_is_manual", "segment_explanation"]),
+        (scenarios, ["scenario"]),
+    ):
+        CustomerDunning.objects.bulk_create(
+            rows,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["customer"],
+            update_fields=fields,
+        )
 
 
 def _insert_contacts(organisation: Organisation, customers: list[tuple[int, CustomerRow]]) -> None:

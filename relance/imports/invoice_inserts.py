@@ -14,9 +14,9 @@ from relance.core.allocation import OpenItem, allocate_oldest_first
 from relance.imports.ledger_state import paid_reference
 from relance.imports.models import ImportBatch
 from relance.imports.parsers.rows import InvoiceRow
-from relance.imports.progress import Progress
 from relance.ledger.models import Allocation, Instalment, Invoice, Payment
 from relance.lib import bulk
+from relance.lib.progress import Progress
 
 INVOICE_FIELDS = (
     "id", "uuid", "organisation_id", "customer_id", "number", "issue_date", "currency",

@@ -27,9 +27,9 @@ from relance.imports.ledger_state import (
 )
 from relance.imports.models import ImportBatch
 from relance.imports.parsers.rows import InvoiceRow, RowError
-from relance.imports.progress import Progress
 from relance.ledger.models import Allocation, Instalment, Invoice, Payment
 from relance.lib import bulk
+from relance.lib.progress import Progress
 
 ZERO = Decimal("0.00")
 

@@ -17,10 +17,10 @@ from relance.core.allocation import allocate_oldest_first, reduce_items
 from relance.imports.ledger_state import customer_ids, money
 from relance.imports.models import ImportBatch
 from relance.imports.parsers.rows import PaymentRow, RowError
-from relance.imports.progress import Progress
 from relance.ledger.models import Allocation, Invoice, Payment
 from relance.ledger.selectors import open_items_of_customers
 from relance.lib import bulk
+from relance.lib.progress import Progress
 
 
 @dataclass

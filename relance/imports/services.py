@@ -24,8 +24,8 @@ from relance.imports import customers, invoices, payments
 from relance.imports.models import BatchStatus, ImportBatch, ImportKind
 from relance.imports.parsers import parse_customers, parse_invoices, parse_payments
 from relance.imports.parsers.rows import FileFormatError, ParseResult, RowError
-from relance.imports.progress import Progress
 from relance.lib import bulk
+from relance.lib.progress import Progress
 
 PARSERS: dict[str, Callable[..., ParseResult[Any]]] = {
     ImportKind.CUSTOMERS: parse_customers,

@@ -201,3 +201,22 @@ def test_steps_move_off_the_customers_own_public_holidays(organisation, actor):
         for message in run(organisation, date(2026, 4, day)).plan.messages:
             sent[message.customer_ref] = date(2026, 4, day)
     assert sent == {"PARIS": date(2026, 4, 3), "STRAS": date(2026, 4, 7)}
+
+
+def test_a_segment_can_be_chased_with_another_scenario(organisation, ledger):
+    from relance.dunning.models import Scenario, Segment
+    from relance.dunning.scenarios import scenarios_ensure_presets
+    from relance.dunning.segments import segments_ensure_defaults
+
+    k1, _ = ledger
+    scenarios_ensure_presets(organisation)
+    segments_ensure_defaults(organisation)
+    CustomerDunning.objects.create(customer=k1, segment="vip", segment_is_manual=True)
+    # vip's first step is at J+10: nothing for K1 on 5 March...
+    assert [m.customer_ref for m in day_plan(organisation, day=date(2026, 3, 5)).messages] == []
+    # ...until the vip segment is chased with the bad payer scenario (J+3).
+    Segment.objects.filter(organisation=organisation, key="vip").update(
+        scenario=Scenario.objects.get(organisation=organisation, key="bad_payer")
+    )
+    messages = day_plan(organisation, day=date(2026, 3, 5)).messages
+    assert [(m.customer_ref, m.step.key) for m in messages] == [("K1", "reminder_1")]

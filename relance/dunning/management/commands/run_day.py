@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from argparse import ArgumentParser
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ from django.utils import timezone
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
 from relance.dunning.run import RunSummary, run_day
+from relance.lib.progress import TerminalProgress
 
 
 def parse_day(value: str | None) -> date:
@@ -40,8 +42,11 @@ class Command(BaseCommand):
             organisation = organisation_by_slug(options["org"])
         except OrganisationNotFound as exc:
             raise CommandError(str(exc)) from exc
+        progress = TerminalProgress(enabled=sys.stderr.isatty() and not options["json"],
+                                    unit=" clients")  # fmt: skip
         summary = run_day(organisation=organisation, day=parse_day(options["date"]),
-                          actor=Actor.system("daily run"), dry_run=options["dry_run"])  # fmt: skip
+                          actor=Actor.system("daily run"), dry_run=options["dry_run"],
+                          progress=progress)  # fmt: skip
         if options["json"]:
             self.stdout.write(json.dumps(summary.plan.as_dict(), ensure_ascii=False))
         else:

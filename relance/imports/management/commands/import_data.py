@@ -9,43 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
 from relance.imports.models import ImportKind
-from relance.imports.progress import Progress
 from relance.imports.services import ImportReport, import_file
-
-
-class TerminalProgress(Progress):
-    """A progress bar per phase on stderr, with rows per second."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: tqdm[Any] | None = None
-
-    def phase(self, label: str, total: int) -> None:
-        self.close()
-        if self.enabled:
-            self.bar = tqdm(
-                total=total or None,
-                desc=label,
-                unit=" lignes",
-                unit_scale=True,
-                file=sys.stderr,
-                leave=False,
-                dynamic_ncols=True,
-            )
-
-    def advance(self, done: int) -> None:
-        if self.bar is not None:
-            self.bar.update(done - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+from relance.lib.progress import TerminalProgress
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:

@@ -1,0 +1,440 @@
+"""Sorting customers into segments by their payment behaviour. Pure: figures in, segment out.
+
+A customer's *figures* are measured from their history as of a date (the caller computes
+them, see ``relance.dunning.segments``). An ordered list of *rules* then decides: the first
+rule whose conditions hold gives the segment; the last rule has no condition and catches
+everyone else. Every decision comes with an explanation in French naming the figures that
+made the rule match and, for the rules tried before it, why they did not.
+
+Definitions (also in docs/segments.md):
+
+* An *item* is an instalment (an invoice with a single due date is one item).
+* A *paid* item is fully settled as of the date with at least one payment; it was paid on the
+  date of its last payment allocation. Items settled by credit notes alone say nothing about
+  payment behaviour and are left out.
+* An item is *late* when it was paid more than ``LATE_DAYS`` (15) days after its due date, or
+  is still unpaid more than 15 days after it. An item is *judged* when it is paid, or unpaid
+  and more than 15 days past due; ``late_pct`` is late items over judged items, and
+  ``on_time_pct`` its complement ("almost always on time" = at least 95 %).
+* A customer *has history* when at least one item is judged. Without history every figure
+  about behaviour is ``None`` and the customer is put in the catch-all segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+LATE_DAYS = 15
+HUNDRED = Decimal(100)
+
+OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    "=": lambda a, b: a == b,
+}
+MATCHES = ("any", "all")
+
+
+class SegmentRuleError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFigures:
+    """What a customer's history says as of a date. ``None``: cannot be measured (yet)."""
+
+    has_history: bool = False
+    paid_items: int = 0  # items fully paid: the size of the history
+    judged_items: int = 0  # paid items + items unpaid more than 15 days after their due date
+    late_items: int = 0  # of the judged items, paid or still unpaid 15+ days after due date
+    due_items: int = 0  # items whose due date has come
+    avg_days_late: Decimal | None = None  # paid items, weighted by amount paid; early < 0
+    late_pct: Decimal | None = None  # late_items / judged_items, in %
+    on_time_pct: Decimal | None = None  # 100 - late_pct
+    reminders_per_invoice: Decimal | None = None  # reminder items / due items
+    reminder_items: int = 0
+    relationship_days: int | None = None  # since customer_since, else the first invoice
+    invoices: int = 0
+    avg_invoice: Decimal | None = None  # in the portfolio's currency
+    total_invoiced: Decimal = Decimal("0.00")
+    open_disputes: int = 0
+    disputes: int = 0
+    broken_promises: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: _json_number(value) for name, value in asdict(self).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    """Figures of the whole organisation that rules may compare a customer with."""
+
+    median_invoice: Decimal | None = None
+    currency: str = "EUR"
+
+
+def measure(
+    *,
+    paid_items: int,
+    late_paid_items: int,
+    unpaid_late_items: int,
+    due_items: int,
+    paid_amount: Decimal,
+    paid_amount_days: Decimal,
+    reminder_items: int,
+    relationship_days: int | None,
+    invoices: int,
+    total_invoiced: Decimal,
+    open_disputes: int,
+    disputes: int,
+    broken_promises: int,
+) -> CustomerFigures:
+    """Figures from counts and sums (``paid_amount_days``: sum of amount x days late)."""
+    judged = paid_items + unpaid_late_items
+    late = late_paid_items + unpaid_late_items
+    late_pct = _ratio(late * HUNDRED, Decimal(judged))
+    return CustomerFigures(
+        has_history=judged > 0,
+        paid_items=paid_items,
+        judged_items=judged,
+        late_items=late,
+        due_items=due_items,
+        avg_days_late=_ratio(paid_amount_days, paid_amount),
+        late_pct=late_pct,
+        on_time_pct=None if late_pct is None else HUNDRED - late_pct,
+        reminders_per_invoice=_ratio(Decimal(reminder_items), Decimal(due_items)),
+        reminder_items=reminder_items,
+        relationship_days=relationship_days,
+        invoices=invoices,
+        avg_invoice=_ratio(total_invoiced, Decimal(invoices), places="0.01"),
+        total_invoiced=total_invoiced,
+        open_disputes=open_disputes,
+        disputes=disputes,
+        broken_promises=broken_promises,
+    )
+
+
+def _ratio(numerator: Decimal, denominator: Decimal, places: str = "0.01") -> Decimal | None:
+    if not denominator:
+        return None
+    return (numerator / denominator).quantize(Decimal(places), ROUND_HALF_UP)
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+# Figures a rule may test: name -> (unit, French description of "{v}").
+FIGURES: dict[str, tuple[str, str]] = {
+    "late_pct": ("%", "{v} des factures payées avec plus de 15 jours de retard"),
+    "on_time_pct": ("%", "{v} des factures payées dans les 15 jours suivant l'échéance"),
+    "avg_days_late": ("days", "retard moyen de paiement de {v} (pondéré par les montants)"),
+    "reminders_per_invoice": ("ratio", "{v} relance(s) par facture échue en moyenne"),
+    "broken_promises": ("count", "{v} promesse(s) de paiement non tenue(s)"),
+    "relationship_days": ("days", "client depuis {v}"),
+    "avg_invoice": ("money", "facture moyenne de {v}"),
+    "avg_invoice_vs_median": ("ratio", "facture moyenne égale à {v} fois la médiane"),
+    "total_invoiced": ("money", "{v} facturés au total"),
+    "invoices": ("count", "{v} facture(s) émise(s)"),
+    "paid_items": ("count", "{v} facture(s) payée(s)"),
+    "due_items": ("count", "{v} facture(s) échue(s)"),
+    "open_disputes": ("count", "{v} litige(s) en cours"),
+    "disputes": ("count", "{v} litige(s) au total"),
+}
+
+
+def figure_value(name: str, figures: CustomerFigures, portfolio: Portfolio) -> Decimal | None:
+    if name == "avg_invoice_vs_median":
+        if figures.avg_invoice is None or not portfolio.median_invoice:
+            return None
+        return (figures.avg_invoice / portfolio.median_invoice).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+    value = getattr(figures, name)
+    return None if value is None else Decimal(value)
+
+
+def fmt_number(value: Decimal) -> str:
+    """French style: ``1 234,5``; at most two decimals, trailing zeros dropped."""
+    rounded = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    text = f"{rounded:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def fmt_figure(name: str, value: Decimal, portfolio: Portfolio) -> str:
+    unit = FIGURES[name][0]
+    number = fmt_number(value)
+    if unit == "%":
+        return f"{number} %"
+    if unit == "days":
+        return f"{number} jours"
+    if unit == "money":
+        rounded = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        text = f"{rounded:,.2f}".replace(",", "\u202f").replace(".", ",")
+        return f"{text} {portfolio.currency}"
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    figure: str
+    op: str
+    value: Decimal
+
+    def __post_init__(self) -> None:
+        if self.figure not in FIGURES:
+            raise SegmentRuleError(
+                f"indicateur « {self.figure} » inconnu ({', '.join(sorted(FIGURES))})"
+            )
+        if self.op not in OPERATORS:
+            raise SegmentRuleError(f"opérateur « {self.op} » inconnu ({', '.join(OPERATORS)})")
+
+    def holds(self, figures: CustomerFigures, portfolio: Portfolio) -> bool:
+        value = figure_value(self.figure, figures, portfolio)
+        return value is not None and OPERATORS[self.op](value, self.value)
+
+    def describe(self, figures: CustomerFigures, portfolio: Portfolio) -> str:
+        """E.g. ``38 % des factures payées avec plus de 15 jours de retard (seuil : 30 %)``."""
+        value = figure_value(self.figure, figures, portfolio)
+        threshold = self.threshold(portfolio)
+        if value is None:
+            label = FIGURES[self.figure][1].format(v="?")
+            return f"non mesurable : {label} (seuil : {threshold})"
+        text = FIGURES[self.figure][1].format(v=fmt_figure(self.figure, value, portfolio))
+        if self.figure == "avg_invoice_vs_median" and portfolio.median_invoice is not None:
+            median = fmt_figure("avg_invoice", portfolio.median_invoice, portfolio)
+            text = f"{text} du portefeuille ({median})"
+        return f"{text} (seuil : {threshold})"
+
+    def threshold(self, portfolio: Portfolio) -> str:
+        words = {">": "plus de ", ">=": "au moins ", "<": "moins de ", "<=": "au plus ", "=": ""}
+        prefix = "" if self.op == ">" else words[self.op]
+        return prefix + fmt_figure(self.figure, self.value, portfolio)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"figure": self.figure, "op": self.op, "value": _json_number(self.value)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Condition:
+        try:
+            value = Decimal(str(data["value"]))
+            if not value.is_finite():
+                raise InvalidOperation
+            return cls(figure=str(data["figure"]), op=str(data["op"]), value=value)
+        except (KeyError, InvalidOperation, TypeError) as exc:
+            raise SegmentRuleError(f"condition invalide : {dict(data)!r}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRule:
+    """A segment and when a customer belongs to it: ``any`` or ``all`` of its conditions.
+
+    A rule without conditions matches everyone: it is the catch-all that ends the list.
+    """
+
+    key: str
+    name: str
+    conditions: tuple[Condition, ...] = ()
+    match: str = "any"
+
+    def __post_init__(self) -> None:
+        if not self.key or not self.key.replace("_", "").replace("-", "").isalnum():
+            raise SegmentRuleError(f"clé de segment invalide « {self.key} »")
+        if self.match not in MATCHES:
+            raise SegmentRuleError(f"« {self.match} » : attendu any (l'une) ou all (toutes)")
+
+    @property
+    def is_catch_all(self) -> bool:
+        return not self.conditions
+
+    def matches(self, figures: CustomerFigures, portfolio: Portfolio) -> bool:
+        if self.is_catch_all:
+            return True
+        combine = any if self.match == "any" else all
+        return combine(c.holds(figures, portfolio) for c in self.conditions)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The rule as stored (``Segment.rule``) and as users may write it: plain JSON."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            "match": self.match,
+            "conditions": [condition.as_dict() for condition in self.conditions],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SegmentRule:
+        conditions = data.get("conditions", [])
+        if not isinstance(conditions, list):
+            raise SegmentRuleError("« conditions » doit être une liste")
+        return cls(
+            key=str(data.get("key", "")),
+            name=str(data.get("name", "") or data.get("key", "")),
+            match=str(data.get("match", "any")),
+            conditions=tuple(Condition.from_dict(c) for c in conditions),
+        )
+
+
+def check_rules(rules: Sequence[SegmentRule]) -> None:
+    """An ordered list is usable when keys are unique and only the last rule catches all."""
+    if not rules:
+        raise SegmentRuleError("aucun segment défini")
+    keys = [rule.key for rule in rules]
+    if len(set(keys)) != len(keys):
+        raise SegmentRuleError(f"clés de segment en double : {', '.join(keys)}")
+    if not rules[-1].is_catch_all:
+        raise SegmentRuleError(f"le dernier segment « {rules[-1].key} » doit être sans condition")
+    for rule in rules[:-1]:
+        if rule.is_catch_all:
+            raise SegmentRuleError(f"seul le dernier segment peut être sans condition ({rule.key})")
+
+
+def _c(figure: str, op: str, value: str) -> Condition:
+    return Condition(figure=figure, op=op, value=Decimal(value))
+
+
+# The defaults, from practice. Keys are those of the preset scenarios (relance.core.scenario).
+DEFAULT_RULES: tuple[SegmentRule, ...] = (
+    SegmentRule(
+        key="bad_payer",
+        name="Mauvais payeur",
+        match="any",
+        conditions=(
+            _c("late_pct", ">", "30"),
+            _c("broken_promises", ">=", "2"),
+            _c("reminders_per_invoice", ">", "1.5"),
+        ),
+    ),
+    SegmentRule(
+        key="vip",
+        name="Client privilégié",
+        match="all",
+        conditions=(
+            _c("relationship_days", ">", "730"),
+            _c("avg_invoice_vs_median", ">", "1"),
+            _c("on_time_pct", ">=", "95"),
+            _c("paid_items", ">=", "5"),
+        ),
+    ),
+    SegmentRule(key="standard", name="Standard"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a customer is in a segment, in French, with the figures it was decided on."""
+
+    segment: str
+    rule_name: str
+    reasons: tuple[str, ...]  # what made the rule match
+    not_matched: tuple[tuple[str, tuple[str, ...]], ...] = ()  # earlier rules: (key, why not)
+    figures: CustomerFigures = field(default_factory=CustomerFigures)
+
+    def text(self) -> str:
+        lines = [f"Segment « {self.rule_name} » ({self.segment}) :"]
+        lines += [f"  - {reason}" for reason in self.reasons]
+        for key, why in self.not_matched:
+            lines.append(f"  Pas « {key} » :")
+            lines += [f"    - {reason}" for reason in why]
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "segment": self.segment,
+            "rule_name": self.rule_name,
+            "reasons": list(self.reasons),
+            "not_matched": [
+                {"segment": key, "reasons": list(why)} for key, why in self.not_matched
+            ],
+            "figures": self.figures.as_dict(),
+        }
+
+
+NO_HISTORY = (
+    "pas encore d'historique de paiement : aucune facture payée ni impayée plus de 15 jours "
+    "après son échéance"
+)
+
+
+def classify(
+    figures: CustomerFigures, rules: Sequence[SegmentRule], portfolio: Portfolio
+) -> tuple[str, Explanation]:
+    """The first rule that matches wins; a customer without history gets the last (catch-all)."""
+    check_rules(rules)
+    if not figures.has_history:
+        last = rules[-1]
+        return last.key, Explanation(
+            segment=last.key, rule_name=last.name, reasons=(NO_HISTORY,), figures=figures
+        )
+    tried: list[tuple[str, tuple[str, ...]]] = []
+    for rule in rules:
+        if rule.matches(figures, portfolio):
+            return rule.key, Explanation(
+                segment=rule.key,
+                rule_name=rule.name,
+                reasons=_why(rule, figures, portfolio),
+                not_matched=tuple(tried),
+                figures=figures,
+            )
+        tried.append((rule.key, _why_not(rule, figures, portfolio)))
+    raise AssertionError("unreachable: check_rules guarantees a catch-all")  # pragma: no cover
+
+
+def _why(rule: SegmentRule, figures: CustomerFigures, portfolio: Portfolio) -> tuple[str, ...]:
+    if rule.is_catch_all:
+        return ("aucun critère d'un autre segment n'est rempli",)
+    # "any": only the conditions that hold explain the match; "all": they all hold.
+    return tuple(
+        c.describe(figures, portfolio) for c in rule.conditions if c.holds(figures, portfolio)
+    )
+
+
+def _why_not(rule: SegmentRule, figures: CustomerFigures, portfolio: Portfolio) -> tuple[str, ...]:
+    # "any": none holds, each is a reason; "all": the failing ones are.
+    return tuple(
+        c.describe(figures, portfolio) for c in rule.conditions if not c.holds(figures, portfolio)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    """A customer's segment as stored: the key, and whether a person chose it."""
+
+    segment: str = ""
+    is_manual: bool = False
+
+
+@dataclass(slots=True)
+class SegmentPlan:
+    # customer id -> (new segment, explanation) for every customer the run may write
+    writes: dict[int, tuple[str, Explanation]] = field(default_factory=dict)
+    changed: list[tuple[int, str, str]] = field(default_factory=list)  # (id, before, after)
+    counts: dict[str, int] = field(default_factory=dict)  # classified customers per segment
+    manual: int = 0
+
+
+def plan_segments(
+    customers: Iterable[tuple[int, Current, CustomerFigures]],
+    rules: Sequence[SegmentRule],
+    portfolio: Portfolio,
+) -> SegmentPlan:
+    """Classify every customer; a segment a person chose is never replaced."""
+    check_rules(rules)
+    plan = SegmentPlan(counts={rule.key: 0 for rule in rules})
+    for customer_id, current, figures in customers:
+        if current.is_manual:
+            plan.manual += 1
+            continue
+        key, explanation = classify(figures, rules, portfolio)
+        plan.writes[customer_id] = (key, explanation)
+        plan.counts[key] += 1
+        if key != current.segment:
+            plan.changed.append((customer_id, current.segment, key))
+    return plan
