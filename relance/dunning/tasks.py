@@ -8,8 +8,7 @@ from celery import shared_task
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
-from relance.dunning.run import run_day
-from relance.dunning.schedule import local_day
+from relance.dunning.schedule import daily_cycle, local_day
 
 
 @shared_task(name="relance.dunning.tasks.run_organisation_day", acks_late=True)
@@ -17,7 +16,7 @@ def run_organisation_day(organisation_id: int, day: str | None = None) -> int:
     """Run one organisation's day; returns the number of messages recorded."""
     organisation = Organisation.objects.get(pk=organisation_id)
     when = date.fromisoformat(day) if day else local_day(organisation)
-    summary = run_day(organisation=organisation, day=when, actor=Actor.system("daily run"))
+    summary = daily_cycle(organisation=organisation, day=when, actor=Actor.system("daily run"))
     return len(summary.plan.messages)
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from relance.dunning.management.commands.scheduler import next_run
-from relance.dunning.models import Reminder
+from relance.dunning.models import CustomerDunning, Reminder
 from relance.dunning.schedule import local_day, run_all_organisations
 from relance.ledger.services import customer_create, invoice_create
 
@@ -52,6 +52,9 @@ def test_all_organisations_run_on_their_day_and_a_repeat_records_nothing(overdue
     monday_morning = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
     first = run_all_organisations(now=monday_morning)
     assert len(first["atelier"].plan.messages) == 1
+    # the morning cycle recomputed segments first: a year unpaid makes a bad payer
+    assert CustomerDunning.objects.get(customer=overdue).segment == "bad_payer"
+    assert first["atelier"].plan.messages[0].step.key == "reminder_1"
     again = run_all_organisations(now=monday_morning)
     assert again["atelier"].plan.messages == []
     assert Reminder.objects.count() == 1
