@@ -26,7 +26,8 @@ Terms: ``NET30`` mostly, ``NET45``, ``EOM45`` (issue + 45 days, then end of mont
 *Payment behaviour* (days after the due date; negative is early):
 
 * ``good`` (20 %): -10 to +3.
-* ``standard`` (55 %): 10 % -5 to 0, 75 % 0 to 25, 15 % 26 to 60.
+* ``standard`` (55 %): 10 % -5 to 0, 78 % 0 to 14, 12 % 15 to 45 (so that, as in practice,
+  most of them stay under the "paid over 15 days late" threshold of the bad-payer segment).
 * ``bad`` (20 %): 20 to 120, and 15 % of invoices never paid.
 * ``disputing`` (5 %): standard, except one or two invoices due 20-240 days ago that are
   contested and never paid.
@@ -289,7 +290,7 @@ def _payment(
     elif draw < 0.10:
         delay = rng.randint(-5, 0)
     else:
-        delay = rng.randint(0, 25) if draw < 0.85 else rng.randint(26, 60)
+        delay = rng.randint(0, 14) if draw < 0.88 else rng.randint(15, 45)
     partial = rng.random() < _PARTIAL_RATE[profile]
     settled = today - due > timedelta(days=MAX_OPEN_AGE)
     if never:  # contested or defaulted: collected later if it is very old, else still open

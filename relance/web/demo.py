@@ -12,6 +12,8 @@ from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation, Role, User
 from relance.accounts.services import organisation_create, user_create
 from relance.demo.portfolio import build_demo_portfolio
+from relance.dunning.run import RunSummary
+from relance.dunning.schedule import daily_cycle
 from relance.imports.models import ImportKind
 from relance.imports.services import import_file
 
@@ -26,6 +28,7 @@ class DemoLogin:
     password: str
     organisation: Organisation
     created: bool
+    run: RunSummary
 
 
 def demo_build(*, today: date, customers: int = 120) -> DemoLogin:
@@ -80,4 +83,6 @@ def demo_build(*, today: date, customers: int = 120) -> DemoLogin:
             )
             if not report.ok:  # the generator and the parser disagree: a bug, say it loudly
                 raise RuntimeError(f"demo {kind} import rejected: {report.rejected[:5]}")
-    return DemoLogin(DEMO_ADMIN, password, organisation, created)
+    # Today's collection day: segments, reminders ready to send, the collector's to-do.
+    run = daily_cycle(organisation=organisation, day=today, actor=actor)
+    return DemoLogin(DEMO_ADMIN, password, organisation, created, run)

@@ -40,6 +40,7 @@ def test_demo_builds_once_and_renews_the_password(environment, tmp_path):
     first = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     assert "créée" in first.stdout
+    assert "Relances du" in first.stdout  # today's collection day was run
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         invoices = db.execute("SELECT COUNT(*) FROM ledger_invoice").fetchone()[0]
         customers = db.execute("SELECT COUNT(*) FROM ledger_customer").fetchone()[0]

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from relance.dunning.management.commands.run_day import render_summary
 from relance.web.demo import demo_build
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Organisation de démonstration « {login.organisation.legal_name} » {verb}."
         )
+        self.stdout.write(render_summary(login.run))
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"Adresse :      {url}")
         self.stdout.write(f"Identifiant :  {login.email}")
