@@ -240,3 +240,48 @@ class Promise(models.Model):
 
     def __str__(self) -> str:
         return f"Promesse {self.customer_id} {self.promised_on}"
+
+
+class PaymentPlanStatus(models.TextChoices):
+    ACTIVE = "active", "En cours"
+    COMPLETED = "completed", "Soldé"
+    DEFAULTED = "defaulted", "Non respecté"
+
+
+class PaymentPlan(models.Model):
+    """An agreed schedule (échéancier) for some invoices: while it is kept, they are not
+    reminded; a missed instalment ends it and reminders resume."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="payment_plans")
+    invoices = models.ManyToManyField(Invoice, related_name="payment_plans")
+    agreed_on = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=PaymentPlanStatus.choices, default=PaymentPlanStatus.ACTIVE
+    )
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return f"Échéancier {self.customer_id} du {self.agreed_on}"
+
+
+class PaymentPlanInstalment(models.Model):
+    plan = models.ForeignKey(
+        PaymentPlan, on_delete=models.CASCADE, related_name="instalments", db_index=False
+    )
+    sequence = models.PositiveSmallIntegerField()
+    due_date = models.DateField()
+    amount = money_field("montant")
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["plan_id", "sequence"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["plan", "sequence"], name="plan_instalment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_date} {self.amount}"

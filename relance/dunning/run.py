@@ -31,7 +31,7 @@ from relance.dunning.models import (
     ReminderStatus,
 )
 from relance.dunning.scenarios import scenarios_ensure_presets, scenarios_of
-from relance.dunning.services import promises_check_broken
+from relance.dunning.services import payment_plans_check, promises_check_broken
 from relance.dunning.state import customer_states
 from relance.lib import bulk
 from relance.lib.progress import Progress
@@ -91,6 +91,7 @@ def run_day(
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         if not dry_run:
             promises_check_broken(organisation=organisation, day=day, actor=actor)
+            payment_plans_check(organisation=organisation, day=day, actor=actor)
         plan = day_plan(organisation, day=day, progress=progress)
         summary = RunSummary(plan=plan, recorded=not dry_run)
         for message in plan.messages:

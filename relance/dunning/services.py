@@ -16,7 +16,15 @@ from django.db.models import Q
 
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation
-from relance.dunning.models import Dispute, DunningSettings, InstalmentDunning, Promise
+from relance.dunning.models import (
+    Dispute,
+    DunningSettings,
+    InstalmentDunning,
+    PaymentPlan,
+    PaymentPlanInstalment,
+    PaymentPlanStatus,
+    Promise,
+)
 from relance.ledger.models import Customer, Instalment, Invoice
 from relance.ledger.selectors import open_instalments
 
@@ -136,3 +144,99 @@ def promises_check_broken(*, organisation: Organisation, day: date, actor: Actor
                  for p in broken),
     )  # fmt: skip
     return len(broken)
+
+
+@transaction.atomic
+def payment_plan_create(
+    *,
+    customer: Customer,
+    invoices: Sequence[Invoice],
+    schedule: Sequence[tuple[date, Decimal]],
+    day: date,
+    actor: Actor,
+) -> PaymentPlan:
+    """Agree a schedule for some invoices: they are no longer reminded while it is kept."""
+    if not invoices or not schedule:
+        raise DunningError("Un échéancier porte sur des factures et a au moins une échéance.")
+    if any(invoice.customer_id != customer.pk for invoice in invoices):
+        raise DunningError("Ces factures ne sont pas toutes à ce client.")
+    if any(amount <= 0 for _, amount in schedule) or min(due for due, _ in schedule) < day:
+        raise DunningError("Les échéances sont positives et à venir.")
+    currencies = {invoice.currency for invoice in invoices}
+    if len(currencies) != 1:
+        raise DunningError("Un échéancier ne mélange pas les devises.")
+    owed = sum(
+        open_instalments(customer.organisation)
+        .filter(invoice__in=invoices)
+        .values_list("outstanding", flat=True),  # type: ignore[misc]
+        Decimal("0.00"),
+    )
+    total = sum((amount for _, amount in schedule), Decimal("0.00"))
+    if total != owed:
+        raise DunningError(f"Les échéances ({total}) doivent faire le restant dû ({owed}).")
+    if PaymentPlan.objects.filter(invoices__in=invoices, status=PaymentPlanStatus.ACTIVE).exists():
+        raise DunningError("Une de ces factures est déjà dans un échéancier en cours.")
+    plan = PaymentPlan.objects.create(organisation_id=customer.organisation_id,
+                                      customer=customer, agreed_on=day)  # fmt: skip
+    plan.invoices.set(invoices)
+    PaymentPlanInstalment.objects.bulk_create(
+        PaymentPlanInstalment(plan=plan, sequence=n, due_date=due, amount=amount)
+        for n, (due, amount) in enumerate(sorted(schedule), 1)
+    )
+    audit_record(
+        organisation=customer.organisation, actor=actor, action="payment_plan_create",
+        entity_type="customer", entity_id=str(customer.uuid),
+        after={"invoices": [i.number for i in invoices],
+               "schedule": [[due.isoformat(), str(amount)] for due, amount in sorted(schedule)]},
+    )  # fmt: skip
+    return plan
+
+
+def payment_plans_check(*, organisation: Organisation, day: date, actor: Actor) -> int:
+    """End the plans that were paid off, and those whose due instalments were not paid
+    (after the promise grace period): their invoices are reminded again from ``day``.
+
+    Returns the number of plans that defaulted."""
+    settings, _ = DunningSettings.objects.get_or_create(organisation=organisation)
+    limit = day - timedelta(days=settings.promise_grace_days)
+    plans = list(
+        PaymentPlan.objects.filter(
+            organisation=organisation, status=PaymentPlanStatus.ACTIVE
+        ).prefetch_related("instalments", "invoices")
+    )
+    if not plans:
+        return 0
+    open_by_invoice: dict[int, Decimal] = {}
+    rows = (
+        open_instalments(organisation)
+        .filter(invoice__payment_plans__in=plans)
+        .values_list("invoice_id", "outstanding")  # type: ignore[misc]
+    )
+    for invoice_id, outstanding in rows:
+        open_by_invoice[invoice_id] = open_by_invoice.get(invoice_id, Decimal(0)) + outstanding
+    defaulted, completed = [], []
+    for plan in plans:
+        left = sum((open_by_invoice.get(i.pk, Decimal(0)) for i in plan.invoices.all()),
+                   Decimal("0.00"))  # fmt: skip
+        if left <= 0:
+            completed.append(plan)
+            continue
+        # What should be left once every instalment due by now was paid.
+        still_scheduled = sum(
+            (i.amount for i in plan.instalments.all() if i.due_date >= limit), Decimal("0.00")
+        )
+        if left > still_scheduled:
+            defaulted.append(plan)
+    for plan in completed:
+        plan.status, plan.ended_on = PaymentPlanStatus.COMPLETED, day
+    for plan in defaulted:
+        plan.status, plan.ended_on = PaymentPlanStatus.DEFAULTED, day
+    PaymentPlan.objects.bulk_update([*completed, *defaulted], ["status", "ended_on"])
+    _resume([i.pk for plan in defaulted for i in plan.invoices.all()], day)
+    audit_record_many(
+        organisation=organisation, actor=actor, action="payment_plan_defaulted",
+        entity_type="customer",
+        changes=((str(p.customer.uuid), {"status": "active"}, {"status": "defaulted"})
+                 for p in defaulted),
+    )  # fmt: skip
+    return len(defaulted)

@@ -10,7 +10,14 @@ from django.db.models import Exists, Max, OuterRef, Q
 from relance.accounts.models import Organisation
 from relance.core.planner import CustomerState, ItemState
 from relance.core.scenario import Scenario
-from relance.dunning.models import CustomerDunning, Dispute, InstalmentDunning, Promise
+from relance.dunning.models import (
+    CustomerDunning,
+    Dispute,
+    InstalmentDunning,
+    PaymentPlan,
+    PaymentPlanStatus,
+    Promise,
+)
 from relance.dunning.scenarios import DEFAULT_SCENARIO
 from relance.dunning.segments import segment_scenarios
 from relance.ledger.models import Customer
@@ -28,12 +35,17 @@ def open_items(organisation: Organisation) -> dict[int, list[ItemState]]:
         .annotate(until=Max("promised_on"))
         .values("until")
     )
+    in_plan = PaymentPlan.objects.filter(
+        invoices=OuterRef("invoice_id"), status=PaymentPlanStatus.ACTIVE
+    )
     rows = (
         open_instalments(organisation)
-        .annotate(disputed=Exists(open_dispute), promised_until=promised)
+        .annotate(
+            disputed=Exists(open_dispute), promised_until=promised, in_plan=Exists(in_plan)
+        )
         .values_list(
             "id", "customer_id", "invoice__number", "due_date", "outstanding",
-            "invoice__currency", "disputed", "promised_until",
+            "invoice__currency", "disputed", "promised_until", "in_plan",
         )
         .order_by()
     )  # fmt: skip
@@ -44,9 +56,17 @@ def open_items(organisation: Organisation) -> dict[int, list[ItemState]]:
         ).values_list("instalment_id", "last_step", "last_step_on", "shift_days", "resumed_on")
     }
     items: dict[int, list[ItemState]] = {}
-    for pk, customer_id, number, due, outstanding, currency, disputed, until in rows.iterator(
-        20_000
-    ):
+    for (
+        pk,
+        customer_id,
+        number,
+        due,
+        outstanding,
+        currency,
+        disputed,
+        until,
+        in_plan,
+    ) in rows.iterator(20_000):
         last_step, last_on, shift, resumed = states.get(pk, ("", None, 0, None))
         items.setdefault(customer_id, []).append(
             ItemState(
@@ -54,6 +74,7 @@ def open_items(organisation: Organisation) -> dict[int, list[ItemState]]:
                 outstanding=Decimal(outstanding).quantize(CENT), currency=currency,
                 last_step=last_step or None, last_step_on=last_on, shift_days=shift,
                 resumed_on=resumed, disputed=bool(disputed), promised_until=until,
+                in_payment_plan=bool(in_plan),
             )
         )  # fmt: skip
     return items

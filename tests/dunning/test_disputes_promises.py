@@ -103,3 +103,50 @@ def test_promise_input_is_checked(organisation, invoice, actor, other_organisati
             actor=actor,
         )
     assert not Promise.objects.exists()
+
+
+def test_a_payment_plan_pauses_reminders_until_an_instalment_is_missed(
+    organisation, invoice, actor
+):
+    from relance.dunning.models import PaymentPlan
+    from relance.dunning.services import payment_plan_create
+    from relance.ledger.services import payment_record
+
+    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)  # reminder_1
+    with pytest.raises(DunningError, match="restant dû"):
+        payment_plan_create(customer=invoice.customer, invoices=[invoice],
+                            schedule=[(date(2026, 3, 31), D("100.00"))], day=date(2026, 3, 10),
+                            actor=actor)  # fmt: skip
+    plan = payment_plan_create(
+        customer=invoice.customer, invoices=[invoice], day=date(2026, 3, 10), actor=actor,
+        schedule=[(date(2026, 3, 31), D("300.00")), (date(2026, 4, 30), D("300.00")),
+                  (date(2026, 5, 29), D("300.00"))],
+    )  # fmt: skip
+    # First instalment paid on time: nothing is sent, the plan goes on.
+    payment_record(organisation=organisation, customer=invoice.customer, reference="P1",
+                   date=date(2026, 3, 30), amount=D("300.00"), actor=actor)  # fmt: skip
+    for day in (date(2026, 3, 17), date(2026, 4, 1), date(2026, 4, 20)):
+        plan_of_day = run_day(organisation=organisation, day=day, actor=actor).plan
+        assert plan_of_day.messages == []
+        assert plan_of_day.skipped[0].reason == "payment_plan"
+    # The second one is missed: after the grace period the plan ends and reminders resume
+    # with the next step of the scenario.
+    run_day(organisation=organisation, day=date(2026, 5, 5), actor=actor)
+    plan.refresh_from_db()
+    assert (plan.status, plan.ended_on) == ("defaulted", date(2026, 5, 5))
+    assert steps() == [(date(2026, 3, 9), "reminder_1"), (date(2026, 5, 5), "reminder_2")]
+    assert PaymentPlan.objects.get().status == "defaulted"
+
+
+def test_a_plan_paid_off_is_completed(organisation, invoice, actor):
+    from relance.dunning.services import payment_plan_create, payment_plans_check
+    from relance.ledger.services import payment_record
+
+    plan = payment_plan_create(customer=invoice.customer, invoices=[invoice],
+                               schedule=[(date(2026, 3, 31), D("900.00"))],
+                               day=date(2026, 3, 10), actor=actor)  # fmt: skip
+    payment_record(organisation=organisation, customer=invoice.customer, reference="P1",
+                   date=date(2026, 3, 25), amount=D("900.00"), actor=actor)  # fmt: skip
+    assert payment_plans_check(organisation=organisation, day=date(2026, 3, 26), actor=actor) == 0
+    plan.refresh_from_db()
+    assert plan.status == "completed"
