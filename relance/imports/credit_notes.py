@@ -11,6 +11,7 @@ from typing import Any
 
 from relance.accounts.models import Organisation
 from relance.core.allocation import allocate_oldest_first, reduce_items
+from relance.imports.invoice_inserts import ALLOCATION_FIELDS
 from relance.imports.ledger_state import instalments_with_room, money
 from relance.imports.models import ImportBatch
 from relance.imports.parsers.rows import InvoiceRow, RowError
@@ -140,6 +141,6 @@ def insert_credit_notes(
         )
     bulk.insert_rows(
         Allocation,
-        ("organisation_id", "instalment_id", "payment_id", "credit_note_id", "amount", "date"),
+        ALLOCATION_FIELDS,
         allocations,
     )

@@ -25,10 +25,11 @@ INVOICE_FIELDS = (
 INSTALMENT_FIELDS = (
     "id", "organisation_id", "invoice_id", "customer_id", "sequence", "due_date", "amount",
 )  # fmt: skip
-PAYMENT_FIELDS = (
-    "id", "uuid", "organisation_id", "customer_id", "reference", "date", "currency", "amount",
+PAYMENT_COLUMNS = (
+    "uuid", "organisation_id", "customer_id", "reference", "date", "currency", "amount",
     "method", "import_batch_id", "created_at",
 )  # fmt: skip
+PAYMENT_FIELDS = ("id", *PAYMENT_COLUMNS)
 ALLOCATION_FIELDS = (
     "organisation_id", "instalment_id", "payment_id", "credit_note_id", "amount", "date",
 )  # fmt: skip

@@ -16,7 +16,11 @@ from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core.allocation import allocate_oldest_first
 from relance.imports.credit_notes import check_credit_notes, insert_credit_notes
-from relance.imports.invoice_inserts import insert_new_invoices
+from relance.imports.invoice_inserts import (
+    ALLOCATION_FIELDS,
+    PAYMENT_COLUMNS,
+    insert_new_invoices,
+)
 from relance.imports.ledger_state import (
     InvoiceState,
     customer_ids,
@@ -234,18 +238,7 @@ def _replace_imported_payments(
     now = bulk.now_for_db()
     bulk.insert_rows(
         Payment,
-        (
-            "uuid",
-            "organisation_id",
-            "customer_id",
-            "reference",
-            "date",
-            "currency",
-            "amount",
-            "method",
-            "import_batch_id",
-            "created_at",
-        ),
+        PAYMENT_COLUMNS,
         (
             (
                 new_uuid(),
@@ -287,6 +280,6 @@ def _replace_imported_payments(
         )
     bulk.insert_rows(
         Allocation,
-        ("organisation_id", "instalment_id", "payment_id", "credit_note_id", "amount", "date"),
+        ALLOCATION_FIELDS,
         allocations,
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from relance.accounts.models import Organisation
 from relance.core.allocation import allocate_oldest_first, reduce_items
+from relance.imports.invoice_inserts import ALLOCATION_FIELDS, PAYMENT_COLUMNS
 from relance.imports.ledger_state import customer_ids, money
 from relance.imports.models import ImportBatch
 from relance.imports.parsers.rows import PaymentRow, RowError
@@ -129,18 +130,7 @@ def write_payments(
     now = bulk.now_for_db()
     bulk.insert_rows(
         Payment,
-        (
-            "uuid",
-            "organisation_id",
-            "customer_id",
-            "reference",
-            "date",
-            "currency",
-            "amount",
-            "method",
-            "import_batch_id",
-            "created_at",
-        ),
+        PAYMENT_COLUMNS,
         (
             (
                 new_uuid(),
@@ -174,7 +164,7 @@ def write_payments(
         )
     bulk.insert_rows(
         Allocation,
-        ("organisation_id", "instalment_id", "payment_id", "credit_note_id", "amount", "date"),
+        ALLOCATION_FIELDS,
         allocations,
     )
     progress.advance(len(plan.new))
