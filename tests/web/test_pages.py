@@ -47,3 +47,24 @@ def test_member_sees_own_figures_only(client, member, organisation, other_organi
 
 def test_admin_is_served(client, db):
     assert client.get("/admin/login/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["customer", "invoice", "payment", "reminder", "scenario", "segment", "customerdunning"],
+)
+def test_admin_lists_render_for_a_superuser(client, organisation, actor, model):
+    from django.contrib.auth import get_user_model
+
+    from relance.dunning.run import run_day
+
+    run_import(organisation, "customers", fixture("ref-customers.csv"))
+    run_import(organisation, "invoices", fixture("ref-invoices.csv"))
+    from datetime import date
+
+    run_day(organisation=organisation, day=date(2026, 6, 30), actor=actor)
+    admin = get_user_model().objects.create_superuser("root@relance.example", "s3cret-pass!")
+    client.force_login(admin)
+    app = "ledger" if model in ("customer", "invoice", "payment") else "dunning"
+    response = client.get(f"/admin/{app}/{model}/")
+    assert response.status_code == 200
