@@ -27,7 +27,7 @@ NO_DATABASE_NEEDED = {
     "sqlmigrate",
     "penalties",  # a calculation: no database needed
 }
-ALIASES = {"import": "import_data", "run-day": "run_day"}
+ALIASES = {"import": "import_data", "run-day": "run_day", "send-outbox": "send_outbox"}
 
 
 def database_problem() -> str | None:

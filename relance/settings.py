@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "relance.ledger",
     "relance.imports",
     "relance.dunning",
+    "relance.channels",
     "relance.web",
 ]
 

@@ -1,0 +1,124 @@
+"""Sending e-mails over SMTP, one connection reused across a batch."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import format_datetime
+from types import TracebackType
+
+from django.conf import settings
+from django.utils import timezone
+
+from relance.channels.models import OutboundMessage
+
+
+class DeliveryError(Exception):
+    """The message did not leave. ``permanent``: retrying will not help (bad address...)."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def build_email(message: OutboundMessage) -> EmailMessage:
+    """The MIME message exactly as stored in the outbox: text part, then HTML alternative."""
+    email = EmailMessage()
+    email["From"] = message.sender
+    email["To"] = ", ".join(message.recipients)
+    if message.copy_to:
+        email["Cc"] = ", ".join(message.copy_to)
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id
+    email["Date"] = format_datetime(timezone.now())
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    return email
+
+
+class SmtpSender:
+    """``with SmtpSender.from_settings() as sender: sender.send(message)``."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        user: str = "",
+        password: str = "",
+        use_tls: bool = False,
+        use_ssl: bool = False,
+        timeout: float = 30.0,
+    ) -> None:
+        self.host, self.port, self.user, self.password = host, port, user, password
+        self.use_tls, self.use_ssl, self.timeout = use_tls, use_ssl, timeout
+        self.connection: smtplib.SMTP | None = None
+
+    @classmethod
+    def from_settings(cls) -> SmtpSender:
+        return cls(
+            settings.EMAIL_HOST or "localhost",
+            settings.EMAIL_PORT,
+            user=settings.EMAIL_HOST_USER,
+            password=settings.EMAIL_HOST_PASSWORD,
+            use_tls=settings.EMAIL_USE_TLS,
+            use_ssl=settings.EMAIL_USE_SSL,
+        )
+
+    def __enter__(self) -> SmtpSender:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.connection is None:
+            try:
+                factory = smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
+                connection = factory(self.host, self.port, timeout=self.timeout)
+                if self.use_tls:
+                    connection.starttls()
+                if self.user:
+                    connection.login(self.user, self.password)
+            except (OSError, smtplib.SMTPException) as exc:
+                raise DeliveryError(f"serveur SMTP injoignable : {exc}", permanent=False) from exc
+            self.connection = connection
+        return self.connection
+
+    def send(self, message: OutboundMessage) -> None:
+        email = build_email(message)
+        recipients = [*message.recipients, *message.copy_to]
+        try:
+            refused = self._connect().send_message(email, to_addrs=recipients)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryError(
+                f"destinataires refusés : {exc.recipients}", permanent=True
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            raise DeliveryError(
+                f"refus du serveur {exc.smtp_code} : {exc.smtp_error!r}",
+                permanent=exc.smtp_code >= 500,
+            ) from exc
+        except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise DeliveryError(f"connexion SMTP interrompue : {exc}", permanent=False) from exc
+        if refused and len(refused) == len(recipients):
+            raise DeliveryError(f"destinataires refusés : {refused}", permanent=True)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (OSError, smtplib.SMTPException):
+                self.connection.close()
+            self.connection = None

@@ -1,0 +1,65 @@
+"""The outbox: every outgoing message, stored with its exact content before it leaves."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.db import models
+
+from relance.accounts.models import Organisation
+from relance.dunning.models import Reminder
+from relance.ledger.models import Customer
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", "En attente"
+    SENDING = "sending", "En cours d'envoi"
+    SENT = "sent", "Envoyé"
+    FAILED = "failed", "Échec, nouvel essai prévu"
+    DEAD = "dead", "Échec définitif"
+    CANCELLED = "cancelled", "Annulé"
+    # The sender stopped between handing the message over and recording it: it may have left.
+    # Never retried automatically (it could go twice); a person decides.
+    UNCERTAIN = "uncertain", "Envoi incertain"
+
+
+class OutboundMessage(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="messages")
+    reminder = models.OneToOneField(
+        Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="message"
+    )
+    channel = models.CharField(max_length=20, default="email")
+    status = models.CharField(
+        max_length=20, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED
+    )
+    sender = models.CharField(max_length=320)
+    reply_to = models.CharField(max_length=320, blank=True)
+    recipients = models.JSONField(default=list)
+    copy_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    message_id = models.CharField(max_length=200, unique=True)
+    content_sha256 = models.CharField(max_length=64)
+    attachments = models.JSONField(default=list, blank=True)  # [{name, sha256, size}]
+    # (instalment id, outstanding when rendered): checked again just before sending.
+    items = models.JSONField(default=list)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=100, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["organisation", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.status})"

@@ -1,0 +1,212 @@
+"""The outbox: a message is stored before it leaves, claimed by one worker, sent after commit.
+
+Why it can never leave twice:
+
+* A worker claims a message with one conditional UPDATE (``queued``/``failed`` and due ->
+  ``sending``); the database lets exactly one worker win, however many run at once.
+* The claim is committed before the message is handed to the SMTP server, and the result is
+  recorded right after (``sent``, or ``failed`` with a retry time, or ``dead``).
+* A message left in ``sending`` (the worker died between the two) is never retried by
+  itself: after the lease it becomes ``uncertain`` and goes back to the collector's to-do.
+
+Just before sending, the items it covers are checked again: a payment, a credit note, a
+dispute or a promise since it was written cancels it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from relance.channels.email.smtp import DeliveryError, SmtpSender
+from relance.channels.models import OutboundMessage, OutboxStatus
+from relance.dunning.models import Dispute, Promise, Reminder, ReminderStatus
+from relance.ledger.models import Instalment
+from relance.ledger.selectors import instalments_with_balance
+
+LEASE = timedelta(minutes=10)
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
+           timedelta(hours=2), timedelta(hours=6))  # fmt: skip
+MAX_ATTEMPTS = len(BACKOFF) + 1
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    dead: int = 0
+    skipped: int = 0  # claimed by another worker
+    reasons: list[str] = field(default_factory=list)
+
+
+def _message_id(uuid: str, sender: str) -> str:
+    domain = sender.rpartition("@")[2].strip("> ") or socket.getfqdn()
+    return f"<{uuid}@{domain}>"
+
+
+@transaction.atomic
+def outbox_enqueue(
+    *,
+    reminder: Reminder,
+    sender: str,
+    recipients: Sequence[str],
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    reply_to: str = "",
+    copy_to: Sequence[str] = (),
+) -> OutboundMessage:
+    """Store a reminder's e-mail, exactly as it will leave."""
+    if not recipients:
+        raise ValueError("a message needs at least one recipient")
+    items = [
+        [pk, str(outstanding)]
+        for pk, outstanding in reminder.items.values_list("instalment_id", "outstanding")
+    ]
+    message = OutboundMessage(
+        organisation_id=reminder.organisation_id, customer_id=reminder.customer_id,
+        reminder=reminder, sender=sender, reply_to=reply_to, recipients=list(recipients),
+        copy_to=list(copy_to), subject=subject, body_text=body_text, body_html=body_html,
+        items=items, next_attempt_at=timezone.now(),
+    )  # fmt: skip
+    message.message_id = _message_id(str(message.uuid), sender)
+    message.content_sha256 = hashlib.sha256(
+        "\x00".join([sender, *recipients, subject, body_text, body_html]).encode()
+    ).hexdigest()
+    message.save()
+    return message
+
+
+def claim(message_id: int, worker: str, now: datetime) -> bool:
+    """Take a due message for this worker; False when another worker already has it."""
+    return (
+        OutboundMessage.objects.filter(
+            pk=message_id,
+            status__in=(OutboxStatus.QUEUED, OutboxStatus.FAILED),
+            next_attempt_at__lte=now,
+        ).update(
+            status=OutboxStatus.SENDING,
+            claimed_by=worker,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+        )
+        == 1
+    )
+
+
+def _finish(message: OutboundMessage, worker: str, status: str, **fields: object) -> None:
+    """Record the outcome, only if this worker still holds the message."""
+    OutboundMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING,
+                                   claimed_by=worker).update(status=status, **fields)  # fmt: skip
+    reminder_status: str | None = {
+        OutboxStatus.SENT.value: ReminderStatus.SENT.value,
+        OutboxStatus.CANCELLED.value: ReminderStatus.CANCELLED.value,
+        OutboxStatus.DEAD.value: ReminderStatus.FAILED.value,
+    }.get(status)
+    if reminder_status and message.reminder_id:
+        Reminder.objects.filter(pk=message.reminder_id).update(status=reminder_status)
+
+
+def stale_reason(message: OutboundMessage) -> str:
+    """Why the message must not leave any more ("" when it still may)."""
+    ids = [int(pk) for pk, _ in message.items]
+    if not ids:
+        return ""
+    rendered = {int(pk): Decimal(amount) for pk, amount in message.items}
+    now_owed = dict(
+        instalments_with_balance(message.organisation)
+        .filter(pk__in=ids)
+        .values_list("id", "outstanding")  # type: ignore[misc]
+    )
+    if any(Decimal(now_owed.get(pk, 0)) < rendered[pk] for pk in ids):
+        return "un paiement ou un avoir est arrivé depuis la préparation"
+    invoices = set(Instalment.objects.filter(pk__in=ids).values_list("invoice_id", flat=True))
+    if Dispute.objects.filter(invoice_id__in=invoices, closed_on=None).exists():
+        return "un litige a été ouvert depuis la préparation"
+    if Promise.objects.filter(
+        invoices__in=invoices, broken_on=None, recorded_on__gte=message.created_at.date()
+    ).exists():
+        return "une promesse de paiement a été enregistrée depuis la préparation"
+    return ""
+
+
+def recover_stale(now: datetime | None = None) -> int:
+    """Messages left in ``sending`` past the lease become ``uncertain`` and go to the to-do."""
+    now = now or timezone.now()
+    stale = OutboundMessage.objects.filter(status=OutboxStatus.SENDING,
+                                           claimed_at__lt=now - LEASE)  # fmt: skip
+    reminder_ids = list(stale.exclude(reminder=None).values_list("reminder_id", flat=True))
+    count = stale.update(
+        status=OutboxStatus.UNCERTAIN,
+        last_error="interrompu pendant l'envoi : vérifier avant de renvoyer",
+    )
+    Reminder.objects.filter(pk__in=reminder_ids).update(status=ReminderStatus.TODO)
+    return count
+
+
+def due_message_ids(now: datetime, limit: int = 1000) -> list[int]:
+    return list(
+        OutboundMessage.objects.filter(
+            Q(status=OutboxStatus.QUEUED) | Q(status=OutboxStatus.FAILED),
+            next_attempt_at__lte=now,
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def send_due(
+    *,
+    worker: str,
+    sender_factory: Callable[[], SmtpSender] = SmtpSender.from_settings,
+    limit: int = 1000,
+) -> SendSummary:
+    """Send what is due, one SMTP connection for the batch."""
+    summary = SendSummary()
+    recover_stale()
+    ids = due_message_ids(timezone.now(), limit)
+    if not ids:
+        return summary
+    with sender_factory() as sender:
+        for message_id in ids:
+            if not claim(message_id, worker, timezone.now()):
+                summary.skipped += 1
+                continue
+            message = OutboundMessage.objects.select_related("organisation").get(pk=message_id)
+            reason = stale_reason(message)
+            if reason:
+                _finish(message, worker, OutboxStatus.CANCELLED, last_error=reason)
+                summary.cancelled += 1
+                summary.reasons.append(reason)
+                continue
+            try:
+                sender.send(message)
+            except DeliveryError as exc:
+                _failed(message, worker, exc, summary)
+                continue
+            _finish(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+            summary.sent += 1
+    return summary
+
+
+def _failed(
+    message: OutboundMessage, worker: str, error: DeliveryError, summary: SendSummary
+) -> None:
+    attempts = message.attempts  # already counts this attempt
+    if error.permanent or attempts >= MAX_ATTEMPTS:
+        _finish(message, worker, OutboxStatus.DEAD, last_error=str(error))
+        summary.dead += 1
+        return
+    retry_at = timezone.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
+    _finish(message, worker, OutboxStatus.FAILED, last_error=str(error),
+            next_attempt_at=retry_at)  # fmt: skip
+    summary.failed += 1

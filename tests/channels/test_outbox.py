@@ -1,0 +1,166 @@
+"""The outbox against a real SMTP server: once, never twice, never stale."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from relance.accounts.audit import Actor
+from relance.channels.models import OutboundMessage
+from relance.channels.outbox import LEASE, outbox_enqueue, recover_stale, send_due
+from relance.dunning.models import Reminder
+from relance.dunning.run import run_day
+from relance.ledger.models import Invoice
+from relance.ledger.services import customer_create, invoice_create, payment_record
+
+D = Decimal
+
+
+def make_reminders(organisation, count: int) -> list[OutboundMessage]:
+    actor = Actor.system("test")
+    for n in range(count):
+        customer = customer_create(
+            organisation=organisation, external_ref=f"K{n:03d}", name=f"Client {n}", actor=actor
+        )
+        invoice_create(organisation=organisation, customer=customer, number=f"F-{n:03d}",
+                       issue_date=date(2026, 2, 1), due_date=date(2026, 3, 2),
+                       amount_incl_tax=D("100.00") + n, actor=actor)  # fmt: skip
+    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)
+    return [
+        outbox_enqueue(
+            reminder=reminder, sender="Atelier Dupont <relances@atelier.example>",
+            recipients=[f"compta@{reminder.customer.external_ref.lower()}.example"],
+            subject=f"Rappel : facture {reminder.items.get().instalment.invoice.number}",
+            body_text=f"Montant dû : {reminder.amount_due} EUR",
+            body_html=f"<p>Montant dû : <b>{reminder.amount_due} EUR</b></p>",
+            reply_to="camille@atelier.example",
+        )
+        for reminder in Reminder.objects.select_related("customer").order_by("id")
+    ]  # fmt: skip
+
+
+def test_messages_arrive_once_with_both_parts_and_headers(organisation, smtp_server):
+    messages = make_reminders(organisation, 3)
+    summary = send_due(worker="w1")
+    assert summary.sent == 3
+    assert sorted(smtp_server.ids()) == sorted(m.message_id for m in messages)
+    received = smtp_server.messages[0]
+    assert received["From"] == "Atelier Dupont <relances@atelier.example>"
+    assert received["Reply-To"] == "camille@atelier.example"
+    parts = {part.get_content_type(): part.get_payload(decode=True).decode()
+             for part in received.walk() if not part.is_multipart()}  # fmt: skip
+    assert "100.00 EUR" in parts["text/plain"] and "100.00 EUR" in parts["text/html"]
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+    assert send_due(worker="w1").sent == 0  # nothing left: nothing twice
+    assert len(smtp_server.messages) == 3
+
+
+def test_a_payment_between_planning_and_sending_cancels_the_message(organisation, smtp_server):
+    messages = make_reminders(organisation, 2)
+    paid = Invoice.objects.get(number="F-000")
+    payment_record(organisation=organisation, customer=paid.customer, reference="VIR-9",
+                   date=date(2026, 3, 10), amount=D("100.00"), invoice=paid,
+                   actor=Actor.system("test"))  # fmt: skip
+    summary = send_due(worker="w1")
+    assert (summary.sent, summary.cancelled) == (1, 1)
+    assert smtp_server.ids() == [messages[1].message_id]
+    cancelled = OutboundMessage.objects.get(pk=messages[0].pk)
+    assert cancelled.status == "cancelled" and "paiement" in cancelled.last_error
+    assert cancelled.reminder.status == "cancelled"
+
+
+def test_refused_address_is_dead_and_temporary_failure_retries(organisation, smtp_server):
+    messages = make_reminders(organisation, 2)
+    smtp_server.refuse[messages[0].recipients[0]] = "550 5.1.1 no such user"
+    smtp_server.temporary_failures = 1
+    summary = send_due(worker="w1")
+    assert (summary.dead, summary.failed, summary.sent) == (1, 1, 0)
+    dead = OutboundMessage.objects.get(pk=messages[0].pk)
+    assert dead.status == "dead" and dead.reminder.status == "failed"
+    retry = OutboundMessage.objects.get(pk=messages[1].pk)
+    assert retry.status == "failed" and retry.next_attempt_at > timezone.now()
+    OutboundMessage.objects.filter(pk=retry.pk).update(next_attempt_at=timezone.now())
+    assert send_due(worker="w1").sent == 1
+    assert smtp_server.ids() == [messages[1].message_id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_never_send_twice(organisation, smtp_server):
+    messages = make_reminders(organisation, 12)
+    smtp_server.delay = 0.02
+    errors: list[BaseException] = []
+
+    def worker(name: str) -> None:
+        try:
+            send_due(worker=name)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(smtp_server.ids()) == sorted(m.message_id for m in messages)
+    assert OutboundMessage.objects.filter(status="sent").count() == 12
+
+
+def _database_url() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    return (
+        f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_sender_mid_batch_then_restarting_sends_each_message_once(
+    organisation, smtp_server, tmp_path
+):
+    messages = make_reminders(organisation, 8)
+    smtp_server.delay = 0.4  # each delivery takes a while: the kill lands during one
+    environment = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "RELANCE_VAR_DIR": str(tmp_path),
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    sender = subprocess.Popen(
+        [sys.executable, "-m", "relance.cli", "send-outbox"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while len(smtp_server.messages) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sender.send_signal(signal.SIGKILL)
+    sender.wait(timeout=30)
+    delivered_before = len(smtp_server.messages)
+    assert 3 <= delivered_before < 8
+    # Restart, once the dead worker's lease has run out.
+    smtp_server.delay = 0
+    recover_stale(timezone.now() + LEASE + timedelta(seconds=1))
+    send_due(worker="restarted")
+    ids = smtp_server.ids()
+    assert len(ids) == len(set(ids)), "a message left twice"
+    assert sorted(ids) == sorted(m.message_id for m in messages)
+    # the one in flight at the kill was delivered, but relance could not know: a person checks
+    uncertain = OutboundMessage.objects.filter(status="uncertain")
+    assert uncertain.count() <= 1
+    assert OutboundMessage.objects.filter(status="sent").count() + uncertain.count() == 8
