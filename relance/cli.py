@@ -27,7 +27,12 @@ NO_DATABASE_NEEDED = {
     "sqlmigrate",
     "penalties",  # a calculation: no database needed
 }
-ALIASES = {"import": "import_data", "run-day": "run_day", "send-outbox": "send_outbox"}
+ALIASES = {
+    "import": "import_data",
+    "run-day": "run_day",
+    "send-outbox": "send_outbox",
+    "sending-domain": "sending_domain",
+}
 
 
 def database_problem() -> str | None:

@@ -63,3 +63,24 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.status})"
+
+
+class SendingDomain(models.Model):
+    """A domain an organisation sends from, with its DKIM key (private part sealed)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="sending_domains"
+    )
+    domain = models.CharField(max_length=253)
+    dkim_selector = models.SlugField(max_length=63, default="relance")
+    dkim_private_key = models.TextField()  # sealed with relance.lib.sealed
+    dkim_public_key = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["organisation", "domain"], name="sending_domain"),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain

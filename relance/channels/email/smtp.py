@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from types import TracebackType
 
 from django.conf import settings
@@ -57,10 +58,14 @@ class SmtpSender:
         self.host, self.port, self.user, self.password = host, port, user, password
         self.use_tls, self.use_ssl, self.timeout = use_tls, use_ssl, timeout
         self.connection: smtplib.SMTP | None = None
+        # Called with (organisation id, From, message bytes); returns the signed bytes.
+        self.signer: Callable[[int, str, bytes], bytes] | None = None
 
     @classmethod
     def from_settings(cls) -> SmtpSender:
-        return cls(
+        from relance.channels.email.domains import DkimSigner
+
+        sender = cls(
             settings.EMAIL_HOST or "localhost",
             settings.EMAIL_PORT,
             user=settings.EMAIL_HOST_USER,
@@ -68,6 +73,8 @@ class SmtpSender:
             use_tls=settings.EMAIL_USE_TLS,
             use_ssl=settings.EMAIL_USE_SSL,
         )
+        sender.signer = DkimSigner()
+        return sender
 
     def __enter__(self) -> SmtpSender:
         return self
@@ -95,10 +102,13 @@ class SmtpSender:
         return self.connection
 
     def send(self, message: OutboundMessage) -> None:
-        email = build_email(message)
+        data = build_email(message).as_bytes()
+        if self.signer is not None:
+            data = self.signer(message.organisation_id, message.sender, data)
         recipients = [*message.recipients, *message.copy_to]
+        envelope_from = parseaddr(message.sender)[1]
         try:
-            refused = self._connect().send_message(email, to_addrs=recipients)
+            refused = self._connect().sendmail(envelope_from, recipients, data)
         except smtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(
                 f"destinataires refusés : {exc.recipients}", permanent=True
