@@ -15,10 +15,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
 
 app = Celery("relance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["relance.dunning"])
+app.autodiscover_tasks(["relance.dunning", "relance.channels"])
 app.conf.beat_schedule = {
     "daily-run": {
         "task": "relance.dunning.tasks.run_all_days",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "send-outbox": {
+        "task": "relance.channels.tasks.send_outbox",
+        "schedule": 60.0,  # seconds
     },
 }

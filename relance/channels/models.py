@@ -84,3 +84,20 @@ class SendingDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class SmtpSettings(models.Model):
+    """An organisation's own SMTP server; without it, EMAIL_URL is used."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="smtp"
+    )
+    host = models.CharField(max_length=253)
+    port = models.PositiveIntegerField(default=587)
+    username = models.CharField(max_length=254, blank=True)
+    password = models.TextField(blank=True)  # sealed with relance.lib.sealed
+    use_tls = models.BooleanField("STARTTLS", default=True)
+    use_ssl = models.BooleanField("SSL/TLS", default=False)
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"

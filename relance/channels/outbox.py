@@ -153,49 +153,55 @@ def recover_stale(now: datetime | None = None) -> int:
     return count
 
 
-def due_message_ids(now: datetime, limit: int = 1000) -> list[int]:
+def due_message_ids(now: datetime, limit: int = 1000) -> list[tuple[int, int]]:
+    """(organisation id, message id) of the messages due, oldest first."""
     return list(
         OutboundMessage.objects.filter(
             Q(status=OutboxStatus.QUEUED) | Q(status=OutboxStatus.FAILED),
             next_attempt_at__lte=now,
         )
         .order_by("next_attempt_at", "id")
-        .values_list("id", flat=True)[:limit]
+        .values_list("organisation_id", "id")[:limit]
     )
 
 
 def send_due(
     *,
     worker: str,
-    sender_factory: Callable[[], SmtpSender] = SmtpSender.from_settings,
+    sender_for: Callable[[int], SmtpSender] = SmtpSender.for_organisation,
     limit: int = 1000,
 ) -> SendSummary:
-    """Send what is due, one SMTP connection for the batch."""
+    """Send what is due: per organisation, one connection to its SMTP server for the batch."""
     summary = SendSummary()
     recover_stale()
-    ids = due_message_ids(timezone.now(), limit)
-    if not ids:
-        return summary
-    with sender_factory() as sender:
-        for message_id in ids:
-            if not claim(message_id, worker, timezone.now()):
-                summary.skipped += 1
-                continue
-            message = OutboundMessage.objects.select_related("organisation").get(pk=message_id)
-            reason = stale_reason(message)
-            if reason:
-                _finish(message, worker, OutboxStatus.CANCELLED, last_error=reason)
-                summary.cancelled += 1
-                summary.reasons.append(reason)
-                continue
-            try:
-                sender.send(message)
-            except DeliveryError as exc:
-                _failed(message, worker, exc, summary)
-                continue
-            _finish(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
-            summary.sent += 1
+    by_organisation: dict[int, list[int]] = {}
+    for organisation_id, message_id in due_message_ids(timezone.now(), limit):
+        by_organisation.setdefault(organisation_id, []).append(message_id)
+    for organisation_id, ids in by_organisation.items():
+        with sender_for(organisation_id) as sender:
+            for message_id in ids:
+                _send_one(message_id, sender, worker, summary)
     return summary
+
+
+def _send_one(message_id: int, sender: SmtpSender, worker: str, summary: SendSummary) -> None:
+    if not claim(message_id, worker, timezone.now()):
+        summary.skipped += 1
+        return
+    message = OutboundMessage.objects.select_related("organisation").get(pk=message_id)
+    reason = stale_reason(message)
+    if reason:
+        _finish(message, worker, OutboxStatus.CANCELLED, last_error=reason)
+        summary.cancelled += 1
+        summary.reasons.append(reason)
+        return
+    try:
+        sender.send(message)
+    except DeliveryError as exc:
+        _failed(message, worker, exc, summary)
+        return
+    _finish(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    summary.sent += 1
 
 
 def _failed(

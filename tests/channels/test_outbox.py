@@ -164,3 +164,39 @@ def test_killing_the_sender_mid_batch_then_restarting_sends_each_message_once(
     uncertain = OutboundMessage.objects.filter(status="uncertain")
     assert uncertain.count() <= 1
     assert OutboundMessage.objects.filter(status="sent").count() + uncertain.count() == 8
+
+
+def test_an_organisation_can_send_through_its_own_smtp_server(organisation, smtp_server, settings):
+    from relance.channels.models import SmtpSettings
+    from relance.lib.sealed import seal
+
+    SmtpSettings.objects.create(organisation=organisation, host="127.0.0.1",
+                                port=smtp_server.port, use_tls=False,
+                                password=seal("not-used-without-username"))  # fmt: skip
+    settings.EMAIL_PORT = 9  # the global server is unreachable: only the organisation's works
+    make_reminders(organisation, 2)
+    assert send_due(worker="w1").sent == 2
+    assert len(smtp_server.messages) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_celery_task_sends_the_outbox_through_a_worker(organisation, smtp_server):
+    import socket as sockets
+
+    try:
+        sockets.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        if os.environ.get("CI"):
+            pytest.fail("Redis must be running on 127.0.0.1:6379 in CI")
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    from celery.contrib.testing.worker import start_worker
+
+    from relance.celery import app
+    from relance.channels.tasks import send_outbox
+
+    messages = make_reminders(organisation, 3)
+    app.conf.broker_url = app.conf.result_backend = "redis://127.0.0.1:6379/15"
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        first, second = send_outbox.delay(), send_outbox.delay()  # delivered twice: still once
+        assert sorted([first.get(timeout=60), second.get(timeout=60)]) == [0, 3]
+    assert sorted(smtp_server.ids()) == sorted(m.message_id for m in messages)

@@ -62,6 +62,27 @@ class SmtpSender:
         self.signer: Callable[[int, str, bytes], bytes] | None = None
 
     @classmethod
+    def for_organisation(cls, organisation_id: int) -> SmtpSender:
+        """The organisation's own SMTP server when it has one, else the one of EMAIL_URL."""
+        from relance.channels.email.domains import DkimSigner
+        from relance.channels.models import SmtpSettings
+        from relance.lib.sealed import unseal
+
+        own = SmtpSettings.objects.filter(organisation_id=organisation_id).first()
+        if own is None:
+            return cls.from_settings()
+        sender = cls(
+            own.host,
+            own.port,
+            user=own.username,
+            password=unseal(own.password) if own.password else "",
+            use_tls=own.use_tls,
+            use_ssl=own.use_ssl,
+        )
+        sender.signer = DkimSigner()
+        return sender
+
+    @classmethod
     def from_settings(cls) -> SmtpSender:
         from relance.channels.email.domains import DkimSigner
 
