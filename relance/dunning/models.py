@@ -285,3 +285,34 @@ class PaymentPlanInstalment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.due_date} {self.amount}"
+
+
+class CallOutcomeKind(models.TextChoices):
+    NO_ANSWER = "no_answer", "Pas de réponse"
+    VOICEMAIL = "voicemail", "Message laissé"
+    WRONG_NUMBER = "wrong_number", "Mauvais numéro"
+    PROMISE = "promise", "Promesse de paiement"
+    DISPUTE = "dispute", "Conteste"
+    ALREADY_PAID = "already_paid", "Dit avoir payé"
+    CALL_BACK = "call_back", "À rappeler"
+
+
+class CallOutcome(models.Model):
+    """What came of a call on the to-do; it changes the plan (promise, dispute, call back)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="call_outcomes")
+    outcome = models.CharField(max_length=20, choices=CallOutcomeKind.choices)
+    called_on = models.DateField()
+    notes = models.TextField(blank=True)
+    call_back_on = models.DateField(null=True, blank=True)
+    promise = models.ForeignKey(Promise, null=True, blank=True, on_delete=models.SET_NULL)
+    dispute = models.ForeignKey(Dispute, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["organisation", "called_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.reminder_id}: {self.outcome}"
