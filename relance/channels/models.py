@@ -101,3 +101,19 @@ class SmtpSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.port}"
+
+
+class PostalDispatch(models.Model):
+    """A letter or formal notice printed for a reminder, and its registered-mail tracking."""
+
+    reminder = models.OneToOneField(
+        Reminder, on_delete=models.CASCADE, primary_key=True, related_name="dispatch"
+    )
+    pdf_sha256 = models.CharField(max_length=64)
+    printed_on = models.DateField()
+    registered_number = models.CharField("n° de recommandé", max_length=40, blank=True)
+    posted_on = models.DateField("posté le", null=True, blank=True)
+    acknowledged_on = models.DateField("accusé de réception le", null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.reminder_id} {self.registered_number or '-'}"

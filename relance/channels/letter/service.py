@@ -1,0 +1,82 @@
+"""Printing letters and recording their posting (registered mail number, acknowledgement)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from django.db import transaction
+
+from relance.accounts.audit import Actor, audit_record
+from relance.channels.letter.pdf import Letter, letters_pdf
+from relance.channels.models import PostalDispatch
+from relance.dunning.models import Reminder, ReminderStatus
+
+REGISTERED_NUMBER = re.compile(r"^[0-9A-Z]{2}[0-9A-Z ]{6,30}$")
+
+
+class LetterError(ValueError):
+    pass
+
+
+@transaction.atomic
+def letters_print(*, batch: Sequence[tuple[Reminder, Letter]], day: date, actor: Actor) -> bytes:
+    """The day's letters as one PDF; each reminder keeps the hash of what was printed."""
+    pdf = letters_pdf([letter for _, letter in batch])
+    for reminder, letter in batch:
+        single = hashlib.sha256(letters_pdf([letter])).hexdigest()
+        PostalDispatch.objects.update_or_create(
+            reminder=reminder, defaults={"pdf_sha256": single, "printed_on": day}
+        )
+    if batch:
+        audit_record(
+            organisation=batch[0][0].organisation, actor=actor, action="letters_print",
+            entity_type="print_batch", entity_id=day.isoformat(),
+            after={"reminders": [str(reminder.uuid) for reminder, _ in batch],
+                   "sha256": hashlib.sha256(pdf).hexdigest()},
+        )  # fmt: skip
+    return pdf
+
+
+@transaction.atomic
+def letter_mark_posted(
+    *, reminder: Reminder, posted_on: date, actor: Actor, registered_number: str = ""
+) -> PostalDispatch:
+    dispatch = PostalDispatch.objects.filter(reminder=reminder).first()
+    if dispatch is None:
+        raise LetterError("Imprimez la lettre avant de la déclarer postée.")
+    number = registered_number.strip().upper()
+    if number and not REGISTERED_NUMBER.match(number):
+        raise LetterError(f"N° de recommandé invalide « {registered_number} ».")
+    if reminder.channel == "formal_notice" and not number:
+        raise LetterError("Une mise en demeure part en recommandé : indiquez son numéro.")
+    dispatch.posted_on, dispatch.registered_number = posted_on, number
+    dispatch.save(update_fields=["posted_on", "registered_number"])
+    Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.SENT)
+    audit_record(
+        organisation=reminder.organisation, actor=actor, action="letter_posted",
+        entity_type="reminder", entity_id=str(reminder.uuid),
+        after={"posted_on": posted_on.isoformat(), "registered_number": number},
+    )  # fmt: skip
+    return dispatch
+
+
+@transaction.atomic
+def letter_acknowledged(
+    *, reminder: Reminder, acknowledged_on: date, actor: Actor
+) -> PostalDispatch:
+    dispatch = PostalDispatch.objects.filter(reminder=reminder).first()
+    if dispatch is None or dispatch.posted_on is None:
+        raise LetterError("Cette lettre n'a pas été déclarée postée.")
+    if acknowledged_on < dispatch.posted_on:
+        raise LetterError("L'accusé de réception ne peut précéder l'envoi.")
+    dispatch.acknowledged_on = acknowledged_on
+    dispatch.save(update_fields=["acknowledged_on"])
+    audit_record(
+        organisation=reminder.organisation, actor=actor, action="letter_acknowledged",
+        entity_type="reminder", entity_id=str(reminder.uuid),
+        after={"acknowledged_on": acknowledged_on.isoformat()},
+    )  # fmt: skip
+    return dispatch
