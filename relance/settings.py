@@ -113,6 +113,9 @@ if _email.file_path:
     EMAIL_FILE_PATH = _email.file_path
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relance@localhost")
 
+# Shared secret of the inbound mail hook (bounces and replies posted by the mail server).
+RELANCE_INBOUND_SECRET = os.environ.get("RELANCE_INBOUND_SECRET", "")
+
 REDIS_URL = env.redis_url(os.environ.get("REDIS_URL"))
 RELANCE_EXECUTION = env.execution_mode(os.environ.get("RELANCE_EXECUTION"))
 

@@ -117,3 +117,26 @@ class PostalDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reminder_id} {self.registered_number or '-'}"
+
+
+class DeliveryEventKind(models.TextChoices):
+    BOUNCED = "bounced", "Rejeté par le serveur du destinataire"
+    OPENED = "opened", "Ouvert"
+    REPLIED = "replied", "Réponse reçue"
+
+
+class DeliveryEvent(models.Model):
+    """What happened to a message after it left: bounce, open, reply."""
+
+    message = models.ForeignKey(
+        OutboundMessage, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
+    kind = models.CharField(max_length=20, choices=DeliveryEventKind.choices)
+    at = models.DateTimeField()
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["message", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.kind}"
