@@ -163,6 +163,7 @@ class Reminder(models.Model):
     currency = models.CharField(max_length=3)
     amount_due = money_field("montant dû")
     penalties = models.CharField(max_length=20, choices=_choices(PENALTIES))
+    tone = models.CharField(max_length=20, choices=_choices(TONES), default="neutral")
     status = models.CharField(max_length=20, choices=ReminderStatus.choices)
     notes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -115,10 +115,10 @@ def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
     bulk.insert_rows(
         Reminder,
         ("id", "uuid", "organisation_id", "customer_id", "run_date", "step", "channel", "mode",
-         "currency", "amount_due", "penalties", "status", "notes", "created_at"),
+         "currency", "amount_due", "penalties", "tone", "status", "notes", "created_at"),
         (
             (pk, uuid, organisation.pk, m.customer_id, plan.day, m.step.key,
-             m.step.channel, m.step.mode, m.currency, m.amount_due, m.penalties,
+             m.step.channel, m.step.mode, m.currency, m.amount_due, m.penalties, m.step.tone,
              _status(m), json.dumps(list(m.notes), ensure_ascii=False), now)
             for pk, uuid, m in zip(reminder_ids, uuids, messages, strict=True)
         ),
