@@ -25,4 +25,8 @@ app.conf.beat_schedule = {
         "task": "relance.channels.tasks.send_outbox",
         "schedule": 60.0,  # seconds
     },
+    "send-sms": {
+        "task": "relance.channels.tasks.send_sms",
+        "schedule": 300.0,
+    },
 }

@@ -31,6 +31,7 @@ ALIASES = {
     "import": "import_data",
     "run-day": "run_day",
     "send-outbox": "send_outbox",
+    "send-sms": "send_sms",
     "sending-domain": "sending_domain",
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from relance.channels.sms import backends as _sms_backend
 from relance.lib import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -112,6 +113,10 @@ EMAIL_USE_SSL = _email.use_ssl
 if _email.file_path:
     EMAIL_FILE_PATH = _email.file_path
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relance@localhost")
+
+# SMS provider: "brevo://API_KEY@api.brevo.com" or "console:" (printed, not sent; the default).
+SMS_URL = os.environ.get("SMS_URL") or "console:"
+_sms_backend.backend_from_url(SMS_URL)  # a wrong value stops the start here
 
 # Shared secret of the inbound mail hook (bounces and replies posted by the mail server).
 RELANCE_INBOUND_SECRET = os.environ.get("RELANCE_INBOUND_SECRET", "")

@@ -140,3 +140,20 @@ class DeliveryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} {self.kind}"
+
+
+class SmsOptOut(models.Model):
+    """A number that asked (STOP) to receive no more SMS from an organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    phone = models.CharField("téléphone (E.164)", max_length=16)
+    source = models.CharField(max_length=20)  # "sms" (STOP reply) | "manual"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["organisation", "phone"], name="sms_opt_out_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.phone

@@ -103,7 +103,7 @@ def claim(message_id: int, worker: str, now: datetime) -> bool:
     )
 
 
-def _finish(message: OutboundMessage, worker: str, status: str, **fields: object) -> None:
+def finish(message: OutboundMessage, worker: str, status: str, **fields: object) -> None:
     """Record the outcome, only if this worker still holds the message."""
     OutboundMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING,
                                    claimed_by=worker).update(status=status, **fields)  # fmt: skip
@@ -154,11 +154,12 @@ def recover_stale(now: datetime | None = None) -> int:
 
 
 def due_message_ids(now: datetime, limit: int = 1000) -> list[tuple[int, int]]:
-    """(organisation id, message id) of the messages due, oldest first."""
+    """(organisation id, message id) of the e-mails due, oldest first."""
     return list(
         OutboundMessage.objects.filter(
             Q(status=OutboxStatus.QUEUED) | Q(status=OutboxStatus.FAILED),
             next_attempt_at__lte=now,
+            channel="email",  # SMS have their own sender (relance.channels.sms)
         )
         .order_by("next_attempt_at", "id")
         .values_list("organisation_id", "id")[:limit]
@@ -191,7 +192,7 @@ def _send_one(message_id: int, sender: SmtpSender, worker: str, summary: SendSum
     message = OutboundMessage.objects.select_related("organisation").get(pk=message_id)
     reason = stale_reason(message)
     if reason:
-        _finish(message, worker, OutboxStatus.CANCELLED, last_error=reason)
+        finish(message, worker, OutboxStatus.CANCELLED, last_error=reason)
         summary.cancelled += 1
         summary.reasons.append(reason)
         return
@@ -200,7 +201,7 @@ def _send_one(message_id: int, sender: SmtpSender, worker: str, summary: SendSum
     except DeliveryError as exc:
         _failed(message, worker, exc, summary)
         return
-    _finish(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    finish(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
     summary.sent += 1
 
 
@@ -209,10 +210,10 @@ def _failed(
 ) -> None:
     attempts = message.attempts  # already counts this attempt
     if error.permanent or attempts >= MAX_ATTEMPTS:
-        _finish(message, worker, OutboxStatus.DEAD, last_error=str(error))
+        finish(message, worker, OutboxStatus.DEAD, last_error=str(error))
         summary.dead += 1
         return
     retry_at = timezone.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
-    _finish(message, worker, OutboxStatus.FAILED, last_error=str(error),
+    finish(message, worker, OutboxStatus.FAILED, last_error=str(error),
             next_attempt_at=retry_at)  # fmt: skip
     summary.failed += 1
