@@ -21,10 +21,15 @@ def local_day(organisation: Organisation, now: datetime | None = None) -> date:
 
 
 def daily_cycle(*, organisation: Organisation, day: date, actor: Actor) -> RunSummary:
-    """What happens each morning: segments brought up to date, then the day's reminders."""
+    """What happens each morning: segments brought up to date, the day's reminders, and
+    their e-mails written into the outbox (sent by ``send-outbox`` or the Celery worker)."""
+    from relance.channels.compose import outbox_fill
+
     with transaction.atomic():
         segments_recompute(organisation=organisation, as_of=day, actor=actor)
-    return run_day(organisation=organisation, day=day, actor=actor)
+    summary = run_day(organisation=organisation, day=day, actor=actor)
+    outbox_fill(organisation=organisation, day=day, actor=actor)
+    return summary
 
 
 def run_all_organisations(*, now: datetime | None = None) -> dict[str, RunSummary]:

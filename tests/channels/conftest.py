@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import email.policy
 import json
 import socket
 import threading
@@ -35,7 +36,9 @@ class Mailbox:
         if self.temporary_failures:
             self.temporary_failures -= 1
             return "451 4.3.0 try again later"
-        self.messages.append(email.message_from_bytes(envelope.content))
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
         if self.delay:
             await asyncio.sleep(self.delay)
         return "250 OK"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -35,9 +36,10 @@ def build_email(message: OutboundMessage) -> EmailMessage:
     email["Message-ID"] = message.message_id
     email["Date"] = format_datetime(timezone.now())
     email["Auto-Submitted"] = "auto-generated"
-    email.set_content(message.body_text)
+    # Quoted-printable keeps every line under SMTP's 998-octet limit, whatever the content.
+    email.set_content(message.body_text, cte="quoted-printable")
     if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
+        email.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
     return email
 
 
@@ -123,7 +125,8 @@ class SmtpSender:
         return self.connection
 
     def send(self, message: OutboundMessage) -> None:
-        data = build_email(message).as_bytes()
+        # CRLF line ends, as SMTP wants them: smtplib sends bytes as they are.
+        data = build_email(message).as_bytes(policy=email.policy.SMTP)
         if self.signer is not None:
             data = self.signer(message.organisation_id, message.sender, data)
         recipients = [*message.recipients, *message.copy_to]

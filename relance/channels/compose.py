@@ -1,0 +1,228 @@
+"""From a reminder recorded by the daily run to the exact e-mail that will leave.
+
+The daily run decides who gets which step; here the message is written: the account
+statement of the customer's open items, the structured payment reference, the penalties the
+step mentions or claims, the default template of the step in the debtor's language, and the
+content check that holds back an automatic send that looks like spam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import css_inline
+from django.conf import settings
+from django.db import transaction
+
+from relance.accounts.audit import Actor, audit_record_many
+from relance.accounts.models import Membership, Organisation, Role
+from relance.channels.outbox import outbox_enqueue
+from relance.channels.templating import context as tpl
+from relance.channels.templating.content import ContentReport, check_content
+from relance.channels.templating.default_templates import UnknownDefault, render_default
+from relance.core.payment_reference import payment_reference
+from relance.core.penalties import PenaltyError, compute_penalties, explain
+from relance.core.rates import RateNotFoundError, load_rate_tables
+from relance.dunning.models import Reminder, ReminderStatus
+from relance.ledger.models import Allocation, Contact, Customer
+from relance.ledger.selectors import open_instalments
+
+FORMAL_NOTICE_DAYS = 8
+ZERO = Decimal("0.00")
+REGIMES = {
+    ("FR", "B2B"): "FR-B2B", ("FR", "B2C"): "FR-B2C", ("FR", "PUBLIC"): "FR-PUBLIC",
+    ("BE", "B2B"): "BE-B2B", ("BE", "B2C"): "BE-B2C", ("BE", "PUBLIC"): "BE-B2B",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ComposedEmail:
+    sender: str
+    reply_to: str
+    recipients: list[str]
+    copy_to: list[str]
+    subject: str
+    text: str
+    html: str
+    report: ContentReport
+
+
+def regime_of(customer: Customer) -> str | None:
+    """The statutory regime of a customer; None when relance has no rule for it."""
+    found = REGIMES.get((customer.country, customer.kind))
+    if found is None and customer.kind != "B2C":
+        return "EU"
+    return found
+
+
+def _address(*lines: str) -> str:
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _collector(reminder: Reminder) -> tpl.Collector:
+    user = reminder.customer.collector
+    if user is None:
+        membership = (
+            Membership.objects.filter(organisation_id=reminder.organisation_id,
+                                      role__in=[Role.COLLECTOR, Role.ADMIN])
+            .select_related("user").order_by("role", "id").first()
+        )  # fmt: skip
+        user = membership.user if membership else None
+    if user is None:
+        return tpl.Collector(
+            name=reminder.organisation.sender_name or reminder.organisation.legal_name
+        )
+    return tpl.Collector(name=user.get_full_name() or user.email, email=user.email)
+
+
+def message_context(reminder: Reminder, *, today: date) -> tpl.MessageContext:
+    customer: Customer = reminder.customer
+    organisation: Organisation = reminder.organisation
+    rows = list(
+        open_instalments(organisation)
+        .filter(customer=customer, invoice__currency=reminder.currency)
+        .values_list("id", "invoice__number", "invoice__issue_date", "due_date", "amount",
+                     "outstanding")  # type: ignore[misc]
+    )  # fmt: skip
+    items = tuple(
+        tpl.OpenItem(number=number, issue_date=issued, due_date=due,
+                     days_late=(today - due).days, amount=Decimal(amount).quantize(ZERO),
+                     outstanding=Decimal(owed).quantize(ZERO), currency=reminder.currency)
+        for _, number, issued, due, amount, owed in rows
+    )  # fmt: skip
+    penalties = None
+    if reminder.penalties != "none":
+        penalties = _penalties(customer, [row for row in rows if row[3] < today], today)
+    return tpl.MessageContext(
+        organisation=tpl.Organisation(
+            name=organisation.legal_name,
+            address=_address(organisation.address_line1,
+                             f"{organisation.postal_code} {organisation.city}"),
+            sender_name=organisation.sender_name or organisation.legal_name,
+            iban=organisation.iban, bic=organisation.bic, email=organisation.sender_email,
+            registration=organisation.siren or organisation.enterprise_number,
+        ),
+        customer=tpl.Customer(
+            name=customer.name, reference=customer.external_ref, kind=customer.kind,
+            country=customer.country, language=customer.language,
+            address=_address(customer.address_line1, customer.address_line2,
+                             f"{customer.postal_code} {customer.city}"),
+        ),
+        collector=_collector(reminder),
+        step=tpl.StepInfo(key=reminder.step, tone=reminder.tone, penalties=reminder.penalties),
+        items=items,
+        total_due=sum((item.outstanding for item in items), ZERO),
+        total_overdue=sum((item.outstanding for item in items if item.days_late > 0), ZERO),
+        today=today,
+        currency=reminder.currency,
+        payment_reference=payment_reference(country=customer.country,
+                                            customer_number=customer.pk,
+                                            customer_ref=customer.external_ref),
+        penalties=penalties,
+        deadline=today + timedelta(days=FORMAL_NOTICE_DAYS)
+        if reminder.channel == "formal_notice" else None,
+    )  # fmt: skip
+
+
+def _penalties(customer: Customer, overdue: list[tuple], today: date) -> tpl.Penalties | None:  # type: ignore[type-arg]
+    regime = regime_of(customer)
+    if regime is None or not overdue:
+        return None
+    paid: dict[int, list[tuple[date, Decimal]]] = {}
+    for instalment_id, when, amount in Allocation.objects.filter(
+        instalment_id__in=[row[0] for row in overdue]
+    ).values_list("instalment_id", "date", "amount"):
+        paid.setdefault(instalment_id, []).append((when, amount))
+    interest = indemnity = ZERO
+    lines: list[str] = []
+    tables = load_rate_tables()
+    for pk, number, _, due, amount, _ in overdue:
+        try:
+            result = compute_penalties(
+                regime=regime,
+                amount=Decimal(amount),
+                due_date=due,
+                until=today,
+                tables=tables,
+                payments=paid.get(pk, ()),
+            )
+        except (PenaltyError, RateNotFoundError):
+            return None  # no sourced rate for these dates: claim nothing rather than guess
+        interest += result.interest
+        indemnity += result.indemnity
+        lines.extend(f"{number} — {line}" for line in explain(result)[1:-1])
+    return tpl.Penalties(interest=interest, indemnity=indemnity, total=interest + indemnity,
+                         lines=tuple(lines))  # fmt: skip
+
+
+def compose_email(reminder: Reminder, *, today: date) -> ComposedEmail | None:
+    """The e-mail of a reminder, or None when the customer has no e-mail address."""
+    contacts = list(Contact.objects.filter(customer=reminder.customer).exclude(email=""))
+    main = [c.email for c in contacts if c.is_primary] or [c.email for c in contacts
+                                                           if not c.in_copy][:1]  # fmt: skip
+    if not main:
+        return None
+    copy = sorted({c.email for c in contacts if c.in_copy} - set(main))
+    context = message_context(reminder, today=today)
+    rendered = render_default(context)
+    html = css_inline.inline(rendered.html) if rendered.html else ""
+    organisation = reminder.organisation
+    sender_address = organisation.sender_email or settings.DEFAULT_FROM_EMAIL
+    return ComposedEmail(
+        sender=f"{organisation.sender_name or organisation.legal_name} <{sender_address}>",
+        reply_to=context.collector.email,
+        recipients=main,
+        copy_to=copy,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=html,
+        report=check_content(rendered.subject, rendered.text, html or None,
+                             language=context.message_language),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[str, int]:
+    """Write the e-mails of the day's automatic reminders into the outbox.
+
+    A reminder without an e-mail address, or whose message the content check holds back,
+    goes to the to-do with the reason instead.
+    """
+    counts = {"queued": 0, "no_address": 0, "held": 0}
+    reminders = (
+        Reminder.objects.filter(organisation=organisation, run_date=day, channel="email",
+                                mode="auto", status=ReminderStatus.READY, message=None)
+        .select_related("customer", "organisation", "customer__collector")
+    )  # fmt: skip
+    held: list[tuple[str, dict[str, object] | None, dict[str, object] | None]] = []
+    for reminder in reminders:
+        try:
+            composed = compose_email(reminder, today=day)
+        except UnknownDefault:
+            composed = None
+        if composed is None:
+            _to_todo(reminder, "Aucune adresse e-mail pour ce client.")
+            counts["no_address"] += 1
+            continue
+        if composed.report.hold:
+            reasons = [reason.message_fr for reason in composed.report.reasons]
+            _to_todo(reminder, "Message retenu par le contrôle de contenu : " + "; ".join(reasons))
+            held.append((str(reminder.uuid), None, {"score": composed.report.score}))
+            counts["held"] += 1
+            continue
+        outbox_enqueue(reminder=reminder, sender=composed.sender, recipients=composed.recipients,
+                       copy_to=composed.copy_to, reply_to=composed.reply_to,
+                       subject=composed.subject, body_text=composed.text,
+                       body_html=composed.html)  # fmt: skip
+        counts["queued"] += 1
+    audit_record_many(organisation=organisation, actor=actor, action="message_held",
+                      entity_type="reminder", changes=held)  # fmt: skip
+    return counts
+
+
+def _to_todo(reminder: Reminder, note: str) -> None:
+    Reminder.objects.filter(pk=reminder.pk).update(
+        status=ReminderStatus.TODO, notes=[*reminder.notes, note]
+    )

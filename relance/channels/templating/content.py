@@ -1,0 +1,289 @@
+"""A content check before a reminder leaves: spam signals, aggressive wording, mismatches.
+
+``check_content`` returns a score and its reasons. At ``HOLD_THRESHOLD`` points or more an
+automatic send is held back for a person to look at (the reasons say what to fix). The
+check scores *phrasing*, not legal substance: a formal notice says "mise en demeure" and
+mentions court action, and that costs nothing; "vous serez poursuivi !!!" does.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from relance.channels.templating.context import LANGUAGES
+
+HOLD_THRESHOLD = 5
+MAX_LINKS = 3
+MAX_IMAGES = 2
+MAX_ATTACHMENTS_BYTES = 5 * 1024 * 1024
+RISKY_EXTENSIONS = (".exe", ".js", ".bat", ".cmd", ".scr", ".vbs", ".jar", ".msi", ".com")
+
+# Aggressive or threatening phrasing (regular expressions, case-insensitive). Legal terms
+# alone (mise en demeure, procédure judiciaire, formal notice, court proceedings) are fine.
+AGGRESSIVE: dict[str, tuple[str, ...]] = {
+    "fr": (
+        r"dernier avertissement\s*!", r"huissier\s+(?:imm[ée]diatement|d[èe]s demain)",
+        r"vous serez poursuivie?s?", r"nous allons vous poursuivre", r"saisie imm[ée]diate",
+        r"nous saisirons", r"mauvais payeur", r"escroc", r"honte", r"inadmissible",
+        r"votre employeur sera", r"pr[ée]venir votre (?:employeur|famille|entourage)",
+        r"vous n'avez plus le choix", r"derni[èe]re chance",
+    ),
+    "en": (
+        r"final warning\s*!", r"we will sue you", r"you will be sued", r"last chance",
+        r"deadbeat", r"shame on you", r"we know where you", r"your employer will be",
+        r"bailiffs? (?:immediately|tomorrow)", r"you have no choice",
+    ),
+    "nl": (
+        r"laatste waarschuwing\s*!", r"wij (?:slepen|dagen) u (?:voor de rechter|onmiddellijk)",
+        r"deurwaarder onmiddellijk", r"wanbetaler", r"laatste kans",
+    ),
+    "de": (
+        r"letzte warnung\s*!", r"wir verklagen sie", r"gerichtsvollzieher sofort",
+        r"s[äa]umiger zahler", r"letzte chance", r"schuldnerliste",
+    ),
+}  # fmt: skip
+
+SPAM: dict[str, tuple[str, ...]] = {
+    "fr": (
+        r"gratuit(?:e|s|es|ement)?", r"urgent\s*!+", r"100\s*%\s*garanti", r"cliquez ici",
+        r"offre exclusive",
+        r"f[ée]licitations", r"gagnant", r"argent facile", r"sans engagement", r"promo",
+    ),
+    "en": (
+        r"free", r"act now", r"winner", r"click here", r"\$\$\$", r"100\s*%\s*guaranteed",
+        r"risk[- ]free", r"limited time", r"congratulations", r"cash bonus", r"urgent\s*!+",
+    ),
+    "nl": (r"gratis", r"klik hier", r"winnaar", r"gefeliciteerd"),
+    "de": (r"kostenlos", r"gratis", r"klicken sie hier", r"gewinner", r"herzlichen glückwunsch"),
+}  # fmt: skip
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_LEGAL_FORMS = frozenset(
+    [
+        "SA",
+        "SAS",
+        "SASU",
+        "SARL",
+        "EURL",
+        "SCI",
+        "SNC",
+        "SRL",
+        "SPRL",
+        "NV",
+        "BV",
+        "BVBA",
+        "VZW",
+        "ASBL",
+        "GMBH",
+        "AG",
+        "KG",
+        "OHG",
+        "LTD",
+        "PLC",
+        "LLP",
+        "INC",
+        "TVA",
+        "BTW",
+        "IBAN",
+        "BIC",
+        "RF",
+    ]
+)
+_AMOUNT = re.compile(r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})*[.,]\d{2}(?!\d)")
+_IDENTIFIER = re.compile(r"[A-Za-z0-9+/_-]*\d[A-Za-z0-9+/_-]*")
+_URL = re.compile(r"https?://[^\s<>\"')]+", re.IGNORECASE)
+_DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?=[/:\s]|$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    message_fr: str
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContentReport:
+    score: int
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def hold(self) -> bool:
+        """True when an automatic send must wait for a person."""
+        return self.score >= HOLD_THRESHOLD
+
+    @property
+    def codes(self) -> list[str]:
+        return [reason.code for reason in self.reasons]
+
+
+class _HtmlFacts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (href, visible text)
+        self.images = 0
+        self._link: tuple[str, list[str]] | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag in ("style", "script", "head"):
+            self._skip += 1
+        elif tag == "a" and values.get("href"):
+            self._link = (values["href"], [])
+        elif tag == "img":
+            self.images += 1
+        if tag in ("br", "p", "div", "tr", "td", "th", "li", "table"):
+            self.text.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "head"):
+            self._skip = max(0, self._skip - 1)
+        elif tag == "a" and self._link is not None:
+            href, parts = self._link
+            self.links.append((href, "".join(parts)))
+            self._link = None
+        if tag in ("p", "div", "tr", "td", "th", "li"):
+            self.text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self.text.append(data)
+        if self._link is not None:
+            self._link[1].append(data)
+
+
+def _caps_reason(subject: str) -> Reason | None:
+    words = [w for w in _WORD.findall(subject) if len(w) >= 2 and w.upper() not in _LEGAL_FORMS]
+    if not words:
+        return None
+    shouting = [w for w in words if w.isupper() and len(w) >= 3]
+    letters = [c for c in subject if c.isalpha()]
+    if len(letters) >= 8 and all(c.isupper() for c in letters):
+        return Reason("subject_caps", "objet entièrement en majuscules", 3)
+    if len(shouting) * 2 > len(words):
+        return Reason("subject_caps", "objet : plus de la moitié des mots en majuscules", 2)
+    return None
+
+
+def _phrases(table: dict[str, tuple[str, ...]], text: str, language: str) -> list[str]:
+    found: list[str] = []
+    for lang in dict.fromkeys((language, "en")):
+        for pattern in table.get(lang, ()):
+            match = re.search(rf"(?<!\w)(?:{pattern})(?!\w)", text, re.IGNORECASE)
+            if match and match.group(0) not in found:
+                found.append(match.group(0))
+    return found
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+def _facts(text: str) -> list[str]:
+    """Amounts and identifiers (invoice numbers, IBAN, references) of a plain text."""
+    facts = [_compact(m.group(0)) for m in _AMOUNT.finditer(text)]
+    without_urls = _URL.sub(" ", text)
+    for token in _IDENTIFIER.findall(without_urls):
+        token = token.strip("+/-_")
+        if len(token) >= 4 and sum(c.isdigit() for c in token) >= 2:
+            facts.append(token)
+    return list(dict.fromkeys(facts))
+
+
+def _shown_domain(text: str) -> str | None:
+    text = text.strip()
+    if "@" in text and " " not in text:
+        return text.rsplit("@", 1)[1].lower().strip(".")
+    match = _DOMAIN.match(text)
+    if not match:
+        return None
+    return (urlsplit(match.group(0)).hostname or match.group(0)).lower().removeprefix("www.")
+
+
+def _href_domain(href: str) -> str | None:
+    href = href.strip()
+    if href.lower().startswith("mailto:"):
+        address = href[7:].split("?", 1)[0]
+        return address.rsplit("@", 1)[1].lower() if "@" in address else None
+    host = urlsplit(href).hostname
+    return host.lower().removeprefix("www.") if host else None
+
+
+def check_content(
+    subject: str,
+    text: str,
+    html: str | None,
+    *,
+    language: str,
+    attachments: Sequence[tuple[str, int]] = (),
+) -> ContentReport:
+    """Score a message; see the module docstring and ``docs/templates.md``."""
+    if language not in LANGUAGES:
+        raise ValueError(f"langue « {language} » non prise en charge")
+    reasons: list[Reason] = []
+    parsed = _HtmlFacts()
+    if html:
+        parsed.feed(html)
+        parsed.close()
+    html_text = html_lib.unescape("".join(parsed.text))
+    visible = f"{subject}\n{text}\n{html_text}"
+
+    caps = _caps_reason(subject)
+    if caps:
+        reasons.append(caps)
+    if re.search(r"[!?]{2,}", subject):
+        reasons.append(Reason("subject_punctuation", "objet : « ! » ou « ? » répétés", 2))
+    if re.search(r"[!?]{2,}", f"{text}\n{html_text}"):
+        reasons.append(Reason("body_punctuation", "texte : « ! » ou « ? » répétés", 2))
+    for phrase in _phrases(AGGRESSIVE, visible, language):
+        reasons.append(Reason("aggressive", f"formulation agressive : « {phrase} »", 5))
+    for phrase in _phrases(SPAM, visible, language):
+        reasons.append(
+            Reason("spam_word", f"mot déclencheur de filtre anti-spam : « {phrase} »", 2)
+        )
+
+    links = len({href for href, _ in parsed.links if not href.lower().startswith("mailto:")})
+    links = max(links, len(set(_URL.findall(text))))
+    if links > MAX_LINKS:
+        reasons.append(Reason("too_many_links", f"trop de liens ({links}, maximum {MAX_LINKS})", 2))
+    if parsed.images > MAX_IMAGES:
+        reasons.append(
+            Reason("too_many_images", f"trop d'images ({parsed.images}, maximum {MAX_IMAGES})", 2)
+        )
+    if html is not None and not text.strip():
+        reasons.append(Reason("missing_text", "pas de version texte (seulement HTML)", 3))
+    if html and text.strip():
+        haystack = _compact(html_text + " " + " ".join(href for href, _ in parsed.links))
+        missing = [fact for fact in _facts(text) if _compact(fact) not in haystack]
+        if missing:
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            reasons.append(Reason("text_html_mismatch", f"absent de la version HTML : {shown}", 3))
+    for href, label in parsed.links:
+        shown_domain, real_domain = _shown_domain(label), _href_domain(href)
+        if shown_domain and real_domain and shown_domain != real_domain:
+            reasons.append(
+                Reason(
+                    "link_domain_mismatch",
+                    f"le lien affiche « {shown_domain} » mais mène à « {real_domain} »",
+                    5,
+                )
+            )
+    total = sum(size for _, size in attachments)
+    if total > MAX_ATTACHMENTS_BYTES:
+        reasons.append(
+            Reason(
+                "heavy_attachments", f"pièces jointes trop lourdes ({total / 1048576:.1f} Mo)", 2
+            )
+        )
+    for name, _ in attachments:
+        if name.lower().endswith(RISKY_EXTENSIONS):
+            reasons.append(Reason("risky_attachment", f"pièce jointe exécutable « {name} »", 5))
+    return ContentReport(score=sum(reason.points for reason in reasons), reasons=reasons)

@@ -1,0 +1,91 @@
+"""The shipped templates: one per preset step key, part and language.
+
+Files live in ``defaults/<language>/``: ``<step>.subject.txt``, ``<step>.txt`` (plain text)
+and ``<step>.html`` for e-mails and the formal notice letter; ``call_*.txt`` are call scripts
+and ``legal.txt`` an internal hand-off note. Pieces shared by several steps (greeting,
+account statement, penalties, how to pay, contact, signature, HTML layout) are in
+``defaults/<language>/parts/`` and are pasted where a step file says ``{#@ name @#}`` (a Jinja
+comment), so ``default_source`` returns a complete template: the copy a credit controller
+edits has no include (user templates cannot include anything).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from relance.channels.templating.context import LANGUAGES, MessageContext
+from relance.channels.templating.sandbox import render
+
+EMAIL_STEPS = ("preventive", "reminder_1", "reminder_2", "last_warning", "last_reminder")
+CALL_STEPS = ("call_1", "call_2")
+PARTS_BY_STEP: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(EMAIL_STEPS, ("subject", "text", "html")),
+    "formal_notice": ("subject", "text", "html"),
+    **dict.fromkeys(CALL_STEPS, ("text",)),
+    "legal": ("subject", "text"),
+}
+STEP_KEYS = tuple(PARTS_BY_STEP)
+_SUFFIXES = {"subject": ".subject.txt", "text": ".txt", "html": ".html"}
+_INSERT = re.compile(r"\{#@ (\w+) @#\}")
+
+
+class UnknownDefault(LookupError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMessage:
+    subject: str  # one line ("" for a call script)
+    text: str
+    html: str | None  # None for call scripts and the legal note
+
+
+def _read(language: str, *path: str) -> str:
+    resource = files("relance.channels.templating").joinpath("defaults", language, *path)
+    return resource.read_text(encoding="utf-8")
+
+
+@cache
+def default_source(step_key: str, language: str, part: str) -> str:
+    """The complete default template source for a step, a language and a part."""
+    if language not in LANGUAGES:
+        raise UnknownDefault(f"langue « {language} » non prise en charge")
+    if part not in PARTS_BY_STEP.get(step_key, ()):
+        raise UnknownDefault(f"pas de modèle par défaut « {part} » pour l'étape « {step_key} »")
+    source = _read(language, step_key + _SUFFIXES[part])
+    extension = ".html" if part == "html" else ".txt"
+    return _INSERT.sub(lambda match: _read(language, "parts", match.group(1) + extension), source)
+
+
+def render_default(context: MessageContext, step_key: str | None = None) -> RenderedMessage:
+    """Render the default subject, text and HTML of a step in the context's language."""
+    key = step_key or context.step.key
+    language = context.message_language
+    parts = PARTS_BY_STEP.get(key)
+    if parts is None:
+        raise UnknownDefault(f"pas de modèle par défaut pour l'étape « {key} »")
+    subject = ""
+    if "subject" in parts:
+        subject = " ".join(
+            render(default_source(key, language, "subject"), context, html=False).split()
+        )
+    text = tidy_text(render(default_source(key, language, "text"), context, html=False))
+    html = (
+        render(default_source(key, language, "html"), context, html=True)
+        if "html" in parts
+        else None
+    )
+    return RenderedMessage(subject=subject, text=text, html=html)
+
+
+def tidy_text(text: str) -> str:
+    """At most one blank line in a row, no trailing spaces: conditional blocks leave gaps."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    tidy: list[str] = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy) + "\n"

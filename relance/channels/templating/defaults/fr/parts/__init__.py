@@ -1,0 +1,1 @@
+"""Default reminder templates (package data)."""

@@ -1,0 +1,70 @@
+"""From the daily run to the e-mail in the debtor's inbox, in the debtor's language."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from relance.accounts.audit import Actor
+from relance.accounts.services import user_create
+from relance.channels.compose import outbox_fill
+from relance.channels.models import OutboundMessage
+from relance.channels.outbox import send_due
+from relance.dunning.models import Reminder
+from relance.dunning.run import run_day
+from relance.ledger.services import contact_add, customer_create, invoice_create
+
+D = Decimal
+
+
+def parts(message) -> dict[str, str]:
+    return {part.get_content_type(): part.get_payload(decode=True).decode()
+            for part in message.walk() if not part.is_multipart()}  # fmt: skip
+
+
+def ledger(organisation, actor):
+    organisation.iban, organisation.bic = "FR7630006000011234567890189", "AGRIFRPP"
+    organisation.sender_email = "relances@atelier.example"
+    organisation.save()
+    user_create(email="camille@atelier.example", organisation=organisation, role="collector",
+                actor=actor)  # fmt: skip
+    french = customer_create(organisation=organisation, external_ref="K-FR", actor=actor,
+                             name="Boulangerie Lefèvre SARL")  # fmt: skip
+    contact_add(customer=french, email="compta@lefevre.example", is_primary=True, actor=actor)
+    contact_add(customer=french, email="patron@lefevre.example", in_copy=True, actor=actor)
+    flemish = customer_create(organisation=organisation, external_ref="K-BE", actor=actor,
+                              name="Bakkerij Peeters BV", country="BE", language="nl")  # fmt: skip
+    contact_add(customer=flemish, email="boekhouding@peeters.example", is_primary=True,
+                actor=actor)  # fmt: skip
+    customer_create(organisation=organisation, external_ref="K-NOMAIL", name="Sans Mail",
+                    actor=actor)  # fmt: skip
+    for number, ref in (("F-101", "K-FR"), ("F-102", "K-BE"), ("F-103", "K-NOMAIL")):
+        from relance.ledger.models import Customer
+
+        invoice_create(organisation=organisation, customer=Customer.objects.get(external_ref=ref),
+                       number=number, issue_date=date(2026, 2, 1), due_date=date(2026, 3, 2),
+                       amount_incl_tax=D("1234.56"), actor=actor)  # fmt: skip
+
+
+def test_the_days_reminders_reach_the_debtors_in_their_language(organisation, smtp_server):
+    actor = Actor.system("test")
+    ledger(organisation, actor)
+    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)
+    counts = outbox_fill(organisation=organisation, day=date(2026, 3, 9), actor=actor)
+    assert counts == {"queued": 2, "no_address": 1, "held": 0}
+    no_mail = Reminder.objects.get(customer__external_ref="K-NOMAIL")
+    assert no_mail.status == "todo" and "adresse e-mail" in no_mail.notes[-1]
+    assert send_due(worker="w1").sent == 2
+    by_recipient = {str(m["To"]): m for m in smtp_server.messages}
+    french = by_recipient["compta@lefevre.example"]
+    assert french["Cc"] == "patron@lefevre.example"
+    assert french["Reply-To"] == "camille@atelier.example"
+    assert "F-101" in str(french["Subject"])
+    text, html = parts(french)["text/plain"], parts(french)["text/html"]
+    for fact in ("F-101", "1\u202f234,56", "FR76 3000 6000 0112 3456 7890 189", "RF"):
+        assert fact in text and fact in html, fact
+    assert "style=" in html  # CSS inlined for Outlook and Gmail
+    flemish = parts(by_recipient["boekhouding@peeters.example"])["text/plain"]
+    assert "+++" in flemish  # Belgian structured communication
+    assert "F-102" in flemish and "€" in flemish
+    assert OutboundMessage.objects.filter(status="sent").count() == 2
