@@ -8,6 +8,7 @@ content check that holds back an automatic send that looks like spam.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,7 +27,7 @@ from relance.core.payment_reference import payment_reference
 from relance.core.penalties import PenaltyError, compute_penalties, explain
 from relance.core.rates import RateNotFoundError, load_rate_tables
 from relance.dunning.models import Reminder, ReminderStatus
-from relance.ledger.models import Allocation, Contact, Customer
+from relance.ledger.models import Allocation, Contact, Customer, Invoice
 from relance.ledger.selectors import open_instalments
 
 FORMAL_NOTICE_DAYS = 8
@@ -47,6 +48,22 @@ class ComposedEmail:
     text: str
     html: str
     report: ContentReport
+    attachments: list[dict[str, object]]
+
+
+def invoice_pdfs(reminder: Reminder) -> list[dict[str, object]]:
+    """The PDFs of the invoices a reminder is about, as the outbox stores them."""
+    found: list[dict[str, object]] = []
+    invoices = (
+        Invoice.objects.filter(instalments__reminder_items__reminder=reminder)
+        .exclude(pdf="").distinct().order_by("number")
+    )  # fmt: skip
+    for invoice in invoices:
+        with invoice.pdf.open("rb") as handle:
+            data = handle.read()
+        found.append({"name": f"{invoice.number}.pdf", "path": invoice.pdf.name,
+                      "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})  # fmt: skip
+    return found
 
 
 def regime_of(customer: Customer) -> str | None:
@@ -170,6 +187,7 @@ def compose_email(reminder: Reminder, *, today: date) -> ComposedEmail | None:
     html = css_inline.inline(rendered.html) if rendered.html else ""
     organisation = reminder.organisation
     sender_address = organisation.sender_email or settings.DEFAULT_FROM_EMAIL
+    attachments = invoice_pdfs(reminder)
     return ComposedEmail(
         sender=f"{organisation.sender_name or organisation.legal_name} <{sender_address}>",
         reply_to=context.collector.email,
@@ -178,8 +196,11 @@ def compose_email(reminder: Reminder, *, today: date) -> ComposedEmail | None:
         subject=rendered.subject,
         text=rendered.text,
         html=html,
-        report=check_content(rendered.subject, rendered.text, html or None,
-                             language=context.message_language),
+        report=check_content(
+            rendered.subject, rendered.text, html or None, language=context.message_language,
+            attachments=[(str(a["name"]), int(str(a["size"]))) for a in attachments],
+        ),
+        attachments=attachments,
     )  # fmt: skip
 
 
@@ -215,7 +236,7 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
         outbox_enqueue(reminder=reminder, sender=composed.sender, recipients=composed.recipients,
                        copy_to=composed.copy_to, reply_to=composed.reply_to,
                        subject=composed.subject, body_text=composed.text,
-                       body_html=composed.html)  # fmt: skip
+                       body_html=composed.html, attachments=composed.attachments)  # fmt: skip
         counts["queued"] += 1
     audit_record_many(organisation=organisation, actor=actor, action="message_held",
                       entity_type="reminder", changes=held)  # fmt: skip

@@ -64,8 +64,13 @@ def outbox_enqueue(
     body_html: str = "",
     reply_to: str = "",
     copy_to: Sequence[str] = (),
+    attachments: Sequence[dict[str, object]] = (),
 ) -> OutboundMessage:
-    """Store a reminder's e-mail, exactly as it will leave."""
+    """Store a reminder's e-mail, exactly as it will leave.
+
+    ``attachments``: ``{"name", "path", "sha256", "size"}`` of stored files (invoice PDFs);
+    the file is read again when the message leaves and must still have that hash.
+    """
     if not recipients:
         raise ValueError("a message needs at least one recipient")
     items = [
@@ -76,11 +81,12 @@ def outbox_enqueue(
         organisation_id=reminder.organisation_id, customer_id=reminder.customer_id,
         reminder=reminder, sender=sender, reply_to=reply_to, recipients=list(recipients),
         copy_to=list(copy_to), subject=subject, body_text=body_text, body_html=body_html,
-        items=items, next_attempt_at=timezone.now(),
+        items=items, next_attempt_at=timezone.now(), attachments=list(attachments),
     )  # fmt: skip
     message.message_id = _message_id(str(message.uuid), sender)
+    hashes = [str(attachment["sha256"]) for attachment in attachments]
     message.content_sha256 = hashlib.sha256(
-        "\x00".join([sender, *recipients, subject, body_text, body_html]).encode()
+        "\x00".join([sender, *recipients, subject, body_text, body_html, *hashes]).encode()
     ).hexdigest()
     message.save()
     return message

@@ -68,3 +68,32 @@ def test_the_days_reminders_reach_the_debtors_in_their_language(organisation, sm
     assert "+++" in flemish  # Belgian structured communication
     assert "F-102" in flemish and "€" in flemish
     assert OutboundMessage.objects.filter(status="sent").count() == 2
+
+
+def test_invoice_pdfs_go_with_the_reminder_and_a_changed_file_stops_it(organisation, smtp_server):
+    from django.core.files.base import ContentFile
+
+    from relance.ledger.models import Invoice
+
+    actor = Actor.system("test")
+    ledger(organisation, actor)
+    invoice = Invoice.objects.get(number="F-101")
+    pdf = b"%PDF-1.4\n% facture F-101\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+    invoice.pdf.save("F-101.pdf", ContentFile(pdf))
+    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)
+    outbox_fill(organisation=organisation, day=date(2026, 3, 9), actor=actor)
+    message = OutboundMessage.objects.get(customer__external_ref="K-FR")
+    assert [a["name"] for a in message.attachments] == ["F-101.pdf"]
+    OutboundMessage.objects.exclude(pk=message.pk).update(status="cancelled")
+    assert send_due(worker="w1").sent == 1
+    attached = list(smtp_server.messages[0].iter_attachments())
+    assert [(a.get_filename(), a.get_content()) for a in attached] == [("F-101.pdf", pdf)]
+    # A message whose file changed after it was written does not leave.
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="queued", message_id="<again@atelier.example>"
+    )
+    with invoice.pdf.open("wb") as handle:
+        handle.write(pdf + b"% changed\n")
+    summary = send_due(worker="w1")
+    assert summary.dead == 1
+    assert "modifiée" in OutboundMessage.objects.get(pk=message.pk).last_error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.policy
+import hashlib
 import smtplib
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -10,6 +11,7 @@ from email.utils import format_datetime, parseaddr
 from types import TracebackType
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from relance.channels.models import OutboundMessage
@@ -40,6 +42,18 @@ def build_email(message: OutboundMessage) -> EmailMessage:
     email.set_content(message.body_text, cte="quoted-printable")
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
+    for attachment in message.attachments:
+        try:
+            with default_storage.open(str(attachment["path"]), "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise DeliveryError(f"pièce jointe introuvable : {attachment['name']}",
+                                permanent=True) from exc  # fmt: skip
+        if hashlib.sha256(data).hexdigest() != attachment["sha256"]:
+            # The file changed since the message was written: do not send something else.
+            raise DeliveryError(f"pièce jointe modifiée : {attachment['name']}", permanent=True)
+        email.add_attachment(data, maintype="application", subtype="pdf",
+                             filename=str(attachment["name"]))  # fmt: skip
     return email
 
 
