@@ -43,6 +43,8 @@ class OutboundMessage(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     message_id = models.CharField(max_length=200, unique=True)
+    # Threading: earlier messages to the same customer, so reminders and replies stay together.
+    references = models.TextField(blank=True)
     content_sha256 = models.CharField(max_length=64)
     attachments = models.JSONField(default=list, blank=True)  # [{name, sha256, size}]
     # (instalment id, outstanding when rendered): checked again just before sending.

@@ -84,6 +84,15 @@ def outbox_enqueue(
         items=items, next_attempt_at=timezone.now(), attachments=list(attachments),
     )  # fmt: skip
     message.message_id = _message_id(str(message.uuid), sender)
+    previous = (
+        OutboundMessage.objects.filter(customer_id=reminder.customer_id, channel="email")
+        .exclude(status=OutboxStatus.CANCELLED)
+        .order_by("-created_at", "-id")
+        .values_list("message_id", "references")
+        .first()
+    )
+    if previous is not None:  # keep the last ten, as mail clients do
+        message.references = " ".join([*previous[1].split(), previous[0]][-10:])
     hashes = [str(attachment["sha256"]) for attachment in attachments]
     message.content_sha256 = hashlib.sha256(
         "\x00".join([sender, *recipients, subject, body_text, body_html, *hashes]).encode()

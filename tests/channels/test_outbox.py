@@ -200,3 +200,16 @@ def test_the_celery_task_sends_the_outbox_through_a_worker(organisation, smtp_se
         first, second = send_outbox.delay(), send_outbox.delay()  # delivered twice: still once
         assert sorted([first.get(timeout=60), second.get(timeout=60)]) == [0, 3]
     assert sorted(smtp_server.ids()) == sorted(m.message_id for m in messages)
+
+
+def test_later_reminders_to_a_customer_thread_with_the_earlier_ones(organisation, smtp_server):
+    first = make_reminders(organisation, 1)[0]
+    run_day(organisation=organisation, day=date(2026, 3, 17), actor=Actor.system("test"))
+    reminder = Reminder.objects.get(step="reminder_2")
+    second = outbox_enqueue(reminder=reminder, sender=first.sender, recipients=first.recipients,
+                            subject="Relance", body_text="Deuxième relance")  # fmt: skip
+    assert second.references == first.message_id
+    send_due(worker="w1")
+    received = {str(m["Message-ID"]): m for m in smtp_server.messages}
+    assert str(received[second.message_id]["In-Reply-To"]) == first.message_id
+    assert "In-Reply-To" not in received[first.message_id]

@@ -36,6 +36,9 @@ def build_email(message: OutboundMessage) -> EmailMessage:
         email["Reply-To"] = message.reply_to
     email["Subject"] = message.subject
     email["Message-ID"] = message.message_id
+    if message.references:
+        email["In-Reply-To"] = message.references.split()[-1]
+        email["References"] = message.references
     email["Date"] = format_datetime(timezone.now())
     email["Auto-Submitted"] = "auto-generated"
     # Quoted-printable keeps every line under SMTP's 998-octet limit, whatever the content.
