@@ -97,3 +97,23 @@ def test_invoice_pdfs_go_with_the_reminder_and_a_changed_file_stops_it(organisat
     summary = send_due(worker="w1")
     assert summary.dead == 1
     assert "modifiée" in OutboundMessage.objects.get(pk=message.pk).last_error
+
+
+def test_preview_shows_the_message_and_its_score_and_changes_nothing(organisation, capsys,
+                                                                     tmp_path):  # fmt: skip
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    ledger(organisation, Actor.system("test"))
+    call_command("preview", "K-BE", "--step", "reminder_2", "--penalties", "mentioned",
+                 "--date", "2026-03-20")  # fmt: skip
+    out = capsys.readouterr().out
+    assert "F-102" in out and "Score de contenu : 0" in out
+    assert not Reminder.objects.exists()
+    template = tmp_path / "mine.txt"
+    template.write_text("Bonjour {{ customer.name }}, total {{ total_due|money }}")
+    call_command("preview", "K-FR", "--template", str(template), "--date", "2026-03-20")
+    assert "Bonjour Boulangerie Lefèvre SARL, total 1\u202f234,56" in capsys.readouterr().out
+    template.write_text("{{ customer.__class__ }}")
+    with pytest.raises(CommandError, match="Modèle refusé"):
+        call_command("preview", "K-FR", "--template", str(template))

@@ -1,0 +1,69 @@
+"""relance preview CUSTOMER_REF [--step KEY] [--template FILE] [--html] [--date D]
+
+Shows a reminder exactly as this customer would receive it today, with the content check's
+score and reasons. ``--template`` previews a template being edited, through the sandbox.
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from relance.accounts.access import OrganisationNotFound, organisation_by_slug
+from relance.channels.compose import message_context
+from relance.channels.templating import TemplateRejected, check_content, render, render_default
+from relance.channels.templating.default_templates import UnknownDefault
+from relance.dunning.management.commands.run_day import parse_day
+from relance.dunning.models import Reminder
+from relance.ledger.models import Customer
+
+
+class Command(BaseCommand):
+    help = "Aperçu d'une relance pour un client, avec son score de contenu."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("customer", help="référence du client")
+        parser.add_argument("--step", default="reminder_1")
+        parser.add_argument("--penalties", default="none", choices=["none", "mentioned", "claimed"])
+        parser.add_argument("--tone", default="neutral")
+        parser.add_argument("--template", default=None, help="modèle à essayer (fichier)")
+        parser.add_argument("--html", action="store_true", help="le modèle est du HTML")
+        parser.add_argument("--date", default=None)
+        parser.add_argument("--org", default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            organisation = organisation_by_slug(options["org"])
+        except OrganisationNotFound as exc:
+            raise CommandError(str(exc)) from exc
+        customer = Customer.objects.filter(
+            organisation=organisation, external_ref=options["customer"]
+        ).first()
+        if customer is None:
+            raise CommandError(f"Client « {options['customer']} » introuvable.")
+        # A reminder that is never saved: the preview changes nothing.
+        draft = Reminder(organisation=organisation, customer=customer, step=options["step"],
+                         channel="email", mode="manual", currency=organisation.default_currency,
+                         penalties=options["penalties"], tone=options["tone"])  # fmt: skip
+        context = message_context(draft, today=parse_day(options["date"]))
+        if options["template"]:
+            source = Path(options["template"]).read_text(encoding="utf-8")
+            try:
+                self.stdout.write(render(source, context, html=options["html"]))
+            except TemplateRejected as exc:
+                raise CommandError(f"Modèle refusé : {exc}") from exc
+            return
+        try:
+            rendered = render_default(context)
+        except UnknownDefault as exc:
+            raise CommandError(str(exc)) from exc
+        report = check_content(rendered.subject, rendered.text, rendered.html,
+                               language=context.message_language)  # fmt: skip
+        self.stdout.write(f"Objet : {rendered.subject}\n\n{rendered.text}")
+        verdict = "retenu (envoi automatique bloqué)" if report.hold else "bon"
+        self.stdout.write(f"Score de contenu : {report.score} — {verdict}")
+        for reason in report.reasons:
+            self.stdout.write(f"  +{reason.points} {reason.message_fr}")
