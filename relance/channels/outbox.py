@@ -19,7 +19,7 @@ import hashlib
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -118,40 +118,68 @@ def claim(message_id: int, worker: str, now: datetime) -> bool:
     )
 
 
-def finish(message: OutboundMessage, worker: str, status: str, **fields: object) -> None:
+REMINDER_STATUS = {
+    OutboxStatus.SENT.value: ReminderStatus.SENT.value,
+    OutboxStatus.CANCELLED.value: ReminderStatus.CANCELLED.value,
+    OutboxStatus.DEAD.value: ReminderStatus.FAILED.value,
+}
+
+
+def finish(
+    message: OutboundMessage,
+    worker: str,
+    status: str,
+    *,
+    update_reminder: bool = True,
+    **fields: object,
+) -> None:
     """Record the outcome, only if this worker still holds the message."""
     OutboundMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING,
                                    claimed_by=worker).update(status=status, **fields)  # fmt: skip
-    reminder_status: str | None = {
-        OutboxStatus.SENT.value: ReminderStatus.SENT.value,
-        OutboxStatus.CANCELLED.value: ReminderStatus.CANCELLED.value,
-        OutboxStatus.DEAD.value: ReminderStatus.FAILED.value,
-    }.get(status)
-    if reminder_status and message.reminder_id:
+    reminder_status = REMINDER_STATUS.get(status)
+    if update_reminder and reminder_status and message.reminder_id:
         Reminder.objects.filter(pk=message.reminder_id).update(status=reminder_status)
 
 
 def stale_reason(message: OutboundMessage) -> str:
     """Why the message must not leave any more ("" when it still may)."""
-    ids = [int(pk) for pk, _ in message.items]
-    if not ids:
-        return ""
-    rendered = {int(pk): Decimal(amount) for pk, amount in message.items}
-    now_owed = dict(
-        instalments_with_balance(message.organisation)
+    return stale_reasons([message]).get(message.pk, "")
+
+
+def stale_reasons(messages: Sequence[OutboundMessage]) -> dict[int, str]:
+    """For a batch of one organisation's messages, in a few queries: why some must not leave
+    any more (a payment or credit note, a dispute, a promise since they were written)."""
+    if not messages:
+        return {}
+    rendered = {m.pk: {int(pk): Decimal(amount) for pk, amount in m.items} for m in messages}
+    ids = sorted({pk for items in rendered.values() for pk in items})
+    owed = dict(
+        instalments_with_balance(messages[0].organisation)
         .filter(pk__in=ids)
         .values_list("id", "outstanding")  # type: ignore[misc]
     )
-    if any(Decimal(now_owed.get(pk, 0)) < rendered[pk] for pk in ids):
-        return "un paiement ou un avoir est arrivé depuis la préparation"
-    invoices = set(Instalment.objects.filter(pk__in=ids).values_list("invoice_id", flat=True))
-    if Dispute.objects.filter(invoice_id__in=invoices, closed_on=None).exists():
-        return "un litige a été ouvert depuis la préparation"
-    if Promise.objects.filter(
-        invoices__in=invoices, broken_on=None, recorded_on__gte=message.created_at.date()
-    ).exists():
-        return "une promesse de paiement a été enregistrée depuis la préparation"
-    return ""
+    invoice_of = dict(Instalment.objects.filter(pk__in=ids).values_list("id", "invoice_id"))
+    disputed = set(
+        Dispute.objects.filter(invoice_id__in=set(invoice_of.values()), closed_on=None)
+        .values_list("invoice_id", flat=True)
+    )  # fmt: skip
+    promised: dict[int, date] = {}
+    for invoice_id, recorded_on in Promise.objects.filter(
+        invoices__in=set(invoice_of.values()), broken_on=None
+    ).values_list("invoices", "recorded_on"):
+        promised[invoice_id] = max(recorded_on, promised.get(invoice_id, recorded_on))
+    reasons: dict[int, str] = {}
+    for message in messages:
+        items = rendered[message.pk]
+        invoices = {invoice_of.get(pk) for pk in items}
+        written = message.created_at.date()
+        if any(Decimal(owed.get(pk, 0)) < amount for pk, amount in items.items()):
+            reasons[message.pk] = "un paiement ou un avoir est arrivé depuis la préparation"
+        elif invoices & disputed:
+            reasons[message.pk] = "un litige a été ouvert depuis la préparation"
+        elif any(promised.get(i) is not None and promised[i] >= written for i in invoices if i):
+            reasons[message.pk] = "une promesse de paiement a été enregistrée depuis la préparation"
+    return reasons
 
 
 def recover_stale(now: datetime | None = None) -> int:
@@ -181,6 +209,11 @@ def due_message_ids(now: datetime, limit: int = 1000) -> list[tuple[int, int]]:
     )
 
 
+# Messages checked against the ledger together; each is still claimed on its own, so a crash
+# leaves at most the one being handed over in doubt.
+CHUNK = 50
+
+
 def send_due(
     *,
     worker: str,
@@ -195,40 +228,59 @@ def send_due(
         by_organisation.setdefault(organisation_id, []).append(message_id)
     for organisation_id, ids in by_organisation.items():
         with sender_for(organisation_id) as sender:
-            for message_id in ids:
-                _send_one(message_id, sender, worker, summary)
+            for start in range(0, len(ids), CHUNK):
+                _send_chunk(ids[start : start + CHUNK], sender, worker, summary)
     return summary
 
 
-def _send_one(message_id: int, sender: SmtpSender, worker: str, summary: SendSummary) -> None:
-    if not claim(message_id, worker, timezone.now()):
-        summary.skipped += 1
-        return
-    message = OutboundMessage.objects.select_related("organisation").get(pk=message_id)
-    reason = stale_reason(message)
+def _send_chunk(ids: Sequence[int], sender: SmtpSender, worker: str, summary: SendSummary) -> None:
+    messages = list(
+        OutboundMessage.objects.filter(pk__in=list(ids)).select_related("organisation")
+        .order_by("id")
+    )  # fmt: skip
+    reasons = stale_reasons(messages)
+    outcome: dict[str, list[int]] = {}  # reminder status -> reminder ids, written at the end
+    for message in messages:
+        if not claim(message.pk, worker, timezone.now()):
+            summary.skipped += 1
+            continue
+        message.attempts += 1  # as the claim recorded it
+        status = _send_one(message, reasons.get(message.pk, ""), sender, worker, summary)
+        if status in REMINDER_STATUS and message.reminder_id:
+            outcome.setdefault(REMINDER_STATUS[status], []).append(message.reminder_id)
+    for reminder_status, reminder_ids in outcome.items():
+        Reminder.objects.filter(pk__in=reminder_ids).update(status=reminder_status)
+
+
+def _send_one(
+    message: OutboundMessage, reason: str, sender: SmtpSender, token: str, summary: SendSummary
+) -> str:
+    """Send one claimed message and record its outcome at once; returns its new status."""
     if reason:
-        finish(message, worker, OutboxStatus.CANCELLED, last_error=reason)
+        finish(message, token, OutboxStatus.CANCELLED, update_reminder=False, last_error=reason)
         summary.cancelled += 1
         summary.reasons.append(reason)
-        return
+        return OutboxStatus.CANCELLED
     try:
         sender.send(message)
     except DeliveryError as exc:
-        _failed(message, worker, exc, summary)
-        return
-    finish(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+        return _failed(message, token, exc, summary)
+    finish(message, token, OutboxStatus.SENT, update_reminder=False, sent_at=timezone.now(),
+           last_error="")  # fmt: skip
     summary.sent += 1
+    return OutboxStatus.SENT
 
 
 def _failed(
     message: OutboundMessage, worker: str, error: DeliveryError, summary: SendSummary
-) -> None:
+) -> str:
     attempts = message.attempts  # already counts this attempt
     if error.permanent or attempts >= MAX_ATTEMPTS:
-        finish(message, worker, OutboxStatus.DEAD, last_error=str(error))
+        finish(message, worker, OutboxStatus.DEAD, update_reminder=False, last_error=str(error))
         summary.dead += 1
-        return
+        return OutboxStatus.DEAD
     retry_at = timezone.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
-    finish(message, worker, OutboxStatus.FAILED, last_error=str(error),
-            next_attempt_at=retry_at)  # fmt: skip
+    finish(message, worker, OutboxStatus.FAILED, update_reminder=False, last_error=str(error),
+           next_attempt_at=retry_at)  # fmt: skip
     summary.failed += 1
+    return OutboxStatus.FAILED

@@ -12,6 +12,7 @@ import html as html_lib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -173,10 +174,20 @@ def _caps_reason(subject: str) -> Reason | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _screen(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for a whole list: a text without any of them is rejected in a
+    single pass (most messages are clean), before looking for which ones matched."""
+    return re.compile("|".join(rf"(?<!\w)(?:{p})(?!\w)" for p in patterns), re.IGNORECASE)
+
+
 def _phrases(table: dict[str, tuple[str, ...]], text: str, language: str) -> list[str]:
     found: list[str] = []
     for lang in dict.fromkeys((language, "en")):
-        for pattern in table.get(lang, ()):
+        patterns = table.get(lang, ())
+        if not patterns or not _screen(tuple(patterns)).search(text):
+            continue
+        for pattern in patterns:
             match = re.search(rf"(?<!\w)(?:{pattern})(?!\w)", text, re.IGNORECASE)
             if match and match.group(0) not in found:
                 found.append(match.group(0))

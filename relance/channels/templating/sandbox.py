@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, cast
 
 from jinja2 import (
@@ -320,6 +321,7 @@ _FORBIDDEN_TAGS = {
 
 
 @functools.lru_cache(maxsize=256)
+@lru_cache(maxsize=256)  # the same templates render thousands of times a day
 def _compile(source: str, html: bool) -> Template:
     size = len(source.encode("utf-8"))
     if size > MAX_SOURCE_BYTES:
