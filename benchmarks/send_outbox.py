@@ -94,9 +94,14 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     actor = Actor.system("benchmark")
-    organisation = organisation_create(slug="bench", legal_name="Bench SAS", country="FR",
-                                       iban="FR7630006000011234567890189",
-                                       sender_email="relances@bench.example", actor=actor)  # fmt: skip
+    organisation = organisation_create(
+        slug="bench",
+        legal_name="Bench SAS",
+        country="FR",
+        iban="FR7630006000011234567890189",
+        sender_email="relances@bench.example",
+        actor=actor,
+    )
     user_create(email="collector@bench.example", organisation=organisation, role="collector",
                 actor=actor)  # fmt: skip
     sending_domain_setup(organisation=organisation, domain="bench.example", actor=actor)
