@@ -123,7 +123,7 @@ def main() -> None:
 
         profile = cProfile.Profile()
         counts = profile.runcall(outbox_fill, organisation=organisation, day=DAY, actor=actor)
-        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
     else:
         counts = outbox_fill(organisation=organisation, day=DAY, actor=actor)
     render_seconds = time.perf_counter() - started

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 import css_inline
 from django.conf import settings
@@ -78,20 +79,29 @@ def _address(*lines: str) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
-def _collector(reminder: Reminder) -> tpl.Collector:
-    user = reminder.customer.collector
+@cache
+def _collector_cached(organisation_id: int, user_id: int | None, default: str) -> tpl.Collector:
+    """The signing collector: cached because a day's batch asks the same few thousands of
+    times (keyed by ids; the cache is cleared at the start of each batch)."""
+    from relance.accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first() if user_id else None
     if user is None:
         membership = (
-            Membership.objects.filter(organisation_id=reminder.organisation_id,
+            Membership.objects.filter(organisation_id=organisation_id,
                                       role__in=[Role.COLLECTOR, Role.ADMIN])
             .select_related("user").order_by("role", "id").first()
         )  # fmt: skip
         user = membership.user if membership else None
     if user is None:
-        return tpl.Collector(
-            name=reminder.organisation.sender_name or reminder.organisation.legal_name
-        )
+        return tpl.Collector(name=default)
     return tpl.Collector(name=user.get_full_name() or user.email, email=user.email)
+
+
+def _collector(reminder: Reminder) -> tpl.Collector:
+    organisation = reminder.organisation
+    return _collector_cached(organisation.pk, reminder.customer.collector_id,
+                             organisation.sender_name or organisation.legal_name)  # fmt: skip
 
 
 def message_context(reminder: Reminder, *, today: date) -> tpl.MessageContext:
@@ -174,7 +184,9 @@ def _penalties(customer: Customer, overdue: list[tuple], today: date) -> tpl.Pen
                          lines=tuple(lines))  # fmt: skip
 
 
-def compose_email(reminder: Reminder, *, today: date) -> ComposedEmail | None:
+def compose_email(
+    reminder: Reminder, *, today: date, attach_pdfs: bool = True
+) -> ComposedEmail | None:
     """The e-mail of a reminder, or None when the customer has no e-mail address."""
     contacts = list(Contact.objects.filter(customer=reminder.customer).exclude(email=""))
     main = [c.email for c in contacts if c.is_primary] or [c.email for c in contacts
@@ -187,7 +199,7 @@ def compose_email(reminder: Reminder, *, today: date) -> ComposedEmail | None:
     html = css_inline.inline(rendered.html) if rendered.html else ""
     organisation = reminder.organisation
     sender_address = organisation.sender_email or settings.DEFAULT_FROM_EMAIL
-    attachments = invoice_pdfs(reminder)
+    attachments = invoice_pdfs(reminder) if attach_pdfs else []
     return ComposedEmail(
         sender=f"{organisation.sender_name or organisation.legal_name} <{sender_address}>",
         reply_to=context.collector.email,
@@ -212,6 +224,8 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
     goes to the to-do with the reason instead.
     """
     counts = {"queued": 0, "no_address": 0, "held": 0}
+    _collector_cached.cache_clear()  # users may have changed since the last batch
+    with_pdfs = Invoice.objects.filter(organisation=organisation).exclude(pdf="").exists()
     reminders = (
         Reminder.objects.filter(organisation=organisation, run_date=day, channel="email",
                                 mode="auto", status=ReminderStatus.READY, message=None)
@@ -220,7 +234,7 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
     held: list[tuple[str, dict[str, object] | None, dict[str, object] | None]] = []
     for reminder in reminders:
         try:
-            composed = compose_email(reminder, today=day)
+            composed = compose_email(reminder, today=day, attach_pdfs=with_pdfs)
         except UnknownDefault:
             composed = None
         if composed is None:
