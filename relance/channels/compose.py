@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
+from html import escape
 
 import css_inline
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.db import transaction
 
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Membership, Organisation, Role
+from relance.channels.letter.pdf import Letter
 from relance.channels.outbox import outbox_enqueue
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
@@ -261,3 +263,38 @@ def _to_todo(reminder: Reminder, note: str) -> None:
     Reminder.objects.filter(pk=reminder.pk).update(
         status=ReminderStatus.TODO, notes=[*reminder.notes, note]
     )
+
+
+# Where the default formal notice's own letterhead, addresses and date end: the PDF layout
+# places those itself (the address in the envelope window).
+LETTER_BODY = "<!-- letter-body -->"
+
+
+def compose_letter(reminder: Reminder, *, today: date) -> Letter:
+    """The letter (or registered formal notice) of a reminder, ready for ``letters_pdf``."""
+    context = message_context(reminder, today=today)
+    rendered = render_default(context)
+    html = rendered.html or "".join(
+        f"<p>{escape(line)}</p>" for line in rendered.text.split("\n\n")
+    )
+    body = html.split(LETTER_BODY, 1)[1] if LETTER_BODY in html else html
+    organisation, customer = reminder.organisation, reminder.customer
+    formal = reminder.channel == "formal_notice"
+    return Letter(
+        sender_name=organisation.legal_name,
+        sender_address=[line for line in (organisation.address_line1,
+                        f"{organisation.postal_code} {organisation.city}".strip()) if line],
+        sender_identifiers=[f"SIREN {organisation.siren}"] * bool(organisation.siren)
+        + [f"TVA {organisation.vat_number}"] * bool(organisation.vat_number),
+        recipient_name=customer.name,
+        recipient_address=[line for line in (customer.address_line1, customer.address_line2,
+                           f"{customer.postal_code} {customer.city}".strip()) if line],
+        place=organisation.city,
+        day=today,
+        subject=rendered.subject,
+        body_html=body,
+        lines=(),  # the template carries the account statement
+        currency=reminder.currency,
+        total=context.amount_claimed,
+        registered=formal,
+    )  # fmt: skip

@@ -109,3 +109,42 @@ def test_posting_a_formal_notice_needs_its_registered_number(organisation, actor
                                actor=actor).acknowledged_on == date(2026, 4, 16)  # fmt: skip
     reminder.refresh_from_db()
     assert reminder.status == "sent"
+
+
+def test_a_formal_notice_from_the_daily_run_prints_with_its_mentions(organisation, actor):
+    from decimal import Decimal
+
+    from relance.channels.compose import compose_letter
+    from relance.channels.letter.service import letters_print
+    from relance.dunning.models import Reminder
+    from relance.dunning.run import run_day
+    from relance.ledger.services import customer_create, invoice_create
+
+    organisation.address_line1, organisation.postal_code, organisation.city = (
+        "12 rue des Tanneurs", "69002", "Lyon",
+    )  # fmt: skip
+    organisation.save()
+    customer = customer_create(organisation=organisation, external_ref="K1", actor=actor,
+                               name="Boulangerie Lefèvre SARL")  # fmt: skip
+    customer.address_line1, customer.postal_code, customer.city = (
+        "3 place du Marché", "67000", "Strasbourg",
+    )  # fmt: skip
+    customer.save()
+    invoice_create(organisation=organisation, customer=customer, number="F-2026-0007",
+                   issue_date=date(2026, 1, 2), due_date=date(2026, 2, 2),
+                   amount_incl_tax=Decimal("1234.56"), actor=actor)  # fmt: skip
+    for day in (date(2026, 2, 9), date(2026, 2, 17), date(2026, 2, 23), date(2026, 3, 4),
+                date(2026, 3, 16)):  # fmt: skip
+        run_day(organisation=organisation, day=day, actor=actor)
+    notice = Reminder.objects.get(step="formal_notice")
+    assert (notice.channel, notice.status) == ("formal_notice", "todo")
+    letter = compose_letter(notice, today=date(2026, 3, 16))
+    pdf = letters_print(batch=[(notice, letter)], day=date(2026, 3, 16), actor=actor)
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    text = page.extract_text()
+    for expected in ("LETTRE RECOMMANDÉE", "Objet : Mise en demeure", "F-2026-0007", "Strasbourg",
+                     "Boulangerie Lefèvre SARL", "Lyon, le 16/03/2026"):  # fmt: skip
+        assert expected in text, expected
+    x, y = next(pos for label, pos in positions(page).items() if label.startswith("Boulangerie"))
+    assert WINDOW["left"] - 1 <= x / MM <= WINDOW["left"] + WINDOW["width"]
+    assert WINDOW["top"] <= A4_HEIGHT_MM - y / MM <= WINDOW["top"] + WINDOW["height"]
