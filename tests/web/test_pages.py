@@ -51,7 +51,16 @@ def test_admin_is_served(client, db):
 
 @pytest.mark.parametrize(
     "model",
-    ["customer", "invoice", "payment", "reminder", "scenario", "segment", "customerdunning"],
+    [
+        "customer",
+        "invoice",
+        "payment",
+        "reminder",
+        "scenario",
+        "segment",
+        "customerdunning",
+        "outboundmessage",
+    ],
 )
 def test_admin_lists_render_for_a_superuser(client, organisation, actor, model):
     from django.contrib.auth import get_user_model
@@ -65,6 +74,11 @@ def test_admin_lists_render_for_a_superuser(client, organisation, actor, model):
     run_day(organisation=organisation, day=date(2026, 6, 30), actor=actor)
     admin = get_user_model().objects.create_superuser("root@relance.example", "s3cret-pass!")
     client.force_login(admin)
-    app = "ledger" if model in ("customer", "invoice", "payment") else "dunning"
+    app = {
+        "customer": "ledger",
+        "invoice": "ledger",
+        "payment": "ledger",
+        "outboundmessage": "channels",
+    }.get(model, "dunning")
     response = client.get(f"/admin/{app}/{model}/")
     assert response.status_code == 200
