@@ -225,7 +225,7 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
     A reminder without an e-mail address, or whose message the content check holds back,
     goes to the to-do with the reason instead.
     """
-    counts = {"queued": 0, "no_address": 0, "held": 0}
+    counts = {"queued": 0, "no_address": 0, "held": 0, "sms": 0}
     _collector_cached.cache_clear()  # users may have changed since the last batch
     with_pdfs = Invoice.objects.filter(organisation=organisation).exclude(pdf="").exists()
     reminders = (
@@ -254,9 +254,38 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
                        subject=composed.subject, body_text=composed.text,
                        body_html=composed.html, attachments=composed.attachments)  # fmt: skip
         counts["queued"] += 1
+    counts["sms"] = _fill_sms(organisation, day)
     audit_record_many(organisation=organisation, actor=actor, action="message_held",
                       entity_type="reminder", changes=held)  # fmt: skip
     return counts
+
+
+def _fill_sms(organisation: Organisation, day: date) -> int:
+    """The day's automatic SMS reminders, written into the outbox with the default SMS text."""
+    from relance.channels.sms.service import SmsRefused, default_sms_sender, sms_enqueue
+
+    queued = 0
+    reminders = Reminder.objects.filter(
+        organisation=organisation, run_date=day, channel="sms", mode="auto",
+        status=ReminderStatus.READY, message=None,
+    ).select_related("customer", "organisation", "customer__collector")  # fmt: skip
+    sender = default_sms_sender(organisation.sender_name or organisation.legal_name)
+    for reminder in reminders:
+        phone = (
+            Contact.objects.filter(customer=reminder.customer).exclude(phone="")
+            .order_by("-is_primary", "id").values_list("phone", flat=True).first()
+        )  # fmt: skip
+        if not phone:
+            _to_todo(reminder, "Aucun numéro de téléphone pour ce client.")
+            continue
+        text = render_default(message_context(reminder, today=day), step_key="sms").text.strip()
+        try:
+            sms_enqueue(reminder=reminder, sender=sender, to=phone, text=text)
+        except SmsRefused as exc:
+            _to_todo(reminder, f"SMS impossible : {exc}")
+            continue
+        queued += 1
+    return queued
 
 
 def _to_todo(reminder: Reminder, note: str) -> None:

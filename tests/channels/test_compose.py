@@ -51,7 +51,7 @@ def test_the_days_reminders_reach_the_debtors_in_their_language(organisation, sm
     ledger(organisation, actor)
     run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)
     counts = outbox_fill(organisation=organisation, day=date(2026, 3, 9), actor=actor)
-    assert counts == {"queued": 2, "no_address": 1, "held": 0}
+    assert counts == {"queued": 2, "no_address": 1, "held": 0, "sms": 0}
     no_mail = Reminder.objects.get(customer__external_ref="K-NOMAIL")
     assert no_mail.status == "todo" and "adresse e-mail" in no_mail.notes[-1]
     assert send_due(worker="w1").sent == 2
@@ -117,3 +117,52 @@ def test_preview_shows_the_message_and_its_score_and_changes_nothing(organisatio
     template.write_text("{{ customer.__class__ }}")
     with pytest.raises(CommandError, match="Modèle refusé"):
         call_command("preview", "K-FR", "--template", str(template))
+
+
+def test_an_sms_step_of_a_custom_scenario_goes_out_as_an_sms(organisation, capsys, monkeypatch):
+    from relance.channels.sms.backends import backend_from_url
+    from relance.channels.sms.service import send_due_sms
+    from relance.dunning.models import CustomerDunning, Scenario
+    from relance.dunning.scenarios import scenarios_import
+    from relance.ledger.models import Customer
+
+    actor = Actor.system("test")
+    ledger(organisation, actor)
+    scenarios_import(
+        organisation=organisation,
+        actor=actor,
+        text="""
+scenarios:
+  - key: sms_first
+    name: SMS d'abord
+    steps:
+      - {key: sms_1, offset: 3, channel: sms, mode: auto}
+      - {key: reminder_1, offset: 10, channel: email, mode: auto}
+""",
+    )
+    customer = Customer.objects.get(external_ref="K-FR")
+    contact_add(customer=customer, phone="+33612345678", actor=actor)
+    CustomerDunning.objects.create(
+        customer=customer, scenario=Scenario.objects.get(key="sms_first")
+    )
+    run_day(organisation=organisation, day=date(2026, 3, 5), actor=actor)
+    counts = outbox_fill(organisation=organisation, day=date(2026, 3, 5), actor=actor)
+    assert counts["sms"] == 1
+    sms = OutboundMessage.objects.get(channel="sms")
+    assert sms.recipients == ["+33612345678"] and "F-101" not in sms.body_text
+    assert "1\u202f234,56" in sms.body_text and "STOP" in sms.body_text
+    # Send on the next French business day at 10:00 in Paris, inside the SMS hours.
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone as tz
+
+    from relance.core.calendar import for_customer
+
+    day = tz.now().date() + timedelta(days=1)
+    while not for_customer("FR").is_business_day(day):
+        day += timedelta(days=1)
+    moment = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(tz, "now", lambda: moment)
+    summary = send_due_sms(worker="w1", backend=backend_from_url("console:"))
+    assert summary.sent == 1
+    assert "+33612345678" in capsys.readouterr().out

@@ -26,6 +26,7 @@ PARTS_BY_STEP: dict[str, tuple[str, ...]] = {
     "formal_notice": ("subject", "text", "html"),
     **dict.fromkeys(CALL_STEPS, ("text",)),
     "legal": ("subject", "text"),
+    "sms": ("text",),  # any SMS step: a short statement, the payment reference, STOP
 }
 STEP_KEYS = tuple(PARTS_BY_STEP)
 _SUFFIXES = {"subject": ".subject.txt", "text": ".txt", "html": ".html"}
