@@ -29,4 +29,8 @@ app.conf.beat_schedule = {
         "task": "relance.channels.tasks.send_sms",
         "schedule": 300.0,
     },
+    "poll-mailbox": {
+        "task": "relance.channels.tasks.poll_mailbox",
+        "schedule": 300.0,
+    },
 }

@@ -118,6 +118,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relance@localhost")
 SMS_URL = os.environ.get("SMS_URL") or "console:"
 _sms_backend.backend_from_url(SMS_URL)  # a wrong value stops the start here
 
+# Mailbox where bounces and replies arrive, read by "relance mailbox poll" (optional).
+IMAP_URL = os.environ.get("IMAP_URL", "")
+if IMAP_URL:
+    from relance.channels.email.mailbox import mailbox_from_url
+
+    mailbox_from_url(IMAP_URL)  # a wrong value stops the start here
+
 # Shared secret of the inbound mail hook (bounces and replies posted by the mail server).
 RELANCE_INBOUND_SECRET = os.environ.get("RELANCE_INBOUND_SECRET", "")
 

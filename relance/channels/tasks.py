@@ -27,3 +27,15 @@ def send_sms() -> int:
 
     backend = backend_from_url(settings.SMS_URL)
     return send_due_sms(worker=f"{socket.gethostname()}:{os.getpid()}", backend=backend).sent
+
+
+@shared_task(name="relance.channels.tasks.poll_mailbox")
+def poll_mailbox() -> int:
+    """Read bounces and replies from IMAP_URL (nothing to do when it is not set)."""
+    from django.conf import settings
+
+    from relance.channels.email.mailbox import mailbox_from_url, mailbox_poll
+
+    if not settings.IMAP_URL:
+        return 0
+    return sum(mailbox_poll(mailbox_from_url(settings.IMAP_URL)).values())
