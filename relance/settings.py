@@ -118,6 +118,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relance@localhost")
 SMS_URL = os.environ.get("SMS_URL") or "console:"
 _sms_backend.backend_from_url(SMS_URL)  # a wrong value stops the start here
 
+# Public address of this relance, for links in e-mails (open tracking, portal).
+RELANCE_BASE_URL = os.environ.get("RELANCE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Mailbox where bounces and replies arrive, read by "relance mailbox poll" (optional).
 IMAP_URL = os.environ.get("IMAP_URL", "")
 if IMAP_URL:

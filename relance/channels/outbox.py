@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from relance.channels.email.smtp import DeliveryError, SmtpSender
 from relance.channels.models import OutboundMessage, OutboxStatus
-from relance.dunning.models import Dispute, Promise, Reminder, ReminderStatus
+from relance.dunning.models import Dispute, DunningSettings, Promise, Reminder, ReminderStatus
 from relance.ledger.models import Instalment
 from relance.ledger.selectors import instalments_with_balance
 
@@ -84,6 +84,8 @@ def outbox_enqueue(
         items=items, next_attempt_at=timezone.now(), attachments=list(attachments),
     )  # fmt: skip
     message.message_id = _message_id(str(message.uuid), sender)
+    if body_html and _tracks_opens(reminder.organisation_id):
+        message.body_html = _with_open_pixel(body_html, message)
     previous = (
         OutboundMessage.objects.filter(customer_id=reminder.customer_id, channel="email")
         .exclude(status=OutboxStatus.CANCELLED)
@@ -95,10 +97,28 @@ def outbox_enqueue(
         message.references = " ".join([*previous[1].split(), previous[0]][-10:])
     hashes = [str(attachment["sha256"]) for attachment in attachments]
     message.content_sha256 = hashlib.sha256(
-        "\x00".join([sender, *recipients, subject, body_text, body_html, *hashes]).encode()
+        "\x00".join([sender, *recipients, subject, body_text, message.body_html, *hashes]).encode()
     ).hexdigest()
     message.save()
     return message
+
+
+def _tracks_opens(organisation_id: int) -> bool:
+    return DunningSettings.objects.filter(
+        organisation_id=organisation_id, track_opens=True
+    ).exists()
+
+
+def _with_open_pixel(html: str, message: OutboundMessage) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from relance.channels.email.tracking import open_pixel_token
+
+    url = settings.RELANCE_BASE_URL + reverse("open-pixel", args=[open_pixel_token(message)])
+    pixel = f'<img src="{url}" width="1" height="1" alt="" style="display:none">'
+    closing = html.lower().rfind("</body>")
+    return html[:closing] + pixel + html[closing:] if closing >= 0 else html + pixel
 
 
 def claim(message_id: int, worker: str, now: datetime) -> bool:

@@ -28,6 +28,8 @@ class DunningSettings(models.Model):
     promise_grace_days = models.PositiveSmallIntegerField("délai de grâce (promesse)", default=3)
     window_start = models.TimeField("envoi à partir de", default=time(8, 30))
     window_end = models.TimeField("envoi jusqu'à", default=time(18, 0))
+    # An invisible image in e-mails tells when they are opened; off unless chosen (GDPR).
+    track_opens = models.BooleanField("suivre les ouvertures", default=False)
 
     def __str__(self) -> str:
         return f"Règles de relance de {self.organisation}"

@@ -109,3 +109,27 @@ def test_the_open_pixel_records_the_first_opening_and_ignores_forgeries(client, 
     forged = client.get(reverse("open-pixel", args=[token[:-2] + "xx"]))
     assert forged.status_code == 200
     assert DeliveryEvent.objects.filter(kind="opened").count() == 1
+
+
+def test_open_tracking_is_off_unless_chosen_then_the_pixel_records_the_opening(
+    client, organisation, smtp_server, settings
+):
+    import re
+
+    from relance.dunning.models import DunningSettings
+
+    settings.RELANCE_BASE_URL = "https://relance.atelier.example"
+    DunningSettings.objects.create(organisation=organisation, track_opens=True)
+    make_reminders(organisation, 1)
+    send_due(worker="w1")
+    html = next(part for part in smtp_server.messages[0].walk()
+                if part.get_content_type() == "text/html").get_content()  # fmt: skip
+    match = re.search(r'src="https://relance\.atelier\.example(/t/o/[^"]+\.gif)"', html)
+    assert match, html[-400:]
+    client.get(match.group(1))
+    assert DeliveryEvent.objects.filter(kind="opened").count() == 1
+
+
+def test_no_pixel_by_default(organisation, smtp_server):
+    messages = make_reminders(organisation, 1)
+    assert "/t/o/" not in messages[0].body_html
