@@ -148,3 +148,26 @@ def test_a_formal_notice_from_the_daily_run_prints_with_its_mentions(organisatio
     x, y = next(pos for label, pos in positions(page).items() if label.startswith("Boulangerie"))
     assert WINDOW["left"] - 1 <= x / MM <= WINDOW["left"] + WINDOW["width"]
     assert WINDOW["top"] <= A4_HEIGHT_MM - y / MM <= WINDOW["top"] + WINDOW["height"]
+
+
+def test_the_letters_command_prints_the_days_batch_and_records_posting(
+    organisation, actor, tmp_path, capsys
+):
+    from django.core.management import call_command
+
+    from relance.channels.models import PostalDispatch
+    from relance.dunning.models import Reminder
+
+    test_a_formal_notice_from_the_daily_run_prints_with_its_mentions(organisation, actor)
+    PostalDispatch.objects.all().delete()  # as if never printed
+    out = tmp_path / "lettres.pdf"
+    call_command("letters", "print", "--date", "2026-03-16", "--out", str(out))
+    assert "1 lettre(s)" in capsys.readouterr().out
+    first_page = PdfReader(str(out)).pages[0].extract_text()
+    assert "Boulangerie Lefèvre SARL" in first_page and "Mise en demeure" in first_page
+    notice = Reminder.objects.get(step="formal_notice")
+    call_command("letters", "posted", str(notice.uuid), "--number", "1A12345678901",
+                 "--date", "2026-03-17")  # fmt: skip
+    dispatch = PostalDispatch.objects.get(reminder=notice)
+    assert (dispatch.registered_number, str(dispatch.posted_on)) == ("1A12345678901",
+                                                                    "2026-03-17")  # fmt: skip
