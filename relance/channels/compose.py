@@ -12,7 +12,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
 from html import escape
 
 import css_inline
@@ -81,32 +80,37 @@ def _address(*lines: str) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
-@cache
-def _collector_cached(organisation_id: int, user_id: int | None, default: str) -> tpl.Collector:
-    """The signing collector: cached because a day's batch asks the same few thousands of
-    times (keyed by ids; the cache is cleared at the start of each batch)."""
-    from relance.accounts.models import User
+# (organisation id, collector user id) -> who signs; one per batch, since a day's batch asks
+# the same question thousands of times.
+Collectors = dict[tuple[int, int | None], tpl.Collector]
 
-    user = User.objects.filter(pk=user_id).first() if user_id else None
+
+def _collector(reminder: Reminder, known: Collectors | None = None) -> tpl.Collector:
+    organisation = reminder.organisation
+    key = (organisation.pk, reminder.customer.collector_id)
+    if known is not None and key in known:
+        return known[key]
+    user = reminder.customer.collector
     if user is None:
         membership = (
-            Membership.objects.filter(organisation_id=organisation_id,
+            Membership.objects.filter(organisation=organisation,
                                       role__in=[Role.COLLECTOR, Role.ADMIN])
             .select_related("user").order_by("role", "id").first()
         )  # fmt: skip
         user = membership.user if membership else None
-    if user is None:
-        return tpl.Collector(name=default)
-    return tpl.Collector(name=user.get_full_name() or user.email, email=user.email)
+    found = (
+        tpl.Collector(name=user.get_full_name() or user.email, email=user.email)
+        if user is not None
+        else tpl.Collector(name=organisation.sender_name or organisation.legal_name)
+    )
+    if known is not None:
+        known[key] = found
+    return found
 
 
-def _collector(reminder: Reminder) -> tpl.Collector:
-    organisation = reminder.organisation
-    return _collector_cached(organisation.pk, reminder.customer.collector_id,
-                             organisation.sender_name or organisation.legal_name)  # fmt: skip
-
-
-def message_context(reminder: Reminder, *, today: date) -> tpl.MessageContext:
+def message_context(
+    reminder: Reminder, *, today: date, collectors: Collectors | None = None
+) -> tpl.MessageContext:
     customer: Customer = reminder.customer
     organisation: Organisation = reminder.organisation
     rows = list(
@@ -139,7 +143,7 @@ def message_context(reminder: Reminder, *, today: date) -> tpl.MessageContext:
             address=_address(customer.address_line1, customer.address_line2,
                              f"{customer.postal_code} {customer.city}"),
         ),
-        collector=_collector(reminder),
+        collector=_collector(reminder, collectors),
         step=tpl.StepInfo(key=reminder.step, tone=reminder.tone, penalties=reminder.penalties),
         items=items,
         total_due=sum((item.outstanding for item in items), ZERO),
@@ -187,7 +191,11 @@ def _penalties(customer: Customer, overdue: list[tuple], today: date) -> tpl.Pen
 
 
 def compose_email(
-    reminder: Reminder, *, today: date, attach_pdfs: bool = True
+    reminder: Reminder,
+    *,
+    today: date,
+    attach_pdfs: bool = True,
+    collectors: Collectors | None = None,
 ) -> ComposedEmail | None:
     """The e-mail of a reminder, or None when the customer has no e-mail address."""
     contacts = list(Contact.objects.filter(customer=reminder.customer).exclude(email=""))
@@ -196,7 +204,7 @@ def compose_email(
     if not main:
         return None
     copy = sorted({c.email for c in contacts if c.in_copy} - set(main))
-    context = message_context(reminder, today=today)
+    context = message_context(reminder, today=today, collectors=collectors)
     rendered = render_default(context)
     html = css_inline.inline(rendered.html) if rendered.html else ""
     organisation = reminder.organisation
@@ -226,7 +234,7 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
     goes to the to-do with the reason instead.
     """
     counts = {"queued": 0, "no_address": 0, "held": 0, "sms": 0}
-    _collector_cached.cache_clear()  # users may have changed since the last batch
+    collectors: Collectors = {}
     with_pdfs = Invoice.objects.filter(organisation=organisation).exclude(pdf="").exists()
     reminders = (
         Reminder.objects.filter(organisation=organisation, run_date=day, channel="email",
@@ -236,7 +244,8 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
     held: list[tuple[str, dict[str, object] | None, dict[str, object] | None]] = []
     for reminder in reminders:
         try:
-            composed = compose_email(reminder, today=day, attach_pdfs=with_pdfs)
+            composed = compose_email(reminder, today=day, attach_pdfs=with_pdfs,
+                                     collectors=collectors)  # fmt: skip
         except UnknownDefault:
             composed = None
         if composed is None:
