@@ -75,6 +75,10 @@ class CustomerPlan:
     def created(self) -> int:
         return len(self.new)
 
+    @property
+    def updated(self) -> int:
+        return len(self.changed)
+
 
 def check_customers(
     organisation: Organisation,

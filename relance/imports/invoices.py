@@ -58,6 +58,10 @@ class InvoicePlan:
     def created(self) -> int:
         return len(self.new) + len(self.credit_notes)
 
+    @property
+    def updated(self) -> int:
+        return len(self.changed)
+
 
 def _row_snapshot(row: InvoiceRow) -> dict[str, Any]:
     paid = (row.paid_date, row.paid_amount) if row.paid_date and row.paid_amount > 0 else None

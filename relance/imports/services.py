@@ -110,7 +110,7 @@ def import_file(
         report.rejected = sorted([*parsed.errors, *errors], key=lambda error: error.line)
         report.created, report.updated, report.unchanged = (
             plan.created,
-            len(getattr(plan, "changed", [])),
+            plan.updated,
             plan.unchanged,
         )
         if report.rejected:
