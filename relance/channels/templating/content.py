@@ -178,7 +178,7 @@ def _caps_reason(subject: str) -> Reason | None:
 def _screen(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One regular expression for a whole list: a text without any of them is rejected in a
     single pass (most messages are clean), before looking for which ones matched."""
-    return re.compile("|".join(rf"(?<!\w)(?:{p})(?!\w)" for p in patterns), re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)", re.IGNORECASE)
 
 
 def _phrases(table: dict[str, tuple[str, ...]], text: str, language: str) -> list[str]:
