@@ -9,6 +9,7 @@ content check that holds back an automatic send that looks like spam.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,7 +29,7 @@ from relance.channels.templating.default_templates import UnknownDefault, render
 from relance.core.payment_reference import payment_reference
 from relance.core.penalties import PenaltyError, compute_penalties, explain
 from relance.core.rates import RateNotFoundError, load_rate_tables
-from relance.dunning.models import Reminder, ReminderStatus
+from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
 from relance.ledger.models import Allocation, Contact, Customer, Invoice
 from relance.ledger.selectors import open_instalments
 
@@ -85,6 +86,47 @@ def _address(*lines: str) -> str:
 Collectors = dict[tuple[int, int | None], tpl.Collector]
 
 
+StatementRow = tuple[int, str, date, date, Decimal, Decimal]  # id, number, issued, due, ...
+
+
+@dataclass
+class Prefetched:
+    """What writing a day's messages needs, read in a few queries for the whole batch."""
+
+    statements: dict[tuple[int, str], list[StatementRow]]  # (customer, currency) -> open items
+    emails: dict[int, list[tuple[str, bool, bool]]]  # customer -> (e-mail, primary, in copy)
+    items: dict[int, list[list[object]]]  # reminder -> [instalment id, outstanding]
+    collectors: Collectors
+
+
+def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefetched:
+    customer_ids = sorted({reminder.customer_id for reminder in reminders})
+    statements: dict[tuple[int, str], list[StatementRow]] = {}
+    emails: dict[int, list[tuple[str, bool, bool]]] = {}
+    for start in range(0, len(customer_ids), 500):
+        chunk = customer_ids[start : start + 500]
+        for customer_id, currency, *row in (
+            open_instalments(organisation).filter(customer_id__in=chunk)
+            .values_list("customer_id", "invoice__currency", "id", "invoice__number",
+                         "invoice__issue_date", "due_date", "amount", "outstanding")  # type: ignore[misc]
+            .order_by("due_date", "id")
+        ):  # fmt: skip
+            statements.setdefault((customer_id, currency), []).append(tuple(row))
+        for customer_id, email, primary, copy in (
+            Contact.objects.filter(customer_id__in=chunk).exclude(email="")
+            .order_by("id").values_list("customer_id", "email", "is_primary", "in_copy")
+        ):  # fmt: skip
+            emails.setdefault(customer_id, []).append((email, primary, copy))
+    items: dict[int, list[list[object]]] = {}
+    reminder_ids = [reminder.pk for reminder in reminders]
+    for start in range(0, len(reminder_ids), 500):
+        for reminder_id, instalment_id, outstanding in ReminderItem.objects.filter(
+            reminder_id__in=reminder_ids[start : start + 500]
+        ).values_list("reminder_id", "instalment_id", "outstanding"):
+            items.setdefault(reminder_id, []).append([instalment_id, str(outstanding)])
+    return Prefetched(statements=statements, emails=emails, items=items, collectors={})
+
+
 def _collector(reminder: Reminder, known: Collectors | None = None) -> tpl.Collector:
     organisation = reminder.organisation
     key = (organisation.pk, reminder.customer.collector_id)
@@ -109,16 +151,19 @@ def _collector(reminder: Reminder, known: Collectors | None = None) -> tpl.Colle
 
 
 def message_context(
-    reminder: Reminder, *, today: date, collectors: Collectors | None = None
+    reminder: Reminder, *, today: date, prefetched: Prefetched | None = None
 ) -> tpl.MessageContext:
     customer: Customer = reminder.customer
     organisation: Organisation = reminder.organisation
-    rows = list(
-        open_instalments(organisation)
-        .filter(customer=customer, invoice__currency=reminder.currency)
-        .values_list("id", "invoice__number", "invoice__issue_date", "due_date", "amount",
-                     "outstanding")  # type: ignore[misc]
-    )  # fmt: skip
+    if prefetched is not None:
+        rows = prefetched.statements.get((customer.pk, reminder.currency), [])
+    else:
+        rows = list(
+            open_instalments(organisation)
+            .filter(customer=customer, invoice__currency=reminder.currency)
+            .values_list("id", "invoice__number", "invoice__issue_date", "due_date", "amount",
+                         "outstanding")  # type: ignore[misc]
+        )  # fmt: skip
     items = tuple(
         tpl.OpenItem(number=number, issue_date=issued, due_date=due,
                      days_late=(today - due).days, amount=Decimal(amount).quantize(ZERO),
@@ -143,7 +188,7 @@ def message_context(
             address=_address(customer.address_line1, customer.address_line2,
                              f"{customer.postal_code} {customer.city}"),
         ),
-        collector=_collector(reminder, collectors),
+        collector=_collector(reminder, prefetched.collectors if prefetched else None),
         step=tpl.StepInfo(key=reminder.step, tone=reminder.tone, penalties=reminder.penalties),
         items=items,
         total_due=sum((item.outstanding for item in items), ZERO),
@@ -195,16 +240,23 @@ def compose_email(
     *,
     today: date,
     attach_pdfs: bool = True,
-    collectors: Collectors | None = None,
+    prefetched: Prefetched | None = None,
 ) -> ComposedEmail | None:
     """The e-mail of a reminder, or None when the customer has no e-mail address."""
-    contacts = list(Contact.objects.filter(customer=reminder.customer).exclude(email=""))
-    main = [c.email for c in contacts if c.is_primary] or [c.email for c in contacts
-                                                           if not c.in_copy][:1]  # fmt: skip
+    if prefetched is not None:
+        contacts = prefetched.emails.get(reminder.customer_id, [])
+    else:
+        contacts = list(
+            Contact.objects.filter(customer=reminder.customer).exclude(email="")
+            .order_by("id").values_list("email", "is_primary", "in_copy")
+        )  # fmt: skip
+    main = [email for email, primary, _ in contacts if primary] or [
+        email for email, _, copy in contacts if not copy
+    ][:1]
     if not main:
         return None
-    copy = sorted({c.email for c in contacts if c.in_copy} - set(main))
-    context = message_context(reminder, today=today, collectors=collectors)
+    copy = sorted({email for email, _, in_copy in contacts if in_copy} - set(main))
+    context = message_context(reminder, today=today, prefetched=prefetched)
     rendered = render_default(context)
     html = css_inline.inline(rendered.html) if rendered.html else ""
     organisation = reminder.organisation
@@ -234,18 +286,18 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
     goes to the to-do with the reason instead.
     """
     counts = {"queued": 0, "no_address": 0, "held": 0, "sms": 0}
-    collectors: Collectors = {}
     with_pdfs = Invoice.objects.filter(organisation=organisation).exclude(pdf="").exists()
-    reminders = (
+    reminders = list(
         Reminder.objects.filter(organisation=organisation, run_date=day, channel="email",
                                 mode="auto", status=ReminderStatus.READY, message=None)
         .select_related("customer", "organisation", "customer__collector")
     )  # fmt: skip
+    prefetched = prefetch(organisation, reminders)
     held: list[tuple[str, dict[str, object] | None, dict[str, object] | None]] = []
     for reminder in reminders:
         try:
             composed = compose_email(reminder, today=day, attach_pdfs=with_pdfs,
-                                     collectors=collectors)  # fmt: skip
+                                     prefetched=prefetched)  # fmt: skip
         except UnknownDefault:
             composed = None
         if composed is None:
@@ -261,7 +313,8 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
         outbox_enqueue(reminder=reminder, sender=composed.sender, recipients=composed.recipients,
                        copy_to=composed.copy_to, reply_to=composed.reply_to,
                        subject=composed.subject, body_text=composed.text,
-                       body_html=composed.html, attachments=composed.attachments)  # fmt: skip
+                       body_html=composed.html, attachments=composed.attachments,
+                       items=prefetched.items.get(reminder.pk, []))  # fmt: skip
         counts["queued"] += 1
     counts["sms"] = _fill_sms(organisation, day)
     audit_record_many(organisation=organisation, actor=actor, action="message_held",

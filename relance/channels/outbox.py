@@ -65,6 +65,7 @@ def outbox_enqueue(
     reply_to: str = "",
     copy_to: Sequence[str] = (),
     attachments: Sequence[dict[str, object]] = (),
+    items: Sequence[Sequence[object]] | None = None,
 ) -> OutboundMessage:
     """Store a reminder's e-mail, exactly as it will leave.
 
@@ -73,15 +74,17 @@ def outbox_enqueue(
     """
     if not recipients:
         raise ValueError("a message needs at least one recipient")
-    items = [
-        [pk, str(outstanding)]
-        for pk, outstanding in reminder.items.values_list("instalment_id", "outstanding")
-    ]
+    if items is None:  # (instalment id, outstanding) of what the reminder covers
+        items = [
+            [pk, str(outstanding)]
+            for pk, outstanding in reminder.items.values_list("instalment_id", "outstanding")
+        ]
     message = OutboundMessage(
         organisation_id=reminder.organisation_id, customer_id=reminder.customer_id,
         reminder=reminder, sender=sender, reply_to=reply_to, recipients=list(recipients),
         copy_to=list(copy_to), subject=subject, body_text=body_text, body_html=body_html,
-        items=items, next_attempt_at=timezone.now(), attachments=list(attachments),
+        items=[list(item) for item in items], next_attempt_at=timezone.now(),
+        attachments=list(attachments),
     )  # fmt: skip
     message.message_id = _message_id(str(message.uuid), sender)
     if body_html and _tracks_opens(reminder.organisation_id):
