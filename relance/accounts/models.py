@@ -42,6 +42,12 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("adresse e-mail", unique=True)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    language = models.CharField(
+        "langue de l'interface",
+        max_length=5,
+        blank=True,
+        help_text="Vide : la langue du navigateur, à défaut le français.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

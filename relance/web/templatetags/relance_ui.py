@@ -1,0 +1,36 @@
+"""Template helpers for money, statuses and query strings."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+from django.utils.formats import number_format
+
+from relance.web.paging import query_without_page
+
+register = template.Library()
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+
+
+@register.filter
+def money(value: Any, currency: str = "EUR") -> str:
+    """``1234.5`` → ``1 234,50 €`` (or ``€1,234.50`` in English): two decimals, grouped."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    symbol = CURRENCY_SYMBOLS.get(currency or "EUR", currency)
+    return f"{text}\u00a0{symbol}"
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: dict[str, Any], page_number: int) -> str:
+    request: HttpRequest = context["request"]
+    return f"?{query_without_page(request)}page={page_number}"
