@@ -12,6 +12,7 @@ from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
 from relance.dunning.run import RunSummary, run_day
 from relance.dunning.segments import segments_recompute
+from relance.ledger.balances import customer_balances_refresh
 
 
 def local_day(organisation: Organisation, now: datetime | None = None) -> date:
@@ -26,6 +27,8 @@ def daily_cycle(*, organisation: Organisation, day: date, actor: Actor) -> RunSu
     from relance.channels.compose import outbox_fill
 
     with transaction.atomic():
+        # Ageing moves with the calendar: balances are aged afresh each morning.
+        customer_balances_refresh(organisation=organisation, as_of=day)
         segments_recompute(organisation=organisation, as_of=day, actor=actor)
     summary = run_day(organisation=organisation, day=day, actor=actor)
     outbox_fill(organisation=organisation, day=day, actor=actor)

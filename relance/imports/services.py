@@ -24,6 +24,7 @@ from relance.imports import customers, invoices, payments
 from relance.imports.models import BatchStatus, ImportBatch, ImportKind
 from relance.imports.parsers import parse_customers, parse_invoices, parse_payments
 from relance.imports.parsers.rows import FileFormatError, ParseResult, RowError
+from relance.ledger.balances import balances_day, customer_balances_refresh
 from relance.lib import bulk
 from relance.lib.progress import Progress
 
@@ -126,6 +127,8 @@ def import_file(
         try:
             _write(organisation, kind, plan, batch, actor, progress)
             _finish_batch(batch, report, actor)
+            # An import may touch any customer: the summaries are rebuilt whole, set-based.
+            customer_balances_refresh(organisation=organisation, as_of=balances_day(organisation))
         except BaseException:
             # The transaction rolls back; the copy of the file must not outlive it.
             default_storage.delete(batch.original.name)

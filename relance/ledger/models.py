@@ -282,3 +282,41 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} -> {self.instalment_id}"
+
+
+class CustomerBalance(models.Model):
+    """What a customer owes in one currency, aged, as of a day: a summary kept for lists.
+
+    The ledger (instalments less allocations) stays the truth; this table is rebuilt from it by
+    ``relance.ledger.balances.customer_balances_refresh`` after every write that changes what
+    is owed and each morning (ageing moves with the calendar), so that lists of 100,000
+    customers can be sorted and filtered by amount without summing a million instalments.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="balances", db_index=False
+    )
+    currency = models.CharField(max_length=3)
+    as_of = models.DateField()
+    outstanding = money_field("encours")
+    overdue = money_field("échu")
+    not_due = money_field("non échu")
+    days_1_30 = money_field("1 à 30 jours")
+    days_31_60 = money_field("31 à 60 jours")
+    days_61_90 = money_field("61 à 90 jours")
+    days_over_90 = money_field("plus de 90 jours")
+    open_items = models.PositiveIntegerField()
+    oldest_due_date = models.DateField(null=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["customer", "currency"], name="balance_unique"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organisation", "-outstanding"]),
+            models.Index(fields=["organisation", "-overdue"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.outstanding} {self.currency}"

@@ -17,6 +17,7 @@ from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
 from relance.core import identifiers
 from relance.core.allocation import OpenItem, allocate_oldest_first
+from relance.ledger.balances import customer_balances_touch
 from relance.ledger.models import (
     Allocation,
     Contact,
@@ -203,6 +204,7 @@ def invoice_create(
         after={"number": invoice.number, "amount_incl_tax": str(amount), "currency": currency,
                "instalments": [[str(due), str(part)] for due, part in schedule]},
     )  # fmt: skip
+    customer_balances_touch(organisation=organisation, customer_ids=[customer.pk])
     return invoice
 
 
@@ -263,6 +265,7 @@ def payment_record(
         after={"reference": reference, "date": date.isoformat(), "amount": str(amount),
                "currency": currency, "allocated": [[pk, str(part)] for pk, part in parts]},
     )  # fmt: skip
+    customer_balances_touch(organisation=organisation, customer_ids=[customer.pk])
     return payment
 
 
@@ -302,4 +305,5 @@ def credit_note_create(
         after={"number": number, "amount": str(amount), "currency": currency,
                "allocated": [[pk, str(part)] for pk, part in parts]},
     )  # fmt: skip
+    customer_balances_touch(organisation=organisation, customer_ids=[customer.pk])
     return credit_note
