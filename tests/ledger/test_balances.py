@@ -55,7 +55,7 @@ def test_full_refresh_matches_the_ledger_for_every_customer(organisation, other_
     expected: dict[tuple[int, str], Decimal] = {}
     for item in open_instalments(organisation).select_related("invoice"):
         key = (item.customer_id, item.invoice.currency)
-        expected[key] = expected.get(key, D("0")) + item.outstanding
+        expected[key] = expected.get(key, D("0")) + item.outstanding  # type: ignore[attr-defined]
     stored = {
         (row.customer_id, row.currency): row.outstanding
         for row in CustomerBalance.objects.filter(organisation=organisation)
