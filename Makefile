@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test check lint typecheck imports-lint bench clean
+.PHONY: install demo test check lint typecheck imports-lint bench screenshots messages clean
 
 install: $(STAMP)
 
@@ -36,6 +36,16 @@ check: lint typecheck imports-lint test
 bench: install
 	$(BIN)/python -m benchmarks.import_invoices
 	$(BIN)/python -m benchmarks.plan_day
+
+# The user guide's pictures, taken by the browser tests on their own data.
+screenshots: install
+	RELANCE_SCREENSHOTS=$(CURDIR)/docs/images $(BIN)/pytest -q tests/browser
+
+# After changing French interface strings: refresh the English catalogue, translate the new
+# entries in relance/locale/en/LC_MESSAGES/django.po, then compile it (needs GNU gettext).
+messages: install
+	cd relance && ../$(BIN)/django-admin makemessages -l en --settings relance.settings --pythonpath ..
+	cd relance && ../$(BIN)/django-admin compilemessages -l en --settings relance.settings --pythonpath ..
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
