@@ -16,6 +16,7 @@ from relance.dunning.run import RunSummary
 from relance.dunning.schedule import daily_cycle
 from relance.imports.models import ImportKind
 from relance.imports.services import import_file
+from relance.web.demo_history import demo_history
 
 DEMO_SLUG = "demo"
 DEMO_ADMIN = "demo@relance.example"
@@ -83,6 +84,7 @@ def demo_build(*, today: date, customers: int = 120) -> DemoLogin:
             )
             if not report.ok:  # the generator and the parser disagree: a bug, say it loudly
                 raise RuntimeError(f"demo {kind} import rejected: {report.rejected[:5]}")
+        demo_history(organisation=organisation, today=today, actor=actor)
     # Today's collection day: segments, reminders ready to send, the collector's to-do.
     run = daily_cycle(organisation=organisation, day=today, actor=actor)
     return DemoLogin(DEMO_ADMIN, password, organisation, created, run)

@@ -47,6 +47,14 @@ def test_demo_builds_once_and_renews_the_password(environment, tmp_path):
         countries = {row[0] for row in db.execute("SELECT DISTINCT country FROM ledger_customer")}
     assert customers == 120 and invoices > 1000
     assert countries == {"FR", "BE"}
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        # weeks of history: messages went out, debtors reacted, and work waits for today
+        sent = db.execute("SELECT COUNT(*) FROM channels_outboundmessage WHERE status='sent'")
+        events = {row[0] for row in db.execute("SELECT kind FROM channels_deliveryevent")}
+        todo = db.execute("SELECT COUNT(*) FROM dunning_reminder WHERE status='todo'")
+        disputes = db.execute("SELECT COUNT(*) FROM dunning_dispute").fetchone()[0]
+        assert sent.fetchone()[0] > 50 and todo.fetchone()[0] > 0
+        assert events == {"bounced", "replied"} and disputes == 2
     second = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0 and "déjà présente" in second.stdout
     assert _login(second.stdout)[2] != _login(first.stdout)[2]
