@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import asyncio
+import email
+import email.policy
+import socket
+from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
@@ -39,3 +46,55 @@ def other_organisation(db, actor) -> Organisation:
         actor=actor,
         timezone="Europe/Brussels",
     )
+
+
+@dataclass
+class Mailbox:
+    """What the server received; ``delay`` slows each delivery, ``refuse`` rejects addresses."""
+
+    messages: list[Message] = field(default_factory=list)
+    delay: float = 0.0
+    refuse: dict[str, str] = field(default_factory=dict)  # address -> SMTP reply
+    temporary_failures: int = 0  # answer "451" to this many DATA commands first
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.temporary_failures:
+            self.temporary_failures -= 1
+            return "451 4.3.0 try again later"
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return "250 OK"
+
+    def ids(self) -> list[str]:
+        return [str(message["Message-ID"]) for message in self.messages]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings):
+    mailbox = Mailbox()
+    port = _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    # Django's own mail (password links, invitations) goes there too, not to the test outbox.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    mailbox.port = port  # type: ignore[attr-defined]
+    yield mailbox
+    controller.stop()

@@ -8,17 +8,18 @@ from typing import Any, ClassVar
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Country(models.TextChoices):
-    FR = "FR", "France"
-    BE = "BE", "Belgique"
+    FR = "FR", _("France")
+    BE = "BE", _("Belgique")
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Administrateur"
-    COLLECTOR = "collector", "Chargé de recouvrement"
-    VIEWER = "viewer", "Lecteur"
+    ADMIN = "admin", _("Administrateur")
+    COLLECTOR = "collector", _("Chargé de recouvrement")
+    VIEWER = "viewer", _("Lecteur")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -130,3 +131,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.entity_type} {self.entity_id}"
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept for a day: enough failures lock the e-mail (or the address).
+
+    Kept in the database, not in a cache, because several threads and machines serve the
+    same site: they all have to see the same count. No link to a user: failures for unknown
+    e-mails count the same way, so the lock does not reveal whether an account exists.
+    """
+
+    email = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["email", "at"]),
+            models.Index(fields=["ip", "at"]),
+            models.Index(fields=["at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.email} {self.ip or '-'}"

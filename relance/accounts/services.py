@@ -1,15 +1,19 @@
-"""Creating organisations and users, and giving users a role in an organisation."""
+"""Creating and changing organisations, users, and the roles users have in organisations."""
 
 from __future__ import annotations
 
 import re
 import zoneinfo
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.validators import validate_email
 from django.db import transaction
+from PIL import Image
 
 from relance.accounts.audit import Actor, audit_record
+from relance.accounts.mail import access_email_send
 from relance.accounts.models import Country, Membership, Organisation, Role, User
 from relance.core import identifiers
 
@@ -47,6 +51,30 @@ def _check_identifiers(country: str, ids: dict[str, str]) -> dict[str, str]:
     return clean
 
 
+def identifier_check(country: str, name: str, value: str) -> str:
+    """One identifier of an organisation of ``country``, in compact form (for forms that
+    explain each field's error next to it)."""
+    return _check_identifiers(country, {name: value}).get(name, "")
+
+
+def _check_profile(
+    *, legal_name: str, timezone: str, default_currency: str, sender_email: str
+) -> None:
+    if not legal_name.strip():
+        raise AccountError("La raison sociale est obligatoire.")
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise AccountError(f"Fuseau horaire « {timezone} » inconnu.") from exc
+    if not re.fullmatch(r"[A-Z]{3}", default_currency):
+        raise AccountError(f"Devise « {default_currency} » invalide (code ISO 4217).")
+    if sender_email:
+        try:
+            validate_email(sender_email)
+        except ValidationError as exc:
+            raise AccountError(f"Adresse d'expédition invalide « {sender_email} ».") from exc
+
+
 @transaction.atomic
 def organisation_create(
     *,
@@ -76,19 +104,12 @@ def organisation_create(
         raise AccountError(f"L'organisation « {slug} » existe déjà.")
     if country not in Country.values:
         raise AccountError(f"Pays « {country} » non pris en charge (FR ou BE).")
-    if not legal_name.strip():
-        raise AccountError("La raison sociale est obligatoire.")
-    try:
-        zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise AccountError(f"Fuseau horaire « {timezone} » inconnu.") from exc
-    if not re.fullmatch(r"[A-Z]{3}", default_currency):
-        raise AccountError(f"Devise « {default_currency} » invalide (code ISO 4217).")
-    if sender_email:
-        try:
-            validate_email(sender_email)
-        except ValidationError as exc:
-            raise AccountError(f"Adresse d'expédition invalide « {sender_email} ».") from exc
+    _check_profile(
+        legal_name=legal_name,
+        timezone=timezone,
+        default_currency=default_currency,
+        sender_email=sender_email,
+    )
     ids = _check_identifiers(
         country,
         {
@@ -166,3 +187,194 @@ def user_create(
         after={"email": email, "role": role},
     )
     return user
+
+
+# The fields of an organisation's profile that organisation_update may change.
+PROFILE_FIELDS = (
+    "legal_name", "siren", "siret", "vat_number", "enterprise_number", "address_line1",
+    "address_line2", "postal_code", "city", "iban", "bic", "timezone", "default_currency",
+    "sender_name", "sender_email",
+)  # fmt: skip
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    organisation: Organisation,
+    actor: Actor,
+    legal_name: str,
+    timezone: str,
+    default_currency: str,
+    siren: str = "",
+    siret: str = "",
+    vat_number: str = "",
+    enterprise_number: str = "",
+    address_line1: str = "",
+    address_line2: str = "",
+    postal_code: str = "",
+    city: str = "",
+    iban: str = "",
+    bic: str = "",
+    sender_name: str = "",
+    sender_email: str = "",
+    logo: File[Any] | None = None,
+    logo_remove: bool = False,
+) -> Organisation:
+    """Change an organisation's profile; the country stays (identifiers and legal rules
+    depend on it). Records the changed values, before and after."""
+    legal_name, sender_email = legal_name.strip(), sender_email.strip().lower()
+    extension = logo_check(logo) if logo is not None else ""
+    _check_profile(
+        legal_name=legal_name,
+        timezone=timezone,
+        default_currency=default_currency,
+        sender_email=sender_email,
+    )
+    ids = _check_identifiers(
+        organisation.country,
+        {"siren": siren, "siret": siret, "vat_number": vat_number,
+         "enterprise_number": enterprise_number, "iban": iban, "bic": bic},
+    )  # fmt: skip
+    if ids.get("siret") and not ids.get("siren"):
+        ids["siren"] = ids["siret"][:9]
+    new = {
+        "legal_name": legal_name, "timezone": timezone, "default_currency": default_currency,
+        "address_line1": address_line1.strip(), "address_line2": address_line2.strip(),
+        "postal_code": postal_code.strip(), "city": city.strip(),
+        "sender_name": sender_name.strip() or legal_name, "sender_email": sender_email,
+        **{name: ids.get(name, "") for name in
+           ("siren", "siret", "vat_number", "enterprise_number", "iban", "bic")},
+    }  # fmt: skip
+    before = {name: getattr(organisation, name) for name in PROFILE_FIELDS}
+    changed = [name for name in PROFILE_FIELDS if before[name] != new[name]]
+    for name in changed:
+        setattr(organisation, name, new[name])
+    old_logo = organisation.logo.name or ""
+    if logo is not None:
+        organisation.logo.save(f"{organisation.uuid}{extension}", logo, save=False)
+    elif logo_remove and old_logo:
+        organisation.logo = ""
+    if organisation.logo.name != old_logo:
+        changed.append("logo")
+        before["logo"], new["logo"] = old_logo, organisation.logo.name or ""
+        if old_logo:
+            storage = organisation.logo.storage
+            transaction.on_commit(lambda: storage.delete(old_logo))
+    if not changed:
+        return organisation
+    organisation.save(update_fields=changed)
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="organisation_update",
+        entity_type="organisation",
+        entity_id=str(organisation.uuid),
+        before={name: before[name] for name in changed},
+        after={name: new[name] for name in changed},
+    )
+    return organisation
+
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_PIXELS = 4000
+LOGO_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
+
+
+def logo_check(logo: File[Any]) -> str:
+    """Refuse anything but a reasonable PNG, JPEG, GIF or WebP image; return its extension.
+
+    The content is read, not the name: a file named .png that is not one is refused. No SVG,
+    which can carry scripts."""
+    size = logo.size or 0
+    if size == 0:
+        raise AccountError("Le fichier du logo est vide.")
+    if size > LOGO_MAX_BYTES:
+        raise AccountError("Le logo dépasse 1 Mo : réduisez-le avant de l'envoyer.")
+    try:
+        logo.seek(0)
+        with Image.open(logo) as image:
+            image_format, (width, height) = image.format or "", image.size
+            image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise AccountError("Le logo n'est pas une image lisible (PNG, JPEG, GIF ou WebP).") from exc
+    finally:
+        logo.seek(0)
+    if image_format not in LOGO_FORMATS:
+        raise AccountError("Le logo doit être une image PNG, JPEG, GIF ou WebP.")
+    if max(width, height) > LOGO_MAX_PIXELS:
+        raise AccountError(f"Le logo dépasse {LOGO_MAX_PIXELS} pixels de côté.")
+    return LOGO_FORMATS[image_format]
+
+
+def membership_invite(
+    *, organisation: Organisation, email: str, role: str, actor: Actor
+) -> tuple[User, bool]:
+    """Give a person (new or already known) a role in the organisation and tell them by
+    e-mail, with a link to choose their password when they have none yet.
+
+    Returns the user and whether the e-mail left; the access is given either way (a person
+    without the e-mail can still use "forgotten password")."""
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email=email).exists():
+        raise AccountError(f"{email} est déjà membre : changez son rôle dans la liste.")
+    with transaction.atomic():
+        user = user_create(email=email, organisation=organisation, role=role, actor=actor)
+    return user, access_email_send(user=user, organisation=organisation, invited_by=actor.user)
+
+
+def _admins_left_after(membership: Membership) -> int:
+    """The organisation's other administrators, locked until the end of the transaction so
+    that two administrators demoting each other at once cannot leave none."""
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=membership.organisation_id, role=Role.ADMIN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return len([pk for pk in admins if pk != membership.pk])
+
+
+LAST_ADMIN = (
+    "{email} est le dernier administrateur de l'organisation : nommez d'abord un autre "
+    "administrateur."
+)
+
+
+@transaction.atomic
+def membership_role_set(*, membership: Membership, role: str, actor: Actor) -> Membership:
+    if role not in Role.values:
+        raise AccountError(f"Rôle « {role} » inconnu : {', '.join(Role.values)}.")
+    if membership.role == role:
+        return membership
+    if membership.role == Role.ADMIN and not _admins_left_after(membership):
+        raise AccountError(LAST_ADMIN.format(email=membership.user.email))
+    before = {"email": membership.user.email, "role": membership.role}
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        organisation=membership.organisation,
+        actor=actor,
+        action="membership_role_set",
+        entity_type="user",
+        entity_id=str(membership.user.uuid),
+        before=before,
+        after={"email": membership.user.email, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
+    """Take a person's access to the organisation away; their account stays (they may belong
+    to other organisations), and so does everything they did."""
+    if membership.role == Role.ADMIN and not _admins_left_after(membership):
+        raise AccountError(LAST_ADMIN.format(email=membership.user.email))
+    audit_record(
+        organisation=membership.organisation,
+        actor=actor,
+        action="membership_remove",
+        entity_type="user",
+        entity_id=str(membership.user.uuid),
+        before={"email": membership.user.email, "role": membership.role},
+    )
+    membership.delete()

@@ -1,70 +1,15 @@
-"""A real SMTP server (aiosmtpd) for the channel tests, on a free local port."""
+"""A local HTTP server speaking Brevo's SMS API for the channel tests. (The real SMTP server,
+``smtp_server``, is in tests/conftest.py: the web tests use it too.)"""
 
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
 import json
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
-
-
-@dataclass
-class Mailbox:
-    """What the server received; ``delay`` slows each delivery, ``refuse`` rejects addresses."""
-
-    messages: list[Message] = field(default_factory=list)
-    delay: float = 0.0
-    refuse: dict[str, str] = field(default_factory=dict)  # address -> SMTP reply
-    temporary_failures: int = 0  # answer "451" to this many DATA commands first
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address in self.refuse:
-            return self.refuse[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        if self.temporary_failures:
-            self.temporary_failures -= 1
-            return "451 4.3.0 try again later"
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        return "250 OK"
-
-    def ids(self) -> list[str]:
-        return [str(message["Message-ID"]) for message in self.messages]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server(settings):
-    mailbox = Mailbox()
-    port = _free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    mailbox.port = port  # type: ignore[attr-defined]
-    yield mailbox
-    controller.stop()
 
 
 @dataclass

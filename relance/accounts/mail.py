@@ -1,0 +1,59 @@
+"""E-mails to the people who use relance (not to debtors): access given, password links.
+
+They go through Django's mail (``EMAIL_URL``), not through an organisation's own SMTP server:
+they come from relance itself. Links point at ``RELANCE_BASE_URL``, never at the host a
+request named, so a forged Host header cannot divert them.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from relance.accounts.models import Organisation, User
+
+log = logging.getLogger(__name__)
+
+
+def user_link_id(user: User) -> str:
+    """How a password link names its user: the public uuid, never the database id."""
+    return urlsafe_base64_encode(force_bytes(user.uuid.hex))
+
+
+def password_link(user: User) -> str:
+    """A link to choose a new password, valid until used or PASSWORD_RESET_TIMEOUT passes."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={"uidb64": user_link_id(user), "token": default_token_generator.make_token(user)},
+    )
+    return f"{settings.RELANCE_BASE_URL}{path}"
+
+
+def access_email_send(*, user: User, organisation: Organisation, invited_by: User | None) -> bool:
+    """Tell a person they were given access to an organisation; whether the e-mail left."""
+    context = {
+        "user": user,
+        "organisation": organisation,
+        "invited_by": invited_by,
+        "password_link": "" if user.has_usable_password() else password_link(user),
+        "sign_in_link": f"{settings.RELANCE_BASE_URL}{reverse('login')}",
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("accounts/access_subject.txt", context)
+        body = render_to_string("accounts/access_email.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+    except (OSError, smtplib.SMTPException):
+        log.exception("access e-mail to %s did not leave", user.email)
+        return False
+    return True

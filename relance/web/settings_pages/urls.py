@@ -1,0 +1,26 @@
+from django.urls import path
+
+from relance.web.settings_pages import members, sending, views
+
+urlpatterns = [
+    path("settings/", views.organisation, name="settings"),
+    path("settings/logo/", views.logo, name="settings_logo"),
+    path("settings/sending/", sending.sending, name="settings_sending"),
+    path("settings/sending/smtp/remove/", sending.smtp_remove, name="settings_smtp_remove"),
+    path("settings/sending/test/", sending.smtp_test, name="settings_smtp_test"),
+    path("settings/sending/domains/", sending.domain_add, name="settings_domain_add"),
+    path(
+        "settings/sending/domains/<str:domain>/rotate/",
+        sending.domain_rotate,
+        name="settings_domain_rotate",
+    ),
+    path(
+        "settings/sending/domains/<str:domain>/check/",
+        sending.domain_check,
+        name="settings_domain_check",
+    ),
+    path("settings/users/", members.users, name="settings_users"),
+    path("settings/users/<uuid:user>/role/", members.user_role, name="settings_user_role"),
+    path("settings/users/<uuid:user>/remove/", members.user_remove, name="settings_user_remove"),
+    path("settings/rules/", views.rules, name="settings_rules"),
+]
