@@ -246,14 +246,41 @@ def send_due(
     """Send what is due: per organisation, one connection to its SMTP server for the batch."""
     summary = SendSummary()
     recover_stale()
+    _send_grouped(due_message_ids(timezone.now(), limit), worker, sender_for, summary)
+    return summary
+
+
+def send_messages(
+    ids: Sequence[int],
+    *,
+    worker: str,
+    sender_for: Callable[[int], SmtpSender] = SmtpSender.for_organisation,
+) -> SendSummary:
+    """Send these e-mails now (a collector's "send"), through the same claim, re-check and
+    recording as ``send_due``; one that is not due, or taken by another worker, is left."""
+    summary = SendSummary()
+    rows = (
+        OutboundMessage.objects.filter(pk__in=list(ids), channel="email")
+        .order_by("id").values_list("organisation_id", "id")
+    )  # fmt: skip
+    _send_grouped(list(rows), worker, sender_for, summary)
+    return summary
+
+
+def _send_grouped(
+    rows: Sequence[tuple[int, int]],
+    worker: str,
+    sender_for: Callable[[int], SmtpSender],
+    summary: SendSummary,
+) -> None:
+    """(organisation id, message id) rows: per organisation, one connection for the batch."""
     by_organisation: dict[int, list[int]] = {}
-    for organisation_id, message_id in due_message_ids(timezone.now(), limit):
+    for organisation_id, message_id in rows:
         by_organisation.setdefault(organisation_id, []).append(message_id)
     for organisation_id, ids in by_organisation.items():
         with sender_for(organisation_id) as sender:
             for start in range(0, len(ids), CHUNK):
                 _send_chunk(ids[start : start + CHUNK], sender, worker, summary)
-    return summary
 
 
 def _send_chunk(ids: Sequence[int], sender: SmtpSender, worker: str, summary: SendSummary) -> None:

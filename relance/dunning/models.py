@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
 from relance.core.scenario import CHANNELS, MODES, PENALTIES, TONES
@@ -142,12 +143,12 @@ class InstalmentDunning(models.Model):
 
 
 class ReminderStatus(models.TextChoices):
-    READY = "ready", "Prête à partir"
-    TODO = "todo", "À faire"
-    SENT = "sent", "Envoyée"
-    SKIPPED = "skipped", "Écartée"
-    CANCELLED = "cancelled", "Annulée"
-    FAILED = "failed", "Échec"
+    READY = "ready", _("Prête à partir")
+    TODO = "todo", _("À faire")
+    SENT = "sent", _("Envoyée")
+    SKIPPED = "skipped", _("Écartée")
+    CANCELLED = "cancelled", _("Annulée")
+    FAILED = "failed", _("Échec")
 
 
 class Reminder(models.Model):
@@ -169,6 +170,8 @@ class Reminder(models.Model):
     status = models.CharField(max_length=20, choices=ReminderStatus.choices)
     notes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Put off by a collector: back on the to-do on that day, not before.
+    postponed_until = models.DateField("reportée au", null=True, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -205,6 +208,68 @@ class ReminderItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instalment_id} {self.step}"
+
+
+class StatementItems(models.TextChoices):
+    ALL = "all", _("Toutes les factures ouvertes")
+    OVERDUE = "overdue", _("Les factures échues seulement")
+
+
+class ReminderDraft(models.Model):
+    """What a collector changed on a to-do message before sending it by hand.
+
+    Empty ``subject``/``body``: the template's text is used (it follows the options below);
+    otherwise the collector's own words are sent as written.
+    """
+
+    reminder = models.OneToOneField(
+        Reminder, on_delete=models.CASCADE, primary_key=True, related_name="draft"
+    )
+    subject = models.CharField("objet", max_length=300, blank=True)
+    body = models.TextField("texte", blank=True)
+    statement = models.CharField(
+        "factures citées", max_length=10, choices=StatementItems.choices, default="all"
+    )
+    copy_to = models.JSONField("en copie", default=list, blank=True)
+    phone = models.CharField("téléphone (SMS)", max_length=16, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Brouillon {self.reminder_id}"
+
+
+def _attachment_path(instance: ReminderAttachment, filename: str) -> str:
+    return f"reminder-attachments/{instance.reminder.uuid}/{instance.sha256[:16]}-{filename}"
+
+
+class ReminderAttachment(models.Model):
+    """A file a collector added to a to-do message; sent with it, checked by its hash."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.CASCADE, related_name="attachments", db_index=False
+    )
+    name = models.CharField("nom", max_length=200)
+    file = models.FileField(upload_to=_attachment_path, max_length=300)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["reminder_id", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["reminder", "sha256"], name="attachment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Dispute(models.Model):
@@ -246,9 +311,9 @@ class Promise(models.Model):
 
 
 class PaymentPlanStatus(models.TextChoices):
-    ACTIVE = "active", "En cours"
-    COMPLETED = "completed", "Soldé"
-    DEFAULTED = "defaulted", "Non respecté"
+    ACTIVE = "active", _("En cours")
+    COMPLETED = "completed", _("Soldé")
+    DEFAULTED = "defaulted", _("Non respecté")
 
 
 class PaymentPlan(models.Model):
@@ -291,13 +356,13 @@ class PaymentPlanInstalment(models.Model):
 
 
 class CallOutcomeKind(models.TextChoices):
-    NO_ANSWER = "no_answer", "Pas de réponse"
-    VOICEMAIL = "voicemail", "Message laissé"
-    WRONG_NUMBER = "wrong_number", "Mauvais numéro"
-    PROMISE = "promise", "Promesse de paiement"
-    DISPUTE = "dispute", "Conteste"
-    ALREADY_PAID = "already_paid", "Dit avoir payé"
-    CALL_BACK = "call_back", "À rappeler"
+    NO_ANSWER = "no_answer", _("Pas de réponse")
+    VOICEMAIL = "voicemail", _("Message laissé")
+    WRONG_NUMBER = "wrong_number", _("Mauvais numéro")
+    PROMISE = "promise", _("Promesse de paiement")
+    DISPUTE = "dispute", _("Conteste")
+    ALREADY_PAID = "already_paid", _("Dit avoir payé")
+    CALL_BACK = "call_back", _("À rappeler")
 
 
 class CallOutcome(models.Model):

@@ -7,9 +7,10 @@ import hashlib
 import smtplib
 from collections.abc import Callable
 from email.charset import QP, Charset
+from email.encoders import encode_base64
 from email.header import Header
 from email.message import Message
-from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
@@ -79,7 +80,7 @@ def build_email(message: OutboundMessage) -> Message:
     return mail
 
 
-def _attachment(attachment: dict[str, object]) -> MIMEApplication:
+def _attachment(attachment: dict[str, object]) -> MIMEBase:
     try:
         with default_storage.open(str(attachment["path"]), "rb") as handle:
             data = handle.read()
@@ -89,7 +90,11 @@ def _attachment(attachment: dict[str, object]) -> MIMEApplication:
     if hashlib.sha256(data).hexdigest() != attachment["sha256"]:
         # The file changed since the message was written: do not send something else.
         raise DeliveryError(f"pièce jointe modifiée : {attachment['name']}", permanent=True)
-    part = MIMEApplication(data, "pdf")
+    # Invoice PDFs carry no type; files a collector attached carry theirs.
+    maintype, _, subtype = str(attachment.get("content_type") or "application/pdf").partition("/")
+    part = MIMEBase(maintype, subtype)
+    part.set_payload(data)
+    encode_base64(part)
     part.add_header("Content-Disposition", "attachment", filename=str(attachment["name"]))
     return part
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -283,6 +283,19 @@ def send_due_sms(*, worker: str, backend: SmsBackend, limit: int = 1000) -> SmsS
     summary = SmsSendSummary()
     recover_stale()
     for message_id in due_sms_ids(timezone.now(), limit):
+        _send_one(message_id, backend, worker, summary)
+    return summary
+
+
+def send_sms_messages(ids: Sequence[int], *, worker: str, backend: SmsBackend) -> SmsSendSummary:
+    """Send these SMS now (a collector's "send"), with the same hours, STOP and re-check as
+    ``send_due_sms``; outside the debtor's hours they wait for the next opening."""
+    summary = SmsSendSummary()
+    due = OutboundMessage.objects.filter(
+        pk__in=list(ids), channel=CHANNEL,
+        status__in=(OutboxStatus.QUEUED, OutboxStatus.FAILED),
+    ).order_by("id").values_list("id", flat=True)  # fmt: skip
+    for message_id in list(due):
         _send_one(message_id, backend, worker, summary)
     return summary
 

@@ -1,0 +1,498 @@
+"""Sending by hand from the collector's to-do.
+
+A to-do message is composed by the same code as the morning's automatic ones
+(``relance.channels.compose``), with what the collector changed on top (``ReminderDraft``:
+subject, text, which invoices are listed, penalties, people in copy, files). The preview and
+the send share one function, and the preview carries a fingerprint of exactly what would
+leave: a send whose content no longer matches the fingerprint the collector last saw is
+refused, so what leaves is what was previewed. It then goes through the outbox like any other
+message — stored exactly, claimed once, re-checked for payments, disputes and promises just
+before leaving — and, in the embedded mode, is handed to the SMTP server right after commit
+with the ``send-outbox`` code; in the distributed mode, to the Celery task.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import logging
+import os
+import re
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+
+from relance.accounts.audit import Actor, audit_record, audit_record_many
+from relance.accounts.models import Organisation
+from relance.channels.compose import (
+    ComposedEmail,
+    Prefetched,
+    compose_email,
+    compose_letter,
+    compose_sms_text,
+    prefetch,
+)
+from relance.channels.letter.pdf import letters_pdf
+from relance.channels.letter.service import letters_print
+from relance.channels.models import OutboundMessage, OutboxStatus
+from relance.channels.outbox import outbox_enqueue, send_messages
+from relance.channels.sms.segments import SmsLength, segment_count
+from relance.channels.templating import LANGUAGES, check_content
+from relance.channels.templating.default_templates import UnknownDefault
+from relance.dunning.models import (
+    Reminder,
+    ReminderAttachment,
+    ReminderDraft,
+    ReminderStatus,
+    StatementItems,
+)
+from relance.dunning.todo import TODO_STATUSES, open_todo
+from relance.ledger.models import Contact, Invoice
+
+logger = logging.getLogger(__name__)
+
+# Shown in place of the address when a customer has none: the content can still be previewed.
+NO_ADDRESS = "destinataire@adresse-manquante.invalid"
+# A step with no template of its own is written with the first reminder's.
+FALLBACK_STEP = "reminder_1"
+BUSY = (OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.FAILED)
+
+
+class SendRefused(ValueError):
+    """The message cannot leave as it is; the message says why, for the collector."""
+
+
+class ContentChanged(SendRefused):
+    """What would leave is no longer what the collector previewed."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A collector's changes; empty subject/body = the template's own text."""
+
+    subject: str = ""
+    body: str = ""
+    statement: str = StatementItems.ALL.value
+    penalties: str = ""  # "" = the reminder's
+    copy_to: tuple[str, ...] = ()
+    phone: str = ""
+
+    @classmethod
+    def of(cls, reminder: Reminder, stored: ReminderDraft | None = None) -> Draft:
+        if stored is None:
+            stored = ReminderDraft.objects.filter(reminder_id=reminder.pk).first()
+        if stored is None:
+            return cls(penalties=reminder.penalties)
+        return cls(subject=stored.subject, body=stored.body, statement=stored.statement,
+                   penalties=reminder.penalties, copy_to=tuple(stored.copy_to),
+                   phone=stored.phone)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EmailPreview:
+    composed: ComposedEmail | None
+    default_subject: str  # the template's, for the options chosen
+    default_body: str
+    fingerprint: str  # of exactly what would leave
+    problem: str = ""  # why it cannot leave ("" when it can)
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SmsPreview:
+    sender: str
+    phone: str
+    phones: tuple[str, ...]
+    text: str
+    default_text: str
+    length: SmsLength
+    fingerprint: str
+    problem: str = ""
+
+
+@dataclass
+class BulkResult:
+    sent: list[str] = field(default_factory=list)  # reminder uuids
+    refused: dict[str, str] = field(default_factory=dict)  # reminder uuid -> why
+
+
+def _fingerprint(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _with_penalties(reminder: Reminder, penalties: str) -> Reminder:
+    """The reminder as the draft would have it, never saved (the preview changes nothing)."""
+    if not penalties or penalties == reminder.penalties:
+        return reminder
+    twin = copy.copy(reminder)
+    twin.penalties = penalties
+    return twin
+
+
+def own_attachments(reminder: Reminder) -> list[dict[str, object]]:
+    return [_attachment_entry(a) for a in ReminderAttachment.objects.filter(reminder=reminder)]
+
+
+def _attachment_entry(attachment: ReminderAttachment) -> dict[str, object]:
+    return {"name": attachment.name, "path": attachment.file.name, "sha256": attachment.sha256,
+            "size": attachment.size, "content_type": attachment.content_type}  # fmt: skip
+
+
+_LIST_ITEM = re.compile(r"^\s*[-•*]\s+")
+
+
+def text_to_html(text: str, language: str) -> str:
+    """A collector's own text as the HTML part: paragraphs, line breaks and dashed lists,
+    escaped, in the same plain layout as the shipped templates."""
+    blocks: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = block.split("\n")
+        if all(_LIST_ITEM.match(line) for line in lines):
+            items = "".join(f"<li>{escape(_LIST_ITEM.sub('', line))}</li>" for line in lines)
+            blocks.append(f'<ul style="margin:0 0 12px;padding-left:20px">{items}</ul>')
+        else:
+            joined = "<br>\n".join(escape(line) for line in lines)
+            blocks.append(f'<p style="margin:0 0 12px">{joined}</p>')
+    body = "\n".join(blocks)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
+        '<body style="margin:0;padding:0;background:#ffffff">\n<div style="max-width:680px;'
+        "margin:0 auto;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:15px;"
+        f'line-height:1.5;color:#222222">\n{body}\n</div>\n</body>\n</html>\n'
+    )
+
+
+# --- e-mail -----------------------------------------------------------------------------------
+
+
+def preview_email(
+    reminder: Reminder,
+    draft: Draft,
+    *,
+    today: date,
+    prefetched: Prefetched | None = None,
+    attachments: list[dict[str, object]] | None = None,
+    attach_pdfs: bool = True,
+) -> EmailPreview:
+    """The e-mail exactly as it would leave with this draft; nothing is written."""
+    twin = _with_penalties(reminder, draft.penalties)
+    notices: list[str] = []
+    options = {"today": today, "prefetched": prefetched, "attach_pdfs": attach_pdfs,
+               "overdue_only": draft.statement == StatementItems.OVERDUE}  # fmt: skip
+    try:
+        base = compose_email(twin, extra_copy=draft.copy_to, **options)  # type: ignore[arg-type]
+    except UnknownDefault:
+        twin = copy.copy(twin)
+        twin.step = FALLBACK_STEP
+        notices.append(f"L'étape « {reminder.step} » n'a pas de modèle : texte du premier rappel.")
+        base = compose_email(twin, extra_copy=draft.copy_to, **options)  # type: ignore[arg-type]
+    problem = ""
+    if base is None:
+        problem = ("Aucune adresse e-mail pour ce client : ajoutez une personne en copie (elle "
+                   "recevra le message) ou un contact e-mail au client.")  # fmt: skip
+        base = compose_email(twin, extra_copy=(NO_ADDRESS,), **options)  # type: ignore[arg-type]
+        assert base is not None
+        base = dataclasses.replace(base, recipients=[], copy_to=[])
+    language = reminder.customer.language if reminder.customer.language in LANGUAGES else "fr"
+    subject = draft.subject or base.subject
+    text, html = base.text, base.html
+    if draft.body:
+        text = draft.body.rstrip("\n") + "\n"
+        html = text_to_html(draft.body, language)
+    files = [*base.attachments,
+             *(own_attachments(reminder) if attachments is None else attachments)]  # fmt: skip
+    sizes = [(str(a["name"]), int(str(a["size"]))) for a in files]
+    report = check_content(subject, text, html or None, language=language, attachments=sizes)
+    composed = dataclasses.replace(base, subject=subject, text=text, html=html,
+                                   attachments=files, report=report)  # fmt: skip
+    if not subject.strip():
+        problem = problem or "L'objet est vide."
+    fingerprint = _fingerprint(
+        composed.sender, composed.reply_to, *composed.recipients, "|", *composed.copy_to, "|",
+        subject, text, html, *(str(a["sha256"]) for a in files),
+    )  # fmt: skip
+    return EmailPreview(composed=composed, default_subject=base.subject,
+                        default_body=base.text.rstrip("\n"), fingerprint=fingerprint,
+                        problem=problem, notices=tuple(notices))  # fmt: skip
+
+
+def _lock_open(reminder: Reminder) -> Reminder:
+    fresh = (
+        Reminder.objects.select_for_update(of=("self",))
+        .select_related("customer", "organisation", "customer__collector")
+        .get(pk=reminder.pk)
+    )
+    if fresh.status not in TODO_STATUSES:
+        raise SendRefused("Cette tâche a déjà été traitée.")
+    return fresh
+
+
+def _detach_previous(reminder: Reminder) -> OutboundMessage | None:
+    """A failed delivery being sent again: the old message is kept, no longer the reminder's."""
+    previous = OutboundMessage.objects.filter(reminder=reminder).first()
+    if previous is None:
+        return None
+    if previous.status in BUSY:
+        raise SendRefused("Un envoi de cette relance est déjà en cours.")
+    OutboundMessage.objects.filter(pk=previous.pk).update(reminder=None)
+    return previous
+
+
+@transaction.atomic
+def todo_send_email(
+    *, reminder: Reminder, today: date, actor: Actor, fingerprint: str | None
+) -> OutboundMessage:
+    """Send a to-do e-mail with its draft, as previewed (``fingerprint``; None: no check)."""
+    fresh = _lock_open(reminder)
+    if fresh.channel != "email":
+        raise SendRefused("Ce n'est pas un e-mail.")
+    preview = preview_email(fresh, Draft.of(fresh), today=today)
+    if preview.problem:
+        raise SendRefused(preview.problem)
+    if fingerprint is not None and fingerprint != preview.fingerprint:
+        raise ContentChanged(
+            "Le message a changé depuis votre aperçu : vérifiez-le, puis envoyez à nouveau."
+        )
+    composed = preview.composed
+    assert composed is not None
+    previous = _detach_previous(fresh)
+    message = outbox_enqueue(
+        reminder=fresh, sender=composed.sender, recipients=composed.recipients,
+        copy_to=composed.copy_to, reply_to=composed.reply_to, subject=composed.subject,
+        body_text=composed.text, body_html=composed.html, attachments=composed.attachments,
+    )  # fmt: skip
+    Reminder.objects.filter(pk=fresh.pk).update(status=ReminderStatus.READY, postponed_until=None)
+    audit_record(
+        organisation=fresh.organisation, actor=actor, action="reminder_send",
+        entity_type="reminder", entity_id=str(fresh.uuid),
+        before={"status": fresh.status,
+                "replaces": str(previous.uuid) if previous is not None else None},
+        after=_sent_facts(message, edited=bool(reminder_has_edits(fresh))),
+    )  # fmt: skip
+    deliver_after_commit([message.pk], channel="email")
+    return message
+
+
+def reminder_has_edits(reminder: Reminder) -> bool:
+    return ReminderDraft.objects.filter(reminder=reminder).exclude(subject="", body="").exists()
+
+
+def _sent_facts(message: OutboundMessage, *, edited: bool) -> dict[str, object]:
+    return {"message": str(message.uuid), "channel": message.channel, "subject": message.subject,
+            "recipients": list(message.recipients), "copy_to": list(message.copy_to),
+            "attachments": [a["name"] for a in message.attachments],
+            "content_sha256": message.content_sha256, "edited": edited}  # fmt: skip
+
+
+@transaction.atomic
+def todo_send_bulk(
+    *, organisation: Organisation, uuids: Sequence[str], today: date, actor: Actor
+) -> BulkResult:
+    """Validate a batch of routine e-mails from the list: one transaction, one audit batch.
+
+    Only e-mails still on the to-do are taken (not failed deliveries, calls, letters or formal
+    notices); one the content check holds back must be opened and sent on its own.
+    """
+    result = BulkResult()
+    wanted: set[str] = set()
+    for value in uuids:
+        try:
+            wanted.add(str(UUID(str(value))))
+        except ValueError:
+            result.refused[str(value)] = "identifiant inconnu"
+    eligible = list(
+        open_todo(organisation, today=today)
+        .filter(uuid__in=wanted, kind="email", status=ReminderStatus.TODO, message=None)  # type: ignore[misc]
+        .values_list("pk", flat=True)
+    )
+    reminders = list(
+        Reminder.objects.select_for_update(of=("self",))
+        .filter(pk__in=eligible, status=ReminderStatus.TODO)
+        .select_related("customer", "organisation", "customer__collector")
+        .order_by("id")
+    )
+    for missing in wanted - {str(r.uuid) for r in reminders}:
+        result.refused[missing] = "pas un e-mail à faire (déjà traité, échec d'envoi ou autre)"
+    prefetched = prefetch(organisation, reminders)
+    drafts = {d.reminder_id: d for d in ReminderDraft.objects.filter(reminder__in=reminders)}
+    files: dict[int, list[dict[str, object]]] = {}
+    for attachment in ReminderAttachment.objects.filter(reminder__in=reminders):
+        files.setdefault(attachment.reminder_id, []).append(_attachment_entry(attachment))
+    with_pdfs = Invoice.objects.filter(organisation=organisation).exclude(pdf="").exists()
+    sent: list[tuple[Reminder, OutboundMessage]] = []
+    for reminder in reminders:
+        preview = preview_email(reminder, Draft.of(reminder, drafts.get(reminder.pk)),
+                                today=today, prefetched=prefetched, attach_pdfs=with_pdfs,
+                                attachments=files.get(reminder.pk, []))  # fmt: skip
+        composed = preview.composed
+        if preview.problem or composed is None:
+            result.refused[str(reminder.uuid)] = preview.problem
+            continue
+        if composed.report.hold:
+            result.refused[str(reminder.uuid)] = "retenu par le contrôle de contenu : à ouvrir"
+            continue
+        message = outbox_enqueue(
+            reminder=reminder, sender=composed.sender, recipients=composed.recipients,
+            copy_to=composed.copy_to, reply_to=composed.reply_to, subject=composed.subject,
+            body_text=composed.text, body_html=composed.html,
+            attachments=composed.attachments, items=prefetched.items.get(reminder.pk, []),
+        )  # fmt: skip
+        sent.append((reminder, message))
+    Reminder.objects.filter(pk__in=[r.pk for r, _ in sent]).update(
+        status=ReminderStatus.READY, postponed_until=None
+    )
+    audit_record_many(
+        organisation=organisation, actor=actor, action="reminder_send", entity_type="reminder",
+        changes=((str(r.uuid), {"status": r.status, "bulk": True},
+                  _sent_facts(m, edited=bool(drafts.get(r.pk) and (drafts[r.pk].subject
+                                                                   or drafts[r.pk].body))))
+                 for r, m in sent),
+    )  # fmt: skip
+    result.sent = [str(r.uuid) for r, _ in sent]
+    deliver_after_commit([m.pk for _, m in sent], channel="email")
+    return result
+
+
+# --- SMS --------------------------------------------------------------------------------------
+
+
+def sms_phones(reminder: Reminder) -> list[str]:
+    return list(
+        Contact.objects.filter(customer_id=reminder.customer_id).exclude(phone="")
+        .order_by("-is_primary", "id").values_list("phone", flat=True).distinct()
+    )  # fmt: skip
+
+
+def preview_sms(reminder: Reminder, draft: Draft, *, today: date) -> SmsPreview:
+    from relance.channels.sms.service import MAX_SEGMENTS, default_sms_sender, sms_opted_out
+
+    organisation = reminder.organisation
+    default = compose_sms_text(_with_penalties(reminder, draft.penalties), today=today)
+    text = draft.body or default
+    phones = tuple(sms_phones(reminder))
+    phone = draft.phone or (phones[0] if phones else "")
+    sender = default_sms_sender(organisation.sender_name or organisation.legal_name)
+    length = segment_count(text)
+    problem = ""
+    if not phone:
+        problem = "Aucun numéro de téléphone pour ce client."
+    elif sms_opted_out(organisation_id=organisation.pk, phone=phone):
+        problem = "Ce numéro a demandé à ne plus recevoir de SMS (STOP)."
+    elif length.segments > MAX_SEGMENTS:
+        problem = f"SMS trop long : {length.segments} SMS, {MAX_SEGMENTS} au plus."
+    return SmsPreview(sender=sender, phone=phone, phones=phones, text=text,
+                      default_text=default, length=length,
+                      fingerprint=_fingerprint(sender, phone, text), problem=problem)  # fmt: skip
+
+
+@transaction.atomic
+def todo_send_sms(
+    *, reminder: Reminder, today: date, actor: Actor, fingerprint: str | None
+) -> OutboundMessage:
+    from relance.channels.sms.service import SmsRefused, sms_enqueue
+
+    fresh = _lock_open(reminder)
+    if fresh.channel != "sms":
+        raise SendRefused("Ce n'est pas un SMS.")
+    preview = preview_sms(fresh, Draft.of(fresh), today=today)
+    if preview.problem:
+        raise SendRefused(preview.problem)
+    if fingerprint is not None and fingerprint != preview.fingerprint:
+        raise ContentChanged(
+            "Le SMS a changé depuis votre aperçu : vérifiez-le, puis envoyez à nouveau."
+        )
+    previous = _detach_previous(fresh)
+    try:
+        message = sms_enqueue(reminder=fresh, sender=preview.sender, to=preview.phone,
+                              text=preview.text)  # fmt: skip
+    except SmsRefused as exc:
+        raise SendRefused(str(exc)) from exc
+    Reminder.objects.filter(pk=fresh.pk).update(status=ReminderStatus.READY, postponed_until=None)
+    audit_record(
+        organisation=fresh.organisation, actor=actor, action="reminder_send",
+        entity_type="reminder", entity_id=str(fresh.uuid),
+        before={"status": fresh.status,
+                "replaces": str(previous.uuid) if previous is not None else None},
+        after=_sent_facts(message, edited=bool(reminder_has_edits(fresh))),
+    )  # fmt: skip
+    deliver_after_commit([message.pk], channel="sms")
+    return message
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+
+def _worker() -> str:
+    return f"web:{socket.gethostname()}:{os.getpid()}"
+
+
+def deliver_after_commit(ids: Sequence[int], *, channel: str) -> None:
+    """Once the transaction commits: hand the messages over now (embedded mode, with the
+    ``send-outbox`` code) or to the Celery task (distributed mode). A failure here leaves them
+    in the outbox, where the next ``send-outbox`` run or worker takes them."""
+    ids = list(ids)
+    if not ids:
+        return
+
+    def deliver() -> None:
+        try:
+            if settings.RELANCE_EXECUTION == "celery":
+                from relance.channels.tasks import send_outbox, send_sms
+
+                (send_sms if channel == "sms" else send_outbox).delay()
+            elif channel == "sms":
+                from relance.channels.sms.backends import backend_from_url
+                from relance.channels.sms.service import send_sms_messages
+
+                send_sms_messages(ids, worker=_worker(),
+                                  backend=backend_from_url(settings.SMS_URL))  # fmt: skip
+            else:
+                send_messages(ids, worker=_worker())
+        except Exception:  # the outbox keeps them; a later run sends them
+            logger.exception("immediate delivery of messages %s failed", ids)
+
+    transaction.on_commit(deliver)
+
+
+# --- letters ----------------------------------------------------------------------------------
+
+
+def letter_pdf(reminder: Reminder, *, today: date) -> bytes:
+    """The letter or formal notice of a reminder as it would print today (nothing recorded)."""
+    return letters_pdf([compose_letter(reminder, today=today)])
+
+
+def _unprinted(organisation: Organisation, today: date) -> QuerySet[Reminder]:
+    """The to-do's letters and formal notices not printed yet (as ``letters print`` takes)."""
+    return open_todo(organisation, today=today).filter(
+        channel__in=["letter", "formal_notice"], status=ReminderStatus.TODO, dispatch=None
+    )
+
+
+def letters_waiting(organisation: Organisation, *, today: date) -> int:
+    return _unprinted(organisation, today).count()
+
+
+def letters_to_print(organisation: Organisation, *, today: date) -> list[Reminder]:
+    return list(
+        _unprinted(organisation, today)
+        .select_related("customer", "organisation")
+        .order_by("run_date", "id")
+    )
+
+
+def todo_print_letters(*, reminders: Sequence[Reminder], today: date, actor: Actor) -> bytes:
+    """Print these letters as one PDF, each keeping the hash of what was printed."""
+    if not reminders:
+        raise SendRefused("Aucune lettre à imprimer.")
+    batch = [(reminder, compose_letter(reminder, today=today)) for reminder in reminders]
+    return letters_print(batch=batch, day=today, actor=actor)

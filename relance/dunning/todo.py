@@ -1,0 +1,396 @@
+"""The collector's to-do: what the daily run left for a person, and what they do with it.
+
+A reminder is on the to-do while its status is ``todo`` (manual steps, messages held back by
+the content check, customers without an address, uncertain deliveries) or ``failed`` (a
+delivery that bounced or was refused for good), from its ``run_date`` on — nothing drops off
+because a day passed — unless a collector postponed it to a later day.
+
+Here are the dunning-side actions: skip (with a reason), postpone, the draft a collector edits
+(subject, text, which invoices are listed, penalties, people in copy) and the files attached
+to it. Composing and sending the message is the channels' job (``relance.channels.manual``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
+
+from relance.accounts.audit import Actor, audit_record
+from relance.accounts.models import Organisation
+from relance.core.scenario import PENALTIES
+from relance.dunning.models import (
+    Reminder,
+    ReminderAttachment,
+    ReminderDraft,
+    ReminderItem,
+    ReminderStatus,
+    StatementItems,
+)
+from relance.dunning.services import DunningError
+
+TODO_STATUSES = (ReminderStatus.TODO.value, ReminderStatus.FAILED.value)
+# Outbox statuses (channels.OutboxStatus) that mean "did not reach the debtor, a person decides".
+FAILED_DELIVERY = ("dead", "uncertain")
+FAILED = "failed"
+KINDS: dict[str, str | Promise] = {
+    "email": gettext_lazy("E-mail"),
+    "sms": gettext_lazy("SMS"),
+    "letter": gettext_lazy("Lettre"),
+    "formal_notice": gettext_lazy("Mise en demeure"),
+    "call": gettext_lazy("Appel"),
+    "legal": gettext_lazy("Contentieux"),
+    FAILED: gettext_lazy("Échec d'envoi"),
+}
+MAX_POSTPONE_DAYS = 366
+MAX_COPY = 10
+MAX_BODY = 20_000
+SKIP_REASON_MIN = 3
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS_BYTES = 15 * 1024 * 1024  # all of a message's own files together
+MAX_ATTACHMENTS = 10
+# Extension -> (content type, what the file must start with; b"" = anything).
+ATTACHMENT_TYPES: dict[str, tuple[str, bytes]] = {
+    ".pdf": ("application/pdf", b"%PDF-"),
+    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".txt": ("text/plain", b""),
+    ".csv": ("text/csv", b""),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+    ),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+    ".odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", b"PK\x03\x04"),
+}
+
+
+# --- reading the to-do ------------------------------------------------------------------------
+
+
+def open_todo(organisation: Organisation, *, today: date) -> QuerySet[Reminder]:
+    """The organisation's open to-do on ``today``, each row annotated with its ``kind``."""
+    return (
+        Reminder.objects.filter(
+            organisation=organisation, status__in=TODO_STATUSES, run_date__lte=today
+        )
+        .filter(Q(postponed_until=None) | Q(postponed_until__lte=today))
+        .annotate(
+            kind=Case(
+                When(
+                    Q(status=ReminderStatus.FAILED) | Q(message__status__in=FAILED_DELIVERY),
+                    then=Value(FAILED),
+                ),
+                default=F("channel"),
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+def todo_filter(
+    rows: QuerySet[Reminder], *, collector: str = "", kind: str = ""
+) -> QuerySet[Reminder]:
+    """``collector``: a user id, or ``"none"`` for customers nobody is assigned to."""
+    if collector == "none":
+        rows = rows.filter(customer__collector=None)
+    elif collector.isdigit():
+        rows = rows.filter(customer__collector_id=int(collector))
+    if kind in KINDS:
+        rows = rows.filter(kind=kind)  # type: ignore[misc]  # an annotation
+    return rows
+
+
+def todo_rows(rows: QuerySet[Reminder]) -> QuerySet[Reminder]:
+    """What the list shows, in one query: largest amount at stake first."""
+    oldest = (
+        ReminderItem.objects.filter(reminder=OuterRef("pk"))
+        .order_by("instalment__due_date")
+        .values("instalment__due_date")[:1]
+    )
+    return (
+        rows.select_related("customer", "customer__collector", "message")
+        .annotate(oldest_due=Subquery(oldest))
+        .order_by("-amount_due", "run_date", "id")
+    )
+
+
+def todo_counts(rows: QuerySet[Reminder]) -> dict[str, int]:
+    counts = dict.fromkeys(KINDS, 0)
+    by_kind = rows.order_by().values_list("kind").annotate(n=Count("id"))  # type: ignore[misc]
+    for kind, count in by_kind:
+        counts[kind] = count
+    return counts
+
+
+def why(reminder: Reminder) -> str:
+    """Why a reminder is on the to-do, in a sentence."""
+    message = getattr(reminder, "message", None)
+    if message is not None and message.status in FAILED_DELIVERY and message.last_error:
+        return str(message.last_error)
+    notes = [str(note) for note in reminder.notes or [] if note]
+    if notes:
+        return notes[-1]
+    if reminder.mode == "manual":
+        return gettext("Étape manuelle du scénario.")
+    return ""
+
+
+# --- acting on it -----------------------------------------------------------------------------
+
+
+def _locked(reminder: Reminder) -> Reminder:
+    """The reminder, row-locked for this transaction and checked to be still open."""
+    fresh = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if fresh.status not in TODO_STATUSES:
+        raise DunningError("Cette tâche a déjà été traitée.")
+    return fresh
+
+
+@transaction.atomic
+def reminder_skip(*, reminder: Reminder, reason: str, actor: Actor) -> Reminder:
+    """Leave the message unsent, for a reason that stays in the audit trail."""
+    reason = " ".join(reason.split())
+    if len(reason) < SKIP_REASON_MIN:
+        raise DunningError("Indiquez pourquoi cette relance est écartée.")
+    fresh = _locked(reminder)
+    notes = [*fresh.notes, f"Écartée : {reason}"]
+    Reminder.objects.filter(pk=fresh.pk).update(status=ReminderStatus.SKIPPED, notes=notes)
+    audit_record(
+        organisation=reminder.organisation, actor=actor, action="reminder_skip",
+        entity_type="reminder", entity_id=str(reminder.uuid),
+        before={"status": fresh.status}, after={"status": "skipped", "reason": reason},
+    )  # fmt: skip
+    fresh.status, fresh.notes = ReminderStatus.SKIPPED, notes
+    return fresh
+
+
+@transaction.atomic
+def reminder_postpone(
+    *, reminder: Reminder, until: date, today: date, actor: Actor, reason: str = ""
+) -> Reminder:
+    """Take the task off the to-do until ``until``; it comes back that day, not before."""
+    if until <= today:
+        raise DunningError("Choisissez une date à venir.")
+    if until > today + timedelta(days=MAX_POSTPONE_DAYS):
+        raise DunningError("Un report ne dépasse pas un an.")
+    fresh = _locked(reminder)
+    reason = " ".join(reason.split())
+    note = f"Reportée au {until:%d/%m/%Y}" + (f" : {reason}" if reason else "")
+    notes = [*fresh.notes, note]
+    Reminder.objects.filter(pk=fresh.pk).update(postponed_until=until, notes=notes)
+    audit_record(
+        organisation=reminder.organisation, actor=actor, action="reminder_postpone",
+        entity_type="reminder", entity_id=str(reminder.uuid),
+        before={"postponed_until": fresh.postponed_until.isoformat()
+                if fresh.postponed_until else None},
+        after={"postponed_until": until.isoformat(), "reason": reason},
+    )  # fmt: skip
+    fresh.postponed_until, fresh.notes = until, notes
+    return fresh
+
+
+@transaction.atomic
+def reminder_done(*, reminder: Reminder, actor: Actor, note: str = "") -> Reminder:
+    """A task done outside relance (a file handed to the lawyer...): it leaves the to-do."""
+    fresh = _locked(reminder)
+    note = " ".join(note.split())
+    notes = [*fresh.notes, f"Fait : {note}" if note else "Fait"]
+    Reminder.objects.filter(pk=fresh.pk).update(status=ReminderStatus.SENT, notes=notes)
+    audit_record(
+        organisation=reminder.organisation, actor=actor, action="reminder_done",
+        entity_type="reminder", entity_id=str(reminder.uuid),
+        before={"status": fresh.status}, after={"status": "sent", "note": note},
+    )  # fmt: skip
+    fresh.status, fresh.notes = ReminderStatus.SENT, notes
+    return fresh
+
+
+def parse_addresses(text: str | Sequence[str]) -> list[str]:
+    """E-mail addresses separated by commas, semicolons, spaces or lines; each one checked."""
+    raw = re.split(r"[\s,;]+", text) if isinstance(text, str) else list(text)
+    found: list[str] = []
+    wrong: list[str] = []
+    for value in raw:
+        address = value.strip().strip("<>").lower()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            wrong.append(value.strip())
+            continue
+        if address not in found:
+            found.append(address)
+    if wrong:
+        raise DunningError("Adresse(s) e-mail invalide(s) : " + ", ".join(wrong) + ".")
+    if len(found) > MAX_COPY:
+        raise DunningError(f"Au plus {MAX_COPY} personnes en copie.")
+    return found
+
+
+def normalise_text(text: str) -> str:
+    """As a browser posts a textarea (CRLF) or as typed: LF line ends, no trailing spaces."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def _draft_state(draft: ReminderDraft | None, penalties: str) -> dict[str, Any]:
+    if draft is None:
+        return {"subject": "", "body": "", "statement": StatementItems.ALL.value,
+                "copy_to": [], "phone": "", "penalties": penalties}  # fmt: skip
+    return {"subject": draft.subject, "body": draft.body, "statement": draft.statement,
+            "copy_to": list(draft.copy_to), "phone": draft.phone,
+            "penalties": penalties}  # fmt: skip
+
+
+@transaction.atomic
+def reminder_draft_save(
+    *,
+    reminder: Reminder,
+    actor: Actor,
+    subject: str = "",
+    body: str = "",
+    statement: str = StatementItems.ALL.value,
+    penalties: str | None = None,
+    copy_to: Sequence[str] = (),
+    phone: str = "",
+) -> ReminderDraft:
+    """Keep what the collector changed; empty subject/body mean "the template's text"."""
+    subject = " ".join(subject.split())
+    body = normalise_text(body)
+    if len(subject) > 300:
+        raise DunningError("L'objet dépasse 300 caractères.")
+    if len(body) > MAX_BODY:
+        raise DunningError(f"Le texte dépasse {MAX_BODY} caractères.")
+    if statement not in StatementItems.values:
+        raise DunningError("Choix des factures inconnu.")
+    penalties = penalties or reminder.penalties
+    if penalties not in PENALTIES:
+        raise DunningError(f"Pénalités « {penalties} » inconnues.")
+    copy = parse_addresses(copy_to)
+    fresh = _locked(reminder)
+    draft = ReminderDraft.objects.filter(reminder=fresh).first()
+    before = _draft_state(draft, fresh.penalties)
+    draft = draft or ReminderDraft(reminder=fresh)
+    draft.subject, draft.body, draft.statement = subject, body, statement
+    draft.copy_to, draft.phone = copy, phone.strip()
+    draft.updated_by = actor.user
+    after = _draft_state(draft, penalties)
+    if before != after or draft._state.adding:
+        draft.save()
+    if penalties != fresh.penalties:
+        Reminder.objects.filter(pk=fresh.pk).update(penalties=penalties)
+        reminder.penalties = penalties
+    if before != after:
+        audit_record(
+            organisation=reminder.organisation, actor=actor, action="reminder_draft",
+            entity_type="reminder", entity_id=str(reminder.uuid), before=before, after=after,
+        )  # fmt: skip
+    return draft
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+def attachment_size_check(size: int) -> None:
+    """Before reading an upload: refuse empty and oversized files."""
+    if size <= 0:
+        raise DunningError("Le fichier est vide.")
+    if size > MAX_ATTACHMENT_BYTES:
+        raise DunningError(
+            f"Fichier trop volumineux : {MAX_ATTACHMENT_BYTES // (1024 * 1024)} Mo au plus."
+        )
+
+
+def _safe_name(name: str) -> str:
+    base = PurePath(name.replace("\\", "/")).name
+    base = unicodedata.normalize("NFKC", base)
+    base = re.sub(r"[^\w.\- ()]", "_", base).strip(" .")
+    stem, dot, extension = base.rpartition(".")
+    if not dot:
+        stem, extension = base, ""
+    stem = stem[:100] or "piece-jointe"
+    return f"{stem}.{extension.lower()}" if extension else stem
+
+
+@transaction.atomic
+def attachment_add(
+    *, reminder: Reminder, name: str, data: bytes, actor: Actor
+) -> ReminderAttachment:
+    """Store a file to send with the message; its hash is checked again when it leaves."""
+    attachment_size_check(len(data))
+    safe = _safe_name(name)
+    extension = PurePath(safe).suffix.lower()
+    if extension not in ATTACHMENT_TYPES:
+        allowed = ", ".join(sorted(ATTACHMENT_TYPES))
+        raise DunningError(f"Type de fichier non accepté ({allowed}).")
+    content_type, magic = ATTACHMENT_TYPES[extension]
+    if magic and not data.startswith(magic):
+        raise DunningError(f"Le fichier « {safe} » n'est pas un vrai fichier {extension}.")
+    fresh = _locked(reminder)
+    if fresh.channel != "email":
+        raise DunningError("Seul un e-mail peut porter des pièces jointes.")
+    existing = list(ReminderAttachment.objects.filter(reminder=fresh).values_list("sha256", "size"))
+    sha256 = hashlib.sha256(data).hexdigest()
+    if any(known == sha256 for known, _ in existing):
+        raise DunningError(f"« {safe} » est déjà joint.")
+    if len(existing) >= MAX_ATTACHMENTS:
+        raise DunningError(f"Au plus {MAX_ATTACHMENTS} pièces jointes.")
+    if sum(size for _, size in existing) + len(data) > MAX_ATTACHMENTS_BYTES:
+        raise DunningError(
+            f"Pièces jointes trop lourdes : {MAX_ATTACHMENTS_BYTES // (1024 * 1024)} Mo au plus "
+            "en tout."
+        )
+    attachment = ReminderAttachment(reminder=fresh, name=safe, content_type=content_type,
+                                    size=len(data), sha256=sha256,
+                                    uploaded_by=actor.user)  # fmt: skip
+    attachment.file.save(safe, ContentFile(data), save=False)
+    attachment.save()
+    audit_record(
+        organisation=reminder.organisation, actor=actor, action="reminder_attachment_add",
+        entity_type="reminder", entity_id=str(reminder.uuid),
+        after={"name": safe, "size": len(data), "sha256": sha256},
+    )  # fmt: skip
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: ReminderAttachment, actor: Actor) -> None:
+    reminder = attachment.reminder
+    _locked(reminder)
+    path = attachment.file.name
+    storage = attachment.file.storage
+    state = {"name": attachment.name, "sha256": attachment.sha256}
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(path) if path else None)
+    audit_record(
+        organisation=reminder.organisation, actor=actor, action="reminder_attachment_remove",
+        entity_type="reminder", entity_id=str(reminder.uuid), before=state,
+    )  # fmt: skip
