@@ -2,8 +2,9 @@
 
 The daily run decides who gets which step; here the message is written: the account
 statement of the customer's open items, the structured payment reference, the penalties the
-step mentions or claims, the default template of the step in the debtor's language, and the
-content check that holds back an automatic send that looks like spam.
+step mentions or claims, the template of the step in the debtor's language (the organisation's
+own, else the default: see ``message_templates``), and the content check that holds back an
+automatic send that looks like spam.
 """
 
 from __future__ import annotations
@@ -14,20 +15,37 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
+from typing import Any
 
-import css_inline
 from django.conf import settings
 from django.db import transaction
 
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Membership, Organisation, Role
 from relance.channels.letter.pdf import Letter
+from relance.channels.message_templates import (
+    Overrides,
+    inline_css,
+    organisation_templates,
+    render_message,
+)
 from relance.channels.outbox import outbox_enqueue
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
-from relance.channels.templating.default_templates import UnknownDefault, render_default
+from relance.channels.templating.default_templates import (
+    CALL_STEPS,
+    RenderedMessage,
+    UnknownDefault,
+)
+from relance.channels.templating.sandbox import TemplateRejected
 from relance.core.payment_reference import payment_reference
-from relance.core.penalties import PenaltyError, compute_penalties, explain
+from relance.core.penalties import (
+    PenaltyError,
+    compute_penalties,
+    explain,
+    invoice_indemnity,
+    money_text,
+)
 from relance.core.rates import RateNotFoundError, load_rate_tables
 from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
 from relance.ledger.models import Allocation, Contact, Customer, Invoice
@@ -97,6 +115,7 @@ class Prefetched:
     emails: dict[int, list[tuple[str, bool, bool]]]  # customer -> (e-mail, primary, in copy)
     items: dict[int, list[list[object]]]  # reminder -> [instalment id, outstanding]
     collectors: Collectors
+    templates: Overrides | None = None  # the organisation's own templates
 
 
 def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefetched:
@@ -124,7 +143,8 @@ def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefe
             reminder_id__in=reminder_ids[start : start + 500]
         ).values_list("reminder_id", "instalment_id", "outstanding"):
             items.setdefault(reminder_id, []).append([instalment_id, str(outstanding)])
-    return Prefetched(statements=statements, emails=emails, items=items, collectors={})
+    return Prefetched(statements=statements, emails=emails, items=items, collectors={},
+                      templates=organisation_templates(organisation.pk))  # fmt: skip
 
 
 def _collector(reminder: Reminder, known: Collectors | None = None) -> tpl.Collector:
@@ -151,8 +171,13 @@ def _collector(reminder: Reminder, known: Collectors | None = None) -> tpl.Colle
 
 
 def message_context(
-    reminder: Reminder, *, today: date, prefetched: Prefetched | None = None
+    reminder: Reminder,
+    *,
+    today: date,
+    prefetched: Prefetched | None = None,
+    overdue_only: bool = False,
 ) -> tpl.MessageContext:
+    """``overdue_only``: the statement lists the overdue items only (a collector's choice)."""
     customer: Customer = reminder.customer
     organisation: Organisation = reminder.organisation
     if prefetched is not None:
@@ -164,6 +189,8 @@ def message_context(
             .values_list("id", "invoice__number", "invoice__issue_date", "due_date", "amount",
                          "outstanding")  # type: ignore[misc]
         )  # fmt: skip
+    if overdue_only:
+        rows = [row for row in rows if row[3] < today]
     items = tuple(
         tpl.OpenItem(number=number, issue_date=issued, due_date=due,
                      days_late=(today - due).days, amount=Decimal(amount).quantize(ZERO),
@@ -172,7 +199,9 @@ def message_context(
     )  # fmt: skip
     penalties = None
     if reminder.penalties != "none":
-        penalties = _penalties(customer, [row for row in rows if row[3] < today], today)
+        penalties = _penalties(
+            customer, [row for row in rows if row[3] < today], today, reminder.currency
+        )
     return tpl.MessageContext(
         organisation=tpl.Organisation(
             name=organisation.legal_name,
@@ -204,7 +233,12 @@ def message_context(
     )  # fmt: skip
 
 
-def _penalties(customer: Customer, overdue: list[tuple], today: date) -> tpl.Penalties | None:  # type: ignore[type-arg]
+INDEMNITY_LINE = "Indemnité forfaitaire"
+
+
+def _penalties(
+    customer: Customer, overdue: list[tuple[Any, ...]], today: date, currency: str
+) -> tpl.Penalties | None:
     regime = regime_of(customer)
     if regime is None or not overdue:
         return None
@@ -213,7 +247,8 @@ def _penalties(customer: Customer, overdue: list[tuple], today: date) -> tpl.Pen
         instalment_id__in=[row[0] for row in overdue]
     ).values_list("instalment_id", "date", "amount"):
         paid.setdefault(instalment_id, []).append((when, amount))
-    interest = indemnity = ZERO
+    interest = ZERO
+    indemnities: dict[str, list[Decimal]] = {}
     lines: list[str] = []
     tables = load_rate_tables()
     for pk, number, _, due, amount, _ in overdue:
@@ -225,12 +260,27 @@ def _penalties(customer: Customer, overdue: list[tuple], today: date) -> tpl.Pen
                 until=today,
                 tables=tables,
                 payments=paid.get(pk, ()),
+                currency=currency,
             )
         except (PenaltyError, RateNotFoundError):
             return None  # no sourced rate for these dates: claim nothing rather than guess
         interest += result.interest
-        indemnity += result.indemnity
-        lines.extend(f"{number} — {line}" for line in explain(result)[1:-1])
+        indemnities.setdefault(number, []).append(result.indemnity)
+        lines.extend(
+            f"{number} — {line}"
+            for line in explain(result)[1:-1]
+            if not line.startswith(INDEMNITY_LINE)
+        )
+    # The fixed indemnity is owed per invoice, not per instalment (except where the law says).
+    per_invoice = {
+        number: invoice_indemnity(regime, parts) for number, parts in indemnities.items()
+    }
+    lines.extend(
+        f"{number} — {INDEMNITY_LINE} : {money_text(amount, currency)}"
+        for number, amount in per_invoice.items()
+        if amount
+    )
+    indemnity = sum(per_invoice.values(), ZERO)
     return tpl.Penalties(interest=interest, indemnity=indemnity, total=interest + indemnity,
                          lines=tuple(lines))  # fmt: skip
 
@@ -241,8 +291,14 @@ def compose_email(
     today: date,
     attach_pdfs: bool = True,
     prefetched: Prefetched | None = None,
+    overdue_only: bool = False,
+    extra_copy: Sequence[str] = (),
 ) -> ComposedEmail | None:
-    """The e-mail of a reminder, or None when the customer has no e-mail address."""
+    """The e-mail of a reminder, or None when the customer has no e-mail address.
+
+    ``extra_copy``: people a collector adds in copy (the first one is the recipient when the
+    customer has no address of its own); ``overdue_only`` as in ``message_context``.
+    """
     if prefetched is not None:
         contacts = prefetched.emails.get(reminder.customer_id, [])
     else:
@@ -250,15 +306,20 @@ def compose_email(
             Contact.objects.filter(customer=reminder.customer).exclude(email="")
             .order_by("id").values_list("email", "is_primary", "in_copy")
         )  # fmt: skip
-    main = [email for email, primary, _ in contacts if primary] or [
-        email for email, _, copy in contacts if not copy
-    ][:1]
+    main = (
+        [email for email, primary, _ in contacts if primary]
+        or [email for email, _, copy in contacts if not copy][:1]
+        or list(extra_copy[:1])
+    )
     if not main:
         return None
-    copy = sorted({email for email, _, in_copy in contacts if in_copy} - set(main))
-    context = message_context(reminder, today=today, prefetched=prefetched)
-    rendered = render_default(context)
-    html = css_inline.inline(rendered.html) if rendered.html else ""
+    copy = sorted(({email for email, _, in_copy in contacts if in_copy} | set(extra_copy))
+                  - set(main))  # fmt: skip
+    context = message_context(reminder, today=today, prefetched=prefetched,
+                              overdue_only=overdue_only)  # fmt: skip
+    rendered = render_message(context, organisation_id=reminder.organisation_id,
+                              overrides=prefetched.templates if prefetched else None)  # fmt: skip
+    html = inline_css(rendered.html) if rendered.html else ""
     organisation = reminder.organisation
     sender_address = organisation.sender_email or settings.DEFAULT_FROM_EMAIL
     attachments = invoice_pdfs(reminder) if attach_pdfs else []
@@ -300,6 +361,10 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
                                      prefetched=prefetched)  # fmt: skip
         except UnknownDefault:
             composed = None
+        except TemplateRejected as exc:
+            _to_todo(reminder, f"Modèle de l'organisation refusé pour ce client : {exc}")
+            counts["held"] += 1
+            continue
         if composed is None:
             _to_todo(reminder, "Aucune adresse e-mail pour ce client.")
             counts["no_address"] += 1
@@ -340,14 +405,36 @@ def _fill_sms(organisation: Organisation, day: date) -> int:
         if not phone:
             _to_todo(reminder, "Aucun numéro de téléphone pour ce client.")
             continue
-        text = render_default(message_context(reminder, today=day), step_key="sms").text.strip()
         try:
+            text = compose_sms_text(reminder, today=day)
             sms_enqueue(reminder=reminder, sender=sender, to=phone, text=text)
+        except TemplateRejected as exc:
+            _to_todo(reminder, f"Modèle de l'organisation refusé pour ce client : {exc}")
+            continue
         except SmsRefused as exc:
             _to_todo(reminder, f"SMS impossible : {exc}")
             continue
         queued += 1
     return queued
+
+
+def compose_sms_text(reminder: Reminder, *, today: date) -> str:
+    """The SMS of a reminder, in the organisation's wording when it has its own (the morning
+    run's and the to-do's)."""
+    context = message_context(reminder, today=today)
+    return render_message(context, organisation_id=reminder.organisation_id,
+                          step_key="sms").text.strip()  # fmt: skip
+
+
+def compose_instructions(reminder: Reminder, *, today: date) -> RenderedMessage:
+    """What a person reads for a manual task: the step's call script (``call_1``'s when the
+    step has none of its own), or the hand-off note for a legal step."""
+    context = message_context(reminder, today=today)
+    if reminder.channel == "call":
+        return render_message(context, organisation_id=reminder.organisation_id,
+                              step_key=reminder.step if reminder.step in CALL_STEPS
+                              else "call_1")  # fmt: skip
+    return render_message(context, organisation_id=reminder.organisation_id, step_key="legal")
 
 
 def _to_todo(reminder: Reminder, note: str) -> None:
@@ -364,7 +451,7 @@ LETTER_BODY = "<!-- letter-body -->"
 def compose_letter(reminder: Reminder, *, today: date) -> Letter:
     """The letter (or registered formal notice) of a reminder, ready for ``letters_pdf``."""
     context = message_context(reminder, today=today)
-    rendered = render_default(context)
+    rendered = render_message(context, organisation_id=reminder.organisation_id)
     html = rendered.html or "".join(
         f"<p>{escape(line)}</p>" for line in rendered.text.split("\n\n")
     )

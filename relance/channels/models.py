@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
 from relance.dunning.models import Reminder
@@ -13,15 +15,15 @@ from relance.ledger.models import Customer
 
 
 class OutboxStatus(models.TextChoices):
-    QUEUED = "queued", "En attente"
-    SENDING = "sending", "En cours d'envoi"
-    SENT = "sent", "Envoyé"
-    FAILED = "failed", "Échec, nouvel essai prévu"
-    DEAD = "dead", "Échec définitif"
-    CANCELLED = "cancelled", "Annulé"
+    QUEUED = "queued", _("En attente")
+    SENDING = "sending", _("En cours d'envoi")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec, nouvel essai prévu")
+    DEAD = "dead", _("Échec définitif")
+    CANCELLED = "cancelled", _("Annulé")
     # The sender stopped between handing the message over and recording it: it may have left.
     # Never retried automatically (it could go twice); a person decides.
-    UNCERTAIN = "uncertain", "Envoi incertain"
+    UNCERTAIN = "uncertain", _("Envoi incertain")
 
 
 class OutboundMessage(models.Model):
@@ -122,9 +124,9 @@ class PostalDispatch(models.Model):
 
 
 class DeliveryEventKind(models.TextChoices):
-    BOUNCED = "bounced", "Rejeté par le serveur du destinataire"
-    OPENED = "opened", "Ouvert"
-    REPLIED = "replied", "Réponse reçue"
+    BOUNCED = "bounced", _("Rejeté par le serveur du destinataire")
+    OPENED = "opened", _("Ouvert")
+    REPLIED = "replied", _("Réponse reçue")
 
 
 class DeliveryEvent(models.Model):
@@ -159,3 +161,34 @@ class SmsOptOut(models.Model):
 
     def __str__(self) -> str:
         return self.phone
+
+
+class MessageTemplate(models.Model):
+    """An organisation's own wording of a step's message in one language.
+
+    It replaces the shipped default (``relance/channels/templating/defaults``) part by part:
+    only the parts the step has (subject, text, HTML; see ``PARTS_BY_STEP``) are used.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    key = models.SlugField("étape", max_length=50)
+    language = models.CharField("langue", max_length=2)
+    subject = models.TextField("objet", blank=True)
+    text = models.TextField("texte", blank=True)
+    html = models.TextField("HTML", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "key", "language"], name="message_template_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"

@@ -311,13 +311,12 @@ def explanation_json(explanation: core.Explanation, as_of: date) -> dict[str, An
     return {**explanation.as_dict(), "as_of": as_of.isoformat(), "manual": False}
 
 
-@transaction.atomic
-def segments_recompute(*, organisation: Organisation, as_of: date, actor: Actor) -> SegmentsSummary:
-    """Put every customer whose segment nobody chose in the segment their history calls for."""
-    # One writer per organisation: an import setting a segment by hand waits for us.
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    segments_ensure_defaults(organisation)
-    rules = segment_rules(organisation)
+def segments_plan(
+    organisation: Organisation, as_of: date, rules: list[core.SegmentRule]
+) -> core.SegmentPlan:
+    """Where ``rules`` put every customer as of a date, compared with where they are now.
+
+    The recompute writes this plan; the segment editor shows it before saving a rule."""
     portfolio = portfolio_figures(organisation, as_of)
     figures = customer_figures(organisation, as_of)
     current = {
@@ -326,11 +325,20 @@ def segments_recompute(*, organisation: Organisation, as_of: date, actor: Actor)
             customer__organisation=organisation
         ).values_list("customer_id", "segment", "segment_is_manual")
     }
-    plan = core.plan_segments(
+    return core.plan_segments(
         ((pk, current.get(pk, core.Current()), figures[pk]) for pk in sorted(figures)),
         rules,
         portfolio,
     )
+
+
+@transaction.atomic
+def segments_recompute(*, organisation: Organisation, as_of: date, actor: Actor) -> SegmentsSummary:
+    """Put every customer whose segment nobody chose in the segment their history calls for."""
+    # One writer per organisation: an import setting a segment by hand waits for us.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    segments_ensure_defaults(organisation)
+    plan = segments_plan(organisation, as_of, segment_rules(organisation))
     CustomerDunning.objects.bulk_create(
         (
             CustomerDunning(

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import HTML, URLFetcher
 
 # Position of the address block on A4 (mm from the top-left corner) for window envelopes:
 # NF EN ISO 269 DL envelope, window on the right (France); bpost's DL envelopes use the same.
@@ -56,7 +56,14 @@ def letters_pdf(letters: Sequence[Letter]) -> bytes:
     """One PDF for one letter or for the whole print batch of the day."""
     if not letters:
         raise ValueError("no letter to print")
-    documents = [HTML(string=render_letter_html(letter)).render() for letter in letters]
+    # A letter may carry an organisation's own HTML: nothing it names is fetched (no file, no
+    # network), only inline ``data:`` images.
+    documents = [
+        HTML(
+            string=render_letter_html(letter), url_fetcher=URLFetcher(allowed_protocols=("data",))
+        ).render()
+        for letter in letters
+    ]
     first = documents[0]
     pages = [page for document in documents for page in document.pages]
     return bytes(first.copy(pages).write_pdf())

@@ -1,0 +1,136 @@
+"""Forms of the scenario editor: they check what was typed; the services decide the rest."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from relance.core import scenario as core
+from relance.dunning.models import Scenario
+from relance.dunning.scenario_edit import MAX_OFFSET, MIN_OFFSET
+from relance.web.scenarios.labels import (
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    MODE_LABELS,
+    PENALTY_LABELS,
+    TONE_LABELS,
+)
+
+KEY_HELP = _("Lettres minuscules, chiffres et « _ » (ex. : relance_3).")
+
+
+def _choices(labels: dict[str, Any]) -> list[tuple[str, Any]]:
+    return list(labels.items())
+
+
+class ScenarioCreateForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=100)
+    key = forms.SlugField(label=_("Clé"), max_length=50, help_text=KEY_HELP)
+    copy_from = forms.ModelChoiceField(
+        label=_("Partir de"),
+        queryset=Scenario.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        empty_label=_("Un scénario vide"),
+        help_text=_("Copier les étapes d'un scénario existant, ou commencer sans étape."),
+    )
+
+    def __init__(self, *args: Any, scenarios: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["copy_from"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = scenarios
+
+
+class ScenarioRenameForm(forms.Form):
+    name = forms.CharField(label=_("Nom du scénario"), max_length=100)
+
+
+class StepForm(forms.Form):
+    key = forms.SlugField(label=_("Clé de l'étape"), max_length=50, help_text=KEY_HELP)
+    offset_days = forms.IntegerField(
+        label=_("Délai (jours après l'échéance)"),
+        min_value=MIN_OFFSET,
+        max_value=MAX_OFFSET,
+        help_text=_("Négatif avant l'échéance : -3 = trois jours avant, 5 = J+5."),
+    )
+    channel = forms.ChoiceField(label=_("Canal"), choices=_choices(CHANNEL_LABELS))
+    mode = forms.ChoiceField(
+        label=_("Mode"),
+        choices=_choices(MODE_LABELS),
+        help_text=_("Automatique : envoyé par le passage quotidien. Manuel : mis sur la liste "
+                    "des tâches."),
+    )  # fmt: skip
+    tone = forms.ChoiceField(label=_("Ton"), choices=_choices(TONE_LABELS), initial="neutral")
+    penalties = forms.ChoiceField(
+        label=_("Pénalités"), choices=_choices(PENALTY_LABELS), initial="none"
+    )
+    template = forms.SlugField(
+        label=_("Modèle"),
+        max_length=100,
+        required=False,
+        help_text=_("Vide : le modèle qui porte la clé de l'étape."),
+    )
+    min_amount = forms.DecimalField(
+        label=_("Montant minimum"),
+        min_value=Decimal("0"),
+        max_digits=14,
+        decimal_places=2,
+        initial=Decimal("0.00"),
+        help_text=_("L'étape est sautée sous ce montant dû."),
+    )
+
+    def step(self) -> core.Step:
+        data = self.cleaned_data
+        return core.Step(
+            key=data["key"], offset_days=data["offset_days"], channel=data["channel"],
+            mode=data["mode"], template=data["template"] or data["key"], tone=data["tone"],
+            penalties=data["penalties"], min_amount=data["min_amount"],
+        )  # fmt: skip
+
+
+class CalendarForm(forms.Form):
+    """A typical invoice to follow through the scenario."""
+
+    due_date = forms.DateField(label=_("Échéance"), widget=forms.DateInput(attrs={"type": "date"}))
+    issue_date = forms.DateField(
+        label=_("Émise le"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    country = forms.ChoiceField(
+        label=_("Pays du client"), choices=[("FR", _("France")), ("BE", _("Belgique"))]
+    )
+    postal_code = forms.CharField(
+        label=_("Code postal"),
+        max_length=10,
+        required=False,
+        help_text=_("En France : l'Alsace-Moselle et l'outre-mer ont leurs jours fériés."),
+    )
+    kind = forms.ChoiceField(label=_("Type de client"), choices=_choices(KIND_LABELS))
+    amount = forms.DecimalField(
+        label=_("Montant dû"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
+
+    @classmethod
+    def defaults(cls, today: date) -> dict[str, Any]:
+        due = today + timedelta(days=10)
+        return {
+            "due_date": due.isoformat(),
+            "issue_date": (due - timedelta(days=30)).isoformat(),
+            "country": "FR",
+            "postal_code": "",
+            "kind": "B2B",
+            "amount": "1000.00",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        issue, due = data.get("issue_date"), data.get("due_date")
+        if issue and due and issue > due:
+            self.add_error("issue_date", _("La facture est émise au plus tard à son échéance."))
+        if issue and due and (due - issue).days > 3650:
+            self.add_error("issue_date", _("Au plus dix ans entre émission et échéance."))
+        return data

@@ -1,0 +1,43 @@
+"""French names of the scenario vocabulary (the stored values are the engine's English keys)."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+CHANNEL_LABELS: dict[str, str | Promise] = {
+    "email": _("E-mail"),
+    "sms": _("SMS"),
+    "letter": _("Courrier"),
+    "formal_notice": _("Mise en demeure (recommandé)"),
+    "call": _("Appel"),
+    "legal": _("Contentieux"),
+}
+MODE_LABELS: dict[str, str | Promise] = {
+    "auto": _("Automatique"),
+    "manual": _("Manuel (liste des tâches)"),
+}
+TONE_LABELS: dict[str, str | Promise] = {
+    "courteous": _("Courtois"),
+    "neutral": _("Neutre"),
+    "firm": _("Ferme"),
+    "formal": _("Formel"),
+}
+PENALTY_LABELS: dict[str, str | Promise] = {
+    "none": _("Aucune"),
+    "mentioned": _("Mentionnées"),
+    "claimed": _("Réclamées"),
+}
+KIND_LABELS: dict[str, str | Promise] = {
+    "B2B": _("Entreprise (B2B)"),
+    "B2C": _("Particulier (B2C)"),
+    "PUBLIC": _("Acheteur public"),
+}
+
+
+def offset_label(days: int) -> str:
+    """``-3`` → ``J-3``, ``5`` → ``J+5``, ``0`` → ``J`` (D-3, D+5, D in English)."""
+    if days == 0:
+        return pgettext("the due date", "J")
+    return pgettext("days from the due date", "J%(days)+d") % {"days": days}
