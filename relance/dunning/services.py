@@ -8,7 +8,7 @@ that day, instead of every step that fell due meanwhile.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.db.models import Q
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation
 from relance.dunning.models import (
+    CustomerDunning,
     Dispute,
     DunningSettings,
     InstalmentDunning,
@@ -24,6 +25,7 @@ from relance.dunning.models import (
     PaymentPlanInstalment,
     PaymentPlanStatus,
     Promise,
+    Scenario,
 )
 from relance.ledger.models import Customer, Instalment, Invoice
 from relance.ledger.selectors import open_instalments
@@ -240,3 +242,125 @@ def payment_plans_check(*, organisation: Organisation, day: date, actor: Actor) 
                  for p in defaulted),
     )  # fmt: skip
     return len(defaulted)
+
+
+# --------------------------------------------------------------- a customer's own settings
+
+
+def _customer_dunning(customer: Customer) -> CustomerDunning:
+    dunning, _ = CustomerDunning.objects.select_for_update().get_or_create(customer=customer)
+    return dunning
+
+
+@transaction.atomic
+def customer_pause(*, customer: Customer, reason: str, actor: Actor) -> CustomerDunning:
+    """Stop reminding the customer until someone resumes; the reason goes to the audit trail."""
+    if not reason.strip():
+        raise DunningError("Donnez la raison de la suspension.")
+    dunning = _customer_dunning(customer)
+    if dunning.paused:
+        raise DunningError("Les relances de ce client sont déjà suspendues.")
+    dunning.paused = True
+    dunning.save(update_fields=["paused"])
+    audit_record(
+        organisation=customer.organisation, actor=actor, action="customer_pause",
+        entity_type="customer", entity_id=str(customer.uuid),
+        before={"paused": False}, after={"paused": True, "reason": reason.strip()},
+    )  # fmt: skip
+    return dunning
+
+
+@transaction.atomic
+def customer_resume(*, customer: Customer, day: date, actor: Actor) -> CustomerDunning:
+    """Remind the customer again, from the next step spaced from ``day`` (not every step
+    that fell due during the pause)."""
+    dunning = _customer_dunning(customer)
+    if not dunning.paused:
+        raise DunningError("Les relances de ce client ne sont pas suspendues.")
+    dunning.paused = False
+    dunning.save(update_fields=["paused"])
+    _resume(
+        open_instalments(customer.organisation)
+        .filter(customer=customer)
+        .values_list("invoice_id", flat=True)
+        .distinct(),
+        day,
+    )
+    audit_record(
+        organisation=customer.organisation, actor=actor, action="customer_resume",
+        entity_type="customer", entity_id=str(customer.uuid),
+        before={"paused": True}, after={"paused": False, "resumed_on": day.isoformat()},
+    )  # fmt: skip
+    return dunning
+
+
+@transaction.atomic
+def customer_scenario_set(
+    *, customer: Customer, scenario: Scenario | None, actor: Actor
+) -> CustomerDunning:
+    """Chase the customer with its own scenario, or (None) with its segment's again."""
+    if scenario is not None and scenario.organisation_id != customer.organisation_id:
+        raise DunningError("Ce scénario n'appartient pas à cette organisation.")
+    dunning = _customer_dunning(customer)
+    before = dunning.scenario.key if dunning.scenario is not None else None
+    after = scenario.key if scenario is not None else None
+    if before != after:
+        dunning.scenario = scenario
+        dunning.save(update_fields=["scenario"])
+        audit_record(
+            organisation=customer.organisation, actor=actor, action="customer_scenario",
+            entity_type="customer", entity_id=str(customer.uuid),
+            before={"scenario": before}, after={"scenario": after},
+        )  # fmt: skip
+    return dunning
+
+
+# Bounds that keep the rules meaningful; beyond them a typing slip is more likely than intent.
+MAX_GAP_DAYS = 90
+MAX_GRACE_DAYS = 60
+
+
+@transaction.atomic
+def dunning_settings_update(
+    *,
+    organisation: Organisation,
+    actor: Actor,
+    min_gap_days: int,
+    min_amount: Decimal,
+    promise_grace_days: int,
+    window_start: time,
+    window_end: time,
+    track_opens: bool,
+) -> DunningSettings:
+    """Change the organisation's business rules of reminding; records what changed."""
+    if not 0 <= min_gap_days <= MAX_GAP_DAYS:
+        raise DunningError(f"L'écart minimum doit être entre 0 et {MAX_GAP_DAYS} jours.")
+    if not 0 <= promise_grace_days <= MAX_GRACE_DAYS:
+        raise DunningError(f"Le délai de grâce doit être entre 0 et {MAX_GRACE_DAYS} jours.")
+    if min_amount < 0:
+        raise DunningError("Le montant minimum ne peut pas être négatif.")
+    if window_end <= window_start:
+        raise DunningError("La fin de la fenêtre d'envoi doit être après son début.")
+    rules, _ = DunningSettings.objects.select_for_update().get_or_create(organisation=organisation)
+    new = {
+        "min_gap_days": min_gap_days, "min_amount": min_amount.quantize(Decimal("0.01")),
+        "promise_grace_days": promise_grace_days, "window_start": window_start,
+        "window_end": window_end, "track_opens": track_opens,
+    }  # fmt: skip
+    changed = [name for name, value in new.items() if getattr(rules, name) != value]
+    if not changed:
+        return rules
+
+    def shown(value: object) -> object:
+        return value if isinstance(value, bool | int) else str(value)
+
+    before = {name: shown(getattr(rules, name)) for name in changed}
+    for name in changed:
+        setattr(rules, name, new[name])
+    rules.save(update_fields=changed)
+    audit_record(
+        organisation=organisation, actor=actor, action="dunning_settings_update",
+        entity_type="dunning_settings", entity_id=str(organisation.uuid),
+        before=before, after={name: shown(new[name]) for name in changed},
+    )  # fmt: skip
+    return rules

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
 
@@ -30,9 +31,9 @@ def money_field(
 
 
 class CustomerKind(models.TextChoices):
-    B2B = "B2B", "Entreprise"
-    B2C = "B2C", "Particulier"
-    PUBLIC = "PUBLIC", "Organisme public"
+    B2B = "B2B", _("Entreprise")
+    B2C = "B2C", _("Particulier")
+    PUBLIC = "PUBLIC", _("Organisme public")
 
 
 class Language(models.TextChoices):
@@ -88,9 +89,9 @@ class Customer(models.Model):
 
 
 class ContactRole(models.TextChoices):
-    BILLING = "billing", "Facturation"
-    ACCOUNTING = "accounting", "Comptabilité"
-    OPERATIONS = "operations", "Opérationnel"
+    BILLING = "billing", _("Facturation")
+    ACCOUNTING = "accounting", _("Comptabilité")
+    OPERATIONS = "operations", _("Opérationnel")
 
 
 class Contact(models.Model):
@@ -173,6 +174,15 @@ class Instalment(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["organisation", "due_date"]),
             models.Index(fields=["customer", "due_date"]),
+            # The invoice list sorted by amount, without sorting a million rows. Partial, so
+            # that only a query asking for "amount IS NOT NULL" uses it: SQLite, without
+            # statistics, would otherwise prefer it to the customer index for every
+            # "organisation = ? AND customer = ?" (the newest index wins ties).
+            models.Index(
+                fields=["organisation", "amount"],
+                condition=models.Q(amount__isnull=False),
+                name="instalment_amount_idx",
+            ),
         ]
         ordering: ClassVar[list[str]] = ["invoice_id", "sequence"]
 
@@ -316,7 +326,38 @@ class CustomerBalance(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["organisation", "-outstanding"]),
             models.Index(fields=["organisation", "-overdue"]),
+            # The customer list: one currency at a time, read in amount order; the customer
+            # in the index lets a filter on customers be checked without reading the row.
+            models.Index(fields=["organisation", "currency", "-overdue", "customer"]),
+            models.Index(fields=["organisation", "currency", "-outstanding", "customer"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.outstanding} {self.currency}"
+
+
+class Note(models.Model):
+    """A staff note on a customer, or on one of its invoices; part of the customer's history."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="staff_notes", db_index=False
+    )
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.CASCADE, related_name="staff_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    text = models.TextField("note")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["customer", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.customer_id} {self.created_at:%Y-%m-%d}"

@@ -29,13 +29,16 @@ def _allocated_subquery() -> Subquery:
     )
 
 
+def with_balance(instalments: QuerySet[Instalment]) -> QuerySet[Instalment]:
+    """These instalments annotated with ``allocated`` and ``outstanding``."""
+    return instalments.annotate(
+        allocated=Coalesce(_allocated_subquery(), Value(ZERO), output_field=_MONEY)
+    ).annotate(outstanding=F("amount") - F("allocated"))
+
+
 def instalments_with_balance(organisation: Organisation) -> QuerySet[Instalment]:
     """Instalments annotated with ``allocated`` and ``outstanding`` (amount less allocated)."""
-    return (
-        Instalment.objects.filter(organisation=organisation)
-        .annotate(allocated=Coalesce(_allocated_subquery(), Value(ZERO), output_field=_MONEY))
-        .annotate(outstanding=F("amount") - F("allocated"))
-    )
+    return with_balance(Instalment.objects.filter(organisation=organisation))
 
 
 def open_instalments(organisation: Organisation) -> QuerySet[Instalment]:

@@ -12,9 +12,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from relance.accounts.audit import Actor, audit_record
-from relance.accounts.models import Organisation
+from relance.accounts.models import Membership, Organisation, Role, User
 from relance.core import identifiers
 from relance.core.allocation import OpenItem, allocate_oldest_first
 from relance.ledger.balances import customer_balances_touch
@@ -28,6 +29,7 @@ from relance.ledger.models import (
     Instalment,
     Invoice,
     Language,
+    Note,
     Payment,
 )
 from relance.ledger.selectors import open_items_of_customers
@@ -114,6 +116,37 @@ def customer_create(
     return customer
 
 
+def _contact_checked(email: str, phone: str, role: str) -> tuple[str, str]:
+    """The e-mail and phone as stored; raises ``LedgerError`` with the reason otherwise."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email, phone = email.strip(), phone.strip()
+    if not (email or phone):
+        raise LedgerError("Un contact a au moins une adresse e-mail ou un téléphone.")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise LedgerError(f"Adresse e-mail invalide « {email} ».") from exc
+    if phone and not E164.match(phone):
+        raise LedgerError(f"Téléphone « {phone} » : format international attendu (+33…).")
+    if role not in ContactRole.values:
+        raise LedgerError(f"Rôle de contact « {role} » inconnu.")
+    return email, phone
+
+
+def _contact_state(contact: Contact) -> dict[str, object]:
+    return {
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "role": contact.role,
+        "primary": contact.is_primary,
+        "in_copy": contact.in_copy,
+    }
+
+
 @transaction.atomic
 def contact_add(
     *,
@@ -126,20 +159,7 @@ def contact_add(
     is_primary: bool = False,
     in_copy: bool = False,
 ) -> Contact:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    if not (email or phone):
-        raise LedgerError("Un contact a au moins une adresse e-mail ou un téléphone.")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise LedgerError(f"Adresse e-mail invalide « {email} ».") from exc
-    if phone and not E164.match(phone):
-        raise LedgerError(f"Téléphone « {phone} » : format international attendu (+33…).")
-    if role not in ContactRole.values:
-        raise LedgerError(f"Rôle de contact « {role} » inconnu.")
+    email, phone = _contact_checked(email, phone, role)
     if is_primary:  # one primary contact per customer: the new one takes over
         Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
     contact = Contact.objects.create(
@@ -151,6 +171,39 @@ def contact_add(
         entity_type="customer", entity_id=str(customer.uuid),
         after={"email": email, "phone": phone, "role": role, "primary": is_primary},
     )  # fmt: skip
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *,
+    contact: Contact,
+    actor: Actor,
+    name: str,
+    email: str,
+    phone: str,
+    role: str,
+    is_primary: bool,
+    in_copy: bool,
+) -> Contact:
+    """Change a contact; made primary, it takes over from the customer's previous one."""
+    email, phone = _contact_checked(email, phone, role)
+    before = _contact_state(contact)
+    if is_primary and not contact.is_primary:
+        Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).update(
+            is_primary=False
+        )
+    contact.name, contact.email, contact.phone, contact.role = name.strip(), email, phone, role
+    contact.is_primary, contact.in_copy = is_primary, in_copy
+    contact.save(update_fields=["name", "email", "phone", "role", "is_primary", "in_copy"])
+    after = _contact_state(contact)
+    if after != before:
+        audit_record(
+            organisation=contact.customer.organisation, actor=actor, action="contact_update",
+            entity_type="customer", entity_id=str(contact.customer.uuid),
+            before={"contact": str(contact.uuid), **before},
+            after={"contact": str(contact.uuid), **after},
+        )  # fmt: skip
     return contact
 
 
@@ -307,3 +360,53 @@ def credit_note_create(
     )  # fmt: skip
     customer_balances_touch(organisation=organisation, customer_ids=[customer.pk])
     return credit_note
+
+
+NOTE_MAX_LENGTH = 5000
+
+
+@transaction.atomic
+def note_add(
+    *, customer: Customer, text: str, actor: Actor, invoice: Invoice | None = None
+) -> Note:
+    """A staff note on a customer, or on one of its invoices."""
+    text = text.strip()
+    if not text:
+        raise LedgerError("La note est vide.")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise LedgerError(f"Une note fait au plus {NOTE_MAX_LENGTH} caractères.")
+    if invoice is not None and invoice.customer_id != customer.pk:
+        raise LedgerError(f"La facture « {invoice.number} » n'est pas à ce client.")
+    note = Note.objects.create(
+        organisation_id=customer.organisation_id, customer=customer, invoice=invoice,
+        author=actor.user, text=text, created_at=timezone.now(),
+    )  # fmt: skip
+    audit_record(
+        organisation=customer.organisation, actor=actor, action="note_add",
+        entity_type="customer", entity_id=str(customer.uuid),
+        after={"note": str(note.uuid), "text": text,
+               "invoice": invoice.number if invoice is not None else None},
+    )  # fmt: skip
+    return note
+
+
+@transaction.atomic
+def customer_collector_set(*, customer: Customer, collector: User | None, actor: Actor) -> Customer:
+    """Give the customer to a collector (an admin or collector of its organisation), or to none."""
+    if collector is not None and not Membership.objects.filter(
+        user=collector, organisation_id=customer.organisation_id,
+        role__in=[Role.ADMIN, Role.COLLECTOR],
+    ).exists():  # fmt: skip
+        raise LedgerError("Ce chargé de recouvrement n'est pas membre de l'organisation.")
+    before = customer.collector.email if customer.collector is not None else None
+    after = collector.email if collector is not None else None
+    if before == after:
+        return customer
+    customer.collector = collector
+    customer.save(update_fields=["collector", "updated_at"])
+    audit_record(
+        organisation=customer.organisation, actor=actor, action="customer_collector",
+        entity_type="customer", entity_id=str(customer.uuid),
+        before={"collector": before}, after={"collector": after},
+    )  # fmt: skip
+    return customer

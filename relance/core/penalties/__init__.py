@@ -14,7 +14,12 @@ See docs/penalties.md for what each regime computes and why.
 from relance.core.penalties.accrual import ACTUAL_365, ACTUAL_ACTUAL, simple_interest
 from relance.core.penalties.belgium import be_consumer_damages, waiting_period
 from relance.core.penalties.model import PenaltyError, PenaltyResult, Period, round_cents
-from relance.core.penalties.regimes import HALF_YEAR_RULES, REGIMES, compute_penalties
+from relance.core.penalties.regimes import (
+    HALF_YEAR_RULES,
+    REGIMES,
+    compute_penalties,
+    invoice_indemnity,
+)
 from relance.core.penalties.text import explain, money_text, rate_text
 
 __all__ = [
@@ -28,6 +33,7 @@ __all__ = [
     "be_consumer_damages",
     "compute_penalties",
     "explain",
+    "invoice_indemnity",
     "money_text",
     "rate_text",
     "round_cents",

@@ -429,3 +429,18 @@ def _unverified_notes(periods: list[Period]) -> list[str]:
             f"{source}. Vérifiez-le avant de le réclamer."
         )
     return notes
+
+
+# The German lump sum is owed for each claim, instalments (Abschlagszahlungen) included
+# (§ 288 (5) BGB); elsewhere the 40 EUR are owed once per invoice paid late, however many
+# instalments it has (C. com. D441-5; loi du 2 août 2002, art. 6).
+INDEMNITY_PER_INSTALMENT = frozenset({"DE-B2B"})
+
+
+def invoice_indemnity(regime: str, instalment_indemnities: Sequence[Decimal]) -> Decimal:
+    """The fixed indemnity of one invoice, from what each of its late instalments would owe."""
+    if not instalment_indemnities:
+        return ZERO
+    if regime in INDEMNITY_PER_INSTALMENT:
+        return sum(instalment_indemnities, ZERO)
+    return max(instalment_indemnities)

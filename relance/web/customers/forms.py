@@ -1,0 +1,175 @@
+"""Forms of the customer pages. They check what was typed; the services do the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from relance.accounts.models import User
+from relance.dunning.models import Scenario, Segment
+from relance.ledger.models import ContactRole
+from relance.ledger.services import NOTE_MAX_LENGTH
+from relance.web.customers.selectors import CustomerFilters
+
+NO_COLLECTOR = "none"
+
+
+def choices(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A choice field of the form, to give it the organisation's own choices."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=200,
+        help_text=_("Début du nom ou de la référence, SIREN, n° de TVA ou e-mail d'un contact"),
+    )
+    currency = forms.ChoiceField(label=_("Devise"), required=False)
+    segment = forms.ChoiceField(label=_("Segment"), required=False)
+    collector = forms.ChoiceField(label=_("Chargé de recouvrement"), required=False)
+    bucket = forms.ChoiceField(
+        label=_("Retard le plus ancien"),
+        required=False,
+        choices=[
+            ("", _("Tous")),
+            ("1_30", _("1 à 30 jours")),
+            ("31_60", _("31 à 60 jours")),
+            ("61_90", _("61 à 90 jours")),
+            ("over_90", _("Plus de 90 jours")),
+        ],
+    )
+    scenario = forms.ChoiceField(label=_("Scénario"), required=False)
+    paused = forms.ChoiceField(
+        label=_("Relances"),
+        required=False,
+        choices=[("", _("Toutes")), ("yes", _("Suspendues")), ("no", _("Actives"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Trier par"),
+        required=False,
+        choices=[
+            ("overdue", _("Montant échu")),
+            ("outstanding", _("Encours")),
+            ("name", _("Nom")),
+        ],
+    )
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        currencies: list[str],
+        segments: list[Segment],
+        collectors: list[User],
+        scenarios: list[Scenario],
+    ) -> None:
+        super().__init__(data)
+        self.segments, self.collectors, self.scenarios = segments, collectors, scenarios
+        choices(self, "currency").choices = [(code, code) for code in currencies]
+        choices(self, "segment").choices = [("", _("Tous"))] + [
+            (segment.key, segment.name) for segment in segments
+        ]
+        choices(self, "collector").choices = [
+            ("", _("Tous")),
+            (NO_COLLECTOR, _("Sans chargé")),
+            *((str(user.uuid), user.get_full_name() or user.email) for user in collectors),
+        ]
+        choices(self, "scenario").choices = [("", _("Tous"))] + [
+            (str(scenario.uuid), scenario.name) for scenario in scenarios
+        ]
+
+    def filters(self, default_currency: str) -> CustomerFilters:
+        """The filters asked for; a value that is not valid is left out rather than refused."""
+        self.is_valid()  # fields that failed are missing from cleaned_data
+        data = self.cleaned_data
+        collector = data.get("collector") or ""
+        scenario = data.get("scenario") or ""
+        paused = data.get("paused") or ""
+        return CustomerFilters(
+            currency=data.get("currency") or default_currency,
+            q=data.get("q") or "",
+            segment=data.get("segment") or "",
+            collector=next((u for u in self.collectors if str(u.uuid) == collector), None),
+            no_collector=collector == NO_COLLECTOR,
+            bucket=data.get("bucket") or "",
+            scenario=next((s for s in self.scenarios if str(s.uuid) == scenario), None),
+            paused={"yes": True, "no": False}.get(paused),
+            sort=data.get("sort") or "overdue",
+        )
+
+
+class PauseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Raison de la suspension"),
+        max_length=500,
+        widget=forms.TextInput,
+        help_text=_("Elle est gardée dans l'historique du client."),
+    )
+
+
+class ScenarioForm(forms.Form):
+    scenario = forms.ChoiceField(
+        label=_("Scénario du client"),
+        required=False,
+        help_text=_("Sans choix, le client suit le scénario de son segment."),
+    )
+
+    def __init__(self, *args: Any, scenarios: list[Scenario], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scenarios = scenarios
+        choices(self, "scenario").choices = [("", _("Celui du segment"))] + [
+            (str(scenario.uuid), scenario.name) for scenario in scenarios
+        ]
+
+    def chosen(self) -> Scenario | None:
+        value = self.cleaned_data.get("scenario") or ""
+        return next((s for s in self.scenarios if str(s.uuid) == value), None)
+
+
+class CollectorForm(forms.Form):
+    collector = forms.ChoiceField(label=_("Chargé de recouvrement"), required=False)
+
+    def __init__(self, *args: Any, collectors: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.collectors = collectors
+        choices(self, "collector").choices = [("", _("Aucun"))] + [
+            (str(user.uuid), user.get_full_name() or user.email) for user in collectors
+        ]
+
+    def chosen(self) -> User | None:
+        value = self.cleaned_data.get("collector") or ""
+        return next((u for u in self.collectors if str(u.uuid) == value), None)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), required=False, max_length=200)
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    phone = forms.CharField(
+        label=_("Téléphone"),
+        required=False,
+        max_length=16,
+        help_text=_("Au format international, par exemple +33612345678."),
+    )
+    role = forms.ChoiceField(label=_("Rôle"), choices=ContactRole.choices)
+    is_primary = forms.BooleanField(label=_("Contact principal"), required=False)
+    in_copy = forms.BooleanField(label=_("En copie des relances"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("email") and not data.get("phone") and not self.errors:
+            raise forms.ValidationError(_("Donnez au moins une adresse e-mail ou un téléphone."))
+        return data
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

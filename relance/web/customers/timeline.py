@@ -1,0 +1,341 @@
+"""One history of everything that happened with a customer, newest first.
+
+Each kind of event is read with one query limited to the ``limit`` most recent rows (an
+extra query at most for what hangs off them, such as delivery events), then the kinds are
+merged in Python: the first ``limit`` events of the merge are exactly the ``limit`` most
+recent overall, so "show more" only raises the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise as LazyText
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from relance.accounts.models import AuditEvent
+from relance.channels.models import DeliveryEvent, DeliveryEventKind, OutboxStatus
+from relance.dunning.models import (
+    CallOutcome,
+    Dispute,
+    PaymentPlan,
+    PaymentPlanStatus,
+    Promise,
+    Reminder,
+    ReminderStatus,
+)
+from relance.ledger.models import CreditNote, Customer, Invoice, Note, Payment
+from relance.ledger.selectors import open_instalments
+
+MAX_LIMIT = 2000
+CHANNEL_LABELS: dict[str, str | LazyText] = {
+    "email": gettext_lazy("E-mail"),
+    "sms": gettext_lazy("SMS"),
+    "letter": gettext_lazy("Courrier"),
+    "formal_notice": gettext_lazy("Mise en demeure"),
+    "call": gettext_lazy("Appel"),
+    "legal": gettext_lazy("Contentieux"),
+}
+# Badge classes of the statuses (good, bad, warn, info; none: neutral).
+REMINDER_CSS: dict[str, str] = {
+    ReminderStatus.SENT: "good", ReminderStatus.FAILED: "bad",
+    ReminderStatus.TODO: "warn", ReminderStatus.READY: "info",
+}  # fmt: skip
+MESSAGE_CSS: dict[str, str] = {
+    OutboxStatus.SENT: "good", OutboxStatus.DEAD: "bad", OutboxStatus.FAILED: "warn",
+    OutboxStatus.UNCERTAIN: "warn", OutboxStatus.QUEUED: "info", OutboxStatus.SENDING: "info",
+}  # fmt: skip
+PLAN_CSS: dict[str, str] = {
+    PaymentPlanStatus.ACTIVE: "info", PaymentPlanStatus.COMPLETED: "good",
+    PaymentPlanStatus.DEFAULTED: "bad",
+}  # fmt: skip
+# Manual changes to a customer recorded in the audit trail, shown in its history.
+CHANGES = ("customer_pause", "customer_resume", "customer_scenario", "customer_collector",
+           "customer_segment")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Event:
+    day: date
+    kind: str
+    title: str
+    detail: str = ""
+    badges: tuple[tuple[str, str], ...] = ()  # (label, css class: good, bad, warn, info)
+    url: str = ""
+    amount: Decimal | None = None
+    currency: str = ""
+    at: datetime | None = None  # when known, orders the events of one day
+
+    @property
+    def sort_key(self) -> tuple[date, int, float]:
+        return (self.day, 1 if self.at else 0, self.at.timestamp() if self.at else 0.0)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    events: list[Event]
+    has_more: bool
+    limit: int
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _invoice_url(org: str, invoice: Invoice) -> str:
+    return reverse("invoice", kwargs={"org": org, "invoice": invoice.uuid})
+
+
+def _ledger(customer: Customer, org: str, limit: int) -> Iterable[Event]:
+    for invoice in Invoice.objects.filter(customer=customer).order_by("-issue_date", "-id")[:limit]:
+        yield Event(
+            invoice.issue_date, "invoice",
+            _("Facture %(number)s émise") % {"number": invoice.number},
+            url=_invoice_url(org, invoice), amount=invoice.amount_incl_tax,
+            currency=invoice.currency,
+        )  # fmt: skip
+    for payment in Payment.objects.filter(customer=customer).order_by("-date", "-id")[:limit]:
+        yield Event(
+            payment.date, "payment", _("Paiement reçu (réf. %(ref)s)") % {"ref": payment.reference},
+            detail=payment.method, amount=payment.amount, currency=payment.currency,
+        )  # fmt: skip
+    for note in (
+        CreditNote.objects.filter(customer=customer)
+        .select_related("invoice")
+        .order_by("-issue_date", "-id")[:limit]
+    ):
+        yield Event(
+            note.issue_date, "credit_note", _("Avoir %(number)s") % {"number": note.number},
+            detail=note.invoice.number if note.invoice else "",
+            url=_invoice_url(org, note.invoice) if note.invoice else "",
+            amount=note.amount, currency=note.currency,
+        )  # fmt: skip
+
+
+def delivery_badges(reminder: Reminder, kinds: set[str]) -> tuple[tuple[str, str], ...]:
+    message = getattr(reminder, "message", None)
+    badges: list[tuple[str, str]] = []
+    if message is None:
+        badges.append((reminder.get_status_display(), REMINDER_CSS.get(reminder.status, "")))
+    else:
+        badges.append((message.get_status_display(), MESSAGE_CSS.get(message.status, "")))
+    if DeliveryEventKind.OPENED in kinds:
+        badges.append((_("Ouvert"), "good"))
+    if DeliveryEventKind.BOUNCED in kinds:
+        badges.append((_("Rejeté"), "bad"))
+    if DeliveryEventKind.REPLIED in kinds:
+        badges.append((_("Réponse reçue"), "info"))
+    return tuple(badges)
+
+
+def delivery_kinds(reminders: Iterable[Reminder]) -> dict[int, set[str]]:
+    """What happened to each reminder's message after it left (opened, bounced, replied),
+    by reminder id, in one query."""
+    by_message = {
+        reminder.message.pk: reminder.pk
+        for reminder in reminders
+        if getattr(reminder, "message", None) is not None
+    }
+    kinds: dict[int, set[str]] = {}
+    for message_id, kind in DeliveryEvent.objects.filter(
+        message_id__in=list(by_message)
+    ).values_list("message_id", "kind"):
+        kinds.setdefault(by_message[message_id], set()).add(kind)
+    return kinds
+
+
+def _messages(customer: Customer, limit: int) -> Iterable[Event]:
+    reminders = list(
+        Reminder.objects.filter(customer=customer)
+        .select_related("message")
+        .order_by("-run_date", "-id")[:limit]
+    )
+    kinds = delivery_kinds(reminders)
+    for reminder in reminders:
+        message = getattr(reminder, "message", None)
+        channel = CHANNEL_LABELS.get(reminder.channel, reminder.channel)
+        yield Event(
+            reminder.run_date, "reminder",
+            _("Relance %(channel)s, étape « %(step)s »") % {"channel": channel,
+                                                             "step": reminder.step},
+            detail=message.subject if message is not None else "",
+            badges=delivery_badges(reminder, kinds.get(reminder.pk, set())),
+            amount=reminder.amount_due, currency=reminder.currency,
+        )  # fmt: skip
+    replies = (
+        DeliveryEvent.objects.filter(message__customer=customer, kind=DeliveryEventKind.REPLIED)
+        .select_related("message")
+        .order_by("-at", "-id")[:limit]
+    )
+    for reply in replies:
+        detail = reply.detail or {}
+        yield Event(
+            _local_day(reply.at), "reply",
+            _("Réponse de %(sender)s") % {"sender": detail.get("from") or _("du client")},
+            detail=str(detail.get("subject") or reply.message.subject), at=reply.at,
+        )  # fmt: skip
+
+
+def _calls(customer: Customer, limit: int) -> Iterable[Event]:
+    calls = CallOutcome.objects.filter(reminder__customer=customer).order_by("-called_on", "-id")[
+        :limit
+    ]
+    for call in calls:
+        detail = call.notes
+        if call.call_back_on:
+            detail = f"{detail} — " if detail else ""
+            detail += _("à rappeler le %(day)s") % {"day": call.call_back_on.strftime("%d/%m/%Y")}
+        same_day = _local_day(call.recorded_at) == call.called_on
+        yield Event(
+            call.called_on, "call",
+            _("Appel : %(outcome)s") % {"outcome": call.get_outcome_display()},
+            detail=detail, at=call.recorded_at if same_day else None,
+        )  # fmt: skip
+
+
+def _agreements(customer: Customer, org: str, limit: int, today: date) -> Iterable[Event]:
+    for dispute in (
+        Dispute.objects.filter(invoice__customer=customer)
+        .select_related("invoice")
+        .order_by("-opened_on", "-id")[:limit]
+    ):
+        number = {"number": dispute.invoice.number}
+        url = _invoice_url(org, dispute.invoice)
+        yield Event(dispute.opened_on, "dispute", _("Litige ouvert sur %(number)s") % number,
+                    detail=dispute.reason, url=url, badges=((_("Litige"), "warn"),))  # fmt: skip
+        if dispute.closed_on:
+            yield Event(dispute.closed_on, "dispute_closed",
+                        _("Litige clos sur %(number)s") % number, url=url,
+                        badges=((_("Clos"), "good"),))  # fmt: skip
+    promises = list(
+        Promise.objects.filter(customer=customer)
+        .prefetch_related("invoices")
+        .order_by("-recorded_on", "-id")[:limit]
+    )
+    open_ids = set(
+        open_instalments(customer.organisation)
+        .filter(customer=customer)
+        .values_list("invoice_id", flat=True)
+    )
+    for promise in promises:
+        numbers = ", ".join(invoice.number for invoice in promise.invoices.all())
+        if promise.broken_on:
+            badge = (_("Non tenue"), "bad")
+        elif not open_ids & {invoice.pk for invoice in promise.invoices.all()}:
+            badge = (_("Tenue"), "good")
+        elif promise.promised_on < today:
+            badge = (_("Date passée"), "warn")
+        else:
+            badge = (_("En cours"), "info")
+        promised = {"day": promise.promised_on.strftime("%d/%m/%Y")}
+        yield Event(
+            promise.recorded_on, "promise", _("Promesse de paiement pour le %(day)s") % promised,
+            detail=numbers, badges=(badge,), amount=promise.amount,
+            currency=_first_currency(promise.invoices.all()),
+        )  # fmt: skip
+        if promise.broken_on:
+            yield Event(promise.broken_on, "promise_broken", _("Promesse non tenue"),
+                        detail=numbers, badges=((_("Non tenue"), "bad"),))  # fmt: skip
+    for plan in (
+        PaymentPlan.objects.filter(customer=customer)
+        .prefetch_related("instalments", "invoices")
+        .order_by("-agreed_on", "-id")[:limit]
+    ):
+        parts = list(plan.instalments.all())
+        total = sum((part.amount for part in parts), Decimal("0.00"))
+        numbers = ", ".join(invoice.number for invoice in plan.invoices.all())
+        yield Event(
+            plan.agreed_on, "plan",
+            _("Échéancier accordé en %(count)d échéances") % {"count": len(parts)},
+            detail=numbers, amount=total, currency=_first_currency(plan.invoices.all()),
+            badges=((plan.get_status_display(), PLAN_CSS.get(plan.status, "")),),
+        )  # fmt: skip
+        if plan.ended_on:
+            ended = {"status": plan.get_status_display()}
+            yield Event(plan.ended_on, "plan_end", _("Échéancier terminé : %(status)s") % ended,
+                        detail=numbers)  # fmt: skip
+
+
+def _first_currency(invoices: Iterable[Invoice]) -> str:
+    """Promises and plans never mix currencies: their first invoice's is theirs."""
+    return next((invoice.currency for invoice in invoices), "")
+
+
+def _notes(customer: Customer, org: str, limit: int) -> Iterable[Event]:
+    for note in (
+        Note.objects.filter(customer=customer)
+        .select_related("author", "invoice")
+        .order_by("-created_at", "-id")[:limit]
+    ):
+        author = (note.author.get_full_name() or note.author.email) if note.author else ""
+        title = (
+            _("Note sur la facture %(number)s") % {"number": note.invoice.number}
+            if note.invoice
+            else _("Note")
+        )
+        yield Event(
+            _local_day(note.created_at), "note", title, detail=note.text, at=note.created_at,
+            url=_invoice_url(org, note.invoice) if note.invoice else "",
+            badges=((author, ""),) if author else (),
+        )  # fmt: skip
+
+
+def _changes(customer: Customer, limit: int) -> Iterable[Event]:
+    events = (
+        AuditEvent.objects.filter(
+            organisation_id=customer.organisation_id,
+            entity_type="customer",
+            entity_id=str(customer.uuid),
+            action__in=CHANGES,
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    for event in events:
+        after = event.after or {}
+        before = event.before or {}
+        who = (event.actor.get_full_name() or event.actor.email) if event.actor else ""
+        if event.action == "customer_pause":
+            title, detail = _("Relances suspendues"), str(after.get("reason", ""))
+        elif event.action == "customer_resume":
+            title, detail = _("Relances reprises"), ""
+        elif event.action == "customer_scenario":
+            title = _("Scénario : %(scenario)s") % {
+                "scenario": after.get("scenario") or _("celui du segment")
+            }
+            detail = ""
+        elif event.action == "customer_collector":
+            title = _("Chargé de recouvrement : %(who)s") % {
+                "who": after.get("collector") or _("aucun")
+            }
+            detail = ""
+        else:
+            title = _("Segment : %(before)s → %(after)s") % {
+                "before": before.get("segment") or "—",
+                "after": after.get("segment") or "—",
+            }
+            detail = "; ".join(str(reason) for reason in after.get("reasons", []))
+        yield Event(_local_day(event.at), "change", title, detail=detail, at=event.at,
+                    badges=((who, ""),) if who else ())  # fmt: skip
+
+
+def customer_timeline(customer: Customer, *, org: str, limit: int, today: date) -> Timeline:
+    """The ``limit`` most recent events of the customer, newest first."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    each = limit + 1  # one more than shown tells whether there is more
+    events = [
+        *_ledger(customer, org, each),
+        *_messages(customer, each),
+        *_calls(customer, each),
+        *_agreements(customer, org, each, today),
+        *_notes(customer, org, each),
+        *_changes(customer, each),
+    ]
+    events.sort(key=lambda event: event.sort_key, reverse=True)
+    return Timeline(events=events[:limit], has_more=len(events) > limit, limit=limit)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from relance.web.customers import views
+
+urlpatterns = [
+    path("customers/", views.customers, name="customers"),
+    path("customers/<uuid:customer>/", views.customer_page, name="customer"),
+    path("customers/<uuid:customer>/pause/", views.pause_post, name="customer_pause"),
+    path("customers/<uuid:customer>/resume/", views.resume_post, name="customer_resume"),
+    path("customers/<uuid:customer>/scenario/", views.scenario_post, name="customer_scenario"),
+    path("customers/<uuid:customer>/collector/", views.collector_post, name="customer_collector"),
+    path("customers/<uuid:customer>/contacts/", views.contact_new, name="customer_contact_add"),
+    path(
+        "customers/<uuid:customer>/contacts/<uuid:contact>/",
+        views.contact_edit,
+        name="customer_contact_edit",
+    ),
+    path("customers/<uuid:customer>/notes/", views.note_post, name="customer_note"),
+]
