@@ -1,4 +1,5 @@
-"""An import batch: one uploaded file, what was found in it, and what it changed."""
+"""An import batch: one uploaded file, what was found in it, and what it changed; and a file
+uploaded in the back-office, kept while its mapping is checked, until it is imported."""
 
 from __future__ import annotations
 
@@ -7,22 +8,23 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
 
 
 class ImportKind(models.TextChoices):
-    CUSTOMERS = "customers", "Clients"
-    INVOICES = "invoices", "Factures"
-    PAYMENTS = "payments", "Paiements"
+    CUSTOMERS = "customers", _("Clients")
+    INVOICES = "invoices", _("Factures")
+    PAYMENTS = "payments", _("Paiements")
 
 
 class BatchStatus(models.TextChoices):
-    COMMITTED = "committed", "Importé"
-    UNCHANGED = "unchanged", "Rien de nouveau"
-    REJECTED = "rejected", "Rejeté"
-    DRY_RUN = "dry_run", "Simulation"
-    INTERRUPTED = "interrupted", "Interrompu"
+    COMMITTED = "committed", _("Importé")
+    UNCHANGED = "unchanged", _("Rien de nouveau")
+    REJECTED = "rejected", _("Rejeté")
+    DRY_RUN = "dry_run", _("Simulation")
+    INTERRUPTED = "interrupted", _("Interrompu")
 
 
 def batch_file_path(batch: ImportBatch, filename: str) -> str:
@@ -56,3 +58,58 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.status})"
+
+
+def pending_file_path(upload: PendingUpload, filename: str) -> str:
+    return f"imports/pending/{upload.organisation.uuid}/{upload.token}/{filename}"
+
+
+class PendingUpload(models.Model):
+    """A file uploaded in the back-office and not imported yet.
+
+    It is found again only by its random ``token`` together with the organisation and the
+    user who uploaded it; the server keeps the file, the client never names a path. ``mapping``
+    is the correction of the column detection, as the command line's ``--map`` takes it.
+    ``checked`` is the outcome of the last validation of the whole file with that mapping
+    (counts, status), its row errors being ``PendingUploadError`` rows.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to=pending_file_path, max_length=400)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    rows_exact = models.BooleanField(default=True)
+    mapping = models.JSONField(default=dict)
+    checked = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organisation", "user", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.token})"
+
+
+class PendingUploadError(models.Model):
+    """One problem found in a pending upload by its last validation."""
+
+    upload = models.ForeignKey(
+        PendingUpload, on_delete=models.CASCADE, related_name="errors", db_index=False
+    )
+    line = models.PositiveIntegerField()  # 0: the file as a whole
+    column = models.CharField(max_length=255, blank=True)
+    reason = models.TextField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["upload", "line"])]
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.column}: {self.reason}"

@@ -68,6 +68,37 @@ def find_columns(
 ) -> Columns:
     """Match the header row against ``spec``, apply the explicit ``mapping`` (field -> header
     as written; an empty header un-maps the field) and check the required fields."""
+    best = match_columns(headers, spec, mapping)
+    missing = missing_fields(best, spec)
+    if missing:
+        if not best:
+            raise FileFormatError(
+                f"Aucun en-tête reconnu dans la première ligne du fichier de {spec.kind} : "
+                f"elle doit contenir les noms des colonnes. En-têtes trouvés : "
+                f"{_quote_all(headers)}. Vous pouvez indiquer la correspondance des colonnes."
+            )
+        names = " ; ".join(
+            " ou ".join(f"{spec.fields[n].label} ({n})" for n in group) for group in missing
+        )
+        plural = "s" if len(missing) > 1 else ""
+        raise FileFormatError(
+            f"Colonne{plural} obligatoire{plural} introuvable{plural} dans le fichier de "
+            f"{spec.kind} : {names}. En-têtes trouvés : {_quote_all(headers)}. Vous pouvez "
+            f"indiquer la correspondance des colonnes (champ -> en-tête du fichier)."
+        )
+    return Columns(index=best, mapping={name: headers[col] for name, col in best.items()})
+
+
+def missing_fields(found: Mapping[str, int], spec: FileSpec) -> list[tuple[str, ...]]:
+    """The groups of required fields of which no field has a column."""
+    return [group for group in spec.required if not any(name in found for name in group)]
+
+
+def match_columns(
+    headers: Sequence[str], spec: FileSpec, mapping: Mapping[str, str] | None = None
+) -> dict[str, int]:
+    """Field -> column position, in column order, without requiring any field: what a person
+    fixing the mapping of an incomplete file needs to see."""
     keys = spec.keys()
     best: dict[str, tuple[int, int]] = {}  # field -> (rank, column)
     for col, text in enumerate(headers):
@@ -97,25 +128,7 @@ def find_columns(
             if other_col == found:
                 del best[other]
         best[name] = (-1, found)
-    missing = [group for group in spec.required if not any(name in best for name in group)]
-    if missing:
-        if not best:
-            raise FileFormatError(
-                f"Aucun en-tête reconnu dans la première ligne du fichier de {spec.kind} : "
-                f"elle doit contenir les noms des colonnes. En-têtes trouvés : "
-                f"{_quote_all(headers)}. Vous pouvez indiquer la correspondance des colonnes."
-            )
-        names = " ; ".join(
-            " ou ".join(f"{spec.fields[n].label} ({n})" for n in group) for group in missing
-        )
-        plural = "s" if len(missing) > 1 else ""
-        raise FileFormatError(
-            f"Colonne{plural} obligatoire{plural} introuvable{plural} dans le fichier de "
-            f"{spec.kind} : {names}. En-têtes trouvés : {_quote_all(headers)}. Vous pouvez "
-            f"indiquer la correspondance des colonnes (champ -> en-tête du fichier)."
-        )
-    index = {name: col for name, (_, col) in sorted(best.items(), key=lambda kv: kv[1][1])}
-    return Columns(index=index, mapping={name: headers[col] for name, col in index.items()})
+    return {name: col for name, (_, col) in sorted(best.items(), key=lambda kv: kv[1][1])}
 
 
 def _find_header(headers: Sequence[str], wanted: str) -> int | None:

@@ -1,0 +1,102 @@
+"""Uploading a file to import, and correcting how its columns are read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from relance.imports import uploads
+from relance.imports.parsers.headers import FileSpec
+from relance.imports.uploads import UPLOAD_SUFFIXES
+from relance.web.imports.labels import field_label
+
+KINDS = [
+    ("customers", _("Clients")),
+    ("invoices", _("Factures et avoirs")),
+    ("payments", _("Paiements")),
+]
+NO_COLUMN = ""
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Contenu du fichier"), choices=KINDS)
+    file = forms.FileField(
+        label=_("Fichier"),
+        help_text=_(
+            "CSV (séparé par ; , tabulation ou |) ou classeur Excel .xlsx, 50 Mo au plus. "
+            "Importez d'abord les clients, puis les factures, puis les paiements."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_SUFFIXES)}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if not upload.size:
+            raise forms.ValidationError(_("Le fichier est vide (0 octet)."))
+        if upload.size > uploads.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "Fichier trop volumineux (%(size)s Mo) : 50 Mo au plus par cette page. "
+                    "Importez-le avec la commande « relance import »."
+                ),
+                params={"size": round(upload.size / 2**20)},
+            )
+        if not (upload.name or "").lower().endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(
+                _(
+                    "Type de fichier non pris en charge : importez un fichier CSV (.csv, .txt) "
+                    "ou Excel (.xlsx)."
+                )
+            )
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One choice per field among the file's columns, as the command line's ``--map``."""
+
+    def __init__(self, *args: Any, spec: FileSpec, headers: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        columns: list[tuple[str, Any]] = [(NO_COLUMN, _("— aucune colonne —"))]
+        columns.extend((header, header) for header in dict.fromkeys(headers) if header.strip())
+        alone = {group[0] for group in spec.required if len(group) == 1}
+        for name, field in spec.fields.items():
+            self.fields[name] = forms.ChoiceField(
+                label=field_label(field.label), choices=columns, required=name in alone
+            )
+            if name in alone:
+                self.fields[name].error_messages["required"] = _(
+                    "Ce champ est obligatoire : choisissez la colonne qui le contient."
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        taken: dict[str, str] = {}
+        for name in self.spec.fields:
+            header = data.get(name, NO_COLUMN)
+            if header and header in taken:
+                self.add_error(
+                    name,
+                    _("La colonne « %(column)s » est déjà choisie pour « %(field)s ».")
+                    % {
+                        "column": header,
+                        "field": field_label(self.spec.fields[taken[header]].label),
+                    },
+                )
+            elif header:
+                taken[header] = name
+        for group in self.spec.required:
+            if len(group) > 1 and not any(data.get(name) for name in group):
+                labels = " / ".join(field_label(self.spec.fields[name].label) for name in group)
+                self.add_error(
+                    None, _("Choisissez une colonne pour au moins un de ces champs : %(fields)s.")
+                    % {"fields": labels},
+                )  # fmt: skip
+        return data
+
+    def chosen(self) -> dict[str, str]:
+        """Field -> header ("" for none), for every field of the file's kind."""
+        return {name: self.cleaned_data.get(name, NO_COLUMN) for name in self.spec.fields}
