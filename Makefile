@@ -36,6 +36,7 @@ check: lint typecheck imports-lint test
 bench: install
 	$(BIN)/python -m benchmarks.import_invoices
 	$(BIN)/python -m benchmarks.plan_day
+	$(BIN)/python -m benchmarks.pages
 
 # The user guide's pictures, taken by the browser tests on their own data.
 screenshots: install

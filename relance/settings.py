@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "relance.imports",
     "relance.dunning",
     "relance.channels",
+    "relance.reports",
     "relance.web",
 ]
 

@@ -13,6 +13,7 @@ from relance.accounts.models import Organisation
 from relance.dunning.run import RunSummary, run_day
 from relance.dunning.segments import segments_recompute
 from relance.ledger.balances import customer_balances_refresh
+from relance.reports.services import monthly_figures_record
 
 
 def local_day(organisation: Organisation, now: datetime | None = None) -> date:
@@ -30,6 +31,8 @@ def daily_cycle(*, organisation: Organisation, day: date, actor: Actor) -> RunSu
         # Ageing moves with the calendar: balances are aged afresh each morning.
         customer_balances_refresh(organisation=organisation, as_of=day)
         segments_recompute(organisation=organisation, as_of=day, actor=actor)
+    # The dashboard's month-end history, read from a snapshot rather than the whole ledger.
+    monthly_figures_record(organisation=organisation, day=day)
     summary = run_day(organisation=organisation, day=day, actor=actor)
     outbox_fill(organisation=organisation, day=day, actor=actor)
     return summary

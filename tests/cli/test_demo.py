@@ -111,7 +111,7 @@ def test_demo_serves_the_app_and_the_printed_login_works(environment):
         request = urllib.request.Request(url + "login/", data=form, headers={"Referer": url})
         home = opener.open(request, timeout=10).read().decode()
         assert "Atelier Dupont SAS" in home
-        assert "Encours EUR" in home
+        assert "Encours en EUR" in home
         css = opener.open(url + "static/relance/app.css", timeout=5)
         assert css.status == 200
     finally:

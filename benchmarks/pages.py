@@ -1,0 +1,370 @@
+"""Page-time benchmark: the server time of each staff page on a 100,000-customer portfolio.
+
+    python -m benchmarks.pages [--customers 100000] [--invoices 1000000] [--requests 20]
+                               [--out benchmarks/results] [--rebuild]
+
+The portfolio comes from the shared reference generator (``gen_portfolio.py``, beside the
+project in ``../shared/tools/``) when it is there, else from ``benchmarks/synthetic.py``, as of
+2026-06-30; it is imported with the real importer, then the daily cycle is run for today
+(balances, segments, reminders, e-mails in the outbox, monthly figures), and a few disputes,
+promises and failed deliveries are recorded so that every list has rows. The database is kept
+in ``var/bench/pages-<customers>-<invoices>/`` and reused by later runs, which only migrate it
+and run the cycle of a new day (``--rebuild`` starts afresh).
+
+Each page whose URL name exists when the benchmark runs (the side navigation's pages, plus
+one customer, one invoice and one to-do item: the shortest route taking that object's UUID,
+found in the URL resolver) is requested with Django's test client, signed in as a collector
+(as an administrator for the pages reserved to them): once to warm up, counting its SQL
+queries, then ``--requests`` times, timed. The baseline, measured in the same run with the same
+client, is the sign-in page. Target: every page under 300 ms (median and p95). Figures, with
+each page's three slowest queries and their query plans, go to ``<out>/pages.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = date(2026, 6, 30)
+TARGET_MS = 300.0
+COLLECTOR = "collector@bench.example"
+ADMIN = "admin@bench.example"
+PASSWORD = "bench-password-not-secret"
+# The object whose page is measured, by the name of its UUID in the route.
+DETAIL_KINDS = ("customer", "invoice", "reminder")
+
+
+def portfolio(folder: Path, customers: int, invoices: int) -> tuple[Path, Path, str]:
+    from benchmarks.plan_day import GENERATOR
+
+    if GENERATOR.exists() and invoices % customers == 0:
+        subprocess.run(
+            [sys.executable, str(GENERATOR), "--customers", str(customers),
+             "--invoices-per-customer", str(invoices // customers),
+             "--as-of", AS_OF.isoformat(), "--seed", "42", "--out", str(folder)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        return folder / "customers.csv", folder / "invoices.csv", "gen_portfolio.py"
+    from benchmarks.synthetic import write_portfolio
+
+    paths = write_portfolio(folder, customers=customers, invoices=invoices, as_of=AS_OF)
+    return *paths, "benchmarks/synthetic.py"
+
+
+def environment(folder: Path) -> dict[str, str]:
+    return {
+        "DATABASE_URL": f"sqlite:///{folder / 'relance.sqlite3'}",
+        "RELANCE_VAR_DIR": str(folder / "var"),
+        "DJANGO_SETTINGS_MODULE": "relance.settings",
+        "ALLOWED_HOSTS": "testserver",
+        "DEBUG": "0",
+    }
+
+
+def build(folder: Path, customers: int, invoices: int) -> None:
+    """Import the portfolio once; then, on every run, migrate and run today's cycle if the
+    database has not seen today yet. Runs in its own process (the import's memory is its own)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from relance.accounts.audit import Actor
+    from relance.accounts.models import Organisation
+    from relance.accounts.services import organisation_create, user_create
+    from relance.dunning.schedule import daily_cycle, local_day
+    from relance.imports.services import import_file
+
+    state_path = folder / "state.json"
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    actor = Actor.system("benchmark")
+    call_command("migrate", verbosity=0)
+    if not state.get("imported"):
+        started = time.perf_counter()
+        organisation = organisation_create(slug="bench", legal_name="Bench SAS", country="FR",
+                                           actor=actor)  # fmt: skip
+        for email, role in ((COLLECTOR, "collector"), (ADMIN, "admin")):
+            user_create(email=email, organisation=organisation, role=role, password=PASSWORD,
+                        actor=actor)  # fmt: skip
+        with tempfile.TemporaryDirectory(prefix="relance-pages-") as tmp:
+            customers_path, invoices_path, source = portfolio(Path(tmp), customers, invoices)
+            for kind, path in (("customers", customers_path), ("invoices", invoices_path)):
+                report = import_file(
+                    organisation=organisation,
+                    kind=kind,
+                    data=path.read_bytes(),
+                    filename=path.name,
+                    actor=actor,
+                )
+                if not report.ok:
+                    raise SystemExit(f"{kind} import rejected: {report.rejected[:3]}")
+        state = {"imported": True, "portfolio": source,
+                 "import_seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+        state_path.write_text(json.dumps(state))
+    organisation = Organisation.objects.get(slug="bench")
+    today = local_day(organisation)
+    if state.get("cycle_day") != today.isoformat():
+        started = time.perf_counter()
+        daily_cycle(organisation=organisation, day=today, actor=actor)
+        if not state.get("extras"):
+            extras(organisation, today, actor)
+            state["extras"] = True
+        state |= {"cycle_day": today.isoformat(),
+                  "cycle_seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+        state_path.write_text(json.dumps(state))
+    if not state.get("held"):
+        held(organisation)
+        state["held"] = True
+        state_path.write_text(json.dumps(state))
+
+
+def extras(organisation: Any, today: date, actor: Any) -> None:
+    """Disputes, promises (due today, later, broken) and failed deliveries, through the
+    services where there is one, so that the pages' lists are not empty."""
+    from relance.dunning.models import Reminder, ReminderStatus
+    from relance.dunning.services import dispute_open, promise_record, promises_check_broken
+    from relance.ledger.models import Invoice
+    from relance.ledger.selectors import open_instalments
+
+    invoice_ids = list(
+        open_instalments(organisation).order_by("id").values_list("invoice_id", flat=True)[:900]
+    )
+    invoices = list(Invoice.objects.filter(pk__in=invoice_ids).select_related("customer"))
+    for invoice in invoices[:300]:
+        dispute_open(invoice=invoice, reason="Livraison contestée", day=today, actor=actor)
+    for n, invoice in enumerate(invoices[300:900]):
+        if n % 3 == 2:  # promised three weeks ago for last week: found broken today
+            promise_record(customer=invoice.customer, invoices=[invoice], day=today - timedelta(21),
+                           promised_on=today - timedelta(days=7), amount=invoice.amount_incl_tax,
+                           actor=actor)  # fmt: skip
+        else:
+            promise_record(customer=invoice.customer, invoices=[invoice], day=today,
+                           promised_on=today + timedelta(days=n % 3 * 10),
+                           amount=invoice.amount_incl_tax, actor=actor)  # fmt: skip
+    promises_check_broken(organisation=organisation, day=today, actor=actor)
+    # As a bounce does (relance.channels.email.tracking): the reminder fails and says why.
+    bounced = Reminder.objects.filter(organisation=organisation, status=ReminderStatus.READY)
+    Reminder.objects.filter(pk__in=list(bounced.values_list("pk", flat=True)[:150])).update(
+        status=ReminderStatus.FAILED, notes=["Rejeté : 5.1.1 boîte aux lettres inconnue"]
+    )
+
+
+def held(organisation: Any) -> None:
+    """Messages back on the to-do, as the composer does for a customer without an address,
+    so that the to-do has a few thousand tasks (the first day of a portfolio has none)."""
+    from relance.dunning.models import Reminder, ReminderStatus
+
+    ready = Reminder.objects.filter(organisation=organisation, status=ReminderStatus.READY)
+    Reminder.objects.filter(pk__in=list(ready.values_list("pk", flat=True)[:2000])).update(
+        status=ReminderStatus.TODO, notes=["Aucune adresse e-mail pour ce client."]
+    )
+
+
+def pages() -> list[tuple[str, dict[str, str]]]:
+    """(url name, parameters besides ``org``) of each page to measure, from the resolver."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from relance.web.nav import NAV
+
+    routes: dict[str, tuple[str, set[str]]] = {}
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern) and entry.name:
+                routes.setdefault(entry.name, (route, set(re.findall(r"<(?:\w+:)?(\w+)>", route))))
+
+    walk(get_resolver().url_patterns, "")
+    found: list[tuple[str, dict[str, str]]] = [
+        (entry.url_name, {}) for entry in NAV if entry.url_name in routes
+    ]
+    for kind in DETAIL_KINDS:
+        candidates = sorted(
+            (len(route), name)
+            for name, (route, params) in routes.items()
+            if params == {"org", kind}
+        )
+        if candidates:
+            found.append((candidates[0][1], {kind: kind}))
+    return found
+
+
+def detail_objects(organisation: Any) -> dict[str, str]:
+    """A busy customer, one of its open invoices, and a task of today's to-do."""
+    from relance.dunning.models import Reminder, ReminderStatus
+    from relance.ledger.models import CustomerBalance, Instalment
+
+    balance = CustomerBalance.objects.filter(organisation=organisation).order_by("-outstanding")
+    customer = balance.select_related("customer").first()
+    assert customer is not None
+    instalment = (Instalment.objects.filter(customer_id=customer.customer_id)
+                  .select_related("invoice").order_by("-due_date").first())  # fmt: skip
+    assert instalment is not None
+    reminders = Reminder.objects.filter(organisation=organisation).order_by("-run_date", "-id")
+    task = reminders.filter(status=ReminderStatus.TODO).first() or reminders.first()
+    assert task is not None
+    return {
+        "customer": str(customer.customer.uuid),
+        "invoice": str(instalment.invoice.uuid),
+        "reminder": str(task.uuid),
+    }
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def measure(client: Any, path: str, requests: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as capture:
+        response = client.get(path)
+    # Read now: the next request clears the connection's query log.
+    captured = list(capture.captured_queries)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+    slowest = sorted(captured, key=lambda q: -float(q["time"]))[:3]
+    return {
+        "path": path,
+        "status": response.status_code,
+        "queries": len(captured),
+        "median_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "min_ms": round(min(timings), 1),
+        "slowest_queries": [
+            {
+                "ms": round(float(q["time"]) * 1000, 1),
+                "sql": q["sql"][:600],
+                "plan": query_plan(q["sql"]),
+            }
+            for q in slowest
+        ],
+    }
+
+
+def query_plan(sql: str) -> list[str]:
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not sql.lstrip().upper().startswith("SELECT"):
+        return []
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        except Exception as exc:  # a truncated or parameter-less statement
+            return [f"(plan unavailable: {exc})"]
+        return [str(row[-1]) for row in cursor.fetchall()]
+
+
+def run_pages(requests: int) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from relance.accounts.models import Organisation, User
+    from relance.ledger.models import Customer, Invoice
+    from relance.web.nav import NAV
+
+    organisation = Organisation.objects.get(slug="bench")
+    clients = {}
+    for email in (COLLECTOR, ADMIN):
+        clients[email] = Client(raise_request_exception=False)
+        clients[email].force_login(User.objects.get(email=email))
+    baseline_client = Client()
+    baseline_client.get(reverse("login"))
+    baseline = measure(baseline_client, reverse("login"), requests)
+    admin_only = {entry.url_name for entry in NAV if entry.admin_only}
+    objects = detail_objects(organisation)
+    results = []
+    for name, params in pages():
+        kwargs = {"org": organisation.slug} | {key: objects[key] for key in params}
+        client = clients[ADMIN if name in admin_only else COLLECTOR]
+        figures: dict[str, Any] = {
+            "page": name,
+            "as": "admin" if name in admin_only else "collector",
+        }
+        figures |= measure(client, reverse(name, kwargs=kwargs), requests)
+        figures["within_target"] = figures["status"] == 200 and figures["p95_ms"] < TARGET_MS
+        print(f"  {name:<16} {figures['status']} median {figures['median_ms']:>7} ms  "
+              f"p95 {figures['p95_ms']:>7} ms  {figures['queries']:>3} queries")  # fmt: skip
+        results.append(figures)
+    counts = Customer.objects.filter(organisation=organisation).aggregate(n=Count("id"))
+    return {
+        "customers": counts["n"],
+        "invoices": Invoice.objects.filter(organisation=organisation).count(),
+        "baseline_login_page": baseline,
+        "pages": results,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--rebuild", action="store_true", help="ignore the cached database")
+    parser.add_argument("--phase", choices=("all", "build"), default="all",
+                        help=argparse.SUPPRESS)  # fmt: skip
+    args = parser.parse_args()
+    folder = ROOT / "var" / "bench" / f"pages-{args.customers}-{args.invoices}"
+    os.environ.update(environment(folder))
+    if args.phase == "build":
+        build(folder, args.customers, args.invoices)
+        return
+    if args.rebuild and folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    print(f"Database {folder} ({args.customers} customers, {args.invoices} invoices)…")
+    subprocess.run([sys.executable, "-m", "benchmarks.pages", "--phase", "build",
+                    "--customers", str(args.customers), "--invoices", str(args.invoices)],
+                   check=True, cwd=ROOT)  # fmt: skip
+    build_seconds = round(time.perf_counter() - started, 1)
+    figures = run_pages(args.requests)
+    state = json.loads((folder / "state.json").read_text())
+    result = {
+        "benchmark": "pages",
+        "portfolio": state.get("portfolio"),
+        "as_of": AS_OF.isoformat(),
+        "cycle_day": state.get("cycle_day"),
+        "build_seconds_this_run": build_seconds,
+        "requests_per_page": args.requests,
+        **figures,
+        "target_ms": TARGET_MS,
+        "within_target": all(page["within_target"] for page in figures["pages"]),
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "pages.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"  baseline (login page): median {figures['baseline_login_page']['median_ms']} ms")
+    slow = [page["page"] for page in figures["pages"] if not page["within_target"]]
+    print("All pages within target." if not slow else f"Over {TARGET_MS:.0f} ms: {', '.join(slow)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""relance reports backfill [--org SLUG] [--date D] [--months N] [--rebuild]"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from relance.accounts.access import OrganisationNotFound, organisation_by_slug
+from relance.dunning.management.commands.run_day import parse_day
+from relance.reports.services import BACKFILL_MONTHS, monthly_figures_record
+
+
+class Command(BaseCommand):
+    help = "Tableaux de bord : chiffres de fin de mois (encours, échu, facturé, encaissé)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        backfill = actions.add_parser(
+            "backfill",
+            help="calculer les fins de mois manquantes et le mois en cours",
+        )
+        backfill.add_argument("--org", default=None, help="organisation (slug)")
+        backfill.add_argument("--date", default=None, help="à la date (AAAA-MM-JJ)")
+        backfill.add_argument(
+            "--months", type=int, default=BACKFILL_MONTHS, help="nombre de mois passés"
+        )
+        backfill.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="recalculer tous les mois, même déjà clos (après un import de paiements anciens)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            organisation = organisation_by_slug(options["org"])
+        except OrganisationNotFound as exc:
+            raise CommandError(str(exc)) from exc
+        if options["months"] < 1:
+            raise CommandError("--months : au moins 1.")
+        day = parse_day(options["date"])
+        summary = monthly_figures_record(
+            organisation=organisation, day=day, months=options["months"],
+            rebuild=options["rebuild"],
+        )  # fmt: skip
+        if summary.closed_months:
+            first, last = summary.closed_months[0], summary.closed_months[-1]
+            self.stdout.write(
+                f"{len(summary.closed_months)} mois calculé(s), de {first:%m/%Y} à {last:%m/%Y}."
+            )
+        else:
+            self.stdout.write("Aucun mois passé à calculer : tous sont déjà clos.")
+        self.stdout.write(f"{summary.rows} ligne(s) enregistrée(s) (mois en cours compris).")

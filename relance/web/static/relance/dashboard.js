@@ -1,0 +1,58 @@
+/* Dashboard charts. The figures come from the page (json_script "dashboard-charts"); every
+   chart has a table beside it with the same amounts, so the page reads fine without them. */
+(function () {
+  "use strict";
+  var source = document.getElementById("dashboard-charts");
+  if (!source || typeof window.Chart === "undefined") { return; }
+  var charts = JSON.parse(source.textContent);
+  var lang = document.documentElement.lang || "fr";
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var AGED_COLOURS = ["#1b6b3a", "#b7950b", "#c0661a", "#a8441b", "#a8231b"];
+  var TREND_COLOURS = ["#1f4fd1", "#a8231b", "#1b6b3a"];
+
+  function money(currency) {
+    var format = new Intl.NumberFormat(lang, { style: "currency", currency: currency, maximumFractionDigits: 0 });
+    return function (value) { return format.format(value); };
+  }
+
+  function aged(spec) {
+    var show = money(spec.currency);
+    return {
+      type: "bar",
+      data: { labels: spec.labels, datasets: [{ label: spec.label, data: spec.values, backgroundColor: AGED_COLOURS }] },
+      options: {
+        maintainAspectRatio: false, animation: still ? false : undefined,
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (item) { return show(item.parsed.y); } } } },
+        scales: { y: { beginAtZero: true, ticks: { callback: show } } }
+      }
+    };
+  }
+
+  function trend(spec) {
+    var show = money(spec.currency);
+    var datasets = spec.series.map(function (series, index) {
+      var bar = index === 2;
+      return {
+        type: bar ? "bar" : "line", label: series.label, data: series.values,
+        borderColor: TREND_COLOURS[index], backgroundColor: bar ? "rgba(27,107,58,.35)" : TREND_COLOURS[index],
+        spanGaps: false, tension: 0.2, order: bar ? 2 : 1
+      };
+    });
+    return {
+      type: "bar",
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        maintainAspectRatio: false, animation: still ? false : undefined,
+        interaction: { mode: "index", intersect: false },
+        plugins: { tooltip: { callbacks: { label: function (item) { return item.dataset.label + " : " + show(item.parsed.y); } } } },
+        scales: { y: { beginAtZero: true, ticks: { callback: show } } }
+      }
+    };
+  }
+
+  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    var spec = charts[canvas.getAttribute("data-chart")];
+    if (!spec) { return; }
+    new window.Chart(canvas, spec.kind === "aged" ? aged(spec) : trend(spec));
+  });
+})();
