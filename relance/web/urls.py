@@ -7,10 +7,19 @@ from relance.web import views
 
 organisation_patterns = [
     path("", include("relance.web.dashboard.urls")),
+    path("", include("relance.web.settings_pages.urls")),
+    path("todo/", include("relance.web.todo.urls")),
+    path("", include("relance.web.imports.urls")),
+    path("", include("relance.web.sent.urls")),
+    path("", include("relance.web.customers.urls")),
+    path("", include("relance.web.invoices.urls")),
+    path("", include("relance.web.scenarios.urls")),
+    path("", include("relance.web.segments.urls")),
+    path("", include("relance.web.templates_editor.urls")),
 ]
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("", include("relance.web.signin.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.language_set, name="language_set"),
     path("o/<slug:org>/", include(organisation_patterns)),

@@ -69,7 +69,7 @@ def screenshot(page: Any, name: str) -> None:
 
 def axe_violations(page: Any) -> list[str]:
     """Accessibility problems axe-core finds on the page (WCAG 2.1 A and AA rules)."""
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
     results = Axe().run(
         page,
