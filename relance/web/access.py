@@ -16,6 +16,7 @@ from typing import Any, Concatenate, ParamSpec
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from relance.accounts.access import WRITE_ROLES
 from relance.accounts.models import Membership, Organisation, Role, User
@@ -61,7 +62,7 @@ def workspace_for(request: HttpRequest, slug: str) -> Workspace:
         .first()
     )
     if membership is None:
-        raise Http404("Organisation inconnue.")
+        raise Http404(_("Organisation inconnue."))
     return Workspace(user=user, membership=membership)
 
 
@@ -80,9 +81,9 @@ def org_view(view: OrgView[P] | None = None, *, admin_only: bool = False) -> Any
         ) -> HttpResponse:
             workspace = workspace_for(request, org)
             if admin_only and not workspace.is_admin:
-                raise PermissionDenied("Cette page est réservée aux administrateurs.")
+                raise PermissionDenied(_("Cette page est réservée aux administrateurs."))
             if request.method not in SAFE_METHODS and not workspace.can_write:
-                raise PermissionDenied("Votre rôle permet de consulter, pas de modifier.")
+                raise PermissionDenied(_("Votre rôle permet de consulter, pas de modifier."))
             request.workspace = workspace  # type: ignore[attr-defined]
             request.session["organisation"] = workspace.organisation.slug
             return inner(request, workspace, *args, **kwargs)

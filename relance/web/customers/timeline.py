@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise as LazyText
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from relance.accounts.models import AuditEvent
 from relance.channels.models import DeliveryEvent, DeliveryEventKind, OutboxStatus
@@ -232,7 +232,7 @@ def _agreements(customer: Customer, org: str, limit: int, today: date) -> Iterab
         elif promise.promised_on < today:
             badge = (_("Date passée"), "warn")
         else:
-            badge = (_("En cours"), "info")
+            badge = (pgettext("promise", "En cours"), "info")
         promised = {"day": promise.promised_on.strftime("%d/%m/%Y")}
         yield Event(
             promise.recorded_on, "promise", _("Promesse de paiement pour le %(day)s") % promised,
