@@ -184,10 +184,13 @@ def test_aged_balance_read_through_the_index_or_the_table_alike(
         return {b.currency: (b.outstanding, b.overdue, b.customers) for b in balances}, sql
 
     expected = {"EUR": (D("1050.00"), D("900.00"), 2), "CHF": (D("600.00"), D("600.00"), 1)}
-    alone, sql = read()  # the only balances of the table: read straight through
-    assert alone == expected and "+ 0" in sql
+    # SQLite keeps no statistics: the selector itself reads the table straight through when the
+    # organisation owns most of it, through the index otherwise. PostgreSQL's planner decides.
+    straight_through = connection.vendor == "sqlite"
+    alone, sql = read()  # the only balances of the table
+    assert alone == expected and ("+ 0" in sql) == straight_through
     run_import(other_organisation, "customers", fixture("ref-customers.csv"))
     run_import(other_organisation, "invoices", fixture("ref-invoices.csv"))
     customer_balances_refresh(organisation=other_organisation, as_of=DAY)
-    among_others, sql = read()  # a small part of the table: through the index
+    among_others, sql = read()  # a small part of the table
     assert among_others == expected and "+ 0" not in sql
