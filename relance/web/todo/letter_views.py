@@ -1,0 +1,116 @@
+"""The letter and formal-notice task page (PDF, printing, posting) and the legal hand-off."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from relance.channels.compose import compose_instructions
+from relance.channels.letter.service import LetterError, letter_mark_posted
+from relance.channels.manual import letter_pdf, todo_print_letters
+from relance.channels.models import PostalDispatch
+from relance.channels.templating.default_templates import UnknownDefault
+from relance.dunning.models import Reminder
+from relance.dunning.schedule import local_day
+from relance.dunning.todo import TODO_STATUSES
+from relance.web.access import Workspace, org_view
+from relance.web.todo import common
+from relance.web.todo.forms import DoneForm, PostedForm
+
+# --- letters and formal notices ---------------------------------------------------------------
+
+
+def letter_page(
+    request: HttpRequest,
+    ws: Workspace,
+    task: Reminder,
+    form: PostedForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    today = local_day(ws.organisation)
+    formal = task.channel == "formal_notice"
+    context = common.context(ws, task, common.kind(task))
+    context.update({
+        "dispatch": PostalDispatch.objects.filter(reminder=task).first(),
+        "posted_form": form or PostedForm(formal=formal, today=today),
+        "formal": formal,
+        "pdf_url": reverse("todo-letter-pdf",
+                           kwargs={"org": ws.organisation.slug, "reminder": task.uuid}),
+    })  # fmt: skip
+    return render(request, "web/todo/letter.html", context, status=status)
+
+
+@org_view
+@xframe_options_sameorigin
+def todo_letter_pdf(request: HttpRequest, ws: Workspace, reminder: UUID) -> HttpResponse:
+    """The letter as it prints (dated the day it was printed, else today), inline."""
+    task = common.reminder(ws, reminder)
+    if task.channel not in ("letter", "formal_notice"):
+        raise Http404(_("Ce n'est pas une lettre."))
+    dispatch = PostalDispatch.objects.filter(reminder=task).first()
+    day = dispatch.printed_on if dispatch is not None else local_day(ws.organisation)
+    try:
+        pdf = letter_pdf(task, today=day)
+    except UnknownDefault as exc:
+        raise Http404(str(exc)) from exc
+    return common.pdf(pdf, f"{task.step}-{task.customer.external_ref}.pdf", inline=True)
+
+
+@org_view
+@require_POST
+def todo_letter_print(request: HttpRequest, ws: Workspace, reminder: UUID) -> HttpResponse:
+    task = common.reminder(ws, reminder)
+    if task.channel not in ("letter", "formal_notice") or task.status not in TODO_STATUSES:
+        raise Http404(_("Pas de lettre à imprimer."))
+    today = local_day(ws.organisation)
+    pdf = todo_print_letters(reminders=[task], today=today, actor=common.actor(ws))
+    return common.pdf(pdf, f"{task.step}-{task.customer.external_ref}.pdf", inline=False)
+
+
+@org_view
+@require_POST
+def todo_letter_posted(request: HttpRequest, ws: Workspace, reminder: UUID) -> HttpResponse:
+    task = common.reminder(ws, reminder)
+    if task.channel not in ("letter", "formal_notice"):
+        raise Http404(_("Ce n'est pas une lettre."))
+    if task.status not in TODO_STATUSES:
+        messages.error(request, _("Cette lettre a déjà été traitée."))
+        return redirect(common.detail_url(ws, task))
+    form = PostedForm(request.POST, formal=task.channel == "formal_notice")
+    if not form.is_valid():
+        return letter_page(request, ws, task, form, status=400)
+    try:
+        letter_mark_posted(reminder=task, posted_on=form.cleaned_data["posted_on"],
+                           actor=common.actor(ws),
+                           registered_number=form.cleaned_data["registered_number"])  # fmt: skip
+    except LetterError as exc:
+        form.add_error(None, str(exc))
+        return letter_page(request, ws, task, form, status=400)
+    messages.success(request, _("Envoi à %(name)s enregistré.") % {"name": task.customer.name})
+    return redirect(common.list_url(ws))
+
+
+# --- legal hand-off ---------------------------------------------------------------------------
+
+
+def legal_page(request: HttpRequest, ws: Workspace, task: Reminder) -> HttpResponse:
+    today = local_day(ws.organisation)
+    try:
+        note = compose_instructions(task, today=today)
+        subject, text = note.subject, note.text
+    except UnknownDefault:
+        subject, text = "", ""
+    items = common.open_items(task, today)
+    context = common.context(ws, task, common.kind(task))
+    context.update({
+        "subject": subject, "text": text, "items": items, "done_form": DoneForm(),
+        "total_due": sum((i["outstanding"] for i in items), common.ZERO),
+    })  # fmt: skip
+    return render(request, "web/todo/legal.html", context)
