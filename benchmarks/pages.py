@@ -3,8 +3,8 @@
     python -m benchmarks.pages [--customers 100000] [--invoices 1000000] [--requests 20]
                                [--out benchmarks/results] [--rebuild]
 
-The portfolio comes from the shared reference generator (``gen_portfolio.py``, beside the
-project in ``../shared/tools/``) when it is there, else from ``benchmarks/synthetic.py``, as of
+The portfolio comes from the reference generator (``benchmarks/gen_portfolio.py``) when the
+sizes allow it, else from ``benchmarks/synthetic.py``, as of
 2026-06-30; it is imported with the real importer, then the daily cycle is run for today
 (balances, segments, reminders, e-mails in the outbox, monthly figures), and a few disputes,
 promises and failed deliveries are recorded so that every list has rows. The database is kept

@@ -2,8 +2,8 @@
 
     python -m benchmarks.plan_day [--sizes 10000,30000,100000] [--per-customer 10]
 
-The portfolio comes from the shared reference generator (``gen_portfolio.py``, found beside
-the project in ``../shared/tools/``) when it is there, else from ``benchmarks/synthetic.py``.
+The portfolio comes from the reference generator ``benchmarks/gen_portfolio.py`` (the same
+files for every system benchmarked), else from ``benchmarks/synthetic.py``.
 Each size is imported into a fresh SQLite database, then the day is planned in a separate
 process, so that its time and peak memory are the planning's own; then the day is run
 (recorded) twice, the second run finding nothing new. Linear growth shows as a
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 AS_OF = date(2026, 6, 30)
-GENERATOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "gen_portfolio.py"
+GENERATOR = Path(__file__).resolve().parent / "gen_portfolio.py"
 TARGET_SECONDS, TARGET_MB = 20.0, 1024
 
 

@@ -3,9 +3,9 @@
 The main use is "a step date falling on a weekend or a public holiday of the customer's country
 moves to the next business day" (``next_business_day``), plus counting working days, e.g. the
 Belgian B2C 14-day period that starts on the 3rd working day after a paper reminder is sent
-(legal-rules.md §5.3): ``add_business_days(sent_on, 3)``.
+(docs/legal-rules.md §5.3): ``add_business_days(sent_on, 3)``.
 
-Holidays come from the ``holidays`` package (legal-rules.md §8), national calendar only, except
+Holidays come from the ``holidays`` package (docs/legal-rules.md §8), national calendar only, except
 for France where the customer's postal code selects a regional calendar:
 
 * Alsace-Moselle (departments 57, 67, 68) adds Good Friday and 26 December. ``holidays`` >= 0.10x
@@ -17,7 +17,7 @@ for France where the customer's postal code selects a regional calendar:
 * Corsica (20xxx -> 2A/2B) and every other department use the national calendar.
 
 Belgium: ``holidays.Belgium`` national (public) holidays; community holidays (11 July, 27 Sept,
-15 Nov) are not general days off (legal-rules.md §8). Any other country the package knows:
+15 Nov) are not general days off (docs/legal-rules.md §8). Any other country the package knows:
 its national calendar (e.g. ``DE`` = nationwide German holidays, no Land). A country the package
 does not know (or an empty country): weekends only — we would rather send on a local holiday
 than refuse to plan. Countries are ISO 3166-1 alpha-2 codes, case-insensitive.

@@ -1,6 +1,6 @@
 """Limitation dates (prescription) of a receivable, and when to warn about them.
 
-Facts from ``../shared/legal-rules.md`` §0, §4.2 (France) and §5.6 (Belgium). Not legal advice:
+Facts from ``docs/legal-rules.md`` §0, §4.2 (France) and §5.6 (Belgium). Not legal advice:
 every rule carries its source and whether the research note confirmed it (``verified``).
 
 Conventions, decided here and tested:
@@ -8,13 +8,13 @@ Conventions, decided here and tested:
 * **What the date means.** ``Limitation.last_day`` is the last day on which the creditor can
   still act (sue, obtain an acknowledgement); the claim is time-barred from the next day.
   The period runs from the due date, the day of the due date itself not counted (the
-  receivable is payable, hence actionable, from then: legal-rules.md §4.2 "2 years B2C / 5 years
-  B2B from the due date by default"), and a period in years ends on the day of the last year
+  receivable is payable, hence actionable, from then: docs/legal-rules.md §4.2 "2 years B2C /
+  5 years B2B from the due date by default"), and a period in years ends on the day of the last year
   bearing the same date as its start (C. pr. civ. art. 641). When that day does not exist
   (29 February), it is the last day of the month: 29 Feb 2024 + 2 years -> 28 Feb 2026.
 * **No postponement to a business day.** C. pr. civ. art. 642 (a *procedural* deadline
   ending on a weekend or holiday moves to the next working day) is flagged unverified in
-  legal-rules.md and its application to prescription is not established there: the date is
+  docs/legal-rules.md and its application to prescription is not established there: the date is
   the calendar date, which errs on the side of warning early.
 * **Starting point in B2C.** The 2 years run from when the creditor knew or should have known
   the facts, in practice when the service was completed or the invoice fell due (§4.2): the
@@ -22,7 +22,7 @@ Conventions, decided here and tested:
 * **French public buyers** (*déchéance quadriennale*, loi n° 68-1250 du 31 décembre 1968,
   art. 1): 4 years from 1 January of the year following the one in which the rights were
   acquired; the due date's year is taken as that year, so a receivable due in 2026 can be
-  claimed until 31 Dec 2030. legal-rules.md gives only "4 years, unverified" (§0, §9 item 6);
+  claimed until 31 Dec 2030. docs/legal-rules.md gives only "4 years, unverified" (§0, §9 item 6);
   the 1-January starting point is from general knowledge, hence ``verified=False``. Caveat:
   if the service was performed in a year before the due date's year, the true date is one
   year earlier.
@@ -89,7 +89,7 @@ def _load_rules() -> dict[tuple[str, str], Rule]:
     return rules
 
 
-# ``verified`` means "confirmed by the sources of legal-rules.md".
+# ``verified`` means "confirmed by the sources of docs/legal-rules.md".
 RULES: Final[dict[tuple[str, str], Rule]] = _load_rules()
 
 

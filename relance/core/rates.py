@@ -1,7 +1,7 @@
 """Rate tables and legal parameters, loaded from the CSV files shipped in ``relance/core/data``.
 
 Every row carries its source and a ``verified`` flag copied from the research note
-(``shared/legal-rules.md``). Nothing here has a default: a date the table does not cover is an
+(``docs/legal-rules.md``). Nothing here has a default: a date the table does not cover is an
 error that names the table and the date, so a missing half-year can never be filled silently.
 """
 

@@ -61,7 +61,7 @@ def test_french_national_holidays_2026_and_2027() -> None:
 
 def test_whit_monday_is_a_holiday_except_in_the_solidarity_day_years() -> None:
     # L3133-1 lists Whit Monday; the package leaves it out for 2005-2007, when the
-    # "journée de solidarité" was fixed on it by default (legal-rules.md §8).
+    # "journée de solidarité" was fixed on it by default (docs/legal-rules.md §8).
     assert not PARIS.is_business_day(date(2026, 5, 25))
     assert not PARIS.is_business_day(date(2008, 5, 12))
     assert PARIS.is_business_day(date(2006, 6, 5))
@@ -235,7 +235,7 @@ def test_add_business_days_across_year_end() -> None:
 
 
 def test_belgian_paper_reminder_period_starts_on_third_working_day() -> None:
-    # legal-rules.md §5.3: the 14 days start on the 3rd working day after sending.
+    # docs/legal-rules.md §5.3: the 14 days start on the 3rd working day after sending.
     assert BRUSSELS.add_business_days(date(2026, 7, 16), 3) == date(2026, 7, 22)  # 21 = holiday
     assert BRUSSELS.add_business_days(date(2026, 3, 7), 3) == date(2026, 3, 11)  # sent Saturday
 

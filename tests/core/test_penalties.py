@@ -1,4 +1,4 @@
-"""Worked examples of shared/legal-rules.md, reproduced exactly, and the rules of each regime."""
+"""Worked examples of docs/legal-rules.md, reproduced exactly, and the rules of each regime."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def lines(result):
     ]
 
 
-# --- legal-rules.md §1.4: worked examples -----------------------------------------------------
+# --- docs/legal-rules.md §1.4: worked examples -------------------------------------------------
 
 
 def test_section_1_4_default_b2b_rate_30_days_in_s1_2026():
@@ -121,7 +121,7 @@ def test_rounding_is_per_period_and_the_total_is_their_sum():
     assert abs(result.exact_interest - result.interest) <= D("0.005") * len(result.periods)
 
 
-# --- legal-rules.md §1.2: the contractual floor ----------------------------------------------
+# --- docs/legal-rules.md §1.2: the contractual floor ----------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -163,7 +163,7 @@ def test_contract_rate_above_the_floor_is_kept_and_split_by_half_year():
     assert not any("plancher légal (" in note for note in result.notes)
 
 
-# --- legal-rules.md §1.7: public buyers ------------------------------------------------------
+# --- docs/legal-rules.md §1.7: public buyers ------------------------------------------------------
 
 
 def test_section_1_7_public_buyer_rate_is_frozen_for_the_whole_delay():
@@ -188,7 +188,7 @@ def test_section_1_7_public_rate_from_the_first_day_of_delay():
     assert [p.annual_rate for p in result.periods] == [D("10.15")]
 
 
-# --- legal-rules.md §4.1: France, consumer ---------------------------------------------------
+# --- docs/legal-rules.md §4.1: France, consumer ---------------------------------------------------
 
 
 def test_section_4_1_consumer_without_formal_notice_owes_nothing():
@@ -216,7 +216,7 @@ def test_section_4_1_consumer_legal_rate_autres_cas_from_the_formal_notice():
     assert result.indemnity == D("0.00")
 
 
-# --- legal-rules.md §5: Belgium ---------------------------------------------------------------
+# --- docs/legal-rules.md §5: Belgium -----------------------------------------------------------
 
 
 def test_section_5_2_belgian_b2b_split_between_s2_2024_and_s1_2025():
@@ -336,7 +336,7 @@ def test_book_xix_contract_rate_below_the_cap_is_kept():
     assert {p.annual_rate for p in result.periods} == {D("4")}
 
 
-# --- legal-rules.md §6: EU and Germany -------------------------------------------------------
+# --- docs/legal-rules.md §6: EU and Germany -------------------------------------------------------
 
 
 def test_section_6_1_eu_baseline_reference_plus_8():

@@ -55,7 +55,7 @@ def test_france_public_buyer_four_years_from_next_first_january(due: date, last_
     assert found.last_day == last_day
     assert found.rule == "FR-PUBLIC-4Y"
     assert "68-1250" in found.source
-    assert not found.verified  # legal-rules.md §9 item 6
+    assert not found.verified  # docs/legal-rules.md §9 item 6
 
 
 def test_belgium_b2b_ten_years_unverified() -> None:

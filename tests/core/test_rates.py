@@ -1,4 +1,4 @@
-"""Rate tables: shipped as package data, each row sourced, checked against legal-rules.md."""
+"""Rate tables: shipped as package data, each row sourced, checked against docs/legal-rules.md."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_a_day_outside_a_table_is_an_error_naming_the_table_and_the_day():
 
 
 def test_legal_rates_section_3():
-    """legal-rules.md §3: both columns, e.g. S1 2026 6.67 / 2.62, S2 2025 6.65 / 2.76."""
+    """docs/legal-rules.md §3: both columns, e.g. S1 2026 6.67 / 2.62, S2 2025 6.65 / 2.76."""
     assert TABLES.fr_legal_autres_cas.rate_on(date(2026, 3, 1)) == D("2.62")
     assert TABLES.fr_legal_particuliers.rate_on(date(2026, 3, 1)) == D("6.67")
     assert TABLES.fr_legal_autres_cas.rate_on(date(2025, 12, 31)) == D("2.76")
@@ -84,7 +84,7 @@ def test_legal_rates_section_3():
 
 
 def test_unverified_values_keep_their_flag():
-    """legal-rules.md §3 (5.07 single source), §5.2 (BE S2 2021, S2 2026), §1.5 (ECB S2 2026),
+    """docs/legal-rules.md §3 (5.07 single source), §5.2 (BE S2 2021, S2 2026), §1.5 (ECB S2 2026),
     §6.2 (German base rates derived except -0.88 for 1 Jul 2020 and 1 Jan 2021)."""
     assert not TABLES.fr_legal_autres_cas.row_on(date(2024, 1, 1)).verified
     assert TABLES.fr_legal_particuliers.row_on(date(2024, 1, 1)).verified
@@ -97,7 +97,7 @@ def test_unverified_values_keep_their_flag():
 
 
 def test_half_year_ecb_rates_match_the_rate_in_force_on_1_january_and_1_july():
-    """legal-rules.md §1.5 is derived from the §2 history: both files must agree."""
+    """docs/legal-rules.md §1.5 is derived from the §2 history: both files must agree."""
     for row in TABLES.ecb_reference.rows:
         if row.start <= TABLES.ecb_mro.last_day:
             assert TABLES.ecb_mro.rate_on(row.start) == row.rate, row.start
@@ -160,7 +160,7 @@ def test_section_1_7_public_buyer_rates():
 
 
 def test_belgian_rates_are_ecb_plus_8_rounded_up_to_the_next_half_point():
-    """legal-rules.md §5.1: rounding up "is consistent with every published value 2015-2026";
+    """docs/legal-rules.md §5.1: rounding up "is consistent with every published value 2015-2026";
     e.g. S2 2024 4.25 + 8 = 12.25 -> 12.5, S1 2025 3.15 + 8 = 11.15 -> 11.5."""
     for row in TABLES.be_late_payment.rows:
         ecb = TABLES.ecb_reference.rate_on(row.start)

@@ -40,7 +40,6 @@ def test_reference_fixture() -> None:
     assert (belgian.country, belgian.language, belgian.phone) == ("BE", "nl", "+3243194875")
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared sample portfolio not available")
 def test_shared_reference_sample() -> None:
     result = parse_customers((SAMPLES / "customers.csv").read_bytes())
     assert result.errors == []

@@ -60,7 +60,6 @@ def test_reference_fixture_parses_exactly() -> None:
     assert [r.line for r in result.rows] == list(range(2, 22))
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared sample portfolio not available")
 def test_shared_reference_sample() -> None:
     data = (SAMPLES / "invoices.csv").read_bytes()
     result = parse_invoices(data)

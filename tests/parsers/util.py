@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from relance.imports.parsers import RowError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SAMPLES = Path("/work/shared/samples/portfolio-50")
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "portfolio-50"
 
 INVOICE_HEADER = (
     "number,customer_id,issue_date,due_date,amount_incl_tax,currency,paid_date,paid_amount"

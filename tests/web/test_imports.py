@@ -315,12 +315,11 @@ def test_abandoning_an_upload_deletes_its_file(
     assert not Customer.objects.exists()
 
 
-SHARED = Path("/work/shared/samples")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared samples not available")
 def test_the_shared_portfolio_imports_through_the_pages(collector, organisation):
-    portfolio = SHARED / "portfolio-50"
+    portfolio = FIXTURES / "portfolio-50"
     for kind, name in (("customers", "customers.csv"), ("invoices", "invoices.csv")):
         data = (portfolio / name).read_bytes()
         upload = upload_of(send(collector, organisation, name, data, kind))
@@ -334,10 +333,9 @@ def test_the_shared_portfolio_imports_through_the_pages(collector, organisation)
     assert "Factures créées" in detail and "Paiements enregistrés" in detail
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared samples not available")
 @pytest.mark.parametrize("name", ["Facture_F20180027.pdf", "factures.csv"])
 def test_a_real_pdf_invoice_is_refused(collector, organisation, name):
-    data = (SHARED / "external" / "einvoice" / "Facture_F20180027.pdf").read_bytes()
+    data = (FIXTURES / "einvoice" / "Facture_F20180027.pdf").read_bytes()
     response = send(collector, organisation, name, data)
     assert response.status_code == 200
     content = response.content.decode()

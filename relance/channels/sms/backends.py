@@ -91,7 +91,7 @@ class BrevoBackend:
             "sender": sender,
             "recipient": to.removeprefix("+"),  # Brevo's examples: country code, no "+"
             "content": text,
-            "type": "transactional",  # dunning is not marketing (legal-rules.md §7)
+            "type": "transactional",  # dunning is not marketing (docs/legal-rules.md §7)
             # Without it Brevo sends GSM-7 and mangles "ç", "ê", "’"...
             "unicodeEnabled": segment_count(text).encoding == "UCS-2",
         }

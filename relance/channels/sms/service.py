@@ -10,7 +10,7 @@ On top of that:
 
 * **Quiet hours.** Sent only 08:00-20:00 in the debtor's local time, never on a Sunday or a
   public holiday of the customer's calendar. French law sets no hours for collecting one's own
-  debts; this is the product policy legal-rules.md §4.6/§7 recommends (by analogy with C. conso
+  debts; this is the product policy docs/legal-rules.md §4.6/§7 recommends (by analogy with C. conso
   D223-9 for canvassing) and it is stricter than the Belgian rule for consumers (no calls or
   visits 22:00-08:00, §5.3). Outside the window a message stays queued: its next attempt moves
   to the next opening, it is not claimed and not counted as a failure.

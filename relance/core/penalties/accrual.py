@@ -1,7 +1,8 @@
 """Simple interest on an unpaid balance, period by period.
 
 Interest runs from the day after ``start_after`` to ``until``, both counted, so a debt due on
-31/01 and paid on 02/03 bears 30 days (legal-rules.md §1.4: ``days = payment_date - due_date``).
+31/01 and paid on 02/03 bears 30 days (docs/legal-rules.md §1.4:
+``days = payment_date - due_date``).
 A part-payment lowers the base from the day after it is received; a payment that clears the
 balance ends the interest on its date. Each period's interest is rounded half-up to the cent and
 the interest total is the sum of those rounded amounts, so the lines of a letter always add up

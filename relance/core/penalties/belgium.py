@@ -1,7 +1,7 @@
 """Belgian consumer debts (Code de droit économique, Book XIX, in force 1 Sept 2023).
 
 Nothing is owed unless the contract expressly provides for it and a free first reminder was
-sent and its 14-day period has run (legal-rules.md §5.3). Then interest at most at the law-2002
+sent and its 14-day period has run (docs/legal-rules.md §5.3). Then interest at most at the law-2002
 rate, on the remaining principal, and capped flat damages.
 """
 

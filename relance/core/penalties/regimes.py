@@ -1,4 +1,4 @@
-"""Statutory late-payment penalties per legal regime (facts and sources: legal-rules.md).
+"""Statutory late-payment penalties per legal regime (facts and sources: docs/legal-rules.md).
 
 Each regime is a small function that says from when interest runs, at which rate on which
 day, and which fixed indemnity applies; ``compute_penalties`` does the rest the same way for
