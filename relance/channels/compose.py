@@ -51,7 +51,7 @@ from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
 from relance.ledger.models import Allocation, Contact, Customer, Invoice
 from relance.ledger.selectors import open_instalments
 
-FORMAL_NOTICE_DAYS = 8
+from relance.core.planner import FORMAL_NOTICE_DAYS
 ZERO = Decimal("0.00")
 REGIMES = {
     ("FR", "B2B"): "FR-B2B", ("FR", "B2C"): "FR-B2C", ("FR", "PUBLIC"): "FR-PUBLIC",

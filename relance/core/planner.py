@@ -19,6 +19,12 @@ Rules (each has a test that tells it as a customer's story):
 * Never: paid or credited items (nothing outstanding), disputed items, items under a promise
   to pay (until its date plus a grace period), items in a payment plan, paused customers,
   totals under the minimum amount. Every skip says why.
+* A step counts once it is *done* (sent, posted, call logged, hand-off confirmed), not when
+  it is planned: while a customer has a reminder under way (ready to leave, on the to-do,
+  failed and waiting for a person), nothing new is planned for them. A step done later than
+  planned shifts the rest of the item's schedule by the delay, so the spacing holds.
+* The legal hand-off never comes before the formal notice's deadline has passed since the
+  notice was posted.
 * Belgian consumers: no cost is claimed before a free first reminder and 14 days.
 * Items close to their limitation date (prescription) are flagged in the plan's warnings.
 """
@@ -32,9 +38,12 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from relance.core.prescription import limitation, needs_attention
+from relance.core.promises import promise_holds, promise_lapses_on
 from relance.core.scenario import Scenario, Step
 
 ZERO = Decimal("0.00")
+# The deadline a formal notice gives (days after it is posted) before the legal hand-off.
+FORMAL_NOTICE_DAYS = 8
 
 
 class BusinessDays(Protocol):
@@ -50,6 +59,8 @@ class Rules:
     be_consumer_wait_days: int = 14
     # Warn about an item this many days before its limitation date (prescription).
     prescription_warn_days: int = 90
+    # Days a formal notice gives the debtor to pay, from the day it is posted.
+    formal_notice_days: int = FORMAL_NOTICE_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +93,8 @@ class CustomerState:
     # Belgian consumers: when the free first reminder was sent, and whether on paper.
     first_reminder_on: date | None = None
     first_reminder_paper: bool = False
+    # A reminder is under way (not yet done, skipped or cancelled): nothing new is planned.
+    pending: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +224,8 @@ def plan_customer(
         return [], []
     if customer.paused:
         return [], [Skip(customer.ref, "paused", _numbers(open_items))]
+    if customer.pending:
+        return [], [Skip(customer.ref, "in_progress", _numbers(open_items))]
     if calendar.next_business_day(today) != today:
         return [], []  # nobody is written to on a weekend or public holiday of their country
     skipped: list[Skip] = []
@@ -221,7 +236,10 @@ def plan_customer(
         if reason:
             blocked.setdefault(reason, []).append(item)
             continue
-        found = due_step(_resumed(item, rules), customer.scenario, today=today, calendar=calendar)
+        found = due_step(
+            _resumed(item, rules), customer.scenario, today=today, calendar=calendar,
+            formal_notice_days=rules.formal_notice_days,
+        )  # fmt: skip
         if found is not None:
             due.append((item, *found))
     skipped.extend(Skip(customer.ref, reason, _numbers(items)) for reason, items in blocked.items())
@@ -268,10 +286,16 @@ def plan_customer(
 
 
 def due_step(
-    item: ItemState, scenario: Scenario, *, today: date, calendar: BusinessDays
+    item: ItemState,
+    scenario: Scenario,
+    *,
+    today: date,
+    calendar: BusinessDays,
+    formal_notice_days: int = FORMAL_NOTICE_DAYS,
 ) -> tuple[int, int] | None:
     """The index of the step an item is due today and its schedule shift, or None."""
     last = _last_index(item, scenario, calendar)
+    notice_ends = _formal_notice_deadline(item, scenario, last, formal_notice_days)
     fresh = last < 0 or (
         item.resumed_on is not None
         and (item.last_step_on is None or item.resumed_on > item.last_step_on)
@@ -285,6 +309,8 @@ def due_step(
         scheduled = _scheduled(item, step, calendar)
         if fresh and item.resumed_on is not None:
             scheduled = max(scheduled, calendar.next_business_day(item.resumed_on))
+        if step.channel == "legal" and notice_ends is not None:
+            scheduled = max(scheduled, notice_ends + timedelta(days=1))
         if scheduled > today:
             break
         candidates.append(index)
@@ -300,6 +326,22 @@ def due_step(
             return chosen, item.shift_days + (today - nominal).days
         return chosen, item.shift_days
     return candidates[-1], item.shift_days
+
+
+def _formal_notice_deadline(
+    item: ItemState, scenario: Scenario, last: int, days: int
+) -> date | None:
+    """The last day the debtor has to pay after the item's formal notice, when the last step
+    done is one."""
+    if last < 0 or item.last_step_on is None or scenario.steps[last].channel != "formal_notice":
+        return None
+    return item.last_step_on + timedelta(days=days)
+
+
+def shift_on_completion(shift_days: int, *, planned_on: date, done_on: date) -> int:
+    """An item's schedule shift once its step is done: a step done later than the day it was
+    planned for (a letter posted three days after the run) pushes the next steps by as much."""
+    return shift_days + max(0, (done_on - planned_on).days)
 
 
 def _scheduled(item: ItemState, step: Step, calendar: BusinessDays) -> date:
@@ -327,7 +369,7 @@ def _resumed(item: ItemState, rules: Rules) -> ItemState:
     whether or not the promise has been marked broken yet."""
     if item.promised_until is None:
         return item
-    lapsed = item.promised_until + timedelta(days=rules.promise_grace_days + 1)
+    lapsed = promise_lapses_on(item.promised_until, grace_days=rules.promise_grace_days)
     if item.resumed_on is not None and item.resumed_on >= lapsed:
         return item
     return replace(item, resumed_on=lapsed)
@@ -338,8 +380,8 @@ def _blocked(item: ItemState, today: date, rules: Rules) -> str:
         return "dispute"
     if item.in_payment_plan:
         return "payment_plan"
-    if item.promised_until is not None and today <= item.promised_until + timedelta(
-        days=rules.promise_grace_days
+    if item.promised_until is not None and promise_holds(
+        item.promised_until, today=today, grace_days=rules.promise_grace_days
     ):
         return "promise"
     return ""

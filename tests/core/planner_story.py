@@ -7,7 +7,15 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from relance.core.planner import CustomerState, DayPlan, ItemState, Rules, plan_day
+from relance.core.planner import (
+    CustomerState,
+    DayPlan,
+    ItemState,
+    PlannedMessage,
+    Rules,
+    plan_day,
+    shift_on_completion,
+)
 
 
 class WeekendsOnly:
@@ -22,13 +30,21 @@ def weekends_only(country: str, postal_code: str) -> WeekendsOnly:
 
 
 class Story:
-    """Customers whose state moves as the plan of each day is carried out."""
+    """Customers whose state moves as the plan of each day is carried out.
 
-    def __init__(self, *customers: CustomerState, rules: Rules | None = None) -> None:
+    Automatic steps are done the day they are planned. Manual ones (letters, calls, hand-offs)
+    too, unless ``manual_waits``: then they stay under way until ``done`` or ``skip``.
+    """
+
+    def __init__(
+        self, *customers: CustomerState, rules: Rules | None = None, manual_waits: bool = False
+    ) -> None:
         self.customers = {customer.id: customer for customer in customers}
         self.rules = rules or Rules()
+        self.manual_waits = manual_waits
         self.log: list[tuple[date, str, str, tuple[str, ...]]] = []
         self.plans: list[DayPlan] = []
+        self.under_way: dict[str, tuple[date, PlannedMessage]] = {}  # step key -> planned
 
     def item(self, number: str) -> ItemState:
         for customer in self.customers.values():
@@ -56,18 +72,46 @@ class Story:
         )
         self.plans.append(plan)
         for message in plan.messages:
-            customer = self.customers[message.customer_id]
-            advanced = {advance.item_id: advance for advance in message.items}
-            items = tuple(
-                replace(item, last_step=advanced[item.id].step, last_step_on=day,
-                        shift_days=advanced[item.id].shift_days)
-                if item.id in advanced else item
-                for item in customer.items
-            )  # fmt: skip
-            self.customers[customer.id] = replace(customer, items=items, last_contact_on=day)
             self.log.append((day, message.customer_ref, message.step.key,
                              tuple(a.invoice_number for a in message.items)))  # fmt: skip
+            if self.manual_waits and message.step.mode == "manual":
+                self.under_way[message.step.key] = (day, message)
+                self._set_pending(message.customer_id)
+            else:
+                self._complete(message, planned_on=day, done_on=day, contact=True)
         return plan
+
+    def done(self, step: str, on: date) -> None:
+        """A person did the step that was waiting (posted the letter, logged the call)."""
+        planned_on, message = self.under_way.pop(step)
+        self._complete(message, planned_on=planned_on, done_on=on, contact=True)
+
+    def skip(self, step: str, on: date) -> None:
+        """A person skipped the step: the items move past it, but nobody was contacted."""
+        planned_on, message = self.under_way.pop(step)
+        self._complete(message, planned_on=planned_on, done_on=on, contact=False)
+
+    def _set_pending(self, customer_id: int) -> None:
+        pending = any(m.customer_id == customer_id for _, m in self.under_way.values())
+        self.customers[customer_id] = replace(self.customers[customer_id], pending=pending)
+
+    def _complete(
+        self, message: PlannedMessage, *, planned_on: date, done_on: date, contact: bool
+    ) -> None:
+        customer = self.customers[message.customer_id]
+        advanced = {advance.item_id: advance for advance in message.items}
+        items = tuple(
+            replace(item, last_step=advanced[item.id].step, last_step_on=done_on,
+                    shift_days=shift_on_completion(advanced[item.id].shift_days,
+                                                   planned_on=planned_on, done_on=done_on))
+            if item.id in advanced else item
+            for item in customer.items
+        )  # fmt: skip
+        changes: dict[str, object] = {"items": items}
+        if contact:
+            changes["last_contact_on"] = done_on
+        self.customers[customer.id] = replace(customer, **changes)  # type: ignore[arg-type]
+        self._set_pending(customer.id)
 
     def run_days(
         self, start: date, end: date, events: dict[date, Callable[[], None]] | None = None
