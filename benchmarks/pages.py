@@ -84,9 +84,10 @@ def build(folder: Path, customers: int, invoices: int) -> None:
     from django.core.management import call_command
 
     from relance.accounts.audit import Actor
+    from relance.accounts.clock import local_day
     from relance.accounts.models import Organisation
     from relance.accounts.services import organisation_create, user_create
-    from relance.dunning.schedule import daily_cycle, local_day
+    from relance.cycle.daily import daily_cycle
     from relance.imports.services import import_file
 
     state_path = folder / "state.json"

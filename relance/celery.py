@@ -15,10 +15,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
 
 app = Celery("relance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["relance.dunning", "relance.channels"])
+app.autodiscover_tasks(["relance.cycle", "relance.channels"])
 app.conf.beat_schedule = {
     "daily-run": {
-        "task": "relance.dunning.tasks.run_all_days",
+        "task": "relance.cycle.tasks.run_all_days",
         "schedule": crontab(hour=7, minute=0),
     },
     "send-outbox": {

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "relance.dunning",
     "relance.channels",
     "relance.reports",
+    "relance.cycle",
     "relance.web",
 ]
 

@@ -5,6 +5,7 @@ import email
 import email.policy
 import socket
 from dataclasses import dataclass, field
+from datetime import time
 from email.message import Message
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from aiosmtpd.controller import Controller
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
 from relance.accounts.services import organisation_create
+from relance.dunning.models import DunningSettings
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -30,22 +31,29 @@ def actor() -> Actor:
     return Actor.system("test")
 
 
+def sending_all_day(organisation: Organisation) -> Organisation:
+    """Tests send whatever the time of day: the sending window spans the whole day (the
+    window's own tests narrow it)."""
+    DunningSettings.objects.update_or_create(
+        organisation=organisation,
+        defaults={"window_start": time(0, 0), "window_end": time(23, 59, 59, 999999)},
+    )
+    return organisation
+
+
 @pytest.fixture
 def organisation(db, actor) -> Organisation:
-    return organisation_create(
+    return sending_all_day(organisation_create(
         slug="atelier", legal_name="Atelier Dupont SAS", country="FR", actor=actor
-    )
+    ))  # fmt: skip
 
 
 @pytest.fixture
 def other_organisation(db, actor) -> Organisation:
-    return organisation_create(
-        slug="brasserie",
-        legal_name="Brasserie Peeters SRL",
-        country="BE",
-        actor=actor,
+    return sending_all_day(organisation_create(
+        slug="brasserie", legal_name="Brasserie Peeters SRL", country="BE", actor=actor,
         timezone="Europe/Brussels",
-    )
+    ))  # fmt: skip
 
 
 @dataclass

@@ -46,12 +46,12 @@ from relance.core.penalties import (
     invoice_indemnity,
     money_text,
 )
+from relance.core.planner import FORMAL_NOTICE_DAYS
 from relance.core.rates import RateNotFoundError, load_rate_tables
 from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
 from relance.ledger.models import Allocation, Contact, Customer, Invoice
 from relance.ledger.selectors import open_instalments
 
-from relance.core.planner import FORMAL_NOTICE_DAYS
 ZERO = Decimal("0.00")
 REGIMES = {
     ("FR", "B2B"): "FR-B2B", ("FR", "B2C"): "FR-B2C", ("FR", "PUBLIC"): "FR-PUBLIC",

@@ -54,7 +54,7 @@ from relance.dunning.models import (
     ReminderStatus,
     StatementItems,
 )
-from relance.dunning.todo import TODO_STATUSES, open_todo
+from relance.dunning.todo import TODO_STATUSES, no_longer_due, open_todo, todo_withdraw_settled
 from relance.ledger.models import Contact, Invoice
 
 logger = logging.getLogger(__name__)
@@ -491,8 +491,16 @@ def letters_to_print(organisation: Organisation, *, today: date) -> list[Reminde
 
 
 def todo_print_letters(*, reminders: Sequence[Reminder], today: date, actor: Actor) -> bytes:
-    """Print these letters as one PDF, each keeping the hash of what was printed."""
-    if not reminders:
+    """Print these letters as one PDF, each keeping the hash of what was printed. A letter
+    whose items are no longer due is withdrawn from the to-do, never printed."""
+    withdrawn: dict[int, str] = {}
+    if reminders:
+        withdrawn = todo_withdraw_settled(organisation=reminders[0].organisation, today=today,
+                                          actor=actor, reminders=list(reminders))  # fmt: skip
+    kept = [reminder for reminder in reminders if reminder.pk not in withdrawn]
+    if not kept:
+        if withdrawn:
+            raise SendRefused(no_longer_due(next(iter(withdrawn.values()))))
         raise SendRefused("Aucune lettre à imprimer.")
-    batch = [(reminder, compose_letter(reminder, today=today)) for reminder in reminders]
+    batch = [(reminder, compose_letter(reminder, today=today)) for reminder in kept]
     return letters_print(batch=batch, day=today, actor=actor)

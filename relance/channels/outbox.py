@@ -9,8 +9,13 @@ Why it can never leave twice:
 * A message left in ``sending`` (the worker died between the two) is never retried by
   itself: after the lease it becomes ``uncertain`` and goes back to the collector's to-do.
 
-Just before sending, the items it covers are checked again: a payment, a credit note, a
-dispute or a promise since it was written cancels it.
+Once claimed, just before it is handed over, each message asks the ledger the one "still
+due?" question (``relance.dunning.still_due``): a payment, a credit note, a dispute, a promise
+or a pause since it was written cancels it, even one recorded while its batch is going out.
+A message handed over completes its reminder: the step counts from that day.
+
+E-mails leave within the organisation's sending window, in its time zone (``--now`` in
+``send-outbox`` overrides it); what is due outside it waits.
 """
 
 from __future__ import annotations
@@ -19,18 +24,21 @@ import hashlib
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from relance.channels.email.smtp import DeliveryError, SmtpSender
+from relance.accounts.clock import local_day, local_time
+from relance.accounts.models import Organisation
+from relance.channels.email.smtp import DeliveryError
+from relance.channels.email.transports import EmailTransport, email_transport_for
 from relance.channels.models import OutboundMessage, OutboxStatus
-from relance.dunning.models import Dispute, DunningSettings, Promise, Reminder, ReminderStatus
-from relance.ledger.models import Instalment
-from relance.ledger.selectors import instalments_with_balance
+from relance.dunning.completion import reminders_complete
+from relance.dunning.models import DunningSettings, Reminder, ReminderStatus
+from relance.dunning.still_due import REASONS, Covered, still_due_reasons
 
 LEASE = timedelta(minutes=10)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
@@ -45,6 +53,7 @@ class SendSummary:
     failed: int = 0
     dead: int = 0
     skipped: int = 0  # claimed by another worker
+    waiting: int = 0  # due, but outside their organisation's sending window
     reasons: list[str] = field(default_factory=list)
 
 
@@ -159,50 +168,25 @@ def finish(
     """Record the outcome, only if this worker still holds the message."""
     OutboundMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING,
                                    claimed_by=worker).update(status=status, **fields)  # fmt: skip
-    reminder_status = REMINDER_STATUS.get(status)
-    if update_reminder and reminder_status and message.reminder_id:
-        Reminder.objects.filter(pk=message.reminder_id).update(status=reminder_status)
+    if not (update_reminder and message.reminder_id):
+        return
+    if status == OutboxStatus.SENT:
+        reminders_complete(reminder_ids=[message.reminder_id],
+                           on=local_day(message.organisation))  # fmt: skip
+    elif status in REMINDER_STATUS:
+        Reminder.objects.filter(pk=message.reminder_id).update(status=REMINDER_STATUS[status])
 
 
 def stale_reason(message: OutboundMessage) -> str:
-    """Why the message must not leave any more ("" when it still may)."""
-    return stale_reasons([message]).get(message.pk, "")
-
-
-def stale_reasons(messages: Sequence[OutboundMessage]) -> dict[int, str]:
-    """For a batch of one organisation's messages, in a few queries: why some must not leave
-    any more (a payment or credit note, a dispute, a promise since they were written)."""
-    if not messages:
-        return {}
-    rendered = {m.pk: {int(pk): Decimal(amount) for pk, amount in m.items} for m in messages}
-    ids = sorted({pk for items in rendered.values() for pk in items})
-    owed = dict(
-        instalments_with_balance(messages[0].organisation)
-        .filter(pk__in=ids)
-        .values_list("id", "outstanding")  # type: ignore[misc]
+    """Why the message must not leave any more ("" when it still may): the "still due?"
+    question, about the items and amounts it states."""
+    covered = Covered(
+        customer_id=message.customer_id,
+        items={int(pk): Decimal(amount) for pk, amount in message.items},
     )
-    invoice_of = dict(Instalment.objects.filter(pk__in=ids).values_list("id", "invoice_id"))
-    disputed = set(
-        Dispute.objects.filter(invoice_id__in=set(invoice_of.values()), closed_on=None)
-        .values_list("invoice_id", flat=True)
-    )  # fmt: skip
-    promised: dict[int, date] = {}
-    for invoice_id, recorded_on in Promise.objects.filter(
-        invoices__in=set(invoice_of.values()), broken_on=None
-    ).values_list("invoices", "recorded_on"):
-        promised[invoice_id] = max(recorded_on, promised.get(invoice_id, recorded_on))
-    reasons: dict[int, str] = {}
-    for message in messages:
-        items = rendered[message.pk]
-        invoices = {invoice_of.get(pk) for pk in items}
-        written = message.created_at.date()
-        if any(Decimal(owed.get(pk, 0)) < amount for pk, amount in items.items()):
-            reasons[message.pk] = "un paiement ou un avoir est arrivé depuis la préparation"
-        elif invoices & disputed:
-            reasons[message.pk] = "un litige a été ouvert depuis la préparation"
-        elif any(promised.get(i) is not None and promised[i] >= written for i in invoices if i):
-            reasons[message.pk] = "une promesse de paiement a été enregistrée depuis la préparation"
-    return reasons
+    organisation = message.organisation
+    found = still_due_reasons(organisation, {message.pk: covered}, today=local_day(organisation))
+    return str(REASONS[found[message.pk]]) if message.pk in found else ""
 
 
 def recover_stale(now: datetime | None = None) -> int:
@@ -219,34 +203,78 @@ def recover_stale(now: datetime | None = None) -> int:
     return count
 
 
-def due_message_ids(now: datetime, limit: int = 1000) -> list[tuple[int, int]]:
-    """(organisation id, message id) of the e-mails due, oldest first."""
+def due_message_ids(
+    now: datetime, limit: int = 1000, *, closed: Sequence[int] = ()
+) -> list[tuple[int, int]]:
+    """(organisation id, message id) of the e-mails due, oldest first; ``closed``: the
+    organisations whose sending window is closed."""
     return list(
         OutboundMessage.objects.filter(
             Q(status=OutboxStatus.QUEUED) | Q(status=OutboxStatus.FAILED),
             next_attempt_at__lte=now,
             channel="email",  # SMS have their own sender (relance.channels.sms)
         )
+        .exclude(organisation_id__in=list(closed))
         .order_by("next_attempt_at", "id")
         .values_list("organisation_id", "id")[:limit]
     )
 
 
-# Messages checked against the ledger together; each is still claimed on its own, so a crash
-# leaves at most the one being handed over in doubt.
-CHUNK = 50
+def window_open(organisation: Organisation, now: datetime) -> bool:
+    """Whether the organisation sends e-mails at ``now`` (its window, in its time zone)."""
+    start, end = (
+        DunningSettings.objects.filter(organisation=organisation)
+        .values_list("window_start", "window_end").first()
+        or (DunningSettings._meta.get_field("window_start").get_default(),
+            DunningSettings._meta.get_field("window_end").get_default())
+    )  # fmt: skip
+    wall = local_time(organisation, now).time()
+    return bool(start <= wall < end)
+
+
+def closed_organisations(now: datetime) -> dict[int, int]:
+    """Organisations with e-mails due whose window is closed at ``now``: id -> how many wait."""
+    waiting = dict(
+        OutboundMessage.objects.filter(
+            Q(status=OutboxStatus.QUEUED) | Q(status=OutboxStatus.FAILED),
+            next_attempt_at__lte=now, channel="email",
+        ).order_by().values_list("organisation_id").annotate(n=Count("id"))
+    )  # fmt: skip
+    return {
+        organisation.pk: waiting[organisation.pk]
+        for organisation in Organisation.objects.filter(pk__in=list(waiting))
+        if not window_open(organisation, now)
+    }
+
+
+# Messages read from the database at once; each is still claimed and checked on its own.
+BATCH = 500
 
 
 def send_due(
     *,
     worker: str,
-    sender_for: Callable[[int], SmtpSender] = SmtpSender.for_organisation,
-    limit: int = 1000,
+    sender_for: Callable[[int], EmailTransport] = email_transport_for,
+    limit: int | None = None,
+    ignore_window: bool = False,
 ) -> SendSummary:
-    """Send what is due: per organisation, one connection to its SMTP server for the batch."""
+    """Send every e-mail that is due (at most ``limit``), organisation by organisation, one
+    connection each; those of an organisation outside its sending window wait, unless
+    ``ignore_window``."""
     summary = SendSummary()
     recover_stale()
-    _send_grouped(due_message_ids(timezone.now(), limit), worker, sender_for, summary)
+    now = timezone.now()
+    closed = {} if ignore_window else closed_organisations(now)
+    summary.waiting = sum(closed.values())
+    seen: set[int] = set()
+    while limit is None or len(seen) < limit:
+        size = BATCH if limit is None else min(BATCH, limit - len(seen))
+        rows = [row for row in due_message_ids(now, size, closed=list(closed))
+                if row[1] not in seen]  # fmt: skip
+        if not rows:
+            break
+        seen.update(message_id for _, message_id in rows)
+        _send_grouped(rows, worker, sender_for, summary)
     return summary
 
 
@@ -254,7 +282,7 @@ def send_messages(
     ids: Sequence[int],
     *,
     worker: str,
-    sender_for: Callable[[int], SmtpSender] = SmtpSender.for_organisation,
+    sender_for: Callable[[int], EmailTransport] = email_transport_for,
 ) -> SendSummary:
     """Send these e-mails now (a collector's "send"), through the same claim, re-check and
     recording as ``send_due``; one that is not due, or taken by another worker, is left."""
@@ -270,7 +298,7 @@ def send_messages(
 def _send_grouped(
     rows: Sequence[tuple[int, int]],
     worker: str,
-    sender_for: Callable[[int], SmtpSender],
+    sender_for: Callable[[int], EmailTransport],
     summary: SendSummary,
 ) -> None:
     """(organisation id, message id) rows: per organisation, one connection for the batch."""
@@ -279,31 +307,35 @@ def _send_grouped(
         by_organisation.setdefault(organisation_id, []).append(message_id)
     for organisation_id, ids in by_organisation.items():
         with sender_for(organisation_id) as sender:
-            for start in range(0, len(ids), CHUNK):
-                _send_chunk(ids[start : start + CHUNK], sender, worker, summary)
+            _send_batch(ids, sender, worker, summary)
 
 
-def _send_chunk(ids: Sequence[int], sender: SmtpSender, worker: str, summary: SendSummary) -> None:
+def _send_batch(
+    ids: Sequence[int], sender: EmailTransport, worker: str, summary: SendSummary
+) -> None:
     messages = list(
         OutboundMessage.objects.filter(pk__in=list(ids)).select_related("organisation")
         .order_by("id")
     )  # fmt: skip
-    reasons = stale_reasons(messages)
     outcome: dict[str, list[int]] = {}  # reminder status -> reminder ids, written at the end
     for message in messages:
         if not claim(message.pk, worker, timezone.now()):
             summary.skipped += 1
             continue
         message.attempts += 1  # as the claim recorded it
-        status = _send_one(message, reasons.get(message.pk, ""), sender, worker, summary)
+        # After the claim, for this message alone: a payment recorded a second ago counts.
+        status = _send_one(message, stale_reason(message), sender, worker, summary)
         if status in REMINDER_STATUS and message.reminder_id:
-            outcome.setdefault(REMINDER_STATUS[status], []).append(message.reminder_id)
-    for reminder_status, reminder_ids in outcome.items():
-        Reminder.objects.filter(pk__in=reminder_ids).update(status=reminder_status)
+            outcome.setdefault(status, []).append(message.reminder_id)
+    if messages and outcome.get(OutboxStatus.SENT):
+        reminders_complete(reminder_ids=outcome.pop(OutboxStatus.SENT),
+                           on=local_day(messages[0].organisation))  # fmt: skip
+    for status, reminder_ids in outcome.items():
+        Reminder.objects.filter(pk__in=reminder_ids).update(status=REMINDER_STATUS[status])
 
 
 def _send_one(
-    message: OutboundMessage, reason: str, sender: SmtpSender, token: str, summary: SendSummary
+    message: OutboundMessage, reason: str, sender: EmailTransport, token: str, summary: SendSummary
 ) -> str:
     """Send one claimed message and record its outcome at once; returns its new status."""
     if reason:

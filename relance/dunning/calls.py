@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from relance.accounts.audit import Actor, audit_record
+from relance.dunning.completion import reminders_complete
 from relance.dunning.models import (
     CallOutcome,
     CallOutcomeKind,
@@ -81,7 +82,8 @@ def call_outcome_record(
                       "notes": [f"Rappel demandé le {day:%d/%m/%Y}"]},
         )  # fmt: skip
     result.save()
-    Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.SENT)
+    # A logged call is the step done: the items reach it and the customer was contacted.
+    reminders_complete(reminder_ids=[reminder.pk], on=day)
     audit_record(
         organisation=reminder.organisation, actor=actor, action="call_outcome",
         entity_type="customer", entity_id=str(reminder.customer.uuid),

@@ -175,9 +175,11 @@ class Reminder(models.Model):
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            # The daily run's idempotency: one message per customer, day, channel, currency.
+            # The daily run's idempotency: one message per customer, day, channel, currency
+            # (a cancelled or skipped one leaves room for the one that replaces it).
             models.UniqueConstraint(
                 fields=["customer", "run_date", "channel", "currency"],
+                condition=~models.Q(status__in=["cancelled", "skipped"]),
                 name="reminder_once_per_day_channel",
             ),
         ]
@@ -197,14 +199,18 @@ class ReminderItem(models.Model):
         Instalment, on_delete=models.CASCADE, related_name="reminder_items", db_index=False
     )
     step = models.CharField(max_length=50)
+    # The item's schedule shift as planned; moved by the delay when the step is done late.
+    shift_days = models.IntegerField(default=0)
     outstanding = money_field()
 
     class Meta:
+        # The same step may be planned again for an item whose reminder was cancelled (a
+        # part-payment since it was written): what counts is the step done, kept in
+        # InstalmentDunning.
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            # An item never receives the same step twice.
-            models.UniqueConstraint(fields=["instalment", "step"], name="item_step_once"),
             models.UniqueConstraint(fields=["reminder", "instalment"], name="reminder_item"),
         ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["instalment", "step"])]
 
     def __str__(self) -> str:
         return f"{self.instalment_id} {self.step}"

@@ -1,10 +1,11 @@
 """The daily run: plan the day for an organisation and record what it decided.
 
 Automatic steps become reminders ready to send (the channels send them); manual steps become
-to-do items. The run is idempotent: what it records moves each item's state forward and
-counts as the customer's last contact, so the same day run again plans nothing new; unique
-constraints (one message per customer, day, channel and currency; one step per item) make
-two workers running at once unable to record anything twice.
+to-do items. Recording moves nothing yet: a step counts once it is done (see
+``relance.dunning.completion``). The run is idempotent: a customer with a reminder under way
+gets nothing new, so the same day run again plans nothing; the organisation is locked for the
+run and a unique constraint (one message per customer, day, channel and currency) makes two
+workers running at once unable to record anything twice.
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from relance.accounts.models import Organisation
 from relance.core.calendar import for_customer
 from relance.core.planner import CustomerState, DayPlan, PlannedMessage, Rules, plan_day
 from relance.dunning.models import (
-    CustomerDunning,
     DunningSettings,
-    InstalmentDunning,
     Reminder,
     ReminderItem,
     ReminderStatus,
@@ -125,36 +124,15 @@ def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
     )  # fmt: skip
     bulk.insert_rows(
         ReminderItem,
-        ("reminder_id", "instalment_id", "step", "outstanding"),
+        ("reminder_id", "instalment_id", "step", "shift_days", "outstanding"),
         (
-            (pk, advance.item_id, advance.step, advance.outstanding)
+            (pk, advance.item_id, advance.step, advance.shift_days, advance.outstanding)
             for pk, m in zip(reminder_ids, messages, strict=True)
             for advance in m.items
         ),
     )
-    InstalmentDunning.objects.bulk_create(
-        [
-            InstalmentDunning(instalment_id=advance.item_id, last_step=advance.step,
-                              last_step_on=plan.day, shift_days=advance.shift_days)
-            for m in messages
-            for advance in m.items
-        ],
-        update_conflicts=True,
-        unique_fields=["instalment"],
-        update_fields=["last_step", "last_step_on", "shift_days"],
-        batch_size=2000,
-    )  # fmt: skip
-    contacted = {m.customer_id for m in messages}
-    first = {m.customer_id for m in messages if m.step.channel in ("email", "letter")}
-    CustomerDunning.objects.bulk_create(
-        [CustomerDunning(customer_id=pk, last_contact_on=plan.day) for pk in sorted(contacted)],
-        update_conflicts=True,
-        unique_fields=["customer"],
-        update_fields=["last_contact_on"],
-        batch_size=2000,
-    )
-    # The first written reminder is the Belgian consumer's free reminder: keep its date.
-    _set_first_reminders(first, plan.day)
+    # Nothing moves yet: the items reach their step and the customer counts as contacted when
+    # the reminder is done (relance.dunning.completion).
     audit_record_many(
         organisation=organisation,
         actor=actor,
@@ -165,14 +143,6 @@ def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
             for uuid, m in zip(uuids, messages, strict=True)
         ),
     )
-
-
-def _set_first_reminders(customer_ids: set[int], day: date) -> None:
-    ids = sorted(customer_ids)
-    for start in range(0, len(ids), 500):
-        CustomerDunning.objects.filter(
-            customer_id__in=ids[start : start + 500], first_reminder_on=None
-        ).update(first_reminder_on=day)
 
 
 def _status(message: PlannedMessage) -> str:

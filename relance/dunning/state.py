@@ -10,6 +10,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from relance.accounts.models import Organisation
 from relance.core.planner import CustomerState, ItemState
 from relance.core.scenario import Scenario
+from relance.dunning.completion import UNDER_WAY
 from relance.dunning.models import (
     CustomerDunning,
     Dispute,
@@ -17,6 +18,7 @@ from relance.dunning.models import (
     PaymentPlan,
     PaymentPlanStatus,
     Promise,
+    Reminder,
 )
 from relance.dunning.scenarios import DEFAULT_SCENARIO
 from relance.dunning.segments import segment_scenarios
@@ -97,6 +99,10 @@ def customer_states(
             "first_reminder_on", "first_reminder_paper",
         )
     }  # fmt: skip
+    under_way = set(
+        Reminder.objects.filter(organisation=organisation, status__in=UNDER_WAY)
+        .values_list("customer_id", flat=True).distinct()
+    )  # fmt: skip
     ids = sorted(items if only is None else set(items) & only)
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
@@ -118,4 +124,5 @@ def customer_states(
                 id=pk, ref=ref, scenario=scenario, items=tuple(items[pk]), country=country,
                 postal_code=postal_code, kind=kind, paused=paused, last_contact_on=last_contact,
                 first_reminder_on=first_on, first_reminder_paper=first_paper,
+                pending=pk in under_way,
             )  # fmt: skip

@@ -42,6 +42,12 @@ from django.utils.translation import gettext, gettext_lazy
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
 from relance.core.scenario import PENALTIES
+from relance.dunning.completion import (
+    reminders_cancel,
+    reminders_complete,
+    reminders_covered,
+    reminders_skip,
+)
 from relance.dunning.models import (
     Reminder,
     ReminderAttachment,
@@ -51,6 +57,7 @@ from relance.dunning.models import (
     StatementItems,
 )
 from relance.dunning.services import DunningError
+from relance.dunning.still_due import REASONS, still_due_reasons
 
 TODO_STATUSES = (ReminderStatus.TODO.value, ReminderStatus.FAILED.value)
 # Outbox statuses (channels.OutboxStatus) that mean "did not reach the debtor, a person decides".
@@ -114,6 +121,31 @@ def open_todo(organisation: Organisation, *, today: date) -> QuerySet[Reminder]:
     )
 
 
+@transaction.atomic
+def todo_withdraw_settled(
+    *,
+    organisation: Organisation,
+    today: date,
+    actor: Actor,
+    reminders: Sequence[Reminder] | None = None,
+) -> dict[int, str]:
+    """Take off the to-do the tasks that are no longer due (paid, disputed, promised, in a
+    payment plan, customer paused): the same question every exit asks. ``reminders``: only
+    these (a task being opened); else every open task. Returns reminder id -> reason code."""
+    if reminders is None:
+        ids = list(open_todo(organisation, today=today).values_list("id", flat=True))
+    else:
+        ids = [reminder.pk for reminder in reminders if reminder.status in TODO_STATUSES]
+    reasons = still_due_reasons(organisation, reminders_covered(ids), today=today)
+    reminders_cancel(reasons=reasons, actor=actor)
+    return reasons
+
+
+def no_longer_due(reason: str) -> str:
+    """The staff sentence for a reason code of the "still due?" check."""
+    return str(REASONS.get(reason, reason))
+
+
 def todo_filter(
     rows: QuerySet[Reminder], *, collector: str = "", kind: str = ""
 ) -> QuerySet[Reminder]:
@@ -174,14 +206,16 @@ def _locked(reminder: Reminder) -> Reminder:
 
 
 @transaction.atomic
-def reminder_skip(*, reminder: Reminder, reason: str, actor: Actor) -> Reminder:
+def reminder_skip(*, reminder: Reminder, reason: str, today: date, actor: Actor) -> Reminder:
     """Leave the message unsent, for a reason that stays in the audit trail."""
     reason = " ".join(reason.split())
     if len(reason) < SKIP_REASON_MIN:
         raise DunningError("Indiquez pourquoi cette relance est écartée.")
     fresh = _locked(reminder)
     notes = [*fresh.notes, f"Écartée : {reason}"]
-    Reminder.objects.filter(pk=fresh.pk).update(status=ReminderStatus.SKIPPED, notes=notes)
+    # Not a contact: the items move past the step, the customer's last contact stays.
+    reminders_skip(reminder_ids=[fresh.pk], on=today)
+    Reminder.objects.filter(pk=fresh.pk).update(notes=notes)
     audit_record(
         organisation=reminder.organisation, actor=actor, action="reminder_skip",
         entity_type="reminder", entity_id=str(reminder.uuid),
@@ -189,6 +223,24 @@ def reminder_skip(*, reminder: Reminder, reason: str, actor: Actor) -> Reminder:
     )  # fmt: skip
     fresh.status, fresh.notes = ReminderStatus.SKIPPED, notes
     return fresh
+
+
+class NoLongerDue(DunningError):
+    """The task was withdrawn from the to-do: what it is about is no longer due."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(gettext("Tâche retirée du « à faire » : %(reason)s")
+                         % {"reason": no_longer_due(reason)})  # fmt: skip
+        self.reason = reason
+
+
+def refuse_if_settled(reminder: Reminder, *, today: date, actor: Actor) -> None:
+    """Withdraw the task (committed) and raise ``NoLongerDue`` when it is no longer due; to be
+    called before the service's own transaction, so that the withdrawal stays."""
+    reasons = todo_withdraw_settled(organisation=reminder.organisation, today=today,
+                                    actor=actor, reminders=[reminder])  # fmt: skip
+    if reminder.pk in reasons:
+        raise NoLongerDue(reasons[reminder.pk])
 
 
 @transaction.atomic
@@ -216,13 +268,21 @@ def reminder_postpone(
     return fresh
 
 
+def reminder_done(*, reminder: Reminder, today: date, actor: Actor, note: str = "") -> Reminder:
+    """A task done outside relance (a file handed to the lawyer...): it leaves the to-do, and
+    its step counts from ``today``. A task no longer due cannot be done: it is withdrawn
+    (``NoLongerDue``)."""
+    refuse_if_settled(reminder, today=today, actor=actor)
+    return _reminder_done(reminder=reminder, today=today, actor=actor, note=note)
+
+
 @transaction.atomic
-def reminder_done(*, reminder: Reminder, actor: Actor, note: str = "") -> Reminder:
-    """A task done outside relance (a file handed to the lawyer...): it leaves the to-do."""
+def _reminder_done(*, reminder: Reminder, today: date, actor: Actor, note: str) -> Reminder:
     fresh = _locked(reminder)
     note = " ".join(note.split())
     notes = [*fresh.notes, f"Fait : {note}" if note else "Fait"]
-    Reminder.objects.filter(pk=fresh.pk).update(status=ReminderStatus.SENT, notes=notes)
+    reminders_complete(reminder_ids=[fresh.pk], on=today)
+    Reminder.objects.filter(pk=fresh.pk).update(notes=notes)
     audit_record(
         organisation=reminder.organisation, actor=actor, action="reminder_done",
         entity_type="reminder", entity_id=str(reminder.uuid),

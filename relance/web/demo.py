@@ -11,9 +11,8 @@ from django.db import transaction
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation, Role, User
 from relance.accounts.services import organisation_create, user_create
+from relance.cycle.daily import CycleSummary, daily_cycle
 from relance.demo.portfolio import build_demo_portfolio
-from relance.dunning.run import RunSummary
-from relance.dunning.schedule import daily_cycle
 from relance.imports.models import ImportKind
 from relance.imports.services import import_file
 from relance.web.demo_history import demo_history
@@ -29,7 +28,7 @@ class DemoLogin:
     password: str
     organisation: Organisation
     created: bool
-    run: RunSummary
+    run: CycleSummary
 
 
 def demo_build(*, today: date, customers: int = 120) -> DemoLogin:

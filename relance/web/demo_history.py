@@ -21,8 +21,9 @@ from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
 from relance.channels.email.tracking import inbound_message
 from relance.channels.models import OutboundMessage, OutboxStatus
+from relance.cycle.daily import daily_cycle
+from relance.dunning.completion import reminders_complete
 from relance.dunning.models import Reminder, ReminderStatus
-from relance.dunning.schedule import daily_cycle
 from relance.dunning.services import DunningError, dispute_open, promise_record
 from relance.ledger.models import Invoice
 from relance.ledger.selectors import open_instalments
@@ -41,14 +42,14 @@ def demo_history(*, organisation: Organisation, today: date, actor: Actor) -> No
             queued = OutboundMessage.objects.filter(
                 organisation=organisation, status=OutboxStatus.QUEUED
             )
-            Reminder.objects.filter(pk__in=queued.values("reminder_id")).update(
-                status=ReminderStatus.SENT
-            )
+            done = list(queued.exclude(reminder=None).values_list("reminder_id", flat=True))
             queued.update(status=OutboxStatus.SENT, sent_at=sent_at, attempts=1)
             if back > LEFT_OPEN_DAYS:
-                Reminder.objects.filter(
+                done += Reminder.objects.filter(
                     organisation=organisation, run_date=day, status=ReminderStatus.TODO
-                ).update(status=ReminderStatus.SENT)
+                ).values_list("id", flat=True)
+            # Done that day: the steps count from it, as when they really leave.
+            reminders_complete(reminder_ids=done, on=day)
     _debtors_react(organisation, today, actor)
 
 

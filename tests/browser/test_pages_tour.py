@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from relance.accounts.models import Membership
-from relance.dunning.schedule import daily_cycle
+from relance.cycle.daily import daily_cycle
 from relance.ledger.models import Customer, Invoice
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.dunning.todo_helpers import RUN_DAY, make_todo

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from relance.channels.letter.pdf import WINDOW, Letter, LetterLine, letters_pdf
+from tests.days import run_and_send
 
 MM = 72 / 25.4  # PDF points per millimetre
 A4_HEIGHT_MM = 297
@@ -117,7 +118,6 @@ def test_a_formal_notice_from_the_daily_run_prints_with_its_mentions(organisatio
     from relance.channels.compose import compose_letter
     from relance.channels.letter.service import letters_print
     from relance.dunning.models import Reminder
-    from relance.dunning.run import run_day
     from relance.ledger.services import customer_create, invoice_create
 
     organisation.address_line1, organisation.postal_code, organisation.city = (
@@ -135,7 +135,7 @@ def test_a_formal_notice_from_the_daily_run_prints_with_its_mentions(organisatio
                    amount_incl_tax=Decimal("1234.56"), actor=actor)  # fmt: skip
     for day in (date(2026, 2, 9), date(2026, 2, 17), date(2026, 2, 23), date(2026, 3, 4),
                 date(2026, 3, 16)):  # fmt: skip
-        run_day(organisation=organisation, day=day, actor=actor)
+        run_and_send(organisation, day, actor, manual=day < date(2026, 3, 16))
     notice = Reminder.objects.get(step="formal_notice")
     assert (notice.channel, notice.status) == ("formal_notice", "todo")
     letter = compose_letter(notice, today=date(2026, 3, 16))

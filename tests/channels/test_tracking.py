@@ -119,7 +119,7 @@ def test_open_tracking_is_off_unless_chosen_then_the_pixel_records_the_opening(
     from relance.dunning.models import DunningSettings
 
     settings.RELANCE_BASE_URL = "https://relance.atelier.example"
-    DunningSettings.objects.create(organisation=organisation, track_opens=True)
+    DunningSettings.objects.filter(organisation=organisation).update(track_opens=True)
     make_reminders(organisation, 1)
     send_due(worker="w1")
     html = next(part for part in smtp_server.messages[0].walk()

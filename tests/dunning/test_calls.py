@@ -9,9 +9,9 @@ import pytest
 
 from relance.dunning.calls import call_outcome_record
 from relance.dunning.models import Dispute, Promise, Reminder
-from relance.dunning.run import run_day
 from relance.dunning.services import DunningError
 from relance.ledger.services import customer_create, invoice_create
+from tests.days import run_and_send
 
 D = Decimal
 
@@ -24,15 +24,15 @@ def call(organisation, actor):
     invoice_create(organisation=organisation, customer=customer, number="F-1",
                    issue_date=date(2026, 2, 1), due_date=date(2026, 3, 2),
                    amount_incl_tax=D("900.00"), actor=actor)  # fmt: skip
-    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)  # reminder_1
-    run_day(organisation=organisation, day=date(2026, 3, 17), actor=actor)  # reminder_2
-    run_day(organisation=organisation, day=date(2026, 3, 24), actor=actor)  # call_1: to-do
+    run_and_send(organisation, date(2026, 3, 9), actor)  # reminder_1
+    run_and_send(organisation, date(2026, 3, 17), actor)  # reminder_2
+    run_and_send(organisation, date(2026, 3, 24), actor)  # call_1: to-do
     return Reminder.objects.get(step="call_1")
 
 
 def later_steps(organisation, actor, days):
     for day in days:
-        run_day(organisation=organisation, day=day, actor=actor)
+        run_and_send(organisation, day, actor)
     return list(Reminder.objects.filter(run_date__gt=date(2026, 3, 24))
                 .order_by("run_date").values_list("run_date", "step"))  # fmt: skip
 

@@ -9,7 +9,7 @@ import pytest
 
 from relance.accounts.models import AuditEvent
 from relance.dunning.models import CustomerDunning, InstalmentDunning, Scenario
-from relance.dunning.run import day_plan, run_day
+from relance.dunning.run import day_plan
 from relance.dunning.scenarios import scenarios_ensure_presets
 from relance.dunning.services import (
     DunningError,
@@ -18,6 +18,7 @@ from relance.dunning.services import (
     customer_scenario_set,
 )
 from relance.ledger.services import customer_create, invoice_create
+from tests.days import run_and_send
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def planned(organisation, day):
 
 
 def test_a_pause_stops_the_customer_and_a_resume_takes_up_gently(organisation, garage, actor):
-    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)  # reminder_1
+    run_and_send(organisation, date(2026, 3, 9), actor)  # reminder_1
     with pytest.raises(DunningError, match="raison"):
         customer_pause(customer=garage, reason=" ", actor=actor)
     with pytest.raises(DunningError, match="pas suspendues"):

@@ -16,6 +16,7 @@ from relance.dunning.services import (
     promises_check_broken,
 )
 from relance.ledger.services import customer_create, invoice_create
+from tests.days import run_and_send
 
 D = Decimal
 
@@ -41,18 +42,18 @@ def steps():
 
 
 def test_a_dispute_pauses_then_resumes_with_the_next_step(organisation, invoice, actor):
-    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)  # reminder_1
+    run_and_send(organisation, date(2026, 3, 9), actor)  # reminder_1
     dispute = dispute_open(
         invoice=invoice, reason="Livraison incomplète", day=date(2026, 3, 10), actor=actor
     )
     with pytest.raises(DunningError, match="déjà en litige"):
         dispute_open(invoice=invoice, reason="Autre", day=date(2026, 3, 11), actor=actor)
     for day in (date(2026, 3, 17), date(2026, 3, 23), date(2026, 4, 1)):
-        plan = run_day(organisation=organisation, day=day, actor=actor).plan
+        plan = run_and_send(organisation, day, actor).plan
         assert plan.messages == [] and plan.skipped[0].reason == "dispute"
     dispute_close(dispute=dispute, day=date(2026, 4, 20), actor=actor, outcome="avoir refusé")
     assert InstalmentDunning.objects.get().resumed_on == date(2026, 4, 20)
-    run_day(organisation=organisation, day=date(2026, 4, 20), actor=actor)
+    run_and_send(organisation, date(2026, 4, 20), actor)
     assert steps() == [(date(2026, 3, 9), "reminder_1"), (date(2026, 4, 20), "reminder_2")]
     actions = list(AuditEvent.objects.filter(entity_id=str(invoice.uuid))
                    .values_list("action", flat=True))  # fmt: skip
@@ -60,7 +61,7 @@ def test_a_dispute_pauses_then_resumes_with_the_next_step(organisation, invoice,
 
 
 def test_a_broken_promise_is_marked_and_reminders_resume(organisation, invoice, actor):
-    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)
+    run_and_send(organisation, date(2026, 3, 9), actor)
     promise = promise_record(
         customer=invoice.customer,
         invoices=[invoice],
@@ -74,10 +75,10 @@ def test_a_broken_promise_is_marked_and_reminders_resume(organisation, invoice, 
     assert promises_check_broken(organisation=organisation, day=date(2026, 4, 2),
                                  actor=actor) == 0  # still in the grace period  # fmt: skip
     # 6 April 2026 is Easter Monday, a public holiday: nobody is written to; the next day is.
-    assert run_day(organisation=organisation, day=date(2026, 4, 6), actor=actor).plan.messages == []
+    assert run_and_send(organisation, date(2026, 4, 6), actor).plan.messages == []
     promise.refresh_from_db()
     assert promise.broken_on == date(2026, 4, 6)
-    run_day(organisation=organisation, day=date(2026, 4, 7), actor=actor)
+    run_and_send(organisation, date(2026, 4, 7), actor)
     assert steps() == [(date(2026, 3, 9), "reminder_1"), (date(2026, 4, 7), "reminder_2")]
     assert AuditEvent.objects.filter(action="promise_broken").count() == 1
 
@@ -112,7 +113,7 @@ def test_a_payment_plan_pauses_reminders_until_an_instalment_is_missed(
     from relance.dunning.services import payment_plan_create
     from relance.ledger.services import payment_record
 
-    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)  # reminder_1
+    run_and_send(organisation, date(2026, 3, 9), actor)  # reminder_1
     with pytest.raises(DunningError, match="restant dû"):
         payment_plan_create(customer=invoice.customer, invoices=[invoice],
                             schedule=[(date(2026, 3, 31), D("100.00"))], day=date(2026, 3, 10),
@@ -126,12 +127,12 @@ def test_a_payment_plan_pauses_reminders_until_an_instalment_is_missed(
     payment_record(organisation=organisation, customer=invoice.customer, reference="P1",
                    date=date(2026, 3, 30), amount=D("300.00"), actor=actor)  # fmt: skip
     for day in (date(2026, 3, 17), date(2026, 4, 1), date(2026, 4, 20)):
-        plan_of_day = run_day(organisation=organisation, day=day, actor=actor).plan
+        plan_of_day = run_and_send(organisation, day, actor).plan
         assert plan_of_day.messages == []
         assert plan_of_day.skipped[0].reason == "payment_plan"
     # The second one is missed: after the grace period the plan ends and reminders resume
     # with the next step of the scenario.
-    run_day(organisation=organisation, day=date(2026, 5, 5), actor=actor)
+    run_and_send(organisation, date(2026, 5, 5), actor)
     plan.refresh_from_db()
     assert (plan.status, plan.ended_on) == ("defaulted", date(2026, 5, 5))
     assert steps() == [(date(2026, 3, 9), "reminder_1"), (date(2026, 5, 5), "reminder_2")]

@@ -17,6 +17,7 @@ RULES: dict[str, Any] = {"min_gap_days": 7, "min_amount": Decimal("0"), "promise
 
 
 def test_only_changes_are_saved_and_audited(organisation, actor):
+    DunningSettings.objects.filter(organisation=organisation).delete()  # the defaults
     dunning_settings_update(organisation=organisation, actor=actor, **RULES)
     assert not AuditEvent.objects.filter(action="dunning_settings_update").exists()
     rules = dunning_settings_update(organisation=organisation, actor=actor, **{

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from relance.accounts.audit import Actor
+from relance.dunning.completion import reminders_complete
 from relance.dunning.models import (
     CustomerDunning,
     Dispute,
@@ -23,6 +24,7 @@ from relance.dunning.models import (
 from relance.dunning.run import day_plan, run_day
 from relance.ledger.models import Invoice
 from relance.ledger.services import customer_create, invoice_create, payment_record
+from tests.days import run_and_send
 
 D = Decimal
 DUE = date(2026, 3, 2)  # a Monday
@@ -66,10 +68,19 @@ def test_run_records_one_message_per_customer_and_is_idempotent(organisation, le
         ("K2", "reminder_1", "ready", D("80.00")),
     ]
     assert ReminderItem.objects.count() == 3
-    assert set(InstalmentDunning.objects.values_list("last_step", flat=True)) == {"reminder_1"}
-    assert CustomerDunning.objects.filter(last_contact_on=date(2026, 3, 9)).count() == 2
+    # Planned is not done: no item has reached its step, nobody was contacted yet.
+    assert not InstalmentDunning.objects.exists()
+    assert not CustomerDunning.objects.exclude(last_contact_on=None).exists()
     again = run(organisation, date(2026, 3, 9))
     assert again.plan.messages == [] and Reminder.objects.count() == 2
+    assert {skip.reason for skip in again.plan.skipped} == {"in_progress"}
+    # Sent the next day: the steps count from then.
+    reminders_complete(reminder_ids=[r.pk for r in reminders], on=date(2026, 3, 10))
+    assert set(InstalmentDunning.objects.values_list("last_step", "last_step_on")) == {
+        ("reminder_1", date(2026, 3, 10))
+    }
+    assert CustomerDunning.objects.filter(last_contact_on=date(2026, 3, 10)).count() == 2
+    assert run(organisation, date(2026, 3, 9)).plan.messages == []
 
 
 def test_dry_run_and_plan_record_nothing(organisation, ledger):
@@ -80,7 +91,7 @@ def test_dry_run_and_plan_record_nothing(organisation, ledger):
 
 
 def test_catch_up_after_missed_days_and_manual_steps_go_to_the_todo(organisation, ledger):
-    run(organisation, date(2026, 3, 9))
+    run_and_send(organisation, date(2026, 3, 9), Actor.system("test"))
     summary = run(organisation, date(2026, 3, 25))  # missed 17 (reminder_2) and 23 (call_1)
     steps = sorted(Reminder.objects.filter(run_date=date(2026, 3, 25)).values_list(
         "step", "status"))  # fmt: skip
@@ -133,9 +144,14 @@ def test_command_line_json_matches_plan_and_second_run_prints_no_message(
     assert done["messages"][0]["items"] == ["F-1", "F-2"]
     call_command("run_day", "--date", "2026-03-09", "--json")
     assert json.loads(capsys.readouterr().out)["messages"] == []
+    # The day's reminders are done (these customers have no e-mail address: by hand).
+    reminders_complete(reminder_ids=list(Reminder.objects.values_list("id", flat=True)),
+                       on=date(2026, 3, 9))  # fmt: skip
     call_command("run_day", "--date", "2026-03-25")
     text = capsys.readouterr().out
-    assert "call_1" in text and "À faire (manuel) : 2" in text
+    # The command runs the whole cycle: segments first (a year late makes a bad payer, whose
+    # scenario has its last warning at J+20), then the day.
+    assert "last_warning" in text and "À faire (manuel) : 2" in text
 
 
 def test_runs_are_per_organisation(organisation, other_organisation, ledger, actor):

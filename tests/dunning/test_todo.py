@@ -62,12 +62,12 @@ def test_postponed_comes_back_on_its_date_and_not_before(organisation, todo, act
 
 def test_skip_needs_a_reason_and_a_task_is_handled_once(todo, actor):
     with pytest.raises(DunningError, match="pourquoi"):
-        reminder_skip(reminder=todo.email, reason=" ", actor=actor)
-    reminder_skip(reminder=todo.email, reason="Doublon", actor=actor)
+        reminder_skip(reminder=todo.email, reason=" ", today=date(2026, 3, 16), actor=actor)
+    reminder_skip(reminder=todo.email, reason="Doublon", today=date(2026, 3, 16), actor=actor)
     with pytest.raises(DunningError, match="déjà été traitée"):
-        reminder_skip(reminder=todo.email, reason="Encore", actor=actor)
+        reminder_skip(reminder=todo.email, reason="Encore", today=date(2026, 3, 16), actor=actor)
     with pytest.raises(DunningError, match="déjà été traitée"):
-        reminder_done(reminder=todo.email, actor=actor)
+        reminder_done(reminder=todo.email, today=date(2026, 3, 16), actor=actor)
 
 
 def test_draft_is_checked_kept_and_audited(todo, actor):

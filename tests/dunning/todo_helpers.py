@@ -10,9 +10,9 @@ from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation, User
 from relance.accounts.services import user_create
 from relance.dunning.models import Reminder
-from relance.dunning.run import run_day
 from relance.ledger.models import Customer
 from relance.ledger.services import contact_add, customer_create, invoice_create
+from tests.days import run_and_send
 
 D = Decimal
 RUN_DAY = date(2026, 3, 9)
@@ -73,7 +73,7 @@ def make_todo(organisation: Organisation, actor: Actor | None = None) -> Todo:
     )
     pharmacy.save()
     _invoice(organisation, pharmacy, "F-D1", "800.00", actor=actor)
-    run_day(organisation=organisation, day=RUN_DAY, actor=actor)
+    run_and_send(organisation, RUN_DAY, actor)
     reminders = {r.customer.external_ref: r for r in Reminder.objects.select_related("customer")
                  .filter(organisation=organisation)}  # fmt: skip
     manual = {"status": "todo", "mode": "manual"}

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.management import call_command
 
 from relance.accounts.models import Organisation
-from relance.dunning.schedule import daily_cycle
+from relance.cycle.daily import daily_cycle
 from relance.ledger.balances import customer_balances_refresh
 from relance.ledger.models import Allocation, Instalment, Payment
 from relance.reports.models import MonthlyFigures

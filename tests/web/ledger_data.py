@@ -9,12 +9,13 @@ from decimal import Decimal
 import holidays
 
 from relance.accounts.audit import Actor
+from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
 from relance.dunning.models import Reminder
 from relance.dunning.run import run_day
-from relance.dunning.schedule import local_day
 from relance.ledger.models import Customer, Invoice
 from relance.ledger.services import contact_add, customer_create, invoice_create
+from tests.days import run_and_send
 
 D = Decimal
 
@@ -50,11 +51,17 @@ def invoice(
     )  # fmt: skip
 
 
-def run_days(organisation: Organisation, actor: Actor, first: date, last: date) -> None:
-    """The daily run on every day of a period (weekends and holidays send nothing)."""
+def run_days(
+    organisation: Organisation, actor: Actor, first: date, last: date, *, send: bool = False
+) -> None:
+    """The daily run on every day of a period (weekends and holidays send nothing); with
+    ``send``, each day's automatic reminders leave that day (their steps then count)."""
     day = first
     while day <= last:
-        run_day(organisation=organisation, day=day, actor=actor)
+        if send:
+            run_and_send(organisation, day, actor)
+        else:
+            run_day(organisation=organisation, day=day, actor=actor)
         day += timedelta(days=1)
 
 

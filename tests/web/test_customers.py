@@ -14,6 +14,7 @@ from relance.channels.compose import outbox_fill
 from relance.channels.email.tracking import open_pixel_token, record_open
 from relance.channels.models import OutboundMessage
 from relance.dunning.calls import call_outcome_record
+from relance.dunning.completion import reminders_complete
 from relance.dunning.models import CustomerDunning, Scenario
 from relance.dunning.run import day_plan
 from relance.dunning.scenarios import scenarios_ensure_presets
@@ -139,10 +140,11 @@ def history(organisation, actor):
     emailed = next(r for r in reminders_of(garage) if r.channel == "email")
     outbox_fill(organisation=organisation, day=emailed.run_date, actor=actor)
     record_open(open_pixel_token(OutboundMessage.objects.get(reminder=emailed)))
+    reminders_complete(reminder_ids=[emailed.pk], on=emailed.run_date)  # it left that day
     payment_record(organisation=organisation, customer=garage, reference="VIR-1",
                    date=due + timedelta(14), amount=D("500.00"), invoice=second,
                    actor=actor)  # fmt: skip
-    run_days(organisation, actor, due + timedelta(13), due + timedelta(30))
+    run_days(organisation, actor, due + timedelta(13), due + timedelta(30), send=True)
     call = next(r for r in reminders_of(garage) if r.channel == "call")
     call_outcome_record(reminder=call, outcome="promise", day=call.run_date, actor=actor,
                         promised_on=call.run_date + timedelta(5),

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from relance.accounts.clock import local_day
 from relance.dunning.models import Reminder, ReminderStatus
 from relance.dunning.run import run_day
-from relance.dunning.schedule import local_day
 from relance.dunning.services import dispute_open, promise_record
 from relance.ledger.balances import customer_balances_refresh
 from relance.ledger.models import Invoice

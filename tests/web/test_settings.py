@@ -227,6 +227,7 @@ def test_bad_logos_are_refused(admin_client_org, organisation, name, content, me
 
 
 def test_business_rules_are_saved_and_audited(admin_client_org, organisation):
+    DunningSettings.objects.filter(organisation=organisation).delete()  # the defaults
     response = admin_client_org.post(url("settings_rules", organisation), RULES)
     assert response.status_code == 302
     rules = DunningSettings.objects.get(organisation=organisation)

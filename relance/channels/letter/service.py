@@ -12,7 +12,9 @@ from django.db import transaction
 from relance.accounts.audit import Actor, audit_record
 from relance.channels.letter.pdf import Letter, letters_pdf
 from relance.channels.models import PostalDispatch
-from relance.dunning.models import Reminder, ReminderStatus
+from relance.dunning.completion import reminders_complete
+from relance.dunning.models import Reminder
+from relance.dunning.todo import refuse_if_settled
 
 REGISTERED_NUMBER = re.compile(r"^[0-9A-Z]{2}[0-9A-Z ]{6,30}$")
 
@@ -40,9 +42,20 @@ def letters_print(*, batch: Sequence[tuple[Reminder, Letter]], day: date, actor:
     return pdf
 
 
-@transaction.atomic
 def letter_mark_posted(
     *, reminder: Reminder, posted_on: date, actor: Actor, registered_number: str = ""
+) -> PostalDispatch:
+    """Record that the letter went to the post; its step counts from ``posted_on``. A letter
+    whose items are no longer due (paid since it was printed...) is withdrawn instead and
+    ``NoLongerDue`` says why: do not post it."""
+    refuse_if_settled(reminder, today=posted_on, actor=actor)
+    return _mark_posted(reminder=reminder, posted_on=posted_on, actor=actor,
+                        registered_number=registered_number)  # fmt: skip
+
+
+@transaction.atomic
+def _mark_posted(
+    *, reminder: Reminder, posted_on: date, actor: Actor, registered_number: str
 ) -> PostalDispatch:
     dispatch = PostalDispatch.objects.filter(reminder=reminder).first()
     if dispatch is None:
@@ -54,7 +67,7 @@ def letter_mark_posted(
         raise LetterError("Une mise en demeure part en recommandé : indiquez son numéro.")
     dispatch.posted_on, dispatch.registered_number = posted_on, number
     dispatch.save(update_fields=["posted_on", "registered_number"])
-    Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.SENT)
+    reminders_complete(reminder_ids=[reminder.pk], on=posted_on)
     audit_record(
         organisation=reminder.organisation, actor=actor, action="letter_posted",
         entity_type="reminder", entity_id=str(reminder.uuid),

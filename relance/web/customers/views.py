@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
+from relance.accounts.clock import local_day
 from relance.dunning.models import Scenario, Segment
-from relance.dunning.schedule import local_day
 from relance.dunning.segments import customer_segment
 from relance.dunning.services import (
     DunningError,

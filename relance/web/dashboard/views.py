@@ -14,9 +14,9 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise as LazyText
 from django.utils.translation import gettext_lazy as _
 
+from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
 from relance.core.dso import Dso
-from relance.dunning.schedule import local_day
 from relance.imports.models import ImportBatch
 from relance.reports.monthly import month_range
 from relance.reports.selectors import (

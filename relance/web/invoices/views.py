@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
+from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
 from relance.dunning.models import Dispute, DunningSettings
-from relance.dunning.schedule import local_day
 from relance.dunning.services import (
     DunningError,
     dispute_close,

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from relance.accounts.clock import local_day
 from relance.channels.compose import compose_instructions
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.calls import call_outcome_record
 from relance.dunning.models import CallOutcome, Reminder
-from relance.dunning.schedule import local_day
 from relance.dunning.services import DunningError
 from relance.dunning.todo import TODO_STATUSES
 from relance.ledger.models import Contact

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from relance.accounts.audit import Actor
+from relance.accounts.clock import local_day
 from relance.dunning.models import Reminder
-from relance.dunning.schedule import local_day
 from relance.dunning.todo import FAILED, FAILED_DELIVERY, KINDS, TODO_STATUSES, why
 from relance.ledger.selectors import open_instalments
 from relance.web.access import Workspace

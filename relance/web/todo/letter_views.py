@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from relance.accounts.clock import local_day
 from relance.channels.compose import compose_instructions
 from relance.channels.letter.service import LetterError, letter_mark_posted
-from relance.channels.manual import letter_pdf, todo_print_letters
+from relance.channels.manual import SendRefused, letter_pdf, todo_print_letters
 from relance.channels.models import PostalDispatch
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.models import Reminder
-from relance.dunning.schedule import local_day
-from relance.dunning.todo import TODO_STATUSES
+from relance.dunning.todo import TODO_STATUSES, NoLongerDue
 from relance.web.access import Workspace, org_view
 from relance.web.todo import common
 from relance.web.todo.forms import DoneForm, PostedForm
@@ -70,7 +70,11 @@ def todo_letter_print(request: HttpRequest, ws: Workspace, reminder: UUID) -> Ht
     if task.channel not in ("letter", "formal_notice") or task.status not in TODO_STATUSES:
         raise Http404(_("Pas de lettre à imprimer."))
     today = local_day(ws.organisation)
-    pdf = todo_print_letters(reminders=[task], today=today, actor=common.actor(ws))
+    try:
+        pdf = todo_print_letters(reminders=[task], today=today, actor=common.actor(ws))
+    except SendRefused as exc:
+        messages.warning(request, str(exc))
+        return redirect(common.list_url(ws))
     return common.pdf(pdf, f"{task.step}-{task.customer.external_ref}.pdf", inline=False)
 
 
@@ -90,6 +94,9 @@ def todo_letter_posted(request: HttpRequest, ws: Workspace, reminder: UUID) -> H
         letter_mark_posted(reminder=task, posted_on=form.cleaned_data["posted_on"],
                            actor=common.actor(ws),
                            registered_number=form.cleaned_data["registered_number"])  # fmt: skip
+    except NoLongerDue as exc:
+        messages.warning(request, str(exc))
+        return redirect(common.list_url(ws))
     except LetterError as exc:
         form.add_error(None, str(exc))
         return letter_page(request, ws, task, form, status=400)

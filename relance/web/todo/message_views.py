@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from relance.accounts.clock import local_day
 from relance.channels.manual import (
     ContentChanged,
     Draft,
@@ -24,7 +25,6 @@ from relance.channels.manual import (
 )
 from relance.channels.models import OutboxStatus
 from relance.dunning.models import Reminder, ReminderAttachment
-from relance.dunning.schedule import local_day
 from relance.dunning.services import DunningError
 from relance.dunning.todo import (
     TODO_STATUSES,

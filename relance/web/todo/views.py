@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from relance.accounts.audit import Actor
+from relance.accounts.clock import local_day
 from relance.accounts.models import Membership, Role
 from relance.channels.manual import (
     SendRefused,
@@ -30,10 +32,10 @@ from relance.channels.manual import (
     todo_send_bulk,
 )
 from relance.dunning.models import Reminder
-from relance.dunning.schedule import local_day
 from relance.dunning.services import DunningError
 from relance.dunning.todo import (
     KINDS,
+    no_longer_due,
     open_todo,
     reminder_done,
     reminder_postpone,
@@ -41,12 +43,17 @@ from relance.dunning.todo import (
     todo_counts,
     todo_filter,
     todo_rows,
+    todo_withdraw_settled,
     why,
 )
 from relance.web.access import Workspace, org_view
 from relance.web.paging import paginate
 from relance.web.todo import call_views, common, letter_views, message_views
 from relance.web.todo.forms import CallOutcomeForm, DoneForm, PostponeForm, SkipForm
+
+# The "still due?" check withdraws tasks on its own, whoever is looking at the list.
+STILL_DUE_CHECK = Actor.system("still-due check")
+
 
 # --- the list ---------------------------------------------------------------------------------
 
@@ -55,6 +62,8 @@ from relance.web.todo.forms import CallOutcomeForm, DoneForm, PostponeForm, Skip
 def todo_list(request: HttpRequest, ws: Workspace) -> HttpResponse:
     organisation = ws.organisation
     today = local_day(organisation)
+    # What was paid, disputed or promised since the morning leaves the list before it shows.
+    todo_withdraw_settled(organisation=organisation, today=today, actor=STILL_DUE_CHECK)
     collector = request.GET.get("collector", "")
     kind = request.GET.get("kind", "")
     by_collector = todo_filter(open_todo(organisation, today=today), collector=collector)
@@ -154,6 +163,13 @@ def todo_print(request: HttpRequest, ws: Workspace) -> HttpResponse:
 @org_view
 def todo_detail(request: HttpRequest, ws: Workspace, reminder: UUID) -> HttpResponse:
     task = common.reminder(ws, reminder)
+    withdrawn = todo_withdraw_settled(organisation=ws.organisation,
+                                      today=local_day(ws.organisation),
+                                      actor=STILL_DUE_CHECK, reminders=[task])  # fmt: skip
+    if task.pk in withdrawn:
+        messages.info(request, _("Tâche retirée du « à faire » : %(reason)s")
+                      % {"reason": no_longer_due(withdrawn[task.pk])})  # fmt: skip
+        task.refresh_from_db()
     kind = common.kind(task)
     if task.channel in ("email", "sms"):
         return message_views.message_page(request, ws, task, kind)
@@ -177,7 +193,8 @@ def todo_skip(request: HttpRequest, ws: Workspace, reminder: UUID) -> HttpRespon
         messages.error(request, _("Indiquez pourquoi cette relance est écartée."))
         return redirect(common.detail_url(ws, task))
     try:
-        reminder_skip(reminder=task, reason=form.cleaned_data["reason"], actor=common.actor(ws))
+        reminder_skip(reminder=task, reason=form.cleaned_data["reason"],
+                      today=local_day(ws.organisation), actor=common.actor(ws))  # fmt: skip
     except DunningError as exc:
         messages.error(request, str(exc))
         return redirect(common.detail_url(ws, task))
@@ -218,7 +235,8 @@ def todo_done(request: HttpRequest, ws: Workspace, reminder: UUID) -> HttpRespon
     form = DoneForm(request.POST)
     note = form.cleaned_data.get("note", "") if form.is_valid() else ""
     try:
-        reminder_done(reminder=task, actor=common.actor(ws), note=note)
+        reminder_done(reminder=task, today=local_day(ws.organisation), actor=common.actor(ws),
+                      note=note)  # fmt: skip
     except DunningError as exc:
         messages.error(request, str(exc))
         return redirect(common.detail_url(ws, task))

@@ -10,10 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
-from relance.channels.compose import compose_letter
-from relance.channels.letter.service import LetterError, letter_mark_posted, letters_print
-from relance.dunning.management.commands.run_day import parse_day
-from relance.dunning.models import Reminder, ReminderStatus
+from relance.channels.letter.service import LetterError, letter_mark_posted
+from relance.channels.manual import SendRefused, letters_to_print, todo_print_letters
+from relance.dunning.models import Reminder
+from relance.dunning.services import DunningError
+from relance.lib.cli import parse_day
 
 
 class Command(BaseCommand):
@@ -46,23 +47,23 @@ class Command(BaseCommand):
             try:
                 letter_mark_posted(reminder=reminder, posted_on=day, actor=actor,
                                    registered_number=options["number"])  # fmt: skip
-            except LetterError as exc:
+            except (LetterError, DunningError) as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write("Envoi enregistré.")
             return
-        reminders = list(
-            Reminder.objects.filter(organisation=organisation, run_date__lte=day,
-                                    channel__in=["letter", "formal_notice"],
-                                    status=ReminderStatus.TODO, dispatch=None)
-            .select_related("customer", "organisation").order_by("run_date", "id")
-        )  # fmt: skip
-        if not reminders:
-            self.stdout.write("Aucune lettre à imprimer.")
+        reminders = letters_to_print(organisation, today=day)
+        try:
+            pdf = todo_print_letters(reminders=reminders, today=day, actor=actor)
+        except SendRefused as exc:
+            self.stdout.write(str(exc))
             return
-        batch = [(reminder, compose_letter(reminder, today=day)) for reminder in reminders]
-        Path(options["out"]).write_bytes(letters_pdf := letters_print(batch=batch, day=day,
-                                                                      actor=actor))  # fmt: skip
-        self.stdout.write(f"{len(batch)} lettre(s) dans {options['out']} "
-                          f"({len(letters_pdf) // 1024} Ko).")  # fmt: skip
-        for reminder in reminders:
+        Path(options["out"]).write_bytes(pdf)
+        done = set(
+            Reminder.objects.filter(pk__in=[r.pk for r in reminders], dispatch__isnull=False)
+            .values_list("pk", flat=True)
+        )  # fmt: skip
+        printed = [reminder for reminder in reminders if reminder.pk in done]
+        self.stdout.write(f"{len(printed)} lettre(s) dans {options['out']} "
+                          f"({len(pdf) // 1024} Ko).")  # fmt: skip
+        for reminder in printed:
             self.stdout.write(f"  {reminder.uuid}  {reminder.customer.name}  {reminder.step}")

@@ -16,9 +16,9 @@ from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.channels.compose import message_context
 from relance.channels.templating import TemplateRejected, check_content, render, render_default
 from relance.channels.templating.default_templates import UnknownDefault
-from relance.dunning.management.commands.run_day import parse_day
 from relance.dunning.models import Reminder
 from relance.ledger.models import Customer
+from relance.lib.cli import parse_day
 
 
 class Command(BaseCommand):

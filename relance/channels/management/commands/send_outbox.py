@@ -1,22 +1,55 @@
-"""relance send-outbox: send the e-mails that are due (embedded mode; Celery in distributed)."""
+"""relance send-outbox [--limit N] [--now]: send what is due (embedded mode; Celery in
+distributed mode): every e-mail due within its organisation's sending window, then the SMS due
+within their recipients' hours."""
 
 from __future__ import annotations
 
 import os
 import socket
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
+from relance.channels.email.transports import email_destination
 from relance.channels.outbox import send_due
+from relance.channels.sms.backends import backend_from_url
+from relance.channels.sms.service import send_due_sms
 
 
 class Command(BaseCommand):
-    help = "Envoyer les messages en attente de l'outbox."
+    help = "Envoyer les messages en attente de l'outbox (e-mails puis SMS)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--limit", type=int, default=None, help="envoyer au plus N e-mails (tous par défaut)"
+        )
+        parser.add_argument(
+            "--now",
+            action="store_true",
+            help="envoyer sans attendre la plage d'envoi de l'organisation",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        summary = send_due(worker=f"{socket.gethostname()}:{os.getpid()}")
+        limit = options["limit"]
+        if limit is not None and limit < 1:
+            raise CommandError("--limit : un nombre de messages, au moins 1.")
+        self.stderr.write(email_destination())
+        worker = f"{socket.gethostname()}:{os.getpid()}"
+        summary = send_due(worker=worker, limit=limit, ignore_window=options["now"])
         self.stdout.write(
-            f"Envoyés : {summary.sent}, annulés : {summary.cancelled}, "
+            f"E-mails envoyés : {summary.sent}, annulés : {summary.cancelled}, "
             f"à réessayer : {summary.failed}, en échec : {summary.dead}."
         )
+        if summary.waiting:
+            self.stdout.write(
+                f"En attente de la plage d'envoi : {summary.waiting} "
+                "(relance send-outbox --now pour les envoyer tout de suite)."
+            )
+        sms = send_due_sms(worker=worker, backend=backend_from_url(settings.SMS_URL))
+        if sms.sent or sms.deferred or sms.cancelled or sms.failed or sms.dead:
+            self.stdout.write(
+                f"SMS envoyés : {sms.sent}, en attente des heures d'envoi : {sms.deferred}, "
+                f"annulés : {sms.cancelled}, en échec : {sms.failed + sms.dead}."
+            )

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
-from relance.dunning.management.commands.run_day import parse_day
 from relance.dunning.run import day_plan
+from relance.lib.cli import parse_day
 
 
 class Command(BaseCommand):

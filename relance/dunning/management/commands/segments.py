@@ -14,7 +14,6 @@ from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
 from relance.core.segmentation import FIGURES, SegmentRuleError, classify
-from relance.dunning.management.commands.run_day import parse_day
 from relance.dunning.segments import (
     customer_figures,
     customer_segment,
@@ -25,6 +24,7 @@ from relance.dunning.segments import (
     segments_recompute,
 )
 from relance.ledger.models import Customer
+from relance.lib.cli import parse_day
 
 
 class Command(BaseCommand):

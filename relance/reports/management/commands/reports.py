@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
-from relance.dunning.management.commands.run_day import parse_day
+from relance.lib.cli import parse_day
 from relance.reports.services import BACKFILL_MONTHS, monthly_figures_record
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from relance.dunning.management.commands.run_day import render_summary
+from relance.cycle.management.commands.run_day import render_summary
 from relance.web.demo import demo_build
 
 

@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from relance.dunning.management.commands.scheduler import next_run
+from relance.accounts.clock import local_day
+from relance.cycle.daily import run_all_organisations
+from relance.cycle.management.commands.scheduler import next_run
 from relance.dunning.models import CustomerDunning, Reminder
-from relance.dunning.schedule import local_day, run_all_organisations
 from relance.ledger.services import customer_create, invoice_create
 
 D = Decimal
@@ -88,7 +89,7 @@ def test_celery_worker_runs_the_day_through_redis(overdue):
     from celery.contrib.testing.worker import start_worker
 
     from relance.celery import app
-    from relance.dunning.tasks import run_organisation_day
+    from relance.cycle.tasks import run_organisation_day
 
     app.conf.broker_url = app.conf.result_backend = "redis://127.0.0.1:6379/15"
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):

@@ -1,0 +1,106 @@
+"""Where e-mails go: one small interface, three transports.
+
+The send loop (``relance.channels.outbox``) claims, checks and records; a transport only hands
+a message over. ``EMAIL_URL`` chooses it: an SMTP server (``smtp://``, ``smtps://``,
+``submission://``), the console (``console:``, and when ``EMAIL_URL`` is not set: nothing
+leaves the machine), or a directory of ``.eml`` files (``file:///dir``). An organisation with
+its own SMTP server always sends through it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self, TextIO
+
+from django.conf import settings
+
+from relance.channels.email.smtp import DeliveryError, SmtpSender, message_bytes
+from relance.channels.models import OutboundMessage
+
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
+FILES = "django.core.mail.backends.filebased.EmailBackend"
+
+
+class EmailTransport(Protocol):
+    """Hands one message over; raises ``DeliveryError`` when it did not leave."""
+
+    def __enter__(self) -> EmailTransport: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None: ...
+
+    def send(self, message: OutboundMessage) -> None: ...
+
+
+class _NoConnection:
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        return None
+
+
+class ConsoleTransport(_NoConnection):
+    """Writes each message, as it would leave, to a stream (standard output by default)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream
+
+    def send(self, message: OutboundMessage) -> None:
+        stream = self.stream or sys.stdout
+        stream.write(message_bytes(message).decode("utf-8", "replace"))
+        stream.write("\n" + "-" * 79 + "\n")
+        stream.flush()
+
+
+class FileTransport(_NoConnection):
+    """Writes each message as ``<uuid>.eml`` in a directory (a mail catcher without a server)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+
+    def send(self, message: OutboundMessage) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            (self.directory / f"{message.uuid}.eml").write_bytes(message_bytes(message))
+        except OSError as exc:
+            raise DeliveryError(f"écriture impossible dans {self.directory} : {exc}",
+                                permanent=False) from exc  # fmt: skip
+
+
+def email_transport_for(organisation_id: int) -> EmailTransport:
+    """The organisation's own SMTP server when it has one, else the transport of EMAIL_URL."""
+    from relance.channels.models import SmtpSettings
+
+    if SmtpSettings.objects.filter(organisation_id=organisation_id).exists():
+        return SmtpSender.for_organisation(organisation_id)
+    return default_email_transport()
+
+
+def default_email_transport() -> EmailTransport:
+    if settings.EMAIL_BACKEND == CONSOLE:
+        return ConsoleTransport()
+    if settings.EMAIL_BACKEND == FILES:
+        return FileTransport(settings.EMAIL_FILE_PATH)
+    return SmtpSender.from_settings()
+
+
+def email_destination() -> str:
+    """Where e-mails go without an organisation server of its own, in a sentence for people."""
+    if settings.EMAIL_BACKEND == CONSOLE:
+        return ("EMAIL_URL n'est pas défini (ou vaut console:) : les e-mails sont affichés "
+                "dans la console, aucun ne part.")  # fmt: skip
+    if settings.EMAIL_BACKEND == FILES:
+        return f"Les e-mails sont écrits dans {settings.EMAIL_FILE_PATH} (EMAIL_URL=file:)."
+    return f"Les e-mails partent par le serveur SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT}."

@@ -1,0 +1,18 @@
+"""Helpers shared by the management commands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+
+def parse_day(value: str | None) -> date:
+    """A ``--date`` option: AAAA-MM-JJ, today (server time zone) when absent."""
+    if not value:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"Date « {value} » invalide : attendu AAAA-MM-JJ.") from exc
