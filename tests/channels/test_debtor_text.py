@@ -65,14 +65,15 @@ WORDS = {
     "nl": ("het", "een", "uw", "factuur", "betaling"),
     "de": ("und", "sie", "ihre", "rechnung", "zahlung"),
 }  # fmt: skip
-FOREIGN = {
-    language: re.compile(
-        r"\b(" + "|".join(w for other, words in WORDS.items() if other != language
-                          for w in words) + r")\b",
-        re.IGNORECASE,
-    )  # fmt: skip
-    for language in WORDS
-}
+
+
+def _foreign(language: str) -> re.Pattern[str]:
+    """The frequent words of the three other languages, as whole words."""
+    words = [word for other, some in WORDS.items() if other != language for word in some]
+    return re.compile(r"\b(" + "|".join(words) + r")\b", re.IGNORECASE)
+
+
+FOREIGN = {language: _foreign(language) for language in WORDS}
 
 
 class _Visible(HTMLParser):
