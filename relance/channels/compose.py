@@ -39,24 +39,14 @@ from relance.channels.templating.default_templates import (
 )
 from relance.channels.templating.sandbox import TemplateRejected
 from relance.core.payment_reference import payment_reference
-from relance.core.penalties import (
-    PenaltyError,
-    compute_penalties,
-    explain,
-    invoice_indemnity,
-    money_text,
-)
+from relance.core.penalties import DueItem, debtor_lines, invoice_penalties, regime_for
 from relance.core.planner import FORMAL_NOTICE_DAYS
-from relance.core.rates import RateNotFoundError, load_rate_tables
+from relance.core.rates import load_rate_tables
 from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
-from relance.ledger.models import Allocation, Contact, Customer, Invoice
+from relance.ledger.models import Allocation, Contact, Customer, Instalment, Invoice
 from relance.ledger.selectors import open_instalments
 
 ZERO = Decimal("0.00")
-REGIMES = {
-    ("FR", "B2B"): "FR-B2B", ("FR", "B2C"): "FR-B2C", ("FR", "PUBLIC"): "FR-PUBLIC",
-    ("BE", "B2B"): "BE-B2B", ("BE", "B2C"): "BE-B2C", ("BE", "PUBLIC"): "BE-B2B",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -84,14 +74,6 @@ def invoice_pdfs(reminder: Reminder) -> list[dict[str, object]]:
             data = handle.read()
         found.append({"name": f"{invoice.number}.pdf", "path": invoice.pdf.name,
                       "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})  # fmt: skip
-    return found
-
-
-def regime_of(customer: Customer) -> str | None:
-    """The statutory regime of a customer; None when relance has no rule for it."""
-    found = REGIMES.get((customer.country, customer.kind))
-    if found is None and customer.kind != "B2C":
-        return "EU"
     return found
 
 
@@ -176,8 +158,10 @@ def message_context(
     today: date,
     prefetched: Prefetched | None = None,
     overdue_only: bool = False,
+    language: str = "",
 ) -> tpl.MessageContext:
-    """``overdue_only``: the statement lists the overdue items only (a collector's choice)."""
+    """``overdue_only``: the statement lists the overdue items only (a collector's choice);
+    ``language``: write the message in this language rather than the customer's."""
     customer: Customer = reminder.customer
     organisation: Organisation = reminder.organisation
     if prefetched is not None:
@@ -200,8 +184,9 @@ def message_context(
     penalties = None
     if reminder.penalties != "none":
         penalties = _penalties(
-            customer, [row for row in rows if row[3] < today], today, reminder.currency
-        )
+            customer, [row for row in rows if row[3] < today], today, reminder.currency,
+            language,
+        )  # fmt: skip
     return tpl.MessageContext(
         organisation=tpl.Organisation(
             name=organisation.legal_name,
@@ -230,16 +215,21 @@ def message_context(
         penalties=penalties,
         deadline=today + timedelta(days=FORMAL_NOTICE_DAYS)
         if reminder.channel == "formal_notice" else None,
+        language=language,
     )  # fmt: skip
 
 
-INDEMNITY_LINE = "Indemnité forfaitaire"
-
-
 def _penalties(
-    customer: Customer, overdue: list[tuple[Any, ...]], today: date, currency: str
+    customer: Customer,
+    overdue: list[tuple[Any, ...]],
+    today: date,
+    currency: str,
+    language: str = "",
 ) -> tpl.Penalties | None:
-    regime = regime_of(customer)
+    """The penalties of the overdue rows, worded for the debtor in ``language`` (default: the
+    customer's), with no source or staff note: ``relance.core.penalties`` computes, this reads
+    the payments."""
+    regime = regime_for(customer.country, customer.kind)
     if regime is None or not overdue:
         return None
     paid: dict[int, list[tuple[date, Decimal]]] = {}
@@ -247,42 +237,22 @@ def _penalties(
         instalment_id__in=[row[0] for row in overdue]
     ).values_list("instalment_id", "date", "amount"):
         paid.setdefault(instalment_id, []).append((when, amount))
-    interest = ZERO
-    indemnities: dict[str, list[Decimal]] = {}
-    lines: list[str] = []
-    tables = load_rate_tables()
-    for pk, number, _, due, amount, _ in overdue:
-        try:
-            result = compute_penalties(
-                regime=regime,
-                amount=Decimal(amount),
-                due_date=due,
-                until=today,
-                tables=tables,
-                payments=paid.get(pk, ()),
-                currency=currency,
-            )
-        except (PenaltyError, RateNotFoundError):
-            return None  # no sourced rate for these dates: claim nothing rather than guess
-        interest += result.interest
-        indemnities.setdefault(number, []).append(result.indemnity)
-        lines.extend(
-            f"{number} — {line}"
-            for line in explain(result)[1:-1]
-            if not line.startswith(INDEMNITY_LINE)
-        )
-    # The fixed indemnity is owed per invoice, not per instalment (except where the law says).
-    per_invoice = {
-        number: invoice_indemnity(regime, parts) for number, parts in indemnities.items()
-    }
-    lines.extend(
-        f"{number} — {INDEMNITY_LINE} : {money_text(amount, currency)}"
-        for number, amount in per_invoice.items()
-        if amount
+    sequences = dict(
+        Instalment.objects.filter(pk__in=[row[0] for row in overdue]).values_list("pk", "sequence")
     )
-    indemnity = sum(per_invoice.values(), ZERO)
-    return tpl.Penalties(interest=interest, indemnity=indemnity, total=interest + indemnity,
-                         lines=tuple(lines))  # fmt: skip
+    items = [
+        DueItem(invoice=number, sequence=sequences.get(pk, 1), amount=Decimal(amount),
+                due_date=due, payments=tuple(paid.get(pk, ())))
+        for pk, number, _, due, amount, _ in overdue
+    ]  # fmt: skip
+    computed = invoice_penalties(
+        items, regime=regime, until=today, tables=load_rate_tables(), currency=currency
+    )
+    if computed.errors:
+        return None  # no sourced rate for these dates: claim nothing rather than guess
+    return tpl.Penalties(interest=computed.interest, indemnity=computed.indemnity,
+                         total=computed.total,
+                         lines=debtor_lines(computed, language or customer.language))  # fmt: skip
 
 
 def compose_email(

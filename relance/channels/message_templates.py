@@ -29,6 +29,16 @@ from relance.channels.templating.default_templates import (
     tidy_text,
 )
 from relance.channels.templating.sandbox import TemplateRejected, render
+from relance.core.penalties import (
+    DueItem,
+    InvoicePenalties,
+    ItemPenalties,
+    PenaltyResult,
+    Period,
+    debtor_lines,
+    round_cents,
+    simple_interest,
+)
 
 Sources = dict[str, str]  # part ("subject", "text", "html") -> template source
 Overrides = dict[tuple[str, str], Sources]  # (step key, language) -> the organisation's parts
@@ -129,10 +139,7 @@ def sample_context(
                      due_date=today + timedelta(days=10), days_late=-10,
                      amount=Decimal("480.00"), outstanding=Decimal("480.00")),
     )  # fmt: skip
-    penalties = tpl.Penalties(
-        interest=Decimal("12.18"), indemnity=Decimal("40.00"), total=Decimal("52.18"),
-        lines=("F-2026-0042 — intérêts : 1 234,56 € × 12,15 % × 30 / 365 = 12,18 €",),
-    )  # fmt: skip
+    penalties = _sample_penalties(items[0], language)
     return tpl.MessageContext(
         organisation=tpl.Organisation(
             name=organisation_name, address="12 rue des Lilas\n75011 Paris",
@@ -153,6 +160,25 @@ def sample_context(
         deadline=today + timedelta(days=8) if full else None,
         language=language,
     )  # fmt: skip
+
+
+def _sample_penalties(item: tpl.OpenItem, language: str) -> tpl.Penalties:
+    """Made-up penalties worded as a debtor reads them: 30 days at 12.15 % and 40 EUR (no
+    rate table is read, so the sample works whatever the day)."""
+    rate = Decimal("12.15")
+    start = item.due_date + timedelta(days=1)
+    interest = round_cents(simple_interest(item.outstanding, rate, 30, 365))
+    period = Period(start=start, end=start + timedelta(days=29), days=30, annual_rate=rate,
+                    base_amount=item.outstanding, interest=interest)  # fmt: skip
+    indemnity = Decimal("40.00")
+    result = PenaltyResult(regime="FR-B2B", interest=interest, indemnity=indemnity,
+                           total=interest + indemnity, periods=[period], notes=[])  # fmt: skip
+    due = DueItem(invoice=item.number, sequence=1, amount=item.amount, due_date=item.due_date)
+    computed = InvoicePenalties(regime="FR-B2B", currency=item.currency, until=period.end,
+                                items=(ItemPenalties(due, result),),
+                                indemnities=((item.number, indemnity),))  # fmt: skip
+    return tpl.Penalties(interest=computed.interest, indemnity=computed.indemnity,
+                         total=computed.total, lines=debtor_lines(computed, language))  # fmt: skip
 
 
 def check_sources(

@@ -45,7 +45,8 @@ def test_a_late_invoice_in_two_instalments_claims_40_eur_once(organisation, acto
     assert penalties.indemnity == D("80.00")  # two invoices, not three instalments
     indemnity_lines = [line for line in penalties.lines if "Indemnité forfaitaire" in line]
     assert indemnity_lines == [
-        "F-2025-9 — Indemnité forfaitaire : 40,00 €",
-        "F-2025-10 — Indemnité forfaitaire : 40,00 €",
+        "Facture F-2025-9 — Indemnité forfaitaire pour frais de recouvrement : 40,00\xa0€",
+        "Facture F-2025-10 — Indemnité forfaitaire pour frais de recouvrement : 40,00\xa0€",
     ]
+    assert any(line.startswith("Facture F-2025-9, échéance 2 — ") for line in penalties.lines)
     assert penalties.interest > 0 and penalties.total == penalties.interest + D("80.00")

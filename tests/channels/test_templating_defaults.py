@@ -143,6 +143,11 @@ def test_mentioned_penalties_by_regime():
     assert "40 €" not in text("BE", "B2C")
     assert "loi du 2 août 2002" in text("BE", "B2B")
     assert "Code de la commande publique" in text("FR", "PUBLIC")
+    german = text("DE", "B2B")
+    assert "§ 288 du Code civil allemand" in german and "directive" not in german
+    assert "40 €" not in text("DE", "B2C") and "1231-6" not in text("DE", "B2C")
+    assert "directive 2011/7/UE" in text("NL", "B2B")
+    assert "1231-6" not in text("NL", "B2C")  # no rule for a Dutch consumer: nothing said
     none = flat(render_default(make_context(step=("reminder_2", "neutral", "none"))).text)
     assert "L441-10" not in none and "Intérêts de retard" not in none
 

@@ -60,9 +60,8 @@ class Period:
 class PenaltyResult:
     """Interest, fixed indemnity, total, and why.
 
-    ``interest`` is ``exact_interest`` (no rounding anywhere) rounded half-up to the cent once;
-    each period shows its own interest rounded to the cent, so the periods shown may differ
-    from the total by a cent.
+    ``interest`` is the sum of the periods' interest, each rounded half-up to the cent, so
+    the lines shown always add up to it; ``exact_interest`` is the same with no rounding.
     """
 
     regime: str

@@ -399,10 +399,11 @@ def compute_penalties(
             f"Indemnité : source non vérifiée au texte officiel ({plan.indemnity_source})."
         )
     notes.extend(_unverified_notes(periods))
-    # The total is the exact sum rounded once: rounding each period first would let a
-    # one-cent partial payment, which splits a period, add a cent of interest.
+    # Each period is a line of the explanation, rounded half-up to the cent; the interest is
+    # the sum of those lines, so what a debtor reads always adds up. A payment that splits a
+    # period can move the total by a cent either way (``exact_interest`` is the unrounded one).
     exact = exact_total(periods)
-    interest = round_cents(exact)
+    interest = sum((period.interest for period in periods), ZERO)
     sources = list(dict.fromkeys(p.source for p in periods))
     if indemnity > ZERO:
         sources.append(plan.indemnity_source)

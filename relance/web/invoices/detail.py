@@ -10,7 +10,7 @@ from relance.dunning.models import Dispute, PaymentPlan, PaymentPlanStatus, Prom
 from relance.ledger.models import Allocation, Instalment, Invoice, Note
 from relance.ledger.selectors import instalments_with_balance
 from relance.web.customers.timeline import CHANNEL_LABELS, delivery_badges, delivery_kinds
-from relance.web.invoices.penalties import InvoicePenalties, invoice_penalties
+from relance.web.invoices.penalties import InvoicePenalties, invoice_penalties_view
 
 ZERO = Decimal("0.00")
 
@@ -88,7 +88,7 @@ def invoice_detail(invoice: Invoice, *, today: date) -> InvoiceDetail:
         today=today,
         instalments=instalments,
         allocations=allocations,
-        penalties=invoice_penalties(
+        penalties=invoice_penalties_view(
             invoice.customer, invoice.currency, instalments, paid, today=today
         ),
         reminders=lines,

@@ -1,9 +1,10 @@
-"""The statutory penalties of one invoice, explained line by line.
+"""The statutory penalties of one invoice, explained line by line for staff.
 
-The same computation as the formal notice (``relance.channels.compose``) and the
-``relance penalties`` command: per instalment, the customer's legal regime, the instalment's
-amount, its due date, every allocation (payment or credit note) as a part-payment, up to
-today, with the shipped rate tables; the lines are ``relance.core.penalties.explain``'s.
+The same computation as the e-mails, letters and formal notices: the customer's regime
+(``regime_for``) and ``relance.core.penalties.invoice_penalties`` on the invoice's
+instalments, every allocation (payment or credit note) counting as a part-payment, up to
+today, with the shipped rate tables. Staff read the full calculation with its sources
+(``explain``); debtors read ``debtor_lines``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from relance.channels.compose import regime_of
 from relance.core.penalties import (
-    PenaltyError,
+    DueItem,
     PenaltyResult,
-    compute_penalties,
     explain,
-    invoice_indemnity,
+    invoice_penalties,
+    regime_for,
 )
 from relance.core.penalties.regimes import REGIMES
 from relance.core.rates import RateNotFoundError, load_rate_tables
@@ -48,16 +48,8 @@ class InvoicePenalties:
     today: date
     items: list[ItemPenalties]
     message: str = ""  # why nothing is computed, when nothing is
-
-    @property
-    def interest(self) -> Decimal:
-        return sum((i.result.interest for i in self.items if i.result), ZERO)
-
-    @property
-    def indemnity(self) -> Decimal:
-        """Once per invoice (or per instalment where the law says so), not summed blindly."""
-        parts = [i.result.indemnity for i in self.items if i.result]
-        return invoice_indemnity(self.regime, parts) if self.regime else ZERO
+    interest: Decimal = ZERO
+    indemnity: Decimal = ZERO  # once per invoice (or per instalment where the law says so)
 
     @property
     def total(self) -> Decimal:
@@ -68,7 +60,7 @@ class InvoicePenalties:
         return any(item.error for item in self.items)
 
 
-def invoice_penalties(
+def invoice_penalties_view(
     customer: Customer,
     currency: str,
     instalments: Iterable[Instalment],
@@ -79,39 +71,32 @@ def invoice_penalties(
     """Penalties of the instalments that fell due before ``today`` and were not settled by
     their due date. A missing rate gives the table's message for that instalment, not an
     error page."""
-    regime = regime_of(customer)
+    regime = regime_for(customer.country, customer.kind)
     if regime is None:
         return InvoicePenalties(
             regime=None, regime_text="", currency=currency, today=today, items=[],
             message=_("relance n'a pas de règle de pénalités pour ce type de client dans ce pays."),
         )  # fmt: skip
-    tables = load_rate_tables()
-    items: list[ItemPenalties] = []
-    for instalment in instalments:
-        paid = sorted(allocations.get(instalment.pk, []))
-        settled_on_time = (
-            sum((part for when, part in paid if when <= instalment.due_date), ZERO)
-            >= instalment.amount
+    due = [
+        DueItem(invoice=str(instalment.invoice_id), sequence=instalment.sequence,
+                amount=Decimal(instalment.amount), due_date=instalment.due_date,
+                payments=tuple(allocations.get(instalment.pk, [])))
+        for instalment in instalments
+    ]  # fmt: skip
+    computed = invoice_penalties(
+        due, regime=regime, until=today, tables=load_rate_tables(), currency=currency
+    )
+    items = [
+        ItemPenalties(
+            entry.item.sequence, entry.item.due_date, entry.item.amount, entry.result,
+            explain(entry.result) if entry.result else [],
+            _message(entry.error) if entry.error else "",
         )
-        if instalment.due_date >= today or settled_on_time:
-            continue
-        base = ItemPenalties(instalment.sequence, instalment.due_date, instalment.amount)
-        try:
-            result = compute_penalties(
-                regime=regime, amount=Decimal(instalment.amount), due_date=instalment.due_date,
-                until=today, tables=tables, payments=paid, currency=currency,
-            )  # fmt: skip
-        except (PenaltyError, RateNotFoundError) as exc:
-            items.append(
-                ItemPenalties(base.sequence, base.due_date, base.amount, error=_message(exc))
-            )
-            continue
-        items.append(
-            ItemPenalties(base.sequence, base.due_date, base.amount, result, explain(result))
-        )
+        for entry in computed.items
+    ]  # fmt: skip
     return InvoicePenalties(
         regime=regime, regime_text=REGIMES.get(regime, ""), currency=currency, today=today,
-        items=items,
+        items=items, interest=computed.interest, indemnity=computed.indemnity,
         message="" if items else _("Aucune échéance en retard : pas de pénalités."),
     )  # fmt: skip
 

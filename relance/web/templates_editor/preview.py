@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +58,7 @@ def _context(
         channel=CHANNEL_OF_KEY.get(key, "email"), mode="manual",
         currency=organisation.default_currency, penalties=penalties, tone=tone,
     )  # fmt: skip
-    return replace(message_context(draft, today=today), language=language)
+    return message_context(draft, today=today, language=language)
 
 
 def build_preview(
