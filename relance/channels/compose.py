@@ -30,6 +30,7 @@ from relance.channels.message_templates import (
     render_message,
 )
 from relance.channels.outbox import outbox_enqueue
+from relance.channels.rate_gaps import rate_gap_notes, rate_gaps_and_indemnity
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import (
@@ -46,17 +47,15 @@ from relance.core.penalties import (
     invoice_indemnity,
     money_text,
 )
-from relance.core.rates import RateNotFoundError, load_rate_tables
+from relance.core.penalties.applicable import regime_for
+from relance.core.rates import RateNotFoundError
 from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
 from relance.ledger.models import Allocation, Contact, Customer, Invoice
 from relance.ledger.selectors import open_instalments
+from relance.rates.tables import rate_tables
 
 FORMAL_NOTICE_DAYS = 8
 ZERO = Decimal("0.00")
-REGIMES = {
-    ("FR", "B2B"): "FR-B2B", ("FR", "B2C"): "FR-B2C", ("FR", "PUBLIC"): "FR-PUBLIC",
-    ("BE", "B2B"): "BE-B2B", ("BE", "B2C"): "BE-B2C", ("BE", "PUBLIC"): "BE-B2B",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,7 @@ class ComposedEmail:
     html: str
     report: ContentReport
     attachments: list[dict[str, object]]
+    interest_missing: bool = False  # claimed penalties without their interest (no rate)
 
 
 def invoice_pdfs(reminder: Reminder) -> list[dict[str, object]]:
@@ -89,10 +89,7 @@ def invoice_pdfs(reminder: Reminder) -> list[dict[str, object]]:
 
 def regime_of(customer: Customer) -> str | None:
     """The statutory regime of a customer; None when relance has no rule for it."""
-    found = REGIMES.get((customer.country, customer.kind))
-    if found is None and customer.kind != "B2C":
-        return "EU"
-    return found
+    return regime_for(customer.country, customer.kind)
 
 
 def _address(*lines: str) -> str:
@@ -250,7 +247,7 @@ def _penalties(
     interest = ZERO
     indemnities: dict[str, list[Decimal]] = {}
     lines: list[str] = []
-    tables = load_rate_tables()
+    tables = rate_tables()
     for pk, number, _, due, amount, _ in overdue:
         try:
             result = compute_penalties(
@@ -262,8 +259,19 @@ def _penalties(
                 payments=paid.get(pk, ()),
                 currency=currency,
             )
-        except (PenaltyError, RateNotFoundError):
-            return None  # no sourced rate for these dates: claim nothing rather than guess
+        except RateNotFoundError:
+            # No published rate for some days: never guess one, and never drop the
+            # penalties silently either; the message says the interest is not computed.
+            return rate_gaps_and_indemnity(
+                regime=regime,
+                overdue=overdue,
+                paid=paid,
+                today=today,
+                currency=currency,
+                tables=tables,
+            )[0]
+        except PenaltyError:
+            return None
         interest += result.interest
         indemnities.setdefault(number, []).append(result.indemnity)
         lines.extend(
@@ -336,6 +344,8 @@ def compose_email(
             attachments=[(str(a["name"]), int(str(a["size"]))) for a in attachments],
         ),
         attachments=attachments,
+        interest_missing=bool(context.penalties and context.penalties.interest_missing
+                              and reminder.penalties == "claimed"),
     )  # fmt: skip
 
 
@@ -375,6 +385,8 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
             held.append((str(reminder.uuid), None, {"score": composed.report.score}))
             counts["held"] += 1
             continue
+        if composed.interest_missing:
+            _note(reminder, rate_gap_notes(reminder, today=day))
         outbox_enqueue(reminder=reminder, sender=composed.sender, recipients=composed.recipients,
                        copy_to=composed.copy_to, reply_to=composed.reply_to,
                        subject=composed.subject, body_text=composed.text,
@@ -435,6 +447,11 @@ def compose_instructions(reminder: Reminder, *, today: date) -> RenderedMessage:
                               step_key=reminder.step if reminder.step in CALL_STEPS
                               else "call_1")  # fmt: skip
     return render_message(context, organisation_id=reminder.organisation_id, step_key="legal")
+
+
+def _note(reminder: Reminder, notes: list[str]) -> None:
+    reminder.notes = [*reminder.notes, *notes]
+    Reminder.objects.filter(pk=reminder.pk).update(notes=reminder.notes)
 
 
 def _to_todo(reminder: Reminder, note: str) -> None:

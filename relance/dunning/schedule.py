@@ -13,6 +13,7 @@ from relance.accounts.models import Organisation
 from relance.dunning.run import RunSummary, run_day
 from relance.dunning.segments import segments_recompute
 from relance.ledger.balances import customer_balances_refresh
+from relance.rates.selectors import rate_warnings_log
 from relance.reports.services import monthly_figures_record
 
 
@@ -35,6 +36,7 @@ def daily_cycle(*, organisation: Organisation, day: date, actor: Actor) -> RunSu
     monthly_figures_record(organisation=organisation, day=day)
     summary = run_day(organisation=organisation, day=day, actor=actor)
     outbox_fill(organisation=organisation, day=day, actor=actor)
+    rate_warnings_log(organisation=organisation, day=day)  # a rate table about to run out
     return summary
 
 

@@ -24,8 +24,9 @@ from relance.core.penalties import (
     invoice_indemnity,
 )
 from relance.core.penalties.regimes import REGIMES
-from relance.core.rates import RateNotFoundError, load_rate_tables
+from relance.core.rates import RateNotFoundError
 from relance.ledger.models import Customer, Instalment
+from relance.rates.tables import rate_tables
 
 ZERO = Decimal("0.00")
 
@@ -85,7 +86,7 @@ def invoice_penalties(
             regime=None, regime_text="", currency=currency, today=today, items=[],
             message=_("relance n'a pas de règle de pénalités pour ce type de client dans ce pays."),
         )  # fmt: skip
-    tables = load_rate_tables()
+    tables = rate_tables()
     items: list[ItemPenalties] = []
     for instalment in instalments:
         paid = sorted(allocations.get(instalment.pk, []))

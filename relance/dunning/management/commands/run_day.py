@@ -15,6 +15,7 @@ from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
 from relance.dunning.run import RunSummary, run_day
 from relance.lib.progress import TerminalProgress
+from relance.rates.selectors import rate_warnings_log
 
 
 def parse_day(value: str | None) -> date:
@@ -47,10 +48,15 @@ class Command(BaseCommand):
         summary = run_day(organisation=organisation, day=parse_day(options["date"]),
                           actor=Actor.system("daily run"), dry_run=options["dry_run"],
                           progress=progress)  # fmt: skip
+        warnings = rate_warnings_log(organisation=organisation, day=summary.plan.day)
         if options["json"]:
-            self.stdout.write(json.dumps(summary.plan.as_dict(), ensure_ascii=False))
+            data = summary.plan.as_dict()
+            data["rate_warnings"] = [warning.as_dict() for warning in warnings]
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
         else:
             self.stdout.write(render_summary(summary))
+            for warning in warnings:
+                self.stdout.write(f"  Attention : {warning.text()}")
 
 
 def render_summary(summary: RunSummary) -> str:

@@ -1,0 +1,57 @@
+"""Which regime applies to a customer, and which rate tables each regime reads.
+
+The second mapping follows ``regimes.py`` (a test checks it by running every regime on
+tables that lack one table at a time), so that the rate tables an organisation depends on
+can be watched before they run out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+# (country, kind of customer) -> regime. Public buyers in Belgium follow the law of 2 August
+# 2002 like businesses; a business elsewhere gets the European floor; relance has no rule for
+# consumers outside France and Belgium.
+CUSTOMER_REGIMES: Mapping[tuple[str, str], str] = MappingProxyType(
+    {
+        ("FR", "B2B"): "FR-B2B",
+        ("FR", "B2C"): "FR-B2C",
+        ("FR", "PUBLIC"): "FR-PUBLIC",
+        ("BE", "B2B"): "BE-B2B",
+        ("BE", "B2C"): "BE-B2C",
+        ("BE", "PUBLIC"): "BE-B2B",
+    }
+)
+
+# Regime -> the rate tables (file names) its computation reads, without a contract rate.
+REGIME_TABLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "FR-B2B": ("ecb_reference_rate",),
+        "FR-B2C": ("fr_legal_rate_autres_cas",),
+        "FR-PUBLIC": ("ecb_reference_rate",),
+        "BE-B2B": ("be_late_payment_rate",),
+        "BE-B2C": ("be_late_payment_rate",),
+        "EU": ("ecb_reference_rate",),
+        "DE-B2B": ("de_base_rate",),
+        "DE-B2C": ("de_base_rate",),
+    }
+)
+
+
+def regime_for(country: str, kind: str) -> str | None:
+    """The statutory regime of a customer; None when relance has no rule for it."""
+    found = CUSTOMER_REGIMES.get((country, kind))
+    if found is None and kind != "B2C":
+        return "EU"
+    return found
+
+
+def tables_needed(customers: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """The rate tables read for customers of these (country, kind), sorted."""
+    names: set[str] = set()
+    for country, kind in customers:
+        regime = regime_for(country, kind)
+        if regime is not None:
+            names.update(REGIME_TABLES[regime])
+    return tuple(sorted(names))
