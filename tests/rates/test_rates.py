@@ -12,7 +12,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from relance.accounts.audit import Actor
 from relance.accounts.models import AuditEvent
 from relance.ledger.services import customer_create
 from relance.rates.selectors import rate_coverage, rate_warnings
@@ -117,7 +116,9 @@ def test_warnings_name_the_tables_an_organisation_needs(organisation, actor):
     assert (warning.table, warning.last_day, warning.days_left) == (
         "ecb_reference_rate", date(2026, 12, 31), 24,
     )  # fmt: skip
-    assert "31/12/2026" in warning.text() and "relance rates add ecb_reference_rate" in warning.text()
+    assert (
+        "31/12/2026" in warning.text() and "relance rates add ecb_reference_rate" in warning.text()
+    )
     customer_create(organisation=organisation, external_ref="C", name="M. C", kind="B2C",
                     actor=actor)  # fmt: skip
     names = [w.table for w in rate_warnings(organisation=organisation, day=day)]
@@ -141,3 +142,34 @@ def test_coverage_of_every_table(db):
     }  # fmt: skip
     assert coverage["de_base_rate"].last_day == date(2026, 6, 30)
     assert coverage["de_base_rate"].days_left == -160
+
+
+def test_the_morning_run_and_the_dashboard_warn(organisation, actor, capsys, caplog, monkeypatch):
+    from datetime import UTC, datetime
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from relance.accounts.services import user_create
+    from relance.dunning.schedule import daily_cycle
+
+    customer_create(organisation=organisation, external_ref="B", name="SARL B", actor=actor)
+    call_command("run_day", "--date", "2026-12-07")
+    assert "Attention : La table de taux « ecb_reference_rate » s'arrête le 31/12/2026" in (
+        capsys.readouterr().out
+    )
+    with caplog.at_level("WARNING", logger="relance.rates"):
+        daily_cycle(organisation=organisation, day=date(2026, 12, 8), actor=actor)
+    assert any("ecb_reference_rate" in record.getMessage() for record in caplog.records)
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    collector = Client()
+    user = user_create(email="c@example.org", organisation=organisation, role="collector",
+                       password="x" * 20, actor=actor)  # fmt: skip
+    collector.force_login(user)
+    page = collector.get(reverse("dashboard", kwargs={"org": organisation.slug}))
+    html = page.content.decode()
+    assert "rate-warning" in html and "relance rates add ecb_reference_rate" in html
+    add(actor)
+    html = collector.get(reverse("dashboard", kwargs={"org": organisation.slug})).content.decode()
+    assert "rate-warning" not in html

@@ -50,13 +50,14 @@ class Command(BaseCommand):
                           progress=progress)  # fmt: skip
         warnings = rate_warnings_log(organisation=organisation, day=summary.plan.day)
         if options["json"]:
-            data = summary.plan.as_dict()
-            data["rate_warnings"] = [warning.as_dict() for warning in warnings]
-            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            self.stdout.write(json.dumps(summary.plan.as_dict(), ensure_ascii=False))
         else:
             self.stdout.write(render_summary(summary))
-            for warning in warnings:
-                self.stdout.write(f"  Attention : {warning.text()}")
+        # A rate table about to run out: on stderr, so that the JSON stays the day's plan.
+        for warning in warnings:
+            (self.stderr if options["json"] else self.stdout).write(
+                f"  Attention : {warning.text()}"
+            )
 
 
 def render_summary(summary: RunSummary) -> str:
