@@ -173,3 +173,23 @@ def test_the_morning_run_and_the_dashboard_warn(organisation, actor, capsys, cap
     add(actor)
     html = collector.get(reverse("dashboard", kwargs={"org": organisation.slug})).content.decode()
     assert "rate-warning" not in html
+
+
+def test_the_settings_page_lists_the_coverage(organisation, actor, monkeypatch):
+    from datetime import UTC, datetime
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from relance.accounts.services import user_create
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    customer_create(organisation=organisation, external_ref="B", name="SARL B", actor=actor)
+    add(actor)
+    client = Client()
+    client.force_login(user_create(email="a@example.org", organisation=organisation, role="admin",
+                                   password="x" * 20, actor=actor))  # fmt: skip
+    html = client.get(reverse("settings_rates", kwargs={"org": organisation.slug})).content.decode()
+    assert "30/06/2027" in html and SOURCE in html and "1 taux ajouté ici" in html
+    assert "à compléter" not in html  # the table the organisation needs is now covered
