@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "relance.accounts",
     "relance.ledger",
+    "relance.rates",
     "relance.imports",
     "relance.dunning",
     "relance.channels",

@@ -30,6 +30,7 @@ from relance.channels.message_templates import (
     render_message,
 )
 from relance.channels.outbox import outbox_enqueue
+from relance.channels.rate_gaps import due_items, rate_gap_notes, rate_gaps_and_indemnity
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import (
@@ -39,12 +40,13 @@ from relance.channels.templating.default_templates import (
 )
 from relance.channels.templating.sandbox import TemplateRejected
 from relance.core.payment_reference import payment_reference
-from relance.core.penalties import DueItem, debtor_lines, invoice_penalties, regime_for
+from relance.core.penalties import debtor_lines, invoice_penalties, regime_for
 from relance.core.planner import FORMAL_NOTICE_DAYS
-from relance.core.rates import load_rate_tables
+from relance.core.rates import RateNotFoundError
 from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
-from relance.ledger.models import Allocation, Contact, Customer, Instalment, Invoice
+from relance.ledger.models import Contact, Customer, Invoice
 from relance.ledger.selectors import open_instalments
+from relance.rates.tables import rate_tables
 
 ZERO = Decimal("0.00")
 
@@ -60,6 +62,7 @@ class ComposedEmail:
     html: str
     report: ContentReport
     attachments: list[dict[str, object]]
+    interest_missing: bool = False  # claimed penalties without their interest (no rate)
 
 
 def invoice_pdfs(reminder: Reminder) -> list[dict[str, object]]:
@@ -232,27 +235,20 @@ def _penalties(
     regime = regime_for(customer.country, customer.kind)
     if regime is None or not overdue:
         return None
-    paid: dict[int, list[tuple[date, Decimal]]] = {}
-    for instalment_id, when, amount in Allocation.objects.filter(
-        instalment_id__in=[row[0] for row in overdue]
-    ).values_list("instalment_id", "date", "amount"):
-        paid.setdefault(instalment_id, []).append((when, amount))
-    sequences = dict(
-        Instalment.objects.filter(pk__in=[row[0] for row in overdue]).values_list("pk", "sequence")
-    )
-    items = [
-        DueItem(invoice=number, sequence=sequences.get(pk, 1), amount=Decimal(amount),
-                due_date=due, payments=tuple(paid.get(pk, ())))
-        for pk, number, _, due, amount, _ in overdue
-    ]  # fmt: skip
-    computed = invoice_penalties(
-        items, regime=regime, until=today, tables=load_rate_tables(), currency=currency
-    )
+    items = due_items(overdue)
+    tables = rate_tables()
+    computed = invoice_penalties(items, regime=regime, until=today, tables=tables,
+                                 currency=currency)  # fmt: skip
+    language = language or customer.language
+    if any(isinstance(error, RateNotFoundError) for error in computed.errors):
+        # No published rate for some days: never guess one, and never drop the penalties
+        # silently either; the message says the interest is not computed.
+        return rate_gaps_and_indemnity(items, regime=regime, today=today, currency=currency,
+                                       tables=tables, language=language)[0]  # fmt: skip
     if computed.errors:
-        return None  # no sourced rate for these dates: claim nothing rather than guess
+        return None
     return tpl.Penalties(interest=computed.interest, indemnity=computed.indemnity,
-                         total=computed.total,
-                         lines=debtor_lines(computed, language or customer.language))  # fmt: skip
+                         total=computed.total, lines=debtor_lines(computed, language))  # fmt: skip
 
 
 def compose_email(
@@ -306,6 +302,8 @@ def compose_email(
             attachments=[(str(a["name"]), int(str(a["size"]))) for a in attachments],
         ),
         attachments=attachments,
+        interest_missing=bool(context.penalties and context.penalties.interest_missing
+                              and reminder.penalties == "claimed"),
     )  # fmt: skip
 
 
@@ -345,6 +343,8 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
             held.append((str(reminder.uuid), None, {"score": composed.report.score}))
             counts["held"] += 1
             continue
+        if composed.interest_missing:
+            _note(reminder, rate_gap_notes(reminder, today=day))
         outbox_enqueue(reminder=reminder, sender=composed.sender, recipients=composed.recipients,
                        copy_to=composed.copy_to, reply_to=composed.reply_to,
                        subject=composed.subject, body_text=composed.text,
@@ -405,6 +405,11 @@ def compose_instructions(reminder: Reminder, *, today: date) -> RenderedMessage:
                               step_key=reminder.step if reminder.step in CALL_STEPS
                               else "call_1")  # fmt: skip
     return render_message(context, organisation_id=reminder.organisation_id, step_key="legal")
+
+
+def _note(reminder: Reminder, notes: list[str]) -> None:
+    reminder.notes = [*reminder.notes, *notes]
+    Reminder.objects.filter(pk=reminder.pk).update(notes=reminder.notes)
 
 
 def _to_todo(reminder: Reminder, note: str) -> None:

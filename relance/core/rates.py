@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
+from typing import Any, cast
 
 DATA_PACKAGE = "relance.core"
 DATA_FOLDER = "data"
@@ -39,7 +40,8 @@ class RateNotFoundError(LookupError):
         )
         super().__init__(
             f"aucun taux en vigueur le {day.isoformat()} dans la table « {table} »{covered}. "
-            "Ajoutez la valeur publiée, avec sa source, dans relance/core/data."
+            f"Ajoutez la valeur publiée, avec sa source : relance rates add {table} "
+            "(ou une ligne dans relance/core/data)."
         )
 
 
@@ -97,6 +99,24 @@ class RateTable:
                 yield row.start
 
 
+def overlay(table: RateTable, added: Iterable[RateRow]) -> RateTable:
+    """``table`` with ``added`` rows laid over it, in order: a later row wins on the days it
+    covers, the rows it overlaps are cut around it. The result must still have no gap."""
+    rows = list(table.rows)
+    for new in added:
+        kept: list[RateRow] = []
+        for row in rows:
+            if row.end < new.start or row.start > new.end:
+                kept.append(row)
+                continue
+            if row.start < new.start:
+                kept.append(replace(row, end=new.start - timedelta(days=1)))
+            if row.end > new.end:
+                kept.append(replace(row, start=new.end + timedelta(days=1)))
+        rows = sorted([*kept, new], key=lambda row: row.start)
+    return RateTable(table.name, tuple(rows))
+
+
 @dataclass(frozen=True, slots=True)
 class Parameter:
     regime: str
@@ -121,6 +141,19 @@ class DamagesBand:
     verified: bool
 
 
+# File name (without .csv, the table's name) -> attribute of ``RateTables``.
+TABLE_FIELDS: Mapping[str, str] = MappingProxyType(
+    {
+        "ecb_mro": "ecb_mro",
+        "ecb_reference_rate": "ecb_reference",
+        "fr_legal_rate_particuliers": "fr_legal_particuliers",
+        "fr_legal_rate_autres_cas": "fr_legal_autres_cas",
+        "be_late_payment_rate": "be_late_payment",
+        "de_base_rate": "de_base",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class RateTables:
     """Every table the penalty engine reads; pass it in (see ``load_rate_tables``)."""
@@ -133,6 +166,17 @@ class RateTables:
     de_base: RateTable
     parameters: Mapping[tuple[str, str], Parameter]
     be_consumer_damages: tuple[DamagesBand, ...]
+
+    def table(self, name: str) -> RateTable:
+        """A table by its file name (``ecb_reference_rate``...)."""
+        try:
+            return cast(RateTable, getattr(self, TABLE_FIELDS[name]))
+        except KeyError:
+            raise RateTableError(f"unknown rate table {name!r}") from None
+
+    def with_table(self, table: RateTable) -> RateTables:
+        changes: dict[str, Any] = {TABLE_FIELDS[table.name]: table}
+        return replace(self, **changes)
 
     def parameter(self, regime: str, name: str) -> Parameter:
         try:
@@ -248,16 +292,12 @@ def read_data_file(filename: str) -> str:
 def load_rate_tables() -> RateTables:
     """The tables shipped with the package (read once per process)."""
 
-    def table(name: str) -> RateTable:
-        return parse_rate_table(name, read_data_file(f"{name}.csv"))
-
+    tables = {
+        field: parse_rate_table(name, read_data_file(f"{name}.csv"))
+        for name, field in TABLE_FIELDS.items()
+    }
     return RateTables(
-        ecb_mro=table("ecb_mro"),
-        ecb_reference=table("ecb_reference_rate"),
-        fr_legal_particuliers=table("fr_legal_rate_particuliers"),
-        fr_legal_autres_cas=table("fr_legal_rate_autres_cas"),
-        be_late_payment=table("be_late_payment_rate"),
-        de_base=table("de_base_rate"),
+        **tables,
         parameters=MappingProxyType(parse_parameters(read_data_file("regime_parameters.csv"))),
         be_consumer_damages=parse_damages_bands(read_data_file("be_consumer_damages.csv")),
     )

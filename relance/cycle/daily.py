@@ -23,6 +23,7 @@ from relance.dunning.segments import segments_recompute
 from relance.dunning.todo import todo_withdraw_settled
 from relance.ledger.balances import customer_balances_refresh
 from relance.lib.progress import Progress
+from relance.rates.selectors import RateWarning, rate_warnings_log
 from relance.reports.services import monthly_figures_record
 
 
@@ -31,6 +32,7 @@ class CycleSummary:
     run: RunSummary
     outbox: dict[str, int] = field(default_factory=dict)  # queued, no_address, held, sms
     withdrawn: int = 0  # to-do tasks no longer due
+    rate_warnings: list[RateWarning] = field(default_factory=list)  # tables about to run out
 
     @property
     def plan(self) -> DayPlan:
@@ -50,7 +52,8 @@ def daily_cycle(
     withdrawn = todo_withdraw_settled(organisation=organisation, today=day, actor=actor)
     run = run_day(organisation=organisation, day=day, actor=actor, progress=progress)
     outbox = outbox_fill(organisation=organisation, day=day, actor=actor)
-    return CycleSummary(run=run, outbox=outbox, withdrawn=len(withdrawn))
+    warnings = rate_warnings_log(organisation=organisation, day=day)  # tables running out
+    return CycleSummary(run=run, outbox=outbox, withdrawn=len(withdrawn), rate_warnings=warnings)
 
 
 def run_all_organisations(*, now: datetime | None = None) -> dict[str, CycleSummary]:

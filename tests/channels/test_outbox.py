@@ -205,7 +205,7 @@ def test_the_celery_task_sends_the_outbox_through_a_worker(organisation, smtp_se
 
 def test_later_reminders_to_a_customer_thread_with_the_earlier_ones(organisation, smtp_server):
     first = make_reminders(organisation, 1)[0]
-    reminders_complete(reminder_ids=[first.reminder_id], on=date(2026, 3, 9))
+    reminders_complete(reminder_ids=[first.reminder.pk], on=date(2026, 3, 9))
     run_day(organisation=organisation, day=date(2026, 3, 17), actor=Actor.system("test"))
     reminder = Reminder.objects.get(step="reminder_2")
     second = outbox_enqueue(reminder=reminder, sender=first.sender, recipients=first.recipients,

@@ -1,4 +1,4 @@
-"""``relance penalties``: through call_command (no database access allowed) and as a process."""
+"""``relance penalties``: through call_command and as a process."""
 
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-# No ``db`` fixture: pytest-django refuses any database query, so these prove the command
-# never touches the database.
+# The command reads the rates added to this installation (``relance rates add``), so it
+# needs the database when there is one; without one it falls back on the shipped tables
+# (``test_process_needs_no_database``).
+pytestmark = pytest.mark.django_db
 
 
 def test_json_output_of_the_section_1_4_example():
@@ -196,3 +198,4 @@ def test_process_needs_no_database(relance):
     done = relance("penalties", "--amount", "1000", "--due", "2026-01-31", "--until", "2026-03-02")
     assert done.returncode == 0, done.stderr
     assert "Total : 49,99 €" in done.stdout
+    assert "Taux livrés seulement" in done.stderr

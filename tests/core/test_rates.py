@@ -214,3 +214,24 @@ def test_rows_are_frozen():
     with pytest.raises(AttributeError):
         table.rows[0].rate = D("99")  # type: ignore[misc]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", table.rows[0].start.isoformat())
+
+
+def test_overlay_extends_replaces_and_never_leaves_a_gap():
+    from dataclasses import replace
+
+    from relance.core.rates import RateRow, overlay
+
+    table = TABLES.ecb_reference
+    extra = RateRow(date(2027, 1, 1), date(2027, 6, 30), D("2.40"), "ECB", True)
+    extended = overlay(table, [extra])
+    assert extended.last_day == date(2027, 6, 30) and extended.rate_on(date(2027, 2, 1)) == D(
+        "2.40"
+    )
+    assert extended.rows[:-1] == table.rows  # nothing else moved
+    middle = RateRow(date(2026, 10, 1), date(2026, 10, 31), D("3"), "x", False)
+    cut = overlay(table, [middle])
+    assert [cut.rate_on(date(2026, 9, 30)), cut.rate_on(date(2026, 10, 15))] == [D("2.15"), D("3")]
+    assert cut.row_on(date(2026, 11, 1)) == replace(table.rows[-1], start=date(2026, 11, 1))
+    with pytest.raises(RateTableError, match="gap"):
+        overlay(table, [replace(extra, start=date(2027, 1, 2))])
+    assert TABLES.with_table(extended).table("ecb_reference_rate") is extended

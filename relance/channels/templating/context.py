@@ -84,6 +84,9 @@ class Penalties:
     indemnity: Decimal = ZERO
     total: Decimal = ZERO
     lines: tuple[str, ...] = ()  # explanation, one formatted line each
+    # A rate was not published for part of the delay: the interest is not stated (zero here);
+    # the message says so rather than leaving it out silently.
+    interest_missing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +158,8 @@ TEMPLATE_VARIABLES: Mapping[str, str] = {
     "currency": "devise (EUR)",
     "payment_reference": "communication structurée (BE) ou référence RF (ISO 11649)",
     "portal_url": "lien du portail de paiement (peut être vide)",
-    "penalties": "pénalités calculées ou None : interest, indemnity, total, lines",
+    "penalties": "pénalités calculées ou None : interest, indemnity, total, lines, "
+    "interest_missing (intérêts non chiffrés faute de taux publié)",
     "deadline": "date limite de paiement (mise en demeure) ou None",
     "today": "date du jour",
     "language": "langue du message (fr, nl, en, de)",

@@ -103,8 +103,11 @@ def _interest_line(period: Period, language: str, currency: str) -> str:
     )
 
 
-def debtor_lines(penalties: InvoicePenalties, language: str) -> tuple[str, ...]:
-    """The lines a debtor reads, in ``language`` (fr, nl, en, de).
+def debtor_lines(
+    penalties: InvoicePenalties, language: str, *, interest: bool = True
+) -> tuple[str, ...]:
+    """The lines a debtor reads, in ``language`` (fr, nl, en, de); ``interest=False``: the
+    fixed indemnities only (the interest could not be computed and is not shown).
 
     Items whose computation failed are left out: the caller decides whether to claim the
     rest. A consumer regime with nothing computed gets one sentence saying why, once.
@@ -115,7 +118,7 @@ def debtor_lines(penalties: InvoicePenalties, language: str) -> tuple[str, ...]:
     currency = penalties.currency
     lines: list[str] = []
     for item in penalties.items:
-        if item.result is None:
+        if item.result is None or not interest:
             continue
         due = item.item
         several = penalties.several_instalments(due.invoice)

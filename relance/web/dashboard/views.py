@@ -18,6 +18,7 @@ from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
 from relance.core.dso import Dso
 from relance.imports.models import ImportBatch
+from relance.rates.selectors import rate_warnings
 from relance.reports.monthly import month_range
 from relance.reports.selectors import (
     BUCKETS,
@@ -181,6 +182,7 @@ def dashboard(request: HttpRequest, ws: Workspace) -> HttpResponse:
             (delivery, CHANNEL_NAMES.get(delivery.reminder.channel, delivery.reminder.channel))
             for delivery in failed_deliveries(organisation, today)
         ],
+        "rate_warnings": rate_warnings(organisation=organisation, day=today),
         "promises_due": promises_due(organisation, today),
         "promises_due_count": promises_due_count(organisation, today),
         "promises_broken": promises_broken(organisation, today),

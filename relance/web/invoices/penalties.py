@@ -3,8 +3,8 @@
 The same computation as the e-mails, letters and formal notices: the customer's regime
 (``regime_for``) and ``relance.core.penalties.invoice_penalties`` on the invoice's
 instalments, every allocation (payment or credit note) counting as a part-payment, up to
-today, with the shipped rate tables. Staff read the full calculation with its sources
-(``explain``); debtors read ``debtor_lines``.
+today, with the rate tables (shipped, and those added with ``relance rates``). Staff read the
+full calculation with its sources (``explain``); debtors read ``debtor_lines``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from relance.core.penalties import (
     regime_for,
 )
 from relance.core.penalties.regimes import REGIMES
-from relance.core.rates import RateNotFoundError, load_rate_tables
+from relance.core.rates import RateNotFoundError
 from relance.ledger.models import Customer, Instalment
+from relance.rates.tables import rate_tables
 
 ZERO = Decimal("0.00")
 
@@ -84,7 +85,7 @@ def invoice_penalties_view(
         for instalment in instalments
     ]  # fmt: skip
     computed = invoice_penalties(
-        due, regime=regime, until=today, tables=load_rate_tables(), currency=currency
+        due, regime=regime, until=today, tables=rate_tables(), currency=currency
     )
     items = [
         ItemPenalties(

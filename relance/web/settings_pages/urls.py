@@ -23,4 +23,5 @@ urlpatterns = [
     path("settings/users/<uuid:user>/role/", members.user_role, name="settings_user_role"),
     path("settings/users/<uuid:user>/remove/", members.user_remove, name="settings_user_remove"),
     path("settings/rules/", views.rules, name="settings_rules"),
+    path("settings/rates/", views.rates, name="settings_rates"),
 ]

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor
+from relance.accounts.clock import local_day
 from relance.accounts.services import AccountError, organisation_update
 from relance.dunning.models import DunningSettings
 from relance.dunning.services import DunningError, dunning_settings_update
+from relance.rates.selectors import WARN_DAYS, rate_coverage, rate_warnings
 from relance.web.access import Workspace
 from relance.web.settings_pages import admin_view
 from relance.web.settings_pages.forms import OrganisationForm, RulesForm
@@ -88,4 +90,21 @@ def rules(request: HttpRequest, ws: Workspace) -> HttpResponse:
         "web/settings_pages/rules.html",
         {"form": form, "tab": "rules", "currency": org.default_currency},
         status=400 if form.errors else 200,
+    )
+
+
+@admin_view
+def rates(request: HttpRequest, ws: Workspace) -> HttpResponse:
+    """Read-only: what each legal rate table covers; rates are added with ``relance rates add``."""
+    today = local_day(ws.organisation)
+    return render(
+        request,
+        "web/settings_pages/rates.html",
+        {
+            "tab": "rates",
+            "today": today,
+            "coverage": rate_coverage(today=today),
+            "needed": {w.table for w in rate_warnings(organisation=ws.organisation, day=today)},
+            "warn_days": WARN_DAYS,
+        },
     )

@@ -15,6 +15,7 @@ from relance.cycle.daily import CycleSummary, daily_cycle
 from relance.dunning.run import RunSummary, run_day
 from relance.lib.cli import parse_day
 from relance.lib.progress import TerminalProgress
+from relance.rates.selectors import rate_warnings_log
 
 
 class Command(BaseCommand):
@@ -53,6 +54,15 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary.plan.as_dict(), ensure_ascii=False))
         else:
             self.stdout.write(render_summary(summary))
+        # A rate table about to run out: on stderr with --json, so the JSON stays the plan.
+        warnings = (
+            summary.rate_warnings if isinstance(summary, CycleSummary)
+            else rate_warnings_log(organisation=organisation, day=summary.plan.day)
+        )  # fmt: skip
+        for warning in warnings:
+            (self.stderr if options["json"] else self.stdout).write(
+                f"  Attention : {warning.text()}"
+            )
 
 
 def render_summary(summary: RunSummary | CycleSummary) -> str:

@@ -1,6 +1,8 @@
 """``relance penalties``: statutory late-payment penalties of one invoice, explained.
 
-A thin interface over ``relance.core.penalties.compute_penalties``: it reads no database.
+A thin interface over ``relance.core.penalties.compute_penalties``. The only thing it reads
+from the database is the rates added to this installation (``relance rates add``); on a
+database not migrated yet it uses the shipped tables and says so.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import holidays
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.core.penalties import REGIMES, PenaltyError, compute_penalties, explain
-from relance.core.rates import RateNotFoundError, load_rate_tables
+from relance.core.rates import RateNotFoundError, RateTables, load_rate_tables
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
@@ -59,6 +61,18 @@ def belgian_working_day() -> Any:
         return day.weekday() < 5 and day not in calendar
 
     return is_working_day
+
+
+def installation_tables() -> tuple[RateTables, str]:
+    """The tables with this installation's added rates, or the shipped ones and why."""
+    from relance.cli import database_problem
+
+    problem = database_problem()
+    if problem:
+        return load_rate_tables(), f"Taux livrés seulement ({problem})"
+    from relance.rates.tables import rate_tables
+
+    return rate_tables(), ""
 
 
 class Command(BaseCommand):
@@ -136,6 +150,9 @@ class Command(BaseCommand):
         )
         payments = [parse_payment(value) for value in options["payment"]]
         regime = options["regime"].strip().upper()
+        tables, warning = installation_tables()
+        if warning:
+            self.stderr.write(warning)
         try:
             result = compute_penalties(
                 regime=regime,
@@ -152,7 +169,7 @@ class Command(BaseCommand):
                 day_count=options["day_count"],
                 half_years=options["half_years"],
                 currency=options["currency"].strip().upper(),
-                tables=load_rate_tables(),
+                tables=tables,
             )
         except (PenaltyError, RateNotFoundError) as exc:
             raise CommandError(str(exc)) from exc
