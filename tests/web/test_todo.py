@@ -15,7 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from relance.accounts.audit import Actor
-from relance.accounts.models import AuditEvent
+from relance.accounts.models import AuditEvent, User
 from relance.channels.models import OutboundMessage, PostalDispatch
 from relance.dunning.models import Promise, Reminder, ReminderAttachment, ReminderDraft
 from relance.dunning.run import run_day
@@ -412,6 +412,46 @@ def test_call_page_and_a_promise_removes_the_task(collector, organisation, todo)
     assert todo.call.status == "sent"
     assert detail not in page_text(collector.get(url("todo", organisation)))
     assert AuditEvent.objects.filter(action="call_outcome").exists()
+
+
+def test_a_promise_is_typed_the_french_way_and_never_above_what_is_owed(
+    collector, organisation, todo
+):
+    detail = url("todo-detail", organisation, todo.call)
+    page = page_text(collector.get(detail))
+    # pre-filled with what is overdue, two decimals, as a French page writes it
+    assert re.search(r'name="promised_amount" value="5\xa0000,00"', page), page
+    outcome = url("todo-call-outcome", organisation, todo.call)
+    promised_on = (local_day(organisation) + timedelta(days=10)).isoformat()
+    for typed, error in (
+        ("5000,01", "dépasse ce qui reste dû sur cette facture (5 000,00 €)"),
+        ("1.234", "Montant ambigu « 1.234 »"),
+        ("30 88,65", "Montant illisible « 30 88,65 »"),
+        ("3088,655", "deux décimales au plus"),
+        ("-5", "doit être positif"),
+    ):
+        response = collector.post(outcome, {"outcome": "promise", "promised_on": promised_on,
+                                            "promised_amount": typed})  # fmt: skip
+        assert response.status_code == 400, typed
+        assert error in html.unescape(page_text(response)), typed
+        assert f'value="{typed}"' in page_text(response)  # what was typed stays in the box
+    assert not Promise.objects.exists()
+    response = collector.post(outcome, {"outcome": "promise", "promised_on": promised_on,
+                                        "promised_amount": "3\u202f088,65"})  # fmt: skip
+    assert response.status_code == 302
+    assert Promise.objects.get().amount == Decimal("3088.65")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_an_amount_reads_the_same_whatever_the_interface_language(
+    collector, organisation, todo, language
+):
+    User.objects.filter(email=f"collector@{organisation.slug}.example").update(language=language)
+    outcome = url("todo-call-outcome", organisation, todo.call)
+    promised_on = (local_day(organisation) + timedelta(days=10)).isoformat()
+    collector.post(outcome, {"outcome": "promise", "promised_on": promised_on,
+                             "promised_amount": "3088,65"})  # fmt: skip
+    assert Promise.objects.get().amount == Decimal("3088.65")
 
 
 # --- letters ----------------------------------------------------------------------------------
