@@ -3,12 +3,15 @@
 A to-do message is composed by the same code as the morning's automatic ones
 (``relance.channels.compose``), with what the collector changed on top (``ReminderDraft``:
 subject, text, which invoices are listed, penalties, people in copy, files). The preview and
-the send share one function, and the preview carries a fingerprint of exactly what would
-leave: a send whose content no longer matches the fingerprint the collector last saw is
-refused, so what leaves is what was previewed. It then goes through the outbox like any other
-message — stored exactly, claimed once, re-checked for payments, disputes and promises just
-before leaving — and, in the embedded mode, is handed to the SMTP server right after commit
-with the ``send-outbox`` code; in the distributed mode, to the Celery task.
+the send share one function. What the collector types (subject, text) is sent exactly as typed,
+saved with the send itself, even when the preview had not caught up yet. Everything else
+(who it goes to, from whom, the template's text for the invoices listed, the files) is
+fingerprinted by the preview: a send whose fingerprint no longer matches the one the collector
+last saw (a payment, a contact or a template changed meanwhile) is refused and shown again.
+It then goes through the outbox like any other message — stored exactly, claimed once,
+re-checked for payments, disputes and promises just before leaving — and, in the embedded
+mode, is handed to the SMTP server right after commit with the ``send-outbox`` code; in the
+distributed mode, to the Celery task.
 """
 
 from __future__ import annotations
@@ -101,7 +104,7 @@ class EmailPreview:
     composed: ComposedEmail | None
     default_subject: str  # the template's, for the options chosen
     default_body: str
-    fingerprint: str  # of exactly what would leave
+    fingerprint: str  # of what would leave, but the subject and text the collector typed
     problem: str = ""  # why it cannot leave ("" when it can)
     notices: tuple[str, ...] = ()
 
@@ -218,7 +221,7 @@ def preview_email(
         problem = problem or "L'objet est vide."
     fingerprint = _fingerprint(
         composed.sender, composed.reply_to, *composed.recipients, "|", *composed.copy_to, "|",
-        subject, text, html, *(str(a["sha256"]) for a in files),
+        base.subject, base.text, base.html, *(str(a["sha256"]) for a in files),
     )  # fmt: skip
     return EmailPreview(composed=composed, default_subject=base.subject,
                         default_body=base.text.rstrip("\n"), fingerprint=fingerprint,
@@ -251,7 +254,8 @@ def _detach_previous(reminder: Reminder) -> OutboundMessage | None:
 def todo_send_email(
     *, reminder: Reminder, today: date, actor: Actor, fingerprint: str | None
 ) -> OutboundMessage:
-    """Send a to-do e-mail with its draft, as previewed (``fingerprint``; None: no check)."""
+    """Send a to-do e-mail with its draft: the subject and text exactly as saved, the rest as
+    previewed (``fingerprint``; None: no check)."""
     fresh = _lock_open(reminder)
     if fresh.channel != "email":
         raise SendRefused("Ce n'est pas un e-mail.")
@@ -390,8 +394,8 @@ def preview_sms(reminder: Reminder, draft: Draft, *, today: date) -> SmsPreview:
     elif length.segments > MAX_SEGMENTS:
         problem = f"SMS trop long : {length.segments} SMS, {MAX_SEGMENTS} au plus."
     return SmsPreview(sender=sender, phone=phone, phones=phones, text=text,
-                      default_text=default, length=length,
-                      fingerprint=_fingerprint(sender, phone, text), problem=problem)  # fmt: skip
+                      default_text=default, length=length, problem=problem,
+                      fingerprint=_fingerprint(sender, phone, default))  # fmt: skip
 
 
 @transaction.atomic
@@ -457,8 +461,12 @@ def deliver_after_commit(ids: Sequence[int], *, channel: str) -> None:
                                   backend=backend_from_url(settings.SMS_URL))  # fmt: skip
             else:
                 send_messages(ids, worker=_worker())
-        except Exception:  # the outbox keeps them; a later run sends them
+        except Exception as exc:  # the outbox keeps them; a later run sends them
             logger.exception("immediate delivery of messages %s failed", ids)
+            # Said on the messages still waiting, so the collector is told why, not "sent".
+            OutboundMessage.objects.filter(pk__in=ids, status=OutboxStatus.QUEUED).update(
+                last_error=f"envoi immédiat impossible : {exc}"[:1000]
+            )
 
     transaction.on_commit(deliver)
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation
+from relance.core.penalties.text import money_text
 from relance.dunning.models import (
     CustomerDunning,
     Dispute,
@@ -100,6 +101,19 @@ def promise_record(
         raise DunningError("La date promise est déjà passée.")
     if amount <= 0:
         raise DunningError("Le montant promis doit être positif.")
+    owed = sum(
+        open_instalments(customer.organisation)
+        .filter(invoice__in=invoices)
+        .values_list("outstanding", flat=True),  # type: ignore[misc]
+        Decimal("0.00"),
+    )
+    if amount > owed:
+        currency = invoices[0].currency
+        raise DunningError(
+            f"Le montant promis ({money_text(amount, currency)}) dépasse ce qui reste dû sur "
+            f"{'cette facture' if len(invoices) == 1 else 'ces factures'} "
+            f"({money_text(Decimal(owed), currency)})."
+        )
     promise = Promise.objects.create(
         organisation_id=customer.organisation_id, customer=customer, promised_on=promised_on,
         amount=amount, recorded_on=day,

@@ -2,7 +2,9 @@
 
 A reminder is on the to-do while its status is ``todo`` (manual steps, messages held back by
 the content check, customers without an address, uncertain deliveries) or ``failed`` (a
-delivery that bounced or was refused for good), from its ``run_date`` on — nothing drops off
+delivery that bounced or was refused for good), or while its message is failing (the SMTP
+server refused it or could not be reached; a retry is planned, and the collector sees why),
+from its ``run_date`` on — nothing drops off
 because a day passed — unless a collector postponed it to a later day.
 
 Here are the dunning-side actions: skip (with a reason), postpone, the draft a collector edits
@@ -36,7 +38,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy
 
 from relance.accounts.audit import Actor, audit_record
@@ -60,8 +64,10 @@ from relance.dunning.services import DunningError
 from relance.dunning.still_due import REASONS, still_due_reasons
 
 TODO_STATUSES = (ReminderStatus.TODO.value, ReminderStatus.FAILED.value)
-# Outbox statuses (channels.OutboxStatus) that mean "did not reach the debtor, a person decides".
-FAILED_DELIVERY = ("dead", "uncertain")
+# Outbox statuses (channels.OutboxStatus) that mean "did not reach the debtor": failing (a
+# retry is planned), failed for good, or perhaps gone (a person decides).
+FAILED_DELIVERY = ("failed", "dead", "uncertain")
+RETRYING = "failed"
 FAILED = "failed"
 KINDS: dict[str, str | Promise] = {
     "email": gettext_lazy("E-mail"),
@@ -104,8 +110,10 @@ ATTACHMENT_TYPES: dict[str, tuple[str, bytes]] = {
 def open_todo(organisation: Organisation, *, today: date) -> QuerySet[Reminder]:
     """The organisation's open to-do on ``today``, each row annotated with its ``kind``."""
     return (
-        Reminder.objects.filter(
-            organisation=organisation, status__in=TODO_STATUSES, run_date__lte=today
+        Reminder.objects.filter(organisation=organisation, run_date__lte=today)
+        .filter(
+            Q(status__in=TODO_STATUSES)
+            | Q(status=ReminderStatus.READY, message__status__in=FAILED_DELIVERY)
         )
         .filter(Q(postponed_until=None) | Q(postponed_until__lte=today))
         .annotate(
@@ -185,6 +193,12 @@ def why(reminder: Reminder) -> str:
     """Why a reminder is on the to-do, in a sentence."""
     message = getattr(reminder, "message", None)
     if message is not None and message.status in FAILED_DELIVERY and message.last_error:
+        if message.status == RETRYING:
+            when = date_format(localtime(message.next_attempt_at), "DATETIME_FORMAT")
+            return gettext("%(error)s (nouvel essai automatique le %(when)s)") % {
+                "error": message.last_error,
+                "when": when,
+            }
         return str(message.last_error)
     notes = [str(note) for note in reminder.notes or [] if note]
     if notes:

@@ -263,8 +263,8 @@ class FailedDelivery:
 def failed_deliveries(
     organisation: Organisation, today: date, *, limit: int = 10
 ) -> list[FailedDelivery]:
-    """Deliveries that failed for good, bounced or may not have left, still on the to-do;
-    the latest first."""
+    """Deliveries that are failing (a retry is planned), failed for good, bounced or may not
+    have left, still on the to-do; the latest first."""
     reminders = (
         todo_filter(open_todo(organisation, today=today), kind=FAILED)
         .select_related("customer", "message")

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from relance.accounts.models import AuditEvent
+from relance.core.penalties.text import money_text
 from relance.dunning.models import InstalmentDunning, Promise, Reminder
 from relance.dunning.run import run_day
 from relance.dunning.services import (
@@ -104,6 +105,22 @@ def test_promise_input_is_checked(organisation, invoice, actor, other_organisati
             actor=actor,
         )
     assert not Promise.objects.exists()
+
+
+def test_a_promise_above_what_is_owed_is_refused(organisation, invoice, actor):
+    owed = invoice.amount_incl_tax
+    with pytest.raises(DunningError) as refused:
+        promise_record(customer=invoice.customer, invoices=[invoice], promised_on=date(2026, 4, 1),
+                       amount=owed + D("0.01"), day=date(2026, 3, 10), actor=actor)  # fmt: skip
+    assert str(refused.value) == (
+        f"Le montant promis ({money_text(owed + D('0.01'))}) dépasse ce qui reste dû sur cette "
+        f"facture ({money_text(owed)})."
+    )
+    assert not Promise.objects.exists()
+    promise = promise_record(customer=invoice.customer, invoices=[invoice], actor=actor,
+                             promised_on=date(2026, 4, 1), amount=owed,
+                             day=date(2026, 3, 10))  # fmt: skip
+    assert promise.amount == owed
 
 
 def test_a_payment_plan_pauses_reminders_until_an_instalment_is_missed(

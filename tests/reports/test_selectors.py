@@ -93,14 +93,18 @@ def test_open_promises_count_what_they_still_bring(organisation, small_ledger, a
     f3 = Invoice.objects.get(organisation=organisation, number="F3")
     promise_record(customer=a, invoices=[f2], promised_on=DAY + timedelta(days=5),
                    amount=D("200.00"), day=DAY, actor=actor)  # fmt: skip
-    # more than is owed: only what is owed is still expected
-    promise_record(customer=b, invoices=[f3], promised_on=DAY, amount=D("900.00"), day=DAY,
+    promise_record(customer=b, invoices=[f3], promised_on=DAY, amount=D("600.00"), day=DAY,
                    actor=actor)  # fmt: skip
     promised = promised_by_currency(organisation, DAY)
     assert (promised["EUR"].amount, promised["EUR"].count) == (D("800.00"), 2)
+    # partly paid since: the promise is now more than is owed, only what is owed is expected
+    payment_record(organisation=organisation, customer=b, reference="P8", date=DAY,
+                   amount=D("100.00"), invoice=f3, actor=actor)  # fmt: skip
+    promised = promised_by_currency(organisation, DAY)
+    assert (promised["EUR"].amount, promised["EUR"].count) == (D("700.00"), 2)
     # paid: the promise is kept and expects nothing more
     payment_record(organisation=organisation, customer=b, reference="P9", date=DAY,
-                   amount=D("600.00"), invoice=f3, actor=actor)  # fmt: skip
+                   amount=D("500.00"), invoice=f3, actor=actor)  # fmt: skip
     assert promised_by_currency(organisation, DAY)["EUR"] == AmountCount(D("200.00"), 1)
     # past its date and grace, it is no longer open
     assert promised_by_currency(organisation, DAY + timedelta(days=9)) == {}

@@ -86,7 +86,7 @@ def test_each_filter_narrows_the_list(collector, organisation, book):
     until = (day + timedelta(1)).strftime("%d/%m/%Y")
     assert listing(collector, organisation, due_from=since, due_to=until) == ["F-6", "F-5", "F-4"]
     page = collector.get(url("invoices", organisation), {"amount_min": "abc"}).content.decode()
-    assert "Saisissez un nombre" in page  # shown in error, the other filters still apply
+    assert "Montant illisible « abc »" in page  # shown in error, the other filters still apply
 
 
 def test_the_list_shows_status_and_what_is_left(collector, organisation, book):

@@ -252,7 +252,8 @@ def test_business_rules_are_saved_and_audited(admin_client_org, organisation):
     [
         ({"window_end": "08:00"}, "après son début"),
         ({"window_end": "09:00"}, "après son début"),
-        ({"min_amount": "-1"}, "supérieure ou égale à 0"),
+        ({"min_amount": "-1"}, "ne peut pas être négatif"),
+        ({"min_amount": "1.000"}, "Montant ambigu"),
         ({"min_gap_days": "400"}, "inférieure ou égale à 90"),
     ],
 )

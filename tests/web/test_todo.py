@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,13 +17,13 @@ from pypdf import PdfReader
 
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
-from relance.accounts.models import AuditEvent
+from relance.accounts.models import AuditEvent, User
 from relance.channels.models import OutboundMessage, PostalDispatch
 from relance.dunning.models import Promise, Reminder, ReminderAttachment, ReminderDraft
 from relance.dunning.run import run_day
 from relance.dunning.todo import open_todo
 from relance.ledger.models import Invoice
-from relance.ledger.services import customer_create, invoice_create, payment_record
+from relance.ledger.services import contact_add, customer_create, invoice_create, payment_record
 from tests.dunning.todo_helpers import customer, make_todo
 
 PDF = b"%PDF-1.4\n% releve signe\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -160,19 +161,21 @@ def test_the_preview_shows_the_customers_invoices_in_a_sandboxed_frame(
     assert "<script" not in document
     assert "compta@lefevre.example" in page and "patron@lefevre.example" in page
     assert "Étape manuelle du scénario VIP." in page  # why it is here
-    # Overdue only: the live preview (htmx) renders without saving, and the body that still
-    # follows the template comes back out of band.
+    # Overdue only: the live preview (htmx) renders without saving. It never sends back a
+    # field one types in: the text of an untouched field comes as data for the page to apply.
     values = fields(page)
     response = collector.post(
         url("todo-preview", organisation, todo.email),
-        {**values, "statement": "overdue"},
+        {**values, "statement": "overdue", "subject": "Mon objet à moi"},
         HTTP_HX_REQUEST="true",
-        HTTP_HX_TRIGGER_NAME="statement",
     )
     fragment = page_text(response)
     assert "F-A1" in srcdoc(fragment) and "F-A2" not in srcdoc(fragment)
-    assert 'hx-swap-oob="true"' in fragment and 'name="body"' in fragment
-    assert 'name="fingerprint"' in fragment
+    assert 'name="body"' not in fragment and 'name="subject"' not in fragment
+    assert re.search(r'<input type="hidden" name="fingerprint"[^>]*hx-swap-oob="true"', fragment)
+    follow = json.loads(re.search(r'id="preview-follow"[^>]*>(.*?)</script>', fragment, re.S)[1])
+    assert list(follow) == ["body"]  # the subject was typed: it is left alone
+    assert "F-A2" not in follow["body"]["text"] and follow["body"]["base"] != values["body_base"]
     assert not ReminderDraft.objects.exists()
 
 
@@ -235,23 +238,46 @@ def test_edit_and_send_delivers_exactly_the_preview_with_copy_and_attachment(
     assert detail not in page_text(collector.get(url("todo", organisation)))
 
 
-def test_a_send_that_does_not_match_the_last_preview_is_refused(
+def test_what_was_typed_after_the_last_preview_is_sent_as_typed(
     collector, organisation, todo, smtp_server, django_capture_on_commit_callbacks
 ):
     detail = url("todo-detail", organisation, todo.email)
     values = fields(page_text(collector.get(detail)))
+    typed = {
+        "subject": "Un objet tapé juste avant « Envoyer »",
+        "body": "Bonjour,\r\n\r\nTapé à l'instant, jamais prévisualisé.\r\n\r\nCamille",
+    }
     with django_capture_on_commit_callbacks(execute=True):
-        response = collector.post(
-            detail, {**values, "subject": "Un autre objet jamais prévisualisé", "action": "send"}
-        )
+        response = collector.post(detail, {**values, **typed, "action": "send"})
+    assert response.status_code == 302
+    [mail] = smtp_server.messages
+    assert str(mail["Subject"]) == typed["subject"]
+    assert mail.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n") == (
+        "Bonjour,\n\nTapé à l'instant, jamais prévisualisé.\n\nCamille\n"
+    )
+
+
+def test_a_send_whose_recipients_changed_since_the_preview_is_refused(
+    collector, organisation, todo, smtp_server, django_capture_on_commit_callbacks
+):
+    detail = url("todo-detail", organisation, todo.email)
+    values = fields(page_text(collector.get(detail)))
+    contact_add(customer=todo.email.customer, email="nouveau@lefevre.example", in_copy=True,
+                actor=Actor.system("test"))  # fmt: skip
+    typed = {"subject": "Objet saisi", "action": "send"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = collector.post(detail, {**values, **typed})
     assert response.status_code == 409
     assert "a changé depuis votre aperçu" in page_text(response)
+    assert "nouveau@lefevre.example" in page_text(response)
     assert smtp_server.messages == [] and not OutboundMessage.objects.exists()
-    # the page now shows the new preview: sending that one works
+    # what was typed is kept; the page now shows the new preview: sending that one works
     values = fields(page_text(response))
+    assert values["subject"] == "Objet saisi"
     with django_capture_on_commit_callbacks(execute=True):
         collector.post(detail, {**values, "action": "send"})
-    assert str(smtp_server.messages[0]["Subject"]) == "Un autre objet jamais prévisualisé"
+    assert str(smtp_server.messages[0]["Subject"]) == "Objet saisi"
+    assert "nouveau@lefevre.example" in str(smtp_server.messages[0]["Cc"])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -414,6 +440,46 @@ def test_call_page_and_a_promise_removes_the_task(collector, organisation, todo)
     assert todo.call.status == "sent"
     assert detail not in page_text(collector.get(url("todo", organisation)))
     assert AuditEvent.objects.filter(action="call_outcome").exists()
+
+
+def test_a_promise_is_typed_the_french_way_and_never_above_what_is_owed(
+    collector, organisation, todo
+):
+    detail = url("todo-detail", organisation, todo.call)
+    page = page_text(collector.get(detail))
+    # pre-filled with what is overdue, two decimals, as a French page writes it
+    assert re.search(r'name="promised_amount" value="5\xa0000,00"', page), page
+    outcome = url("todo-call-outcome", organisation, todo.call)
+    promised_on = (local_day(organisation) + timedelta(days=10)).isoformat()
+    for typed, error in (
+        ("5000,01", "dépasse ce qui reste dû sur cette facture (5 000,00 €)"),
+        ("1.234", "Montant ambigu « 1.234 »"),
+        ("30 88,65", "Montant illisible « 30 88,65 »"),
+        ("3088,655", "deux décimales au plus"),
+        ("-5", "doit être positif"),
+    ):
+        response = collector.post(outcome, {"outcome": "promise", "promised_on": promised_on,
+                                            "promised_amount": typed})  # fmt: skip
+        assert response.status_code == 400, typed
+        assert error in html.unescape(page_text(response)), typed
+        assert f'value="{typed}"' in page_text(response)  # what was typed stays in the box
+    assert not Promise.objects.exists()
+    response = collector.post(outcome, {"outcome": "promise", "promised_on": promised_on,
+                                        "promised_amount": "3\u202f088,65"})  # fmt: skip
+    assert response.status_code == 302
+    assert Promise.objects.get().amount == Decimal("3088.65")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_an_amount_reads_the_same_whatever_the_interface_language(
+    collector, organisation, todo, language
+):
+    User.objects.filter(email=f"collector@{organisation.slug}.example").update(language=language)
+    outcome = url("todo-call-outcome", organisation, todo.call)
+    promised_on = (local_day(organisation) + timedelta(days=10)).isoformat()
+    collector.post(outcome, {"outcome": "promise", "promised_on": promised_on,
+                             "promised_amount": "3088,65"})  # fmt: skip
+    assert Promise.objects.get().amount == Decimal("3088.65")
 
 
 # --- letters ----------------------------------------------------------------------------------

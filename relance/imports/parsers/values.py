@@ -10,9 +10,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from relance.core import identifiers
+from relance.core import identifiers, money
 
 
 class CellError(ValueError):
@@ -27,71 +27,19 @@ CENT = Decimal("0.01")
 # The common case (machine exports): digits, a dot, two decimals. Decimal() on it is exact.
 PLAIN_AMOUNT = re.compile(r"\d{1,15}\.\d\d").fullmatch
 
-_FRENCH = re.compile(r"(\d{1,15}|\d{1,3}(?:[ \u00a0\u202f.]\d{3})+),(\d\d?)").fullmatch
-_GROUPS = str.maketrans("", "", " \u00a0\u202f.")
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t'")
-_CURRENCY = re.compile(r"^(?:€|euros?|eur)|(?:€|euros?|eur)$", re.IGNORECASE)
-_NUMBER = re.compile(r"\d*(?:[.,]\d*)*")
-_GROUPED = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
-
 
 def parse_amount(text: str) -> Decimal:
     """Read an amount written the French, Belgian or English way; may be negative.
 
-    ``1234.56``, ``1234,56``, ``1 234,56`` (space, no-break or narrow no-break space),
-    ``1.234,56``, ``1,234.56``, with ``€`` / ``EUR`` before or after, ``-`` before or after,
-    or in parentheses (accounting style). A single separator followed by exactly three digits
-    is a thousands separator (``1.234`` and ``1,234`` are 1234) unless the integer part is
-    0 (``0,125`` has three decimals, refused). More than 2 decimals is refused: amounts are
-    in cents.
+    The rule is ``relance.core.money.parse_amount``'s (one for imports and forms), with one
+    difference: a single separator followed by exactly three digits is a thousands separator
+    here (``1.234`` and ``1,234`` are 1234, as English spreadsheets write them) unless the
+    integer part is 0 (``0,125`` has three decimals, refused).
     """
-    s = text.strip()
-    m = _FRENCH(s)
-    if m:  # the usual French writing, "1 234,56": skip the general machinery
-        return Decimal(m[1].translate(_GROUPS) + "." + m[2]).quantize(CENT)
-    original = s
-    negative = False
-    if s.startswith("(") and s.endswith(")"):
-        negative, s = True, s[1:-1].strip()
-    s = _CURRENCY.sub("", s.strip()).strip()
-    if s.startswith("-"):
-        negative, s = True, s[1:]
-    elif s.startswith("+"):
-        s = s[1:]
-    elif s.endswith("-"):
-        negative, s = True, s[:-1]
-    s = _CURRENCY.sub("", s.strip()).translate(_SPACES)
-    if not s or not any(c.isdigit() for c in s) or not _NUMBER.fullmatch(s):
-        raise CellError(f"montant non numérique « {original} »")
-    seps = [c for c in s if c in ".,"]
-    if not seps:
-        number = s
-    elif len(set(seps)) == 2:
-        decimal_sep = s[max(s.rfind("."), s.rfind(","))]
-        thousands = "," if decimal_sep == "." else "."
-        whole, _, decimals = s.rpartition(decimal_sep)
-        if thousands in decimals or not _GROUPED.fullmatch(whole):
-            raise CellError(f"montant non numérique « {original} »")
-        number = whole.replace(thousands, "") + "." + decimals
-    elif len(seps) > 1:
-        if not _GROUPED.fullmatch(s):
-            raise CellError(f"montant non numérique « {original} »")
-        number = s.replace(seps[0], "")
-    else:
-        whole, _, decimals = s.partition(seps[0])
-        if len(decimals) == 3 and _GROUPED.fullmatch(s):
-            number = whole + decimals
-        else:
-            number = whole + "." + decimals
     try:
-        value = Decimal(number)
-    except InvalidOperation:
-        raise CellError(f"montant non numérique « {original} »") from None
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2 and value != value.quantize(CENT):
-        raise CellError(f"montant avec plus de 2 décimales « {original} »")
-    value = value.quantize(CENT)
-    return -value if negative else value
+        return money.parse_amount(text, lone_group="thousands")
+    except money.AmountError as exc:
+        raise CellError(str(exc)) from None
 
 
 def parse_positive_amount(text: str, *, allow_zero: bool = False) -> Decimal:

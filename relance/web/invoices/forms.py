@@ -5,14 +5,16 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from relance.core import money
 from relance.ledger.services import NOTE_MAX_LENGTH
+from relance.lib.forms import MESSAGES as MONEY_MESSAGES
+from relance.lib.forms import MoneyField, money_text
 from relance.web.customers.forms import choices
 from relance.web.invoices.selectors import InvoiceFilters
 
@@ -25,10 +27,6 @@ FREQUENCIES = {"weekly": 7, "biweekly": 14, "monthly": 0}  # 0: same day of each
 
 def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=DATE_INPUT, input_formats=DATE_FORMATS, **kwargs)
-
-
-def _money_text(amount: Decimal) -> str:
-    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 class InvoiceFilterForm(forms.Form):
@@ -52,14 +50,8 @@ class InvoiceFilterForm(forms.Form):
     )
     due_from = _date_field(_("Échéance du"), required=False)
     due_to = _date_field(_("au"), required=False)
-    amount_min = forms.DecimalField(
-        label=_("Montant min."), required=False, min_value=0, decimal_places=2, max_digits=14,
-        localize=True,
-    )  # fmt: skip
-    amount_max = forms.DecimalField(
-        label=_("Montant max."), required=False, min_value=0, decimal_places=2, max_digits=14,
-        localize=True,
-    )  # fmt: skip
+    amount_min = MoneyField(label=_("Montant min."), required=False, min_value=Decimal(0))
+    amount_max = MoneyField(label=_("Montant max."), required=False, min_value=Decimal(0))
     currency = forms.ChoiceField(label=_("Devise"), required=False)
     sort = forms.ChoiceField(
         label=_("Trier par"),
@@ -107,9 +99,7 @@ class DisputeCloseForm(forms.Form):
 
 class PromiseForm(forms.Form):
     promised_on = _date_field(_("Date promise"))
-    amount = forms.DecimalField(
-        label=_("Montant promis"), decimal_places=2, max_digits=14, localize=True
-    )
+    amount = MoneyField(label=_("Montant promis"))
 
     def __init__(self, *args: Any, today: date, outstanding: Decimal, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,7 +118,7 @@ class PromiseForm(forms.Form):
         if amount > self.outstanding:
             raise forms.ValidationError(
                 _("Le montant promis dépasse le reste dû (%(owed)s).")
-                % {"owed": _money_text(self.outstanding)}
+                % {"owed": money_text(self.outstanding)}
             )
         return amount
 
@@ -165,17 +155,18 @@ def parse_lines(text: str) -> list[tuple[date, Decimal]]:
                     break
                 except ValueError:
                     continue
-            cleaned = re.sub(r"[\s\u202f\xa0€]", "", match.group(2)).replace(",", ".")
             try:
-                amount = Decimal(cleaned)
-            except InvalidOperation:
-                amount = None
-        if day is None or amount is None or not amount.is_finite() or amount <= 0:
+                amount = money.parse_amount(match.group(2))
+            except money.AmountError as exc:
+                if exc.kind != money.NOT_A_NUMBER and day is not None:
+                    reason = MONEY_MESSAGES[exc.kind] % {"text": exc.text, "hint": exc.hint}
+                    errors.append(
+                        str(_("ligne %(n)d : %(reason)s") % {"n": number, "reason": reason})
+                    )
+                    continue
+        if day is None or amount is None or amount <= 0:
             unread = {"n": number, "text": raw.strip()}
             errors.append(str(_("ligne %(n)d illisible : « %(text)s »") % unread))
-            continue
-        if amount != amount.quantize(CENT):
-            errors.append(str(_("ligne %(n)d : au plus deux décimales") % {"n": number}))
             continue
         schedule.append((day, amount))
     if errors:
@@ -234,7 +225,7 @@ class PaymentPlanForm(forms.Form):
                 self.add_error(
                     None,
                     _("Les échéances font %(total)s ; elles doivent faire le reste dû, %(owed)s.")
-                    % {"total": _money_text(total), "owed": _money_text(self.outstanding)},
+                    % {"total": money_text(total), "owed": money_text(self.outstanding)},
                 )
         data["schedule"] = schedule
         return data

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from relance.core import scenario as core
 from relance.dunning.models import Scenario
 from relance.dunning.scenario_edit import MAX_OFFSET, MIN_OFFSET
+from relance.lib.forms import MoneyField
 from relance.web.scenarios.labels import (
     CHANNEL_LABELS,
     KIND_LABELS,
@@ -75,11 +76,9 @@ class StepForm(forms.Form):
         required=False,
         help_text=_("Vide : le modèle qui porte la clé de l'étape."),
     )
-    min_amount = forms.DecimalField(
+    min_amount = MoneyField(
         label=_("Montant minimum"),
         min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
         initial=Decimal("0.00"),
         help_text=_("L'étape est sautée sous ce montant dû."),
     )
@@ -110,9 +109,7 @@ class CalendarForm(forms.Form):
         help_text=_("En France : l'Alsace-Moselle et l'outre-mer ont leurs jours fériés."),
     )
     kind = forms.ChoiceField(label=_("Type de client"), choices=_choices(KIND_LABELS))
-    amount = forms.DecimalField(
-        label=_("Montant dû"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
-    )
+    amount = MoneyField(label=_("Montant dû"))
 
     @classmethod
     def defaults(cls, today: date) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -17,6 +18,7 @@ from relance.channels.email.setup import SmtpSecurity, smtp_security
 from relance.channels.models import SmtpSettings
 from relance.dunning.models import DunningSettings
 from relance.dunning.services import MAX_GAP_DAYS, MAX_GRACE_DAYS
+from relance.lib.forms import MoneyField
 
 IDENTIFIERS_BY_COUNTRY = {
     Country.FR: ("siren", "siret", "vat_number"),
@@ -185,8 +187,8 @@ class RulesForm(forms.Form):
         max_value=MAX_GAP_DAYS,
         help_text=_("Aucun client n'est relancé deux fois à moins de jours d'écart."),
     )  # fmt: skip
-    min_amount = forms.DecimalField(
-        label=_("Montant minimum relancé"), min_value=0, max_digits=14, decimal_places=2,
+    min_amount = MoneyField(
+        label=_("Montant minimum relancé"), min_value=Decimal(0),
         help_text=_("En dessous, un client n'est pas relancé (dans la devise de ses factures)."),
     )  # fmt: skip
     promise_grace_days = forms.IntegerField(

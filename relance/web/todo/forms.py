@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -14,6 +13,7 @@ from relance.channels.manual import Draft
 from relance.dunning.models import CallOutcomeKind, StatementItems
 from relance.dunning.services import DunningError
 from relance.dunning.todo import parse_addresses
+from relance.lib.forms import MoneyField
 
 PENALTY_CHOICES = [
     ("none", _("Aucune")),
@@ -141,13 +141,7 @@ class CallOutcomeForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     promised_on = forms.DateField(label=_("Paiement promis pour le"), required=False,
                                   widget=DATE_INPUT)  # fmt: skip
-    promised_amount = forms.DecimalField(
-        label=_("Montant promis"),
-        required=False,
-        min_value=Decimal("0.01"),
-        max_digits=14,
-        decimal_places=2,
-    )
+    promised_amount = MoneyField(label=_("Montant promis"), required=False)
     dispute_reason = forms.CharField(label=_("Motif de la contestation"), required=False,
                                      max_length=1000)  # fmt: skip
     call_back_on = forms.DateField(label=_("Rappeler le"), required=False, widget=DATE_INPUT)

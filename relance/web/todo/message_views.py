@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +27,7 @@ from relance.channels.manual import (
     todo_send_email,
     todo_send_sms,
 )
-from relance.channels.models import OutboxStatus
+from relance.channels.models import OutboundMessage, OutboxStatus
 from relance.dunning.models import Reminder, ReminderAttachment
 from relance.dunning.services import DunningError
 from relance.dunning.todo import (
@@ -116,25 +120,41 @@ def _send(
         messages.error(request, str(exc))
         return _render_message(request, ws, task, kind, Draft.of(task), status=400)
     message.refresh_from_db()
-    name = task.customer.name
-    if message.status == OutboxStatus.SENT:
-        to = ", ".join(message.recipients)
-        messages.success(
-            request, _("Relance envoyée à %(name)s (%(to)s).") % {"name": name, "to": to}
-        )
-    elif message.status == OutboxStatus.CANCELLED:
-        error = message.last_error
-        messages.warning(
-            request, _("Envoi à %(name)s annulé : %(error)s.") % {"name": name, "error": error}
-        )
-    elif message.status == OutboxStatus.DEAD:
-        error = message.last_error
-        messages.error(
-            request, _("Échec de l'envoi à %(name)s : %(error)s.") % {"name": name, "error": error}
-        )
-    else:
-        messages.success(request, _("Relance à %(name)s en file d'envoi.") % {"name": name})
+    _report(request, task.customer.name, message)
     return redirect(common.list_url(ws))
+
+
+def _report(request: HttpRequest, name: str, message: OutboundMessage) -> None:
+    """Say what became of the message, as the outbox recorded it: "sent" only when the server
+    took it, "queued" only when it genuinely waits (for a worker, or the SMS sending hours)."""
+    status, error = message.status, message.last_error
+    when = date_format(localtime(message.next_attempt_at), "DATETIME_FORMAT")
+    facts = {"name": name, "error": error, "to": ", ".join(message.recipients), "when": when}
+    if status == OutboxStatus.SENT:
+        messages.success(request, _("Relance envoyée à %(name)s (%(to)s).") % facts)
+    elif status == OutboxStatus.CANCELLED:
+        messages.warning(request, _("Envoi à %(name)s annulé : %(error)s.") % facts)
+    elif status == OutboxStatus.FAILED:
+        messages.error(request, _("Échec de l'envoi à %(name)s : %(error)s. Nouvel essai "
+                                  "automatique le %(when)s ; la relance reste dans la liste "
+                                  "à faire.") % facts)  # fmt: skip
+    elif status in (OutboxStatus.DEAD, OutboxStatus.UNCERTAIN):
+        messages.error(request, _("Échec de l'envoi à %(name)s : %(error)s.") % facts)
+    elif status == OutboxStatus.QUEUED and message.next_attempt_at > timezone.now():
+        messages.info(request, _("SMS à %(name)s en attente des heures d'envoi : il partira le "
+                                 "%(when)s.") % facts)  # fmt: skip
+    elif settings.RELANCE_EXECUTION == "celery":
+        messages.info(request, _("Relance à %(name)s en file d'envoi : un processus d'envoi "
+                                 "la prend en charge.") % facts)  # fmt: skip
+    elif status == OutboxStatus.SENDING:
+        messages.info(request, _("Relance à %(name)s en cours d'envoi.") % facts)
+    else:  # embedded mode, still queued: the immediate hand-over did not happen
+        facts["error"] = error or _("l'envoi immédiat n'a pas pu se faire")
+        text = _(
+            "Échec de l'envoi à %(name)s : %(error)s. Le message reste en file et "
+            "repartira au prochain passage d'envoi."
+        )
+        messages.error(request, text % facts)
 
 
 def _render_message(
@@ -192,11 +212,13 @@ def _sms_initial(draft: Draft, sms: Any) -> dict[str, object]:
 def todo_preview(request: HttpRequest, ws: Workspace, reminder: UUID) -> HttpResponse:
     """The live preview (htmx): the message with the fields as they are now, saving nothing.
 
-    Fields the collector has not touched follow the template, so they are sent back too
-    (out of band) when the options change them; the fingerprint always is."""
+    Only the preview frame is replaced, never a field the collector types in. Fields they have
+    not touched follow the template (changing the invoices listed rewrites them): their new
+    text comes as data (``follow``), which the page applies only to a field still as it was
+    when the preview was asked for (``todo_editor.js``). The fingerprint, a hidden field,
+    comes out of band."""
     task = common.reminder(ws, reminder)
     today = local_day(ws.organisation)
-    trigger = request.headers.get("HX-Trigger-Name", "")
     fresh: EmailDraftForm | SmsDraftForm
     context: dict[str, Any]
     if task.channel == "email":
@@ -204,10 +226,9 @@ def todo_preview(request: HttpRequest, ws: Workspace, reminder: UUID) -> HttpRes
         if not email_form.is_valid():
             return render(request, "web/todo/_form_errors.html", {"form": email_form})
         preview = preview_email(task, email_form.draft(), today=today)
-        fresh = EmailDraftForm(initial=_email_initial(email_form.draft(), preview, task))
-        refresh = [
-            name for name in ("subject", "body") if not email_form.edited(name) and name != trigger
-        ]
+        initial = _email_initial(email_form.draft(), preview, task)
+        fresh = EmailDraftForm(initial=initial)
+        untouched = [name for name in ("subject", "body") if not email_form.edited(name)]
         context = {"preview": preview}
     else:
         sms_form = SmsDraftForm(request.POST)
@@ -215,14 +236,14 @@ def todo_preview(request: HttpRequest, ws: Workspace, reminder: UUID) -> HttpRes
             return render(request, "web/todo/_form_errors.html", {"form": sms_form})
         draft = sms_form.draft(task.penalties)
         sms = preview_sms(task, draft, today=today)
-        fresh = SmsDraftForm(initial=_sms_initial(draft, sms))
-        refresh = ["body"] if not sms_form.edited("body") and trigger != "body" else []
+        initial = _sms_initial(draft, sms)
+        fresh = SmsDraftForm(initial=initial)
+        untouched = [] if sms_form.edited("body") else ["body"]
         context = {"sms": sms}
-    oob = [*refresh, *(["subject_base"] if "subject" in refresh else []),
-           *(["body_base"] if "body" in refresh else []), "fingerprint"]  # fmt: skip
-    for name in oob:
-        fresh.fields[name].widget.attrs["hx-swap-oob"] = "true"
-    context.update({"task": task, "oob": [fresh[name] for name in oob], "partial": True})
+    fresh.fields["fingerprint"].widget.attrs["hx-swap-oob"] = "true"
+    follow = {name: {"text": initial[name], "base": initial[f"{name}_base"]} for name in untouched}
+    context.update({"task": task, "oob": [fresh["fingerprint"]], "follow": follow,
+                    "partial": True})  # fmt: skip
     template = (
         "web/todo/_preview_email.html" if task.channel == "email" else "web/todo/_preview_sms.html"
     )
