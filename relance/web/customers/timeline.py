@@ -57,7 +57,7 @@ PLAN_CSS: dict[str, str] = {
 }  # fmt: skip
 # Manual changes to a customer recorded in the audit trail, shown in its history.
 CHANGES = ("customer_pause", "customer_resume", "customer_scenario", "customer_collector",
-           "customer_segment")  # fmt: skip
+           "customer_segment", "customer_address")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -315,6 +315,9 @@ def _changes(customer: Customer, limit: int) -> Iterable[Event]:
                 "who": after.get("collector") or _("aucun")
             }
             detail = ""
+        elif event.action == "customer_address":
+            title = _("Adresse postale modifiée")
+            detail = "; ".join(str(value) for value in after.values() if value)
         else:
             title = _("Segment : %(before)s → %(after)s") % {
                 "before": before.get("segment") or "—",

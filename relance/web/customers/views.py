@@ -27,16 +27,19 @@ from relance.dunning.services import (
     customer_scenario_set,
 )
 from relance.ledger.models import Contact, Customer
+from relance.ledger.postal import postal_address_lines, postal_address_missing
 from relance.ledger.selectors import open_instalments
 from relance.ledger.services import (
     LedgerError,
     contact_add,
     contact_update,
+    customer_address_update,
     customer_collector_set,
     note_add,
 )
 from relance.web.access import Workspace, org_view
 from relance.web.customers.forms import (
+    AddressForm,
     CollectorForm,
     ContactForm,
     CustomerFilterForm,
@@ -151,6 +154,9 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
             collectors=collectors,
         ),
         "contact_form": forms.get("contact_form") or ContactForm(),
+        "address_form": forms.get("address_form") or AddressForm.of(customer),
+        "address_lines": postal_address_lines(customer, sender_country=organisation.country),
+        "address_missing": postal_address_missing(customer),
         "note_form": forms.get("note_form") or NoteForm(),
     }
     return render(request, "web/customers/detail.html", context)
@@ -231,6 +237,21 @@ def collector_post(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpR
     except LedgerError as error:
         return _refused(request, ws, target, error)
     return _done(request, ws, target, _("Le chargé de recouvrement est enregistré."))
+
+
+@org_view
+@require_POST
+def address_post(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpResponse:
+    target = _customer(ws, customer)
+    form = AddressForm(request.POST)
+    if form.is_valid():
+        try:
+            customer_address_update(customer=target, actor=actor_of(ws), **form.cleaned_data)
+        except LedgerError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, ws, target, _("L'adresse postale est enregistrée."))
+    return _detail(request, ws, target, address_form=form)
 
 
 @org_view
