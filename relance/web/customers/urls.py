@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relance.web.customers import views
+from relance.web.customers import letters, views
 
 urlpatterns = [
     path("customers/", views.customers, name="customers"),
@@ -17,4 +17,14 @@ urlpatterns = [
         name="customer_contact_edit",
     ),
     path("customers/<uuid:customer>/notes/", views.note_post, name="customer_note"),
+    path(
+        "customers/<uuid:customer>/letters/<uuid:reminder>.pdf",
+        letters.letter_pdf,
+        name="customer_letter_pdf",
+    ),
+    path(
+        "customers/<uuid:customer>/letters/<uuid:reminder>/acknowledged/",
+        letters.letter_ack,
+        name="customer_letter_ack",
+    ),
 ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
+from relance.channels.letter.archive import customer_dispatches
 from relance.dunning.models import Scenario, Segment
 from relance.dunning.schedule import local_day
 from relance.dunning.segments import customer_segment
@@ -55,8 +56,10 @@ from relance.web.customers.selectors import (
     customer_head,
 )
 from relance.web.customers.timeline import customer_timeline
+from relance.web.todo.forms import AcknowledgedForm
 
 TIMELINE_STEP = 50
+LETTERS_SHOWN = 20
 OPEN_ITEMS_SHOWN = 100
 
 
@@ -157,6 +160,16 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
         "address_form": forms.get("address_form") or AddressForm.of(customer),
         "address_lines": postal_address_lines(customer, sender_country=organisation.country),
         "address_missing": postal_address_missing(customer),
+        "dispatches": [
+            (
+                dispatch,
+                AcknowledgedForm(
+                    number_known=bool(dispatch.registered_number),
+                    auto_id=f"ack-{dispatch.reminder.uuid}-%s",
+                ),
+            )
+            for dispatch in customer_dispatches(customer)[:LETTERS_SHOWN]
+        ],
         "note_form": forms.get("note_form") or NoteForm(),
     }
     return render(request, "web/customers/detail.html", context)

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
-from relance.channels.compose import compose_letter
+from relance.channels.letter.compose import compose_letter, letter_problem
 from relance.channels.letter.service import LetterError, letter_mark_posted, letters_print
 from relance.dunning.management.commands.run_day import parse_day
 from relance.dunning.models import Reminder, ReminderStatus
@@ -56,6 +56,12 @@ class Command(BaseCommand):
                                     status=ReminderStatus.TODO, dispatch=None)
             .select_related("customer", "organisation").order_by("run_date", "id")
         )  # fmt: skip
+        blocked = [(reminder, problem) for reminder in reminders
+                   if (problem := letter_problem(reminder))]  # fmt: skip
+        for reminder, problem in blocked:
+            self.stderr.write(f"Non imprimée : {reminder.customer.name} ({reminder.uuid}) : "
+                              f"{problem}")  # fmt: skip
+        reminders = [reminder for reminder in reminders if not letter_problem(reminder)]
         if not reminders:
             self.stdout.write("Aucune lettre à imprimer.")
             return
