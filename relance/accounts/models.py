@@ -49,6 +49,9 @@ class User(AbstractUser):
         blank=True,
         help_text="Vide : la langue du navigateur, à défaut le français.",
     )
+    # Printed under the name that signs letters and formal notices.
+    title = models.CharField("fonction", max_length=100, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

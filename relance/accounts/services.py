@@ -378,3 +378,42 @@ def membership_remove(*, membership: Membership, actor: Actor) -> None:
         before={"email": membership.user.email, "role": membership.role},
     )
     membership.delete()
+
+
+# A phone number as people write it on a letter: digits, spaces, dots, dashes, brackets.
+PHONE = re.compile(r"^\+?[0-9(][0-9 .()\-]{5,28}$")
+USER_PROFILE_FIELDS = {"first_name": 150, "last_name": 150, "title": 100, "phone": 30}
+
+
+@transaction.atomic
+def user_profile_update(
+    *,
+    user: User,
+    organisation: Organisation,
+    actor: Actor,
+    first_name: str,
+    last_name: str,
+    title: str = "",
+    phone: str = "",
+) -> User:
+    """Change a person's own profile: the name, title and phone that sign their letters.
+    Recorded in the audit trail of the organisation they were working for."""
+    new = {"first_name": " ".join(first_name.split()), "last_name": " ".join(last_name.split()),
+           "title": " ".join(title.split()), "phone": " ".join(phone.split())}  # fmt: skip
+    for name, limit in USER_PROFILE_FIELDS.items():
+        if len(new[name]) > limit:
+            raise AccountError(f"« {new[name][:30]}… » dépasse {limit} caractères.")
+    if new["phone"] and not PHONE.match(new["phone"]):
+        raise AccountError(f"Téléphone « {phone} » invalide : chiffres, espaces, « + » seuls.")
+    changed = [name for name, value in new.items() if getattr(user, name) != value]
+    if not changed:
+        return user
+    before = {name: getattr(user, name) for name in changed}
+    for name in changed:
+        setattr(user, name, new[name])
+    user.save(update_fields=changed)
+    audit_record(
+        organisation=organisation, actor=actor, action="user_profile", entity_type="user",
+        entity_id=str(user.uuid), before=before, after={name: new[name] for name in changed},
+    )  # fmt: skip
+    return user

@@ -14,15 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from html import escape
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
 from relance.accounts.audit import Actor, audit_record_many
-from relance.accounts.models import Membership, Organisation, Role
-from relance.channels.letter.pdf import Letter
+from relance.accounts.models import Membership, Organisation, Role, User
 from relance.channels.message_templates import (
     Overrides,
     inline_css,
@@ -132,6 +130,16 @@ def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefe
                       templates=organisation_templates(organisation.pk))  # fmt: skip
 
 
+def signer(organisation: Organisation, user: User | None) -> tpl.Collector:
+    """Who signs: the person's name, title and phone (their profile); the organisation's name
+    when the person has no name — never an e-mail address in place of a name."""
+    fallback = organisation.sender_name or organisation.legal_name
+    if user is None:
+        return tpl.Collector(name=fallback)
+    return tpl.Collector(name=user.get_full_name() or fallback, email=user.email,
+                         phone=user.phone, title=user.title)  # fmt: skip
+
+
 def _collector(reminder: Reminder, known: Collectors | None = None) -> tpl.Collector:
     organisation = reminder.organisation
     key = (organisation.pk, reminder.customer.collector_id)
@@ -145,11 +153,7 @@ def _collector(reminder: Reminder, known: Collectors | None = None) -> tpl.Colle
             .select_related("user").order_by("role", "id").first()
         )  # fmt: skip
         user = membership.user if membership else None
-    found = (
-        tpl.Collector(name=user.get_full_name() or user.email, email=user.email)
-        if user is not None
-        else tpl.Collector(name=organisation.sender_name or organisation.legal_name)
-    )
+    found = signer(organisation, user)
     if known is not None:
         known[key] = found
     return found
@@ -416,38 +420,3 @@ def _to_todo(reminder: Reminder, note: str) -> None:
     Reminder.objects.filter(pk=reminder.pk).update(
         status=ReminderStatus.TODO, notes=[*reminder.notes, note]
     )
-
-
-# Where the default formal notice's own letterhead, addresses and date end: the PDF layout
-# places those itself (the address in the envelope window).
-LETTER_BODY = "<!-- letter-body -->"
-
-
-def compose_letter(reminder: Reminder, *, today: date) -> Letter:
-    """The letter (or registered formal notice) of a reminder, ready for ``letters_pdf``."""
-    context = message_context(reminder, today=today)
-    rendered = render_message(context, organisation_id=reminder.organisation_id)
-    html = rendered.html or "".join(
-        f"<p>{escape(line)}</p>" for line in rendered.text.split("\n\n")
-    )
-    body = html.split(LETTER_BODY, 1)[1] if LETTER_BODY in html else html
-    organisation, customer = reminder.organisation, reminder.customer
-    formal = reminder.channel == "formal_notice"
-    return Letter(
-        sender_name=organisation.legal_name,
-        sender_address=[line for line in (organisation.address_line1,
-                        f"{organisation.postal_code} {organisation.city}".strip()) if line],
-        sender_identifiers=[f"SIREN {organisation.siren}"] * bool(organisation.siren)
-        + [f"TVA {organisation.vat_number}"] * bool(organisation.vat_number),
-        recipient_name=customer.name,
-        recipient_address=[line for line in (customer.address_line1, customer.address_line2,
-                           f"{customer.postal_code} {customer.city}".strip()) if line],
-        place=organisation.city,
-        day=today,
-        subject=rendered.subject,
-        body_html=body,
-        lines=(),  # the template carries the account statement
-        currency=reminder.currency,
-        total=context.amount_claimed,
-        registered=formal,
-    )  # fmt: skip

@@ -31,18 +31,17 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 
 from relance.accounts.audit import Actor, audit_record, audit_record_many
-from relance.accounts.models import Organisation
+from relance.accounts.models import Organisation, User
 from relance.channels.compose import (
     ComposedEmail,
     Prefetched,
     compose_email,
-    compose_letter,
     compose_sms_text,
     prefetch,
 )
+from relance.channels.letter.compose import compose_letter, letter_problem
 from relance.channels.letter.pdf import letters_pdf
 from relance.channels.letter.service import letters_print
 from relance.channels.models import OutboundMessage, OutboxStatus
@@ -474,28 +473,9 @@ def deliver_after_commit(ids: Sequence[int], *, channel: str) -> None:
 # --- letters ----------------------------------------------------------------------------------
 
 
-def letter_pdf(reminder: Reminder, *, today: date) -> bytes:
+def letter_pdf(reminder: Reminder, *, today: date, printed_by: User | None = None) -> bytes:
     """The letter or formal notice of a reminder as it would print today (nothing recorded)."""
-    return letters_pdf([compose_letter(reminder, today=today)])
-
-
-def _unprinted(organisation: Organisation, today: date) -> QuerySet[Reminder]:
-    """The to-do's letters and formal notices not printed yet (as ``letters print`` takes)."""
-    return open_todo(organisation, today=today).filter(
-        channel__in=["letter", "formal_notice"], status=ReminderStatus.TODO, dispatch=None
-    )
-
-
-def letters_waiting(organisation: Organisation, *, today: date) -> int:
-    return _unprinted(organisation, today).count()
-
-
-def letters_to_print(organisation: Organisation, *, today: date) -> list[Reminder]:
-    return list(
-        _unprinted(organisation, today)
-        .select_related("customer", "organisation")
-        .order_by("run_date", "id")
-    )
+    return letters_pdf([compose_letter(reminder, today=today, printed_by=printed_by)])
 
 
 def todo_print_letters(*, reminders: Sequence[Reminder], today: date, actor: Actor) -> bytes:
@@ -510,5 +490,9 @@ def todo_print_letters(*, reminders: Sequence[Reminder], today: date, actor: Act
         if withdrawn:
             raise SendRefused(no_longer_due(next(iter(withdrawn.values()))))
         raise SendRefused("Aucune lettre à imprimer.")
-    batch = [(reminder, compose_letter(reminder, today=today)) for reminder in kept]
+    for reminder in kept:  # no letter without a complete postal address
+        if problem := letter_problem(reminder):
+            raise SendRefused(f"{reminder.customer.name} : {problem}")
+    batch = [(reminder, compose_letter(reminder, today=today, printed_by=actor.user))
+             for reminder in kept]  # fmt: skip
     return letters_print(batch=batch, day=today, actor=actor)

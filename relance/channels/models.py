@@ -114,6 +114,8 @@ class PostalDispatch(models.Model):
         Reminder, on_delete=models.CASCADE, primary_key=True, related_name="dispatch"
     )
     pdf_sha256 = models.CharField(max_length=64)
+    # The exact PDF printed (checked against pdf_sha256 when read): the very document posted.
+    pdf = models.FileField(upload_to="letters/", max_length=300, blank=True)
     printed_on = models.DateField()
     registered_number = models.CharField("n° de recommandé", max_length=40, blank=True)
     posted_on = models.DateField("posté le", null=True, blank=True)

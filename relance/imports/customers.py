@@ -37,6 +37,7 @@ CUSTOMER_FIELDS = {
     "enterprise_number": "enterprise_number",
     "iban": "iban",
     "address_line1": "address_line1",
+    "address_line2": "address_line2",
     "postal_code": "postal_code",
     "city": "city",
     "payment_terms": "payment_terms",
@@ -255,7 +256,6 @@ def write_customers(
             "organisation_id",
             "external_ref",
             *columns,
-            "address_line2",  # no file column for it: typed in relance
             "import_batch_id",
             "created_at",
             "updated_at",
@@ -266,7 +266,6 @@ def write_customers(
                 organisation.pk,
                 row.external_ref,
                 *(_value(row, name) for name in columns),
-                "",
                 batch.pk,
                 now,
                 now,

@@ -410,3 +410,47 @@ def customer_collector_set(*, customer: Customer, collector: User | None, actor:
         before={"collector": before}, after={"collector": after},
     )  # fmt: skip
     return customer
+
+
+ADDRESS_FIELDS = {"address_line1": 200, "address_line2": 200, "postal_code": 20, "city": 100}
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+@transaction.atomic
+def customer_address_update(
+    *,
+    customer: Customer,
+    actor: Actor,
+    address_line1: str,
+    address_line2: str,
+    postal_code: str,
+    city: str,
+    country: str,
+) -> Customer:
+    """Change the customer's postal address (the one letters are sent to). The country is also
+    the customer's for the late-payment rules. Records the changed values, before and after."""
+    new = {
+        "address_line1": " ".join(address_line1.split()),
+        "address_line2": " ".join(address_line2.split()),
+        "postal_code": " ".join(postal_code.split()).upper(),
+        "city": " ".join(city.split()),
+        "country": country.strip().upper(),
+    }
+    for name, limit in ADDRESS_FIELDS.items():
+        if len(new[name]) > limit:
+            raise LedgerError(f"Adresse : « {new[name][:30]}… » dépasse {limit} caractères.")
+    if not COUNTRY.match(new["country"]):
+        raise LedgerError(f"Pays « {country} » invalide : code ISO à 2 lettres (FR, BE…).")
+    changed = [name for name, value in new.items() if getattr(customer, name) != value]
+    if not changed:
+        return customer
+    before = {name: getattr(customer, name) for name in changed}
+    for name in changed:
+        setattr(customer, name, new[name])
+    customer.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        organisation=customer.organisation, actor=actor, action="customer_address",
+        entity_type="customer", entity_id=str(customer.uuid),
+        before=before, after={name: new[name] for name in changed},
+    )  # fmt: skip
+    return customer

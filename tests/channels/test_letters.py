@@ -115,7 +115,7 @@ def test_posting_a_formal_notice_needs_its_registered_number(organisation, actor
 def test_a_formal_notice_from_the_daily_run_prints_with_its_mentions(organisation, actor):
     from decimal import Decimal
 
-    from relance.channels.compose import compose_letter
+    from relance.channels.letter.compose import compose_letter
     from relance.channels.letter.service import letters_print
     from relance.dunning.models import Reminder
     from relance.ledger.services import customer_create, invoice_create
@@ -143,7 +143,7 @@ def test_a_formal_notice_from_the_daily_run_prints_with_its_mentions(organisatio
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     text = page.extract_text()
     for expected in ("LETTRE RECOMMANDÉE", "Objet : Mise en demeure", "F-2026-0007", "Strasbourg",
-                     "Boulangerie Lefèvre SARL", "Lyon, le 16/03/2026"):  # fmt: skip
+                     "Boulangerie Lefèvre SARL", "Lyon, le 16 mars 2026"):  # fmt: skip
         assert expected in text, expected
     x, y = next(pos for label, pos in positions(page).items() if label.startswith("Boulangerie"))
     assert WINDOW["left"] - 1 <= x / MM <= WINDOW["left"] + WINDOW["width"]

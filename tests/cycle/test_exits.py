@@ -12,8 +12,9 @@ import pytest
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day, local_time
 from relance.channels.email.smtp import SmtpSender
+from relance.channels.letter.batch import letters_to_print
 from relance.channels.letter.service import letter_mark_posted
-from relance.channels.manual import SendRefused, letters_to_print, todo_print_letters
+from relance.channels.manual import SendRefused, todo_print_letters
 from relance.channels.models import OutboundMessage
 from relance.channels.outbox import send_due
 from relance.cycle.daily import daily_cycle

@@ -116,3 +116,23 @@ def test_instalments_and_credit_notes(organisation):
     assert allocation.instalment.sequence == 1 and allocation.amount == Decimal("120.00")
     assert outstanding(invoice) == Decimal("780.00")
     assert run_import(organisation, "invoices", data).as_dict()["unchanged"] == 2
+
+
+def test_the_address_of_a_customers_file_is_imported_and_kept_when_a_file_lacks_it(organisation):
+    with_address = (
+        "id;name;adresse 1;adresse 2;code postal;ville;pays\n"
+        "K1;Garage Martin SARL;3 place du Marché;Zone artisanale;67000;Strasbourg;FR\n"
+    ).encode()
+    assert run_import(organisation, "customers", with_address).ok
+    garage = Customer.objects.get(external_ref="K1")
+    assert (garage.address_line1, garage.address_line2, garage.postal_code, garage.city) == (
+        "3 place du Marché", "Zone artisanale", "67000", "Strasbourg",
+    )  # fmt: skip
+    assert run_import(organisation, "customers", b"id,name\nK1,Garage Martin SARL\n").ok
+    garage.refresh_from_db()
+    assert garage.address_line2 == "Zone artisanale"
+    moved = with_address.replace(b"Zone artisanale", b"")
+    report = run_import(organisation, "customers", moved)
+    assert report.as_dict()["updated"] == 1
+    garage.refresh_from_db()
+    assert garage.address_line2 == ""

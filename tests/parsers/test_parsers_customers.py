@@ -165,3 +165,30 @@ def test_required_columns() -> None:
     assert "« id », « email »" in str(exc.value)
     result = parse_customers(csv_bytes("id,Dénom.", "C1,Dupont"), mapping={"name": "Dénom."})
     assert result.rows[0].name == "Dupont"
+
+
+def test_the_postal_address_columns_are_recognised() -> None:
+    data = csv_bytes(
+        "Code client;Nom;Adresse ligne 1;Adresse ligne 2;CP;Ville;Pays",
+        "C1;Atelier Dupont;12 rue des Tanneurs;Bâtiment B;69002;Lyon;France",
+        "C2;Brouwerij Janssens;Kerkstraat 5;;1000;Brussel;BE",
+    )
+    result = parse_customers(data)
+    assert result.errors == []
+    assert {name: result.mapping[name] for name in
+            ("address_line1", "address_line2", "postal_code", "city", "country")} == {
+        "address_line1": "Adresse ligne 1", "address_line2": "Adresse ligne 2",
+        "postal_code": "CP", "city": "Ville", "country": "Pays",
+    }  # fmt: skip
+    first, second = result.rows
+    assert (first.address_line1, first.address_line2, first.postal_code, first.city) == (
+        "12 rue des Tanneurs", "Bâtiment B", "69002", "Lyon",
+    )  # fmt: skip
+    assert (second.address_line2, second.city, second.country) == ("", "Brussel", "BE")
+    english = parse_customers(
+        csv_bytes(
+            "id,name,address line 1,address line 2,zip,town",
+            "C3,Smith Ltd,1 High Street,Unit 4,SW1A 1AA,London",
+        )
+    )
+    assert (english.rows[0].address_line2, english.rows[0].city) == ("Unit 4", "London")

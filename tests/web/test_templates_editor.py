@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import AuditEvent
-from relance.channels.compose import compose_letter, outbox_fill
+from relance.channels.compose import outbox_fill
+from relance.channels.letter.compose import compose_letter
 from relance.channels.letter.pdf import letters_pdf
 from relance.channels.message_templates import message_template_save
 from relance.channels.models import MessageTemplate, OutboundMessage
@@ -210,6 +211,7 @@ def test_a_letter_template_cannot_read_server_files(organisation, actor):
     message_template_save(organisation=organisation, key="formal_notice", language="fr",
                           sources=parts, actor=actor)  # fmt: skip
     customer = Customer.objects.get(organisation=organisation, external_ref="K-FR")
+    customer.address_line1, customer.postal_code, customer.city = "1 rue Haute", "69001", "Lyon"
     draft = Reminder(organisation=organisation, customer=customer, step="formal_notice",
                      channel="formal_notice", mode="manual", currency="EUR",
                      penalties="claimed", tone="formal")  # fmt: skip

@@ -10,7 +10,9 @@ from datetime import date
 from django.db import transaction
 
 from relance.accounts.audit import Actor, audit_record
-from relance.channels.letter.pdf import Letter, letters_pdf
+from relance.accounts.clock import local_day
+from relance.channels.letter.archive import dispatch_store
+from relance.channels.letter.pdf import Letter, letters_pdfs
 from relance.channels.models import PostalDispatch
 from relance.dunning.completion import reminders_complete
 from relance.dunning.models import Reminder
@@ -25,13 +27,10 @@ class LetterError(ValueError):
 
 @transaction.atomic
 def letters_print(*, batch: Sequence[tuple[Reminder, Letter]], day: date, actor: Actor) -> bytes:
-    """The day's letters as one PDF; each reminder keeps the hash of what was printed."""
-    pdf = letters_pdf([letter for _, letter in batch])
-    for reminder, letter in batch:
-        single = hashlib.sha256(letters_pdf([letter])).hexdigest()
-        PostalDispatch.objects.update_or_create(
-            reminder=reminder, defaults={"pdf_sha256": single, "printed_on": day}
-        )
+    """The day's letters as one PDF; each reminder keeps its own letter's exact PDF and hash."""
+    pdf, singles = letters_pdfs([letter for _, letter in batch])
+    for (reminder, _), single in zip(batch, singles, strict=True):
+        dispatch_store(reminder=reminder, pdf=single, day=day)
     if batch:
         audit_record(
             organisation=batch[0][0].organisation, actor=actor, action="letters_print",
@@ -78,18 +77,41 @@ def _mark_posted(
 
 @transaction.atomic
 def letter_acknowledged(
-    *, reminder: Reminder, acknowledged_on: date, actor: Actor
+    *,
+    reminder: Reminder,
+    acknowledged_on: date,
+    actor: Actor,
+    today: date | None = None,
+    registered_number: str = "",
 ) -> PostalDispatch:
-    dispatch = PostalDispatch.objects.filter(reminder=reminder).first()
+    """Record the date on the acknowledgement of receipt (and the registered-mail number, when
+    the posting did not give one). ``today``: the organisation's day, by default."""
+    dispatch = PostalDispatch.objects.select_for_update().filter(reminder=reminder).first()
     if dispatch is None or dispatch.posted_on is None:
         raise LetterError("Cette lettre n'a pas été déclarée postée.")
     if acknowledged_on < dispatch.posted_on:
-        raise LetterError("L'accusé de réception ne peut précéder l'envoi.")
+        raise LetterError(
+            f"L'accusé de réception ne peut précéder l'envoi (postée le "
+            f"{dispatch.posted_on:%d/%m/%Y})."
+        )
+    if acknowledged_on > (today or local_day(reminder.organisation)):
+        raise LetterError("La date de l'accusé de réception ne peut être dans le futur.")
+    number = registered_number.strip().upper()
+    if number and not REGISTERED_NUMBER.match(number):
+        raise LetterError(f"N° de recommandé invalide « {registered_number} ».")
+    if number and dispatch.registered_number and number != dispatch.registered_number:
+        raise LetterError("Cette lettre a déjà un n° de recommandé.")
+    before = {"acknowledged_on": dispatch.acknowledged_on.isoformat()
+              if dispatch.acknowledged_on else None}  # fmt: skip
+    after: dict[str, object] = {"acknowledged_on": acknowledged_on.isoformat()}
     dispatch.acknowledged_on = acknowledged_on
-    dispatch.save(update_fields=["acknowledged_on"])
+    fields = ["acknowledged_on"]
+    if number and not dispatch.registered_number:
+        dispatch.registered_number, after["registered_number"] = number, number
+        fields.append("registered_number")
+    dispatch.save(update_fields=fields)
     audit_record(
         organisation=reminder.organisation, actor=actor, action="letter_acknowledged",
-        entity_type="reminder", entity_id=str(reminder.uuid),
-        after={"acknowledged_on": acknowledged_on.isoformat()},
+        entity_type="reminder", entity_id=str(reminder.uuid), before=before, after=after,
     )  # fmt: skip
     return dispatch

@@ -50,10 +50,11 @@ class Customer:
 class Collector:
     """The credit controller who signs and answers."""
 
-    name: str
+    name: str  # the person's name; the organisation's when the person has none
     email: str = ""
     phone: str = ""
     signature: str = ""  # free text, several lines; empty = name + organisation
+    title: str = ""  # e.g. "Chargée de recouvrement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,7 @@ TEMPLATE_VARIABLES: Mapping[str, str] = {
     "organisation": "le créancier : name, address, sender_name, iban, bic, phone, email, "
     "registration",
     "customer": "le débiteur : name, reference, kind (B2B/B2C/PUBLIC), country, language, address",
-    "collector": "le chargé de recouvrement : name, email, phone, signature",
+    "collector": "le chargé de recouvrement : name, title, email, phone, signature",
     "step": "l'étape : key, tone (courteous/neutral/firm/formal), penalties "
     "(none/mentioned/claimed)",
     "items": "le relevé : factures ouvertes triées par échéance (number, issue_date, due_date, "

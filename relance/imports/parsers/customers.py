@@ -1,9 +1,11 @@
 """Customers file -> ``CustomerRow``.
 
-Required columns: external_ref and name. Country is read first because national phone
-numbers and VAT numbers without prefix depend on it (empty country = FR). A SIRET without a
-SIREN gives the SIREN (its first 9 digits); both given must agree. The same reference on
-several rows: identical rows are kept once, different ones are an error on the later line.
+Required columns: external_ref and name. The postal address (two street lines, postal code,
+town, country) is what letters and formal notices are sent to. Country is read first because
+national phone numbers and VAT numbers without prefix depend on it (empty country = FR). A
+SIRET without a SIREN gives the SIREN (its first 9 digits); both given must agree. The same
+reference on several rows: identical rows are kept once, different ones are an error on the
+later line.
 """
 
 from __future__ import annotations
@@ -116,12 +118,42 @@ CUSTOMER_SPEC = FileSpec(
             ),
         ),
         iban=("IBAN", ("iban",)),
-        address_line1=("adresse", ("address", "adresse", "address line 1", "rue", "straat")),
+        address_line1=(
+            "adresse",
+            (
+                "address line 1",
+                "adresse ligne 1",
+                "adresse 1",
+                "address 1",
+                "address",
+                "adresse",
+                "street",
+                "rue",
+                "straat",
+                "adres",
+            ),
+        ),
+        address_line2=(
+            "complément d'adresse",
+            (
+                "address line 2",
+                "adresse ligne 2",
+                "adresse 2",
+                "address 2",
+                "complément d'adresse",
+                "complément adresse",
+                "complément",
+                "lieu-dit",
+            ),
+        ),
         postal_code=(
             "code postal",
             ("postal_code", "postal code", "code postal", "cp", "zip", "postcode"),
         ),
-        city=("ville", ("city", "ville", "localité", "commune", "gemeente", "plaats")),
+        city=(
+            "ville",
+            ("city", "ville", "localité", "commune", "town", "gemeente", "plaats", "woonplaats"),
+        ),
         payment_terms=("conditions de paiement", PAYMENT_TERMS_SYNONYMS),
         customer_since=(
             "client depuis",
@@ -228,6 +260,7 @@ def _customer(line: int, text: dict[str, str], head: dict[str, str], cells: Cell
         enterprise_number=read("enterprise_number", parse_enterprise_number),
         iban=read("iban", parse_iban),
         address_line1=text.get("address_line1", ""),
+        address_line2=text.get("address_line2", ""),
         postal_code=text.get("postal_code", "").upper(),
         city=text.get("city", ""),
         payment_terms=text.get("payment_terms", ""),

@@ -44,6 +44,7 @@ class CustomerRow:
     enterprise_number: str = ""  # BE, 10 digits
     iban: str = ""  # compact form
     address_line1: str = ""
+    address_line2: str = ""
     postal_code: str = ""
     city: str = ""
     payment_terms: str = ""

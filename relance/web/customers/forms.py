@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import User
 from relance.dunning.models import Scenario, Segment
-from relance.ledger.models import ContactRole
+from relance.ledger.models import ContactRole, Customer
 from relance.ledger.services import NOTE_MAX_LENGTH
 from relance.web.customers.selectors import CustomerFilters
 
@@ -173,3 +173,31 @@ class NoteForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class AddressForm(forms.Form):
+    address_line1 = forms.CharField(
+        label=_("Adresse"), required=False, max_length=200,
+        help_text=_("Numéro et nom de la rue."),
+    )  # fmt: skip
+    address_line2 = forms.CharField(
+        label=_("Complément d'adresse"), required=False, max_length=200,
+        help_text=_("Bâtiment, boîte postale, lieu-dit…"),
+    )  # fmt: skip
+    postal_code = forms.CharField(label=_("Code postal"), required=False, max_length=20)
+    city = forms.CharField(label=_("Ville"), required=False, max_length=100)
+    country = forms.CharField(
+        label=_("Pays"), max_length=2, min_length=2,
+        help_text=_("Code ISO à deux lettres : FR, BE, LU… Il décide aussi des règles de "
+                    "pénalités de retard applicables."),
+    )  # fmt: skip
+
+    @classmethod
+    def of(cls, customer: Customer) -> AddressForm:
+        return cls(initial={name: getattr(customer, name) for name in cls.base_fields})
+
+    def clean_country(self) -> str:
+        country = str(self.cleaned_data["country"]).strip().upper()
+        if not (country.isascii() and country.isalpha()):
+            raise forms.ValidationError(_("Un code pays ISO à deux lettres : FR, BE, LU…"))
+        return country

@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from relance.accounts.models import AuditEvent
-from relance.channels.models import DeliveryEvent, DeliveryEventKind, OutboxStatus
+from relance.channels.models import (
+    DeliveryEvent,
+    DeliveryEventKind,
+    OutboxStatus,
+    PostalDispatch,
+)
 from relance.dunning.models import (
     CallOutcome,
     Dispute,
@@ -57,7 +62,7 @@ PLAN_CSS: dict[str, str] = {
 }  # fmt: skip
 # Manual changes to a customer recorded in the audit trail, shown in its history.
 CHANGES = ("customer_pause", "customer_resume", "customer_scenario", "customer_collector",
-           "customer_segment")  # fmt: skip
+           "customer_segment", "customer_address")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,28 @@ def _messages(customer: Customer, limit: int) -> Iterable[Event]:
             _("Réponse de %(sender)s") % {"sender": detail.get("from") or _("du client")},
             detail=str(detail.get("subject") or reply.message.subject), at=reply.at,
         )  # fmt: skip
+
+
+def _letters(customer: Customer, limit: int) -> Iterable[Event]:
+    """Letters posted and their acknowledgements of receipt."""
+    dispatches = (
+        PostalDispatch.objects.filter(reminder__customer=customer, posted_on__isnull=False)
+        .select_related("reminder")
+        .order_by("-posted_on", "-reminder_id")[:limit]
+    )
+    for dispatch in dispatches:
+        channel = {"channel": CHANNEL_LABELS.get(dispatch.reminder.channel, "")}
+        number = dispatch.registered_number
+        detail = _("Recommandé n° %(number)s") % {"number": number} if number else ""
+        assert dispatch.posted_on is not None
+        yield Event(dispatch.posted_on, "letter_posted", _("%(channel)s postée") % channel,
+                    detail=detail)  # fmt: skip
+        if dispatch.acknowledged_on:
+            yield Event(
+                dispatch.acknowledged_on, "letter_acknowledged",
+                _("Accusé de réception signé : %(channel)s") % channel, detail=detail,
+                badges=((_("AR reçu"), "good"),),
+            )  # fmt: skip
 
 
 def _calls(customer: Customer, limit: int) -> Iterable[Event]:
@@ -315,6 +342,9 @@ def _changes(customer: Customer, limit: int) -> Iterable[Event]:
                 "who": after.get("collector") or _("aucun")
             }
             detail = ""
+        elif event.action == "customer_address":
+            title = _("Adresse postale modifiée")
+            detail = "; ".join(str(value) for value in after.values() if value)
         else:
             title = _("Segment : %(before)s → %(after)s") % {
                 "before": before.get("segment") or "—",
@@ -333,6 +363,7 @@ def customer_timeline(customer: Customer, *, org: str, limit: int, today: date) 
         *_ledger(customer, org, each),
         *_messages(customer, each),
         *_calls(customer, each),
+        *_letters(customer, each),
         *_agreements(customer, org, each, today),
         *_notes(customer, org, each),
         *_changes(customer, each),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relance.web.customers import views
+from relance.web.customers import letters, views
 
 urlpatterns = [
     path("customers/", views.customers, name="customers"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("customers/<uuid:customer>/resume/", views.resume_post, name="customer_resume"),
     path("customers/<uuid:customer>/scenario/", views.scenario_post, name="customer_scenario"),
     path("customers/<uuid:customer>/collector/", views.collector_post, name="customer_collector"),
+    path("customers/<uuid:customer>/address/", views.address_post, name="customer_address"),
     path("customers/<uuid:customer>/contacts/", views.contact_new, name="customer_contact_add"),
     path(
         "customers/<uuid:customer>/contacts/<uuid:contact>/",
@@ -16,4 +17,14 @@ urlpatterns = [
         name="customer_contact_edit",
     ),
     path("customers/<uuid:customer>/notes/", views.note_post, name="customer_note"),
+    path(
+        "customers/<uuid:customer>/letters/<uuid:reminder>.pdf",
+        letters.letter_pdf,
+        name="customer_letter_pdf",
+    ),
+    path(
+        "customers/<uuid:customer>/letters/<uuid:reminder>/acknowledged/",
+        letters.letter_ack,
+        name="customer_letter_ack",
+    ),
 ]

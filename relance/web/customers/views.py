@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
+from relance.channels.letter.archive import customer_dispatches
 from relance.dunning.models import Scenario, Segment
 from relance.dunning.segments import customer_segment
 from relance.dunning.services import (
@@ -27,16 +28,19 @@ from relance.dunning.services import (
     customer_scenario_set,
 )
 from relance.ledger.models import Contact, Customer
+from relance.ledger.postal import postal_address_lines, postal_address_missing
 from relance.ledger.selectors import open_instalments
 from relance.ledger.services import (
     LedgerError,
     contact_add,
     contact_update,
+    customer_address_update,
     customer_collector_set,
     note_add,
 )
 from relance.web.access import Workspace, org_view
 from relance.web.customers.forms import (
+    AddressForm,
     CollectorForm,
     ContactForm,
     CustomerFilterForm,
@@ -52,8 +56,10 @@ from relance.web.customers.selectors import (
     customer_head,
 )
 from relance.web.customers.timeline import customer_timeline
+from relance.web.todo.forms import AcknowledgedForm
 
 TIMELINE_STEP = 50
+LETTERS_SHOWN = 20
 OPEN_ITEMS_SHOWN = 100
 
 
@@ -151,6 +157,19 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
             collectors=collectors,
         ),
         "contact_form": forms.get("contact_form") or ContactForm(),
+        "address_form": forms.get("address_form") or AddressForm.of(customer),
+        "address_lines": postal_address_lines(customer, sender_country=organisation.country),
+        "address_missing": postal_address_missing(customer),
+        "dispatches": [
+            (
+                dispatch,
+                AcknowledgedForm(
+                    number_known=bool(dispatch.registered_number),
+                    auto_id=f"ack-{dispatch.reminder.uuid}-%s",
+                ),
+            )
+            for dispatch in customer_dispatches(customer)[:LETTERS_SHOWN]
+        ],
         "note_form": forms.get("note_form") or NoteForm(),
     }
     return render(request, "web/customers/detail.html", context)
@@ -231,6 +250,21 @@ def collector_post(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpR
     except LedgerError as error:
         return _refused(request, ws, target, error)
     return _done(request, ws, target, _("Le chargé de recouvrement est enregistré."))
+
+
+@org_view
+@require_POST
+def address_post(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpResponse:
+    target = _customer(ws, customer)
+    form = AddressForm(request.POST)
+    if form.is_valid():
+        try:
+            customer_address_update(customer=target, actor=actor_of(ws), **form.cleaned_data)
+        except LedgerError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, ws, target, _("L'adresse postale est enregistrée."))
+    return _detail(request, ws, target, address_form=form)
 
 
 @org_view

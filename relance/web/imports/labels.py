@@ -24,6 +24,7 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "n° d'entreprise": pgettext_lazy("import field", "n° d'entreprise"),
     "IBAN": pgettext_lazy("import field", "IBAN"),
     "adresse": pgettext_lazy("import field", "adresse"),
+    "complément d'adresse": pgettext_lazy("import field", "complément d'adresse"),
     "code postal": pgettext_lazy("import field", "code postal"),
     "ville": pgettext_lazy("import field", "ville"),
     "conditions de paiement": pgettext_lazy("import field", "conditions de paiement"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relance.web.settings_pages import members, sending, views
+from relance.web.settings_pages import members, profile, sending, views
 
 urlpatterns = [
     path("settings/", views.organisation, name="settings"),
@@ -24,4 +24,5 @@ urlpatterns = [
     path("settings/users/<uuid:user>/remove/", members.user_remove, name="settings_user_remove"),
     path("settings/rules/", views.rules, name="settings_rules"),
     path("settings/rates/", views.rates, name="settings_rates"),
+    path("profile/", profile.profile, name="profile"),
 ]

@@ -175,3 +175,19 @@ class PostedForm(forms.Form):
             self.fields["registered_number"].help_text = _(
                 "Obligatoire : une mise en demeure part en recommandé avec accusé de réception."
             )
+
+
+class AcknowledgedForm(forms.Form):
+    """The date on the acknowledgement of receipt of a registered letter (the service checks
+    it against the posting date and today)."""
+
+    acknowledged_on = forms.DateField(label=_("Accusé de réception signé le"), widget=DATE_INPUT)
+    registered_number = forms.CharField(
+        label=_("N° de recommandé"), max_length=40, required=False,
+        help_text=_("Si l'envoi a été déclaré sans numéro."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, number_known: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if number_known:
+            del self.fields["registered_number"]

@@ -15,6 +15,16 @@ urlpatterns = [
     path("<uuid:reminder>/letter.pdf", letter_views.todo_letter_pdf, name="todo-letter-pdf"),
     path("<uuid:reminder>/letter/print/", letter_views.todo_letter_print, name="todo-letter-print"),
     path(
+        "<uuid:reminder>/letter/sent.pdf",
+        letter_views.todo_letter_archived,
+        name="todo-letter-archived",
+    ),
+    path(
+        "<uuid:reminder>/letter/acknowledged/",
+        letter_views.todo_letter_acknowledged,
+        name="todo-letter-acknowledged",
+    ),
+    path(
         "<uuid:reminder>/letter/posted/",
         letter_views.todo_letter_posted,
         name="todo-letter-posted",

@@ -24,13 +24,8 @@ from django.views.decorators.http import require_POST
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
 from relance.accounts.models import Membership, Role
-from relance.channels.manual import (
-    SendRefused,
-    letters_to_print,
-    letters_waiting,
-    todo_print_letters,
-    todo_send_bulk,
-)
+from relance.channels.letter.batch import letters_pending, letters_to_print
+from relance.channels.manual import SendRefused, todo_print_letters, todo_send_bulk
 from relance.dunning.models import Reminder
 from relance.dunning.services import DunningError
 from relance.dunning.todo import (
@@ -80,6 +75,7 @@ def todo_list(request: HttpRequest, ws: Workspace) -> HttpResponse:
         .select_related("user").order_by("user__email")
     )  # fmt: skip
     counts = todo_counts(by_collector)
+    letters_ready, letters_held = letters_pending(organisation, today=today)
     context = {
         "page": page,
         "rows": rows,
@@ -90,7 +86,8 @@ def todo_list(request: HttpRequest, ws: Workspace) -> HttpResponse:
         "collector": collector,
         "collectors": collectors,
         "me": str(ws.user.pk),
-        "letters_waiting": letters_waiting(organisation, today=today),
+        "letters_waiting": len(letters_ready),
+        "letters_blocked": len(letters_held),
         "any_bulk": any(row.bulk_ok for row in rows),
     }
     return render(request, "web/todo/list.html", context)

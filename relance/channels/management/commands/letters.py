@@ -10,8 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
+from relance.channels.letter.batch import letters_to_print
+from relance.channels.letter.compose import letter_problem
 from relance.channels.letter.service import LetterError, letter_mark_posted
-from relance.channels.manual import SendRefused, letters_to_print, todo_print_letters
+from relance.channels.manual import SendRefused, todo_print_letters
 from relance.dunning.models import Reminder
 from relance.dunning.services import DunningError
 from relance.lib.cli import parse_day
@@ -51,6 +53,10 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             self.stdout.write("Envoi enregistré.")
             return
+        for reminder in letters_to_print(organisation, today=day, blocked=True):
+            problem = letter_problem(reminder)
+            self.stderr.write(f"Non imprimée : {reminder.customer.name} ({reminder.uuid}) : "
+                              f"{problem}")  # fmt: skip
         reminders = letters_to_print(organisation, today=day)
         try:
             pdf = todo_print_letters(reminders=reminders, today=day, actor=actor)

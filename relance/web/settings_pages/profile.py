@@ -1,0 +1,53 @@
+"""A person's own profile: the name, title and phone that sign their letters. Open to every
+member of the organisation (a viewer reads it, as every page, without changing it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from relance.accounts.audit import Actor
+from relance.accounts.services import AccountError, user_profile_update
+from relance.web.access import Workspace, org_view
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=gettext_lazy("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Nom"), max_length=150, required=False)
+    title = forms.CharField(
+        label=gettext_lazy("Fonction"), max_length=100, required=False,
+        help_text=gettext_lazy("Par exemple « Chargée de recouvrement » ; imprimée sous votre "
+                               "nom sur les lettres et mises en demeure."),
+    )  # fmt: skip
+    phone = forms.CharField(
+        label=gettext_lazy("Téléphone"), max_length=30, required=False,
+        help_text=gettext_lazy("Le numéro auquel vos clients vous joignent, imprimé sur vos "
+                               "courriers."),
+    )  # fmt: skip
+
+
+@org_view
+def profile(request: HttpRequest, ws: Workspace) -> HttpResponse:
+    user = ws.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            data: dict[str, Any] = form.cleaned_data
+            try:
+                user_profile_update(user=user, organisation=ws.organisation,
+                                    actor=Actor(user=user), **data)  # fmt: skip
+            except AccountError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Votre profil est enregistré."))
+                return redirect("profile", org=ws.organisation.slug)
+    else:
+        form = ProfileForm(initial={name: getattr(user, name) for name in ProfileForm.base_fields})
+    return render(request, "web/settings_pages/profile.html", {"form": form},
+                  status=400 if form.errors else 200)  # fmt: skip
