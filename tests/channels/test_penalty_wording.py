@@ -11,7 +11,8 @@ from html import unescape
 
 import pytest
 
-from relance.channels.compose import compose_email, compose_letter
+from relance.channels.compose import compose_email
+from relance.channels.letter.compose import compose_letter
 from relance.dunning.models import Reminder
 from relance.ledger.models import Invoice
 from relance.ledger.services import contact_add, customer_create, invoice_create
