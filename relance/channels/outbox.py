@@ -1,21 +1,10 @@
-"""The outbox: a message is stored before it leaves, claimed by one worker, sent after commit.
+"""The outbox: every e-mail is stored exactly as it will leave before it leaves.
 
-Why it can never leave twice:
-
-* A worker claims a message with one conditional UPDATE (``queued``/``failed`` and due ->
-  ``sending``); the database lets exactly one worker win, however many run at once.
-* The claim is committed before the message is handed to the SMTP server, and the result is
-  recorded right after (``sent``, or ``failed`` with a retry time, or ``dead``).
-* A message left in ``sending`` (the worker died between the two) is never retried by
-  itself: after the lease it becomes ``uncertain`` and goes back to the collector's to-do.
-
-Once claimed, just before it is handed over, each message asks the ledger the one "still
-due?" question (``relance.dunning.still_due``): a payment, a credit note, a dispute, a promise
-or a pause since it was written cancels it, even one recorded while its batch is going out.
-A message handed over completes its reminder: the step counts from that day.
-
-E-mails leave within the organisation's sending window, in its time zone (``--now`` in
-``send-outbox`` overrides it); what is due outside it waits.
+``outbox_enqueue`` writes it (content, recipients, attachments' hashes, the items and amounts
+it states); ``send_due`` sends what is due, organisation by organisation over one connection,
+through the one send loop of every channel (``relance.channels.sending``: claim, last "still
+due?" check, hand over, record, back off). E-mails leave within the organisation's sending
+window, in its time zone (``send-outbox --now`` overrides it); what is due outside it waits.
 """
 
 from __future__ import annotations
@@ -23,38 +12,22 @@ from __future__ import annotations
 import hashlib
 import socket
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from relance.accounts.clock import local_day, local_time
+from relance.accounts.clock import local_time
 from relance.accounts.models import Organisation
-from relance.channels.email.smtp import DeliveryError
-from relance.channels.email.transports import EmailTransport, email_transport_for
+from relance.channels.email.transports import EmailChannel, EmailTransport, email_transport_for
 from relance.channels.models import OutboundMessage, OutboxStatus
-from relance.dunning.completion import reminders_complete
-from relance.dunning.models import DunningSettings, Reminder, ReminderStatus
-from relance.dunning.still_due import REASONS, Covered, still_due_reasons
-
-LEASE = timedelta(minutes=10)
-BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
-           timedelta(hours=2), timedelta(hours=6))  # fmt: skip
-MAX_ATTEMPTS = len(BACKOFF) + 1
-
-
-@dataclass
-class SendSummary:
-    sent: int = 0
-    cancelled: int = 0
-    failed: int = 0
-    dead: int = 0
-    skipped: int = 0  # claimed by another worker
-    waiting: int = 0  # due, but outside their organisation's sending window
-    reasons: list[str] = field(default_factory=list)
+from relance.channels.sending import LEASE as LEASE
+from relance.channels.sending import SendSummary as SendSummary
+from relance.channels.sending import reconcile_reminders, send_loop
+from relance.channels.sending import recover_stale as recover_stale
+from relance.channels.sending import stale_reason as stale_reason
+from relance.dunning.models import DunningSettings, Reminder
 
 
 def _message_id(uuid: str, sender: str) -> str:
@@ -133,76 +106,6 @@ def _with_open_pixel(html: str, message: OutboundMessage) -> str:
     return html[:closing] + pixel + html[closing:] if closing >= 0 else html + pixel
 
 
-def claim(message_id: int, worker: str, now: datetime) -> bool:
-    """Take a due message for this worker; False when another worker already has it."""
-    return (
-        OutboundMessage.objects.filter(
-            pk=message_id,
-            status__in=(OutboxStatus.QUEUED, OutboxStatus.FAILED),
-            next_attempt_at__lte=now,
-        ).update(
-            status=OutboxStatus.SENDING,
-            claimed_by=worker,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-        )
-        == 1
-    )
-
-
-REMINDER_STATUS = {
-    OutboxStatus.SENT.value: ReminderStatus.SENT.value,
-    OutboxStatus.CANCELLED.value: ReminderStatus.CANCELLED.value,
-    OutboxStatus.DEAD.value: ReminderStatus.FAILED.value,
-}
-
-
-def finish(
-    message: OutboundMessage,
-    worker: str,
-    status: str,
-    *,
-    update_reminder: bool = True,
-    **fields: object,
-) -> None:
-    """Record the outcome, only if this worker still holds the message."""
-    OutboundMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING,
-                                   claimed_by=worker).update(status=status, **fields)  # fmt: skip
-    if not (update_reminder and message.reminder_id):
-        return
-    if status == OutboxStatus.SENT:
-        reminders_complete(reminder_ids=[message.reminder_id],
-                           on=local_day(message.organisation))  # fmt: skip
-    elif status in REMINDER_STATUS:
-        Reminder.objects.filter(pk=message.reminder_id).update(status=REMINDER_STATUS[status])
-
-
-def stale_reason(message: OutboundMessage) -> str:
-    """Why the message must not leave any more ("" when it still may): the "still due?"
-    question, about the items and amounts it states."""
-    covered = Covered(
-        customer_id=message.customer_id,
-        items={int(pk): Decimal(amount) for pk, amount in message.items},
-    )
-    organisation = message.organisation
-    found = still_due_reasons(organisation, {message.pk: covered}, today=local_day(organisation))
-    return str(REASONS[found[message.pk]]) if message.pk in found else ""
-
-
-def recover_stale(now: datetime | None = None) -> int:
-    """Messages left in ``sending`` past the lease become ``uncertain`` and go to the to-do."""
-    now = now or timezone.now()
-    stale = OutboundMessage.objects.filter(status=OutboxStatus.SENDING,
-                                           claimed_at__lt=now - LEASE)  # fmt: skip
-    reminder_ids = list(stale.exclude(reminder=None).values_list("reminder_id", flat=True))
-    count = stale.update(
-        status=OutboxStatus.UNCERTAIN,
-        last_error="interrompu pendant l'envoi : vérifier avant de renvoyer",
-    )
-    Reminder.objects.filter(pk__in=reminder_ids).update(status=ReminderStatus.TODO)
-    return count
-
-
 def due_message_ids(
     now: datetime, limit: int = 1000, *, closed: Sequence[int] = ()
 ) -> list[tuple[int, int]]:
@@ -263,6 +166,7 @@ def send_due(
     ``ignore_window``."""
     summary = SendSummary()
     recover_stale()
+    reconcile_reminders()
     now = timezone.now()
     closed = {} if ignore_window else closed_organisations(now)
     summary.waiting = sum(closed.values())
@@ -306,63 +210,5 @@ def _send_grouped(
     for organisation_id, message_id in rows:
         by_organisation.setdefault(organisation_id, []).append(message_id)
     for organisation_id, ids in by_organisation.items():
-        with sender_for(organisation_id) as sender:
-            _send_batch(ids, sender, worker, summary)
-
-
-def _send_batch(
-    ids: Sequence[int], sender: EmailTransport, worker: str, summary: SendSummary
-) -> None:
-    messages = list(
-        OutboundMessage.objects.filter(pk__in=list(ids)).select_related("organisation")
-        .order_by("id")
-    )  # fmt: skip
-    outcome: dict[str, list[int]] = {}  # reminder status -> reminder ids, written at the end
-    for message in messages:
-        if not claim(message.pk, worker, timezone.now()):
-            summary.skipped += 1
-            continue
-        message.attempts += 1  # as the claim recorded it
-        # After the claim, for this message alone: a payment recorded a second ago counts.
-        status = _send_one(message, stale_reason(message), sender, worker, summary)
-        if status in REMINDER_STATUS and message.reminder_id:
-            outcome.setdefault(status, []).append(message.reminder_id)
-    if messages and outcome.get(OutboxStatus.SENT):
-        reminders_complete(reminder_ids=outcome.pop(OutboxStatus.SENT),
-                           on=local_day(messages[0].organisation))  # fmt: skip
-    for status, reminder_ids in outcome.items():
-        Reminder.objects.filter(pk__in=reminder_ids).update(status=REMINDER_STATUS[status])
-
-
-def _send_one(
-    message: OutboundMessage, reason: str, sender: EmailTransport, token: str, summary: SendSummary
-) -> str:
-    """Send one claimed message and record its outcome at once; returns its new status."""
-    if reason:
-        finish(message, token, OutboxStatus.CANCELLED, update_reminder=False, last_error=reason)
-        summary.cancelled += 1
-        summary.reasons.append(reason)
-        return OutboxStatus.CANCELLED
-    try:
-        sender.send(message)
-    except DeliveryError as exc:
-        return _failed(message, token, exc, summary)
-    finish(message, token, OutboxStatus.SENT, update_reminder=False, sent_at=timezone.now(),
-           last_error="")  # fmt: skip
-    summary.sent += 1
-    return OutboxStatus.SENT
-
-
-def _failed(
-    message: OutboundMessage, worker: str, error: DeliveryError, summary: SendSummary
-) -> str:
-    attempts = message.attempts  # already counts this attempt
-    if error.permanent or attempts >= MAX_ATTEMPTS:
-        finish(message, worker, OutboxStatus.DEAD, update_reminder=False, last_error=str(error))
-        summary.dead += 1
-        return OutboxStatus.DEAD
-    retry_at = timezone.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
-    finish(message, worker, OutboxStatus.FAILED, update_reminder=False, last_error=str(error),
-           next_attempt_at=retry_at)  # fmt: skip
-    summary.failed += 1
-    return OutboxStatus.FAILED
+        with EmailChannel(sender_for(organisation_id)) as channel:
+            send_loop(ids, channel, worker=worker, summary=summary)

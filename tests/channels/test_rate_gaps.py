@@ -23,12 +23,12 @@ SENTENCES = {
     ("BE", "nl"): "De verwijlinteresten worden in dit bericht niet berekend; ze blijven "
     "verschuldigd.",
     ("FR", "en"): "Late-payment interest is not calculated in this message; it remains due.",
-    ("DE", "de"): "Die Verzugszinsen sind in dieser Nachricht nicht beziffert; sie bleiben "
+    ("AT", "de"): "Die Verzugszinsen sind in dieser Nachricht nicht beziffert; sie bleiben "
     "geschuldet.",
 }
 INTEREST = {"fr": "Intérêts de retard :", "nl": "Verwijlinteresten:",
             "en": "Late-payment interest:", "de": "Verzugszinsen:"}  # fmt: skip
-TABLE = {"FR": "ecb_reference_rate", "BE": "be_late_payment_rate", "DE": "ecb_reference_rate"}
+TABLE = {"FR": "ecb_reference_rate", "BE": "be_late_payment_rate", "AT": "ecb_reference_rate"}
 
 
 def claimed_reminder(organisation, actor, country, language):
@@ -77,6 +77,7 @@ def test_a_missing_rate_is_said_then_computed_once_added(organisation, country, 
     assert composed is not None and not composed.interest_missing
     assert sentence not in composed.text
     assert INTEREST[language] in composed.text
-    # 10 000 × 12.15 % (ECB + 10) or 10.5 % × 42 days / 365 for FR / BE; DE is EU, ECB + 8.
-    expected = {"FR": "139,81", "BE": "120,82", "DE": "116,79"}[country]
+    # 10 000 × 12.15 % (ECB + 10) or 10.5 % × 42 days / 365 for FR / BE; Austria is EU, ECB + 8;
+    # each period's line is rounded and the total is their sum (31 + 11 days: 86.21 + 30.59).
+    expected = {"FR": "139,81", "BE": "120,82", "AT": "116,80"}[country]
     assert expected in composed.text or expected.replace(",", ".") in composed.text

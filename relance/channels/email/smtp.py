@@ -24,11 +24,13 @@ from relance.channels.models import OutboundMessage
 
 
 class DeliveryError(Exception):
-    """The message did not leave. ``permanent``: retrying will not help (bad address...)."""
+    """The message did not leave. ``permanent``: retrying will not help (bad address...);
+    ``maybe_sent``: it was handed over but no answer came, so it may have left."""
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
+    def __init__(self, message: str, *, permanent: bool, maybe_sent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.maybe_sent = maybe_sent
 
 
 # UTF-8 bodies in quoted-printable: every line stays under SMTP's 998-octet limit.

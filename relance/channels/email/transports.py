@@ -10,6 +10,7 @@ its own SMTP server always sends through it.
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self, TextIO
@@ -77,6 +78,35 @@ class FileTransport(_NoConnection):
         except OSError as exc:
             raise DeliveryError(f"écriture impossible dans {self.directory} : {exc}",
                                 permanent=False) from exc  # fmt: skip
+
+
+class EmailChannel:
+    """An e-mail transport as the send loop takes it: e-mails are never held back by the
+    transport (the organisation's sending window is applied before) nor refused by it."""
+
+    def __init__(self, transport: EmailTransport) -> None:
+        self.transport = transport
+
+    def __enter__(self) -> Self:
+        self.transport.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.transport.__exit__(kind, value, trace)
+
+    def hold_until(self, message: OutboundMessage, now: datetime) -> datetime | None:
+        return None
+
+    def refusal(self, message: OutboundMessage) -> str:
+        return ""
+
+    def send(self, message: OutboundMessage) -> None:
+        self.transport.send(message)
 
 
 def email_transport_for(organisation_id: int) -> EmailTransport:

@@ -2,9 +2,10 @@
 
 An SMS is an ``OutboundMessage`` with ``channel="sms"``, ``recipients=[E.164 number]``,
 ``body_text`` = the exact text, ``subject=""`` and ``sender`` = the sender name shown on the
-phone. It goes through the same steps as an e-mail (``relance.channels.outbox``): stored before
-it leaves, claimed by one worker with a conditional UPDATE, re-checked for payments, disputes
-and promises just before leaving, retried with back-off, ``uncertain`` when it may have left.
+phone. It goes through the same send loop as an e-mail (``relance.channels.sending``): stored before
+it leaves, claimed by one worker with a conditional UPDATE, asked "still due?" just before
+leaving, retried with back-off, ``uncertain`` when it may have left. ``SmsChannel`` is its
+transport: the debtor's hours, the STOP list and the provider.
 
 On top of that:
 
@@ -37,20 +38,18 @@ from django.utils import timezone
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
+from relance.channels.email.smtp import DeliveryError
 from relance.channels.models import OutboundMessage, OutboxStatus
-from relance.channels.outbox import (
-    BACKOFF,
-    MAX_ATTEMPTS,
+from relance.channels.sending import (
     SendSummary,
-    claim,
-    finish,
+    reconcile_reminders,
     recover_stale,
-    stale_reason,
+    send_loop,
 )
 from relance.channels.sms.backends import SmsBackend, SmsError
 from relance.channels.sms.segments import PART, segment_count
 from relance.core.calendar import BusinessCalendar, for_customer
-from relance.dunning.models import Reminder, ReminderStatus
+from relance.dunning.models import Reminder
 from relance.imports.parsers.values import CellError, parse_phone
 from relance.ledger.models import Contact
 from relance.ledger.services import E164
@@ -84,10 +83,9 @@ class SmsRefused(ValueError):
     """An SMS that cannot be stored: bad number or sender, empty, or too long."""
 
 
-@dataclass
-class SmsSendSummary(SendSummary):
-    deferred: int = 0  # outside the debtor's hours: left queued for the next opening
-    uncertain: int = 0  # the provider did not answer: may have left, a person decides
+# The send loop's summary: ``deferred`` counts SMS held for the debtor's hours, ``uncertain``
+# those the provider did not answer for (they may have left: a person decides).
+SmsSendSummary = SendSummary
 
 
 @dataclass
@@ -278,84 +276,75 @@ def due_sms_ids(now: datetime, limit: int = 1000) -> list[int]:
     )
 
 
-def send_due_sms(*, worker: str, backend: SmsBackend, limit: int = 1000) -> SmsSendSummary:
+def send_due_sms(*, worker: str, backend: SmsBackend, limit: int = 1000) -> SendSummary:
     """Send the SMS that are due and whose debtor may be texted now."""
-    summary = SmsSendSummary()
+    summary = SendSummary()
     recover_stale()
-    for message_id in due_sms_ids(timezone.now(), limit):
-        _send_one(message_id, backend, worker, summary)
+    reconcile_reminders()
+    _send_by_organisation(due_sms_ids(timezone.now(), limit), backend, worker, summary)
     return summary
 
 
-def send_sms_messages(ids: Sequence[int], *, worker: str, backend: SmsBackend) -> SmsSendSummary:
+def send_sms_messages(ids: Sequence[int], *, worker: str, backend: SmsBackend) -> SendSummary:
     """Send these SMS now (a collector's "send"), with the same hours, STOP and re-check as
     ``send_due_sms``; outside the debtor's hours they wait for the next opening."""
-    summary = SmsSendSummary()
+    summary = SendSummary()
     due = OutboundMessage.objects.filter(
         pk__in=list(ids), channel=CHANNEL,
         status__in=(OutboxStatus.QUEUED, OutboxStatus.FAILED),
     ).order_by("id").values_list("id", flat=True)  # fmt: skip
-    for message_id in list(due):
-        _send_one(message_id, backend, worker, summary)
+    _send_by_organisation(list(due), backend, worker, summary)
     return summary
 
 
-def _send_one(message_id: int, backend: SmsBackend, worker: str, summary: SmsSendSummary) -> None:
-    message = OutboundMessage.objects.select_related("organisation", "customer").get(pk=message_id)
-    phone = message.recipients[0]
-    zone = debtor_time_zone(phone, message.organisation.timezone)
-    holidays = _CalendarHolidays(
-        for_customer(message.customer.country, message.customer.postal_code)
-    )
-    now = timezone.now()
-    if not sms_allowed(now, zone, holidays=holidays):
-        # Conditional, like a claim: never moves a message another worker has taken.
-        OutboundMessage.objects.filter(
-            pk=message_id, status__in=(OutboxStatus.QUEUED, OutboxStatus.FAILED)
-        ).update(next_attempt_at=next_sms_opening(now, zone, holidays=holidays))
-        summary.deferred += 1
-        return
-    if not claim(message_id, worker, now):
-        summary.skipped += 1
-        return
-    message.refresh_from_db(fields=["attempts", "status", "claimed_by"])
-    reason = (
-        OPTED_OUT if sms_opted_out(organisation_id=message.organisation_id, phone=phone) else ""
-    )
-    reason = reason or stale_reason(message)
-    if reason:
-        finish(message, worker, OutboxStatus.CANCELLED, last_error=reason)
-        summary.cancelled += 1
-        summary.reasons.append(reason)
-        return
-    try:
-        provider_id = backend.send(phone, message.body_text, message.sender)
-    except SmsError as exc:
-        _failed(message, worker, exc, summary)
-        return
-    finish(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
-    summary.sent += 1
-    audit_record(
-        organisation=message.organisation, actor=Actor.system(worker), action="sms_sent",
-        entity_type="outbound_message", entity_id=str(message.uuid),
-        after={"to": phone, "provider": backend.name, "provider_id": provider_id},
-    )  # fmt: skip
-
-
-def _failed(
-    message: OutboundMessage, worker: str, error: SmsError, summary: SmsSendSummary
+def _send_by_organisation(
+    ids: Sequence[int], backend: SmsBackend, worker: str, summary: SendSummary
 ) -> None:
-    if error.maybe_sent:
-        finish(message, worker, OutboxStatus.UNCERTAIN, last_error=str(error))
-        if message.reminder_id:  # back to the collector's to-do, as recover_stale does
-            Reminder.objects.filter(pk=message.reminder_id).update(status=ReminderStatus.TODO)
-        summary.uncertain += 1
-        return
-    attempts = message.attempts  # already counts this attempt
-    if error.permanent or attempts >= MAX_ATTEMPTS:
-        finish(message, worker, OutboxStatus.DEAD, last_error=str(error))
-        summary.dead += 1
-        return
-    retry_at = timezone.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
-    finish(message, worker, OutboxStatus.FAILED, last_error=str(error), next_attempt_at=retry_at)
-    summary.failed += 1
+    by_organisation: dict[int, list[int]] = {}
+    for organisation_id, message_id in OutboundMessage.objects.filter(pk__in=list(ids)).order_by(
+        "id"
+    ).values_list("organisation_id", "id"):
+        by_organisation.setdefault(organisation_id, []).append(message_id)
+    for message_ids in by_organisation.values():
+        with SmsChannel(backend, worker) as channel:
+            send_loop(message_ids, channel, worker=worker, summary=summary)
+
+
+class SmsChannel:
+    """The SMS transport of the send loop: daytime of the debtor, STOP, the provider."""
+
+    def __init__(self, backend: SmsBackend, worker: str) -> None:
+        self.backend, self.worker = backend, worker
+
+    def __enter__(self) -> SmsChannel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def hold_until(self, message: OutboundMessage, now: datetime) -> datetime | None:
+        zone = debtor_time_zone(message.recipients[0], message.organisation.timezone)
+        holidays = _CalendarHolidays(
+            for_customer(message.customer.country, message.customer.postal_code)
+        )
+        if sms_allowed(now, zone, holidays=holidays):
+            return None
+        return next_sms_opening(now, zone, holidays=holidays)
+
+    def refusal(self, message: OutboundMessage) -> str:
+        phone = message.recipients[0]
+        opted_out = sms_opted_out(organisation_id=message.organisation_id, phone=phone)
+        return OPTED_OUT if opted_out else ""
+
+    def send(self, message: OutboundMessage) -> None:
+        phone = message.recipients[0]
+        try:
+            provider_id = self.backend.send(phone, message.body_text, message.sender)
+        except SmsError as exc:
+            raise DeliveryError(str(exc), permanent=exc.permanent,
+                                maybe_sent=exc.maybe_sent) from exc  # fmt: skip
+        audit_record(
+            organisation=message.organisation, actor=Actor.system(self.worker),
+            action="sms_sent", entity_type="outbound_message", entity_id=str(message.uuid),
+            after={"to": phone, "provider": self.backend.name, "provider_id": provider_id},
+        )  # fmt: skip

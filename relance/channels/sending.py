@@ -1,0 +1,241 @@
+"""One send loop for every channel: claim, last check, hand over, record, back off.
+
+E-mails and SMS (and any channel to come) leave through ``send_loop`` behind a small
+``Transport``: the loop owns the rules that make a message leave once and only while still
+due, the transport only knows its channel (the SMTP connection, the SMS provider, the debtor's
+hours, a STOP).
+
+Why a message can never leave twice:
+
+* A worker claims a message with one conditional UPDATE (``queued``/``failed`` and due ->
+  ``sending``); the database lets exactly one worker win, however many run at once.
+* The claim is committed before the message is handed over, and the result is recorded right
+  after (``sent``; ``failed`` with a retry time; ``dead``; ``uncertain`` when the transport
+  cannot tell whether it left).
+* A message left in ``sending`` (the worker died between the two) is never retried by itself:
+  after the lease it becomes ``uncertain`` and goes back to the collector's to-do.
+
+Once claimed, just before it is handed over, each message asks the ledger the one "still due?"
+question (``relance.dunning.still_due``): a payment, a credit note, a dispute, a promise or a
+pause recorded since it was written cancels it, even one recorded while its batch goes out. A
+message handed over completes its reminder: the step counts from that day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from types import TracebackType
+from typing import Protocol, Self
+
+from django.db.models import F
+from django.utils import timezone
+
+from relance.accounts.clock import local_day
+from relance.channels.email.smtp import DeliveryError
+from relance.channels.models import OutboundMessage, OutboxStatus
+from relance.dunning.completion import UNDER_WAY, reminders_complete
+from relance.dunning.models import Reminder, ReminderStatus
+from relance.dunning.still_due import REASONS, Covered, still_due_reasons
+
+LEASE = timedelta(minutes=10)
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
+           timedelta(hours=2), timedelta(hours=6))  # fmt: skip
+MAX_ATTEMPTS = len(BACKOFF) + 1
+# What becomes of the reminder when its message ends so (sent completes it, see below).
+REMINDER_STATUS = {
+    OutboxStatus.CANCELLED.value: ReminderStatus.CANCELLED.value,
+    OutboxStatus.DEAD.value: ReminderStatus.FAILED.value,
+    OutboxStatus.UNCERTAIN.value: ReminderStatus.TODO.value,
+}
+
+
+class Transport(Protocol):
+    """Hands messages of one channel over; opened once for a batch (``with``)."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None: ...
+
+    def hold_until(self, message: OutboundMessage, now: datetime) -> datetime | None:
+        """A later moment when the message may not leave now (it stays queued)."""
+        ...
+
+    def refusal(self, message: OutboundMessage) -> str:
+        """A reason of the channel's own never to send it (a STOP), else ""."""
+        ...
+
+    def send(self, message: OutboundMessage) -> None:
+        """Hand it over; ``DeliveryError`` when it did not leave (or may have)."""
+        ...
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    dead: int = 0
+    skipped: int = 0  # claimed by another worker
+    waiting: int = 0  # due, but outside their organisation's sending window
+    deferred: int = 0  # held by the transport (the debtor's hours): left queued
+    uncertain: int = 0  # the transport could not tell whether it left: a person decides
+    reasons: list[str] = field(default_factory=list)
+
+
+def claim(message_id: int, worker: str, now: datetime) -> bool:
+    """Take a due message for this worker; False when another worker already has it."""
+    return (
+        OutboundMessage.objects.filter(
+            pk=message_id,
+            status__in=(OutboxStatus.QUEUED, OutboxStatus.FAILED),
+            next_attempt_at__lte=now,
+        ).update(
+            status=OutboxStatus.SENDING,
+            claimed_by=worker,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+        )
+        == 1
+    )
+
+
+def finish(message: OutboundMessage, worker: str, status: str, **fields: object) -> bool:
+    """Record the outcome, only if this worker still holds the message."""
+    return bool(
+        OutboundMessage.objects.filter(
+            pk=message.pk, status=OutboxStatus.SENDING, claimed_by=worker
+        ).update(status=status, **fields)
+    )
+
+
+def stale_reason(message: OutboundMessage) -> str:
+    """Why the message must not leave any more ("" when it still may): the "still due?"
+    question, about the items and amounts it states."""
+    covered = Covered(
+        customer_id=message.customer_id,
+        items={int(pk): Decimal(amount) for pk, amount in message.items},
+    )
+    organisation = message.organisation
+    found = still_due_reasons(organisation, {message.pk: covered}, today=local_day(organisation))
+    return str(REASONS[found[message.pk]]) if message.pk in found else ""
+
+
+def recover_stale(now: datetime | None = None) -> int:
+    """Messages left in ``sending`` past the lease become ``uncertain`` and go to the to-do."""
+    now = now or timezone.now()
+    stale = OutboundMessage.objects.filter(status=OutboxStatus.SENDING,
+                                           claimed_at__lt=now - LEASE)  # fmt: skip
+    reminder_ids = list(stale.exclude(reminder=None).values_list("reminder_id", flat=True))
+    count = stale.update(
+        status=OutboxStatus.UNCERTAIN,
+        last_error="interrompu pendant l'envoi : vérifier avant de renvoyer",
+    )
+    Reminder.objects.filter(pk__in=reminder_ids).update(status=ReminderStatus.TODO)
+    return count
+
+
+def reconcile_reminders() -> int:
+    """Reminders whose message's fate was recorded but not passed on to them (a worker that
+    stopped between the two): a sent message completes its reminder on the day it left, a
+    cancelled or dead one ends it. Returns how many were put right."""
+    fixed = 0
+    rows = (
+        OutboundMessage.objects.filter(
+            reminder__status__in=[ReminderStatus.READY],
+            status__in=[OutboxStatus.SENT, OutboxStatus.CANCELLED, OutboxStatus.DEAD],
+        )
+        .select_related("organisation")
+        .only("id", "status", "sent_at", "reminder_id", "organisation__timezone")
+    )
+    for message in rows.iterator(2000):
+        assert message.reminder_id is not None  # the filter goes through the reminder
+        if message.status == OutboxStatus.SENT:
+            day = local_day(message.organisation, message.sent_at)
+            fixed += reminders_complete(reminder_ids=[message.reminder_id], on=day)
+        else:
+            fixed += Reminder.objects.filter(
+                pk=message.reminder_id, status__in=UNDER_WAY
+            ).update(status=REMINDER_STATUS[message.status])
+    return fixed
+
+
+def send_loop(
+    ids: Sequence[int], transport: Transport, *, worker: str, summary: SendSummary
+) -> None:
+    """Send these messages (one organisation's, one channel's) through an open transport."""
+    messages = list(
+        OutboundMessage.objects.filter(pk__in=list(ids))
+        .select_related("organisation", "customer").order_by("id")
+    )  # fmt: skip
+    outcome: dict[str, list[int]] = {}  # status -> reminder ids, written at the end
+    for message in messages:
+        now = timezone.now()
+        until = transport.hold_until(message, now)
+        if until is not None:
+            # Conditional, like a claim: never moves a message another worker has taken.
+            OutboundMessage.objects.filter(
+                pk=message.pk, status__in=(OutboxStatus.QUEUED, OutboxStatus.FAILED)
+            ).update(next_attempt_at=until)
+            summary.deferred += 1
+            continue
+        if not claim(message.pk, worker, now):
+            summary.skipped += 1
+            continue
+        message.attempts += 1  # as the claim recorded it
+        # After the claim, for this message alone: a payment recorded a second ago counts.
+        reason = transport.refusal(message) or stale_reason(message)
+        status = _hand_over(message, reason, transport, worker, summary)
+        if message.reminder_id and (status == OutboxStatus.SENT or status in REMINDER_STATUS):
+            outcome.setdefault(status, []).append(message.reminder_id)
+    if messages and outcome.get(OutboxStatus.SENT):
+        reminders_complete(reminder_ids=outcome.pop(OutboxStatus.SENT),
+                           on=local_day(messages[0].organisation))  # fmt: skip
+    for status, reminder_ids in outcome.items():
+        Reminder.objects.filter(pk__in=reminder_ids, status__in=UNDER_WAY).update(
+            status=REMINDER_STATUS[status]
+        )
+
+
+def _hand_over(
+    message: OutboundMessage, reason: str, transport: Transport, worker: str,
+    summary: SendSummary,
+) -> str:  # fmt: skip
+    """Hand one claimed message over and record its outcome at once; returns its status."""
+    if reason:
+        finish(message, worker, OutboxStatus.CANCELLED, last_error=reason)
+        summary.cancelled += 1
+        summary.reasons.append(reason)
+        return OutboxStatus.CANCELLED
+    try:
+        transport.send(message)
+    except DeliveryError as exc:
+        return _failed(message, worker, exc, summary)
+    finish(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    summary.sent += 1
+    return OutboxStatus.SENT
+
+
+def _failed(
+    message: OutboundMessage, worker: str, error: DeliveryError, summary: SendSummary
+) -> str:
+    if error.maybe_sent:
+        finish(message, worker, OutboxStatus.UNCERTAIN, last_error=str(error))
+        summary.uncertain += 1
+        return OutboxStatus.UNCERTAIN
+    attempts = message.attempts  # already counts this attempt
+    if error.permanent or attempts >= MAX_ATTEMPTS:
+        finish(message, worker, OutboxStatus.DEAD, last_error=str(error))
+        summary.dead += 1
+        return OutboxStatus.DEAD
+    retry_at = timezone.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
+    finish(message, worker, OutboxStatus.FAILED, last_error=str(error), next_attempt_at=retry_at)
+    summary.failed += 1
+    return OutboxStatus.FAILED
