@@ -161,9 +161,9 @@ def reconcile_reminders() -> int:
             day = local_day(message.organisation, message.sent_at)
             fixed += reminders_complete(reminder_ids=[message.reminder_id], on=day)
         else:
-            fixed += Reminder.objects.filter(
-                pk=message.reminder_id, status__in=UNDER_WAY
-            ).update(status=REMINDER_STATUS[message.status])
+            fixed += Reminder.objects.filter(pk=message.reminder_id, status__in=UNDER_WAY).update(
+                status=REMINDER_STATUS[message.status]
+            )
     return fixed
 
 

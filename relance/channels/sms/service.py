@@ -301,9 +301,11 @@ def _send_by_organisation(
     ids: Sequence[int], backend: SmsBackend, worker: str, summary: SendSummary
 ) -> None:
     by_organisation: dict[int, list[int]] = {}
-    for organisation_id, message_id in OutboundMessage.objects.filter(pk__in=list(ids)).order_by(
-        "id"
-    ).values_list("organisation_id", "id"):
+    for organisation_id, message_id in (
+        OutboundMessage.objects.filter(pk__in=list(ids))
+        .order_by("id")
+        .values_list("organisation_id", "id")
+    ):
         by_organisation.setdefault(organisation_id, []).append(message_id)
     for message_ids in by_organisation.values():
         with SmsChannel(backend, worker) as channel:
