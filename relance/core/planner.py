@@ -37,6 +37,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from relance.core.penalties.belgium import waiting_period
 from relance.core.prescription import limitation, needs_attention
 from relance.core.promises import promise_holds, promise_lapses_on
 from relance.core.scenario import Scenario, Step
@@ -55,8 +56,10 @@ class Rules:
     min_gap_days: int = 7
     min_amount: Decimal = ZERO
     promise_grace_days: int = 3
-    # Belgian consumers: days after the free first reminder before costs may be claimed.
-    be_consumer_wait_days: int = 14
+    # Belgian consumers: the waiting period after the free first reminder before costs may be
+    # claimed (days; from which working day after a paper one; from which day after an
+    # e-mail), as the regime parameters data file gives them (``be_consumer_wait``).
+    be_consumer_wait: tuple[int, int, int] = (14, 3, 1)
     # Warn about an item this many days before its limitation date (prescription).
     prescription_warn_days: int = 90
     # Days a formal notice gives the debtor to pay, from the day it is posted.
@@ -403,20 +406,19 @@ def _penalties(
 ) -> tuple[str, tuple[str, ...]]:
     if step.penalties != "claimed" or not (customer.country == "BE" and customer.kind == "B2C"):
         return step.penalties, ()
+    days, paper_working_day, email_day = rules.be_consumer_wait
     sent = customer.first_reminder_on
     if sent is not None:
-        # The waiting period runs from the day after an e-mail, or from the third working day
-        # after a letter is posted.
-        start = sent + timedelta(days=1)
-        if customer.first_reminder_paper:
-            start = sent
-            for _ in range(3):
-                start = calendar.next_business_day(start + timedelta(days=1))
-        if today >= start + timedelta(days=rules.be_consumer_wait_days):
+        _, last = waiting_period(
+            sent=sent, kind="paper" if customer.first_reminder_paper else "email", days=days,
+            paper_working_day=paper_working_day, email_day=email_day,
+            is_working_day=lambda day: calendar.next_business_day(day) == day,
+        )  # fmt: skip
+        if today > last:
             return step.penalties, ()
     return "mentioned", (
         "Consommateur belge : aucun frais ne peut être réclamé avant un premier rappel gratuit "
-        "suivi d'un délai de 14 jours (Code de droit économique, livre XIX).",
+        f"suivi d'un délai de {days} jours (Code de droit économique, livre XIX).",
     )
 
 

@@ -23,6 +23,7 @@ from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core.calendar import for_customer
 from relance.core.planner import CustomerState, DayPlan, PlannedMessage, Rules, plan_day
+from relance.core.rates import load_rate_tables
 from relance.dunning.models import (
     DunningSettings,
     Reminder,
@@ -52,6 +53,18 @@ def dunning_rules(organisation: Organisation) -> Rules:
         min_gap_days=settings.min_gap_days,
         min_amount=settings.min_amount,
         promise_grace_days=settings.promise_grace_days,
+        be_consumer_wait=belgian_consumer_wait(),
+    )
+
+
+def belgian_consumer_wait() -> tuple[int, int, int]:
+    """The Belgian consumer's waiting period after the free first reminder, from the regime
+    parameters data file (the same numbers the penalty computation reads)."""
+    tables = load_rate_tables()
+    return (
+        int(tables.parameter("BE-B2C", "waiting_days").value),
+        int(tables.parameter("BE-B2C", "paper_start_working_day").value),
+        int(tables.parameter("BE-B2C", "email_start_day").value),
     )
 
 

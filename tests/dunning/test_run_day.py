@@ -236,3 +236,11 @@ def test_a_segment_can_be_chased_with_another_scenario(organisation, ledger):
     )
     messages = day_plan(organisation, day=date(2026, 3, 5)).messages
     assert [(m.customer_ref, m.step.key) for m in messages] == [("K1", "reminder_1")]
+
+
+def test_the_belgian_consumer_wait_comes_from_the_regime_parameters_file():
+    from relance.core.planner import Rules
+    from relance.dunning.run import belgian_consumer_wait
+
+    assert belgian_consumer_wait() == (14, 3, 1)
+    assert Rules().be_consumer_wait == belgian_consumer_wait()  # the pure default agrees
