@@ -41,8 +41,10 @@ def test_each_regime_reads_exactly_the_tables_listed(regime):
 def test_customer_regimes():
     assert regime_for("FR", "B2B") == "FR-B2B"
     assert regime_for("BE", "PUBLIC") == "BE-B2B"
-    assert regime_for("DE", "B2B") == "EU"
-    assert regime_for("DE", "B2C") is None
-    assert tables_needed([("FR", "B2C"), ("BE", "B2B"), ("DE", "B2C")]) == (
+    assert regime_for("DE", "B2B") == "DE-B2B"
+    assert regime_for("AT", "B2B") == "EU"
+    assert regime_for("AT", "B2C") is None
+    assert tables_needed([("FR", "B2C"), ("BE", "B2B"), ("AT", "B2C")]) == (
         "be_late_payment_rate", "fr_legal_rate_autres_cas",
     )  # fmt: skip
+    assert tables_needed([("DE", "B2B"), ("AT", "B2B")]) == ("de_base_rate", "ecb_reference_rate")
