@@ -8,7 +8,7 @@ that day, instead of every step that fell due meanwhile.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, time, timedelta
+from datetime import date, time
 from decimal import Decimal
 
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.db.models import Q
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core.penalties.text import money_text
+from relance.core.promises import earliest_holding_promise
 from relance.dunning.models import (
     CustomerDunning,
     Dispute,
@@ -131,7 +132,7 @@ def promise_record(
 def promises_check_broken(*, organisation: Organisation, day: date, actor: Actor) -> int:
     """Mark as broken the promises whose date and grace passed with their invoices unpaid."""
     settings, _ = DunningSettings.objects.get_or_create(organisation=organisation)
-    limit = day - timedelta(days=settings.promise_grace_days)
+    limit = earliest_holding_promise(today=day, grace_days=settings.promise_grace_days)
     due = list(
         Promise.objects.filter(organisation=organisation, broken_on=None, promised_on__lt=limit)
     )
@@ -214,7 +215,7 @@ def payment_plans_check(*, organisation: Organisation, day: date, actor: Actor) 
 
     Returns the number of plans that defaulted."""
     settings, _ = DunningSettings.objects.get_or_create(organisation=organisation)
-    limit = day - timedelta(days=settings.promise_grace_days)
+    limit = earliest_holding_promise(today=day, grace_days=settings.promise_grace_days)
     plans = list(
         PaymentPlan.objects.filter(
             organisation=organisation, status=PaymentPlanStatus.ACTIVE

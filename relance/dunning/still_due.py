@@ -20,15 +20,14 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
-from relance.core.promises import earliest_holding_promise
 from relance.dunning.models import (
     CustomerDunning,
     Dispute,
-    DunningSettings,
     PaymentPlan,
     PaymentPlanStatus,
     Promise,
 )
+from relance.dunning.promises import promises_holding_since
 from relance.ledger.selectors import instalments_with_balance
 
 K = TypeVar("K", bound=Hashable)
@@ -53,17 +52,6 @@ class Covered:
 
     customer_id: int
     items: Mapping[int, Decimal | None] = field(default_factory=dict)
-
-
-def promise_grace_days(organisation: Organisation) -> int:
-    found = (
-        DunningSettings.objects.filter(organisation=organisation)
-        .values_list("promise_grace_days", flat=True).first()
-    )  # fmt: skip
-    if found is not None:
-        return found
-    default: int = DunningSettings._meta.get_field("promise_grace_days").get_default()
-    return default
 
 
 def still_due_reasons(
@@ -111,7 +99,7 @@ def _item_facts(
     active payment plan covers its invoice."""
     if not ids:
         return {}
-    since = earliest_holding_promise(today=today, grace_days=promise_grace_days(organisation))
+    since = promises_holding_since(organisation, today=today)
     invoice = OuterRef("invoice_id")
     rows = (
         instalments_with_balance(organisation).filter(pk__in=ids)

@@ -19,7 +19,8 @@ from django.db.models import Count, F, QuerySet, Sum
 
 from relance.accounts.models import Organisation
 from relance.core.dso import Dso, SalesPeriod, dso_count_back
-from relance.dunning.models import Dispute, DunningSettings, Promise, Reminder
+from relance.dunning.models import Dispute, Promise, Reminder
+from relance.dunning.promises import promises_holding_since
 from relance.dunning.todo import FAILED, open_todo, todo_filter, why
 from relance.dunning.todo import todo_counts as count_by_kind
 from relance.ledger.models import Allocation, CustomerBalance, Instalment
@@ -185,21 +186,9 @@ def _promise_lines(promises: QuerySet[Promise]) -> list[PromiseLine]:
     ]
 
 
-def _grace_days(organisation: Organisation) -> int:
-    found = (
-        DunningSettings.objects.filter(organisation=organisation)
-        .values_list("promise_grace_days", flat=True)
-        .first()
-    )
-    if found is None:  # no settings saved yet: the model's default
-        default: int = DunningSettings._meta.get_field("promise_grace_days").get_default()
-        return default
-    return found
-
-
 def promised_by_currency(organisation: Organisation, today: date) -> dict[str, AmountCount]:
     """Open promises: not broken, not past their date and grace, something still owed."""
-    since = today - timedelta(days=_grace_days(organisation))
+    since = promises_holding_since(organisation, today=today)
     promises = Promise.objects.filter(
         organisation=organisation, broken_on=None, promised_on__gte=since
     )

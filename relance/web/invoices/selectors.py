@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from relance.accounts.models import Organisation
+from relance.core.promises import earliest_holding_promise
 from relance.dunning.models import Dispute, PaymentPlan, PaymentPlanStatus, Promise
 from relance.ledger.models import Allocation, Customer, Instalment
 from relance.ledger.selectors import with_balance
@@ -62,7 +63,7 @@ def promised_invoices(organisation: Organisation, *, today: date, grace_days: in
         Promise.invoices.through.objects.filter(
             promise__organisation=organisation,
             promise__broken_on=None,
-            promise__promised_on__gte=today - timedelta(days=grace_days),
+            promise__promised_on__gte=earliest_holding_promise(today=today, grace_days=grace_days),
         ).values_list("invoice_id", flat=True)
     )
 
@@ -196,7 +197,7 @@ def lines_of(
     for invoice_id, until in Promise.invoices.through.objects.filter(
         invoice_id__in=invoice_ids,
         promise__broken_on=None,
-        promise__promised_on__gte=today - timedelta(days=grace_days),
+        promise__promised_on__gte=earliest_holding_promise(today=today, grace_days=grace_days),
     ).values_list("invoice_id", "promise__promised_on"):
         promised[invoice_id] = max(until, promised.get(invoice_id, until))
     in_plan = set(

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
-from relance.dunning.models import Dispute, DunningSettings
+from relance.dunning.models import Dispute
+from relance.dunning.promises import promise_grace_days
 from relance.dunning.services import (
     DunningError,
     dispute_close,
@@ -49,8 +50,7 @@ def _actor(ws: Workspace) -> Actor:
 
 
 def _grace_days(organisation: Organisation) -> int:
-    found = DunningSettings.objects.filter(organisation=organisation).first()
-    return found.promise_grace_days if found else DunningSettings().promise_grace_days
+    return promise_grace_days(organisation)
 
 
 @org_view
