@@ -101,3 +101,28 @@ def test_celery_worker_runs_the_day_through_redis(overdue):
     assert list(Reminder.objects.values_list("step", "run_date")) == [
         ("reminder_1", date(2026, 3, 2))
     ]
+
+
+def test_the_scheduler_runs_the_cycle_and_sends_within_the_window(
+    overdue, actor, smtp_server, monkeypatch, capsys
+):
+    from django.utils import timezone
+
+    from relance.dunning.models import DunningSettings
+    from relance.ledger.services import contact_add
+
+    contact_add(customer=overdue, email="compta@garage.example", is_primary=True, actor=actor)
+    DunningSettings.objects.filter(organisation=overdue.organisation).update(
+        window_start=time(8, 30), window_end=time(18, 0)
+    )
+    # Monday 2 March 2026, 07:30 in Paris: the cycle runs, the e-mail waits for 08:30.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 2, 6, 30, tzinfo=UTC))
+    call_command("scheduler", "--once")
+    assert "[atelier] Relances du 02/03/2026" in capsys.readouterr().out
+    assert smtp_server.messages == []
+    # 09:00: the window is open and the e-mail leaves; the day's cycle, run again by this new
+    # scheduler, plans nothing more.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    call_command("scheduler", "--once")
+    assert [str(m["To"]) for m in smtp_server.messages] == ["compta@garage.example"]
+    assert Reminder.objects.get().status == "sent"  # the only reminder, and it is done
