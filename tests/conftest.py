@@ -106,3 +106,11 @@ def smtp_server(settings):
     mailbox.port = port  # type: ignore[attr-defined]
     yield mailbox
     controller.stop()
+
+
+def broker_url_for_tests() -> str:
+    """A Redis database of the tests' own, one per database engine: the SQLite and PostgreSQL
+    runs of CI go side by side without their workers taking each other's tasks."""
+    from django.db import connection
+
+    return f"redis://127.0.0.1:6379/{14 if connection.vendor == 'postgresql' else 15}"

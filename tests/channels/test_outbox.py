@@ -23,6 +23,7 @@ from relance.dunning.models import Reminder
 from relance.dunning.run import run_day
 from relance.ledger.models import Invoice
 from relance.ledger.services import customer_create, invoice_create, payment_record
+from tests.conftest import broker_url_for_tests
 
 D = Decimal
 
@@ -196,7 +197,7 @@ def test_the_celery_task_sends_the_outbox_through_a_worker(organisation, smtp_se
     from relance.channels.tasks import send_outbox
 
     messages = make_reminders(organisation, 3)
-    app.conf.broker_url = app.conf.result_backend = "redis://127.0.0.1:6379/15"
+    app.conf.broker_url = app.conf.result_backend = broker_url_for_tests()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         first, second = send_outbox.delay(), send_outbox.delay()  # delivered twice: still once
         assert sorted([first.get(timeout=60), second.get(timeout=60)]) == [0, 3]

@@ -15,6 +15,7 @@ from relance.cycle.daily import run_all_organisations
 from relance.cycle.management.commands.scheduler import next_run
 from relance.dunning.models import CustomerDunning, Reminder
 from relance.ledger.services import customer_create, invoice_create
+from tests.conftest import broker_url_for_tests
 
 D = Decimal
 
@@ -91,7 +92,7 @@ def test_celery_worker_runs_the_day_through_redis(overdue):
     from relance.celery import app
     from relance.cycle.tasks import run_organisation_day
 
-    app.conf.broker_url = app.conf.result_backend = "redis://127.0.0.1:6379/15"
+    app.conf.broker_url = app.conf.result_backend = broker_url_for_tests()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         # A Monday in the organisation's calendar: the overdue invoice gets its reminder_1.
         result = run_organisation_day.delay(overdue.organisation_id, "2026-03-02")
