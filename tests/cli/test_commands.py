@@ -103,6 +103,12 @@ def test_rejected_import_exits_non_zero_with_line_numbers(relance, tmp_path):
     assert done.returncode == 1 and "rejeté" in done.stdout
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a running process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def test_an_interrupted_import_leaves_nothing_behind(relance, tmp_path):
     relance("migrate")
     relance("org", "create", "acme", "--name", "ACME SAS", "--country", "FR")
@@ -117,7 +123,10 @@ def test_an_interrupted_import_leaves_nothing_behind(relance, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(4)
+    # Interrupted well into its work, however loaded the machine: after 3 s of its own CPU
+    # time (Django starts in about one), not after a wall-clock delay.
+    while cpu_seconds(process.pid) < 3.0 and process.poll() is None:
+        time.sleep(0.1)
     assert process.poll() is None, "the import finished before it could be interrupted"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
