@@ -1,6 +1,6 @@
 """First-day benchmark: the whole morning cycle, then every e-mail sent, on the reference portfolio.
 
-    python -m benchmarks.first_day [--customers 10000] [--per-customer 10] [--out benchmarks/results]
+    python -m benchmarks.first_day [--customers 10000] [--per-customer 10] [--out DIR]
 
 The portfolio of the reference generator (``benchmarks/gen_portfolio.py``, as of 2026-06-30,
 seed 42) is imported with the real importer into a fresh SQLite database in a temporary
@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -187,7 +188,7 @@ def main() -> None:
         "invoices": args.customers * args.per_customer,
         "as_of": AS_OF.isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}",
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}",
         "run_day_seconds": run["seconds"],
         "run_day_peak_rss_mb": run["peak_rss_mb"],
         "emails_written": run["emails_in_outbox"],
