@@ -21,14 +21,20 @@ from django.db import transaction
 
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Membership, Organisation, Role, User
+from relance.channels.enqueue import Draft, outbox_enqueue_many
 from relance.channels.message_templates import (
     Overrides,
     inline_css,
     organisation_templates,
     render_message,
 )
-from relance.channels.outbox import outbox_enqueue
-from relance.channels.rate_gaps import due_items, rate_gap_notes, rate_gaps_and_indemnity
+from relance.channels.rate_gaps import (
+    Payments,
+    due_items,
+    instalment_payments,
+    rate_gap_notes,
+    rate_gaps_and_indemnity,
+)
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import (
@@ -40,7 +46,7 @@ from relance.channels.templating.sandbox import TemplateRejected
 from relance.core.payment_reference import payment_reference
 from relance.core.penalties import debtor_lines, invoice_penalties, regime_for
 from relance.core.planner import FORMAL_NOTICE_DAYS
-from relance.core.rates import RateNotFoundError
+from relance.core.rates import RateNotFoundError, RateTables
 from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
 from relance.ledger.models import Contact, Customer, Invoice
 from relance.ledger.selectors import open_instalments
@@ -99,6 +105,8 @@ class Prefetched:
     items: dict[int, list[list[object]]]  # reminder -> [instalment id, outstanding]
     collectors: Collectors
     templates: Overrides | None = None  # the organisation's own templates
+    payments: Payments | None = None  # of the open items, for the penalties
+    tables: RateTables | None = None  # the rate tables, read once for the batch
 
 
 def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefetched:
@@ -126,8 +134,10 @@ def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefe
             reminder_id__in=reminder_ids[start : start + 500]
         ).values_list("reminder_id", "instalment_id", "outstanding"):
             items.setdefault(reminder_id, []).append([instalment_id, str(outstanding)])
+    open_ids = [row[0] for rows in statements.values() for row in rows]
     return Prefetched(statements=statements, emails=emails, items=items, collectors={},
-                      templates=organisation_templates(organisation.pk))  # fmt: skip
+                      templates=organisation_templates(organisation.pk),
+                      payments=instalment_payments(open_ids), tables=rate_tables())  # fmt: skip
 
 
 def signer(organisation: Organisation, user: User | None) -> tpl.Collector:
@@ -192,7 +202,7 @@ def message_context(
     if reminder.penalties != "none":
         penalties = _penalties(
             customer, [row for row in rows if row[3] < today], today, reminder.currency,
-            language,
+            language, prefetched,
         )  # fmt: skip
     return tpl.MessageContext(
         organisation=tpl.Organisation(
@@ -232,6 +242,7 @@ def _penalties(
     today: date,
     currency: str,
     language: str = "",
+    prefetched: Prefetched | None = None,
 ) -> tpl.Penalties | None:
     """The penalties of the overdue rows, worded for the debtor in ``language`` (default: the
     customer's), with no source or staff note: ``relance.core.penalties`` computes, this reads
@@ -239,8 +250,8 @@ def _penalties(
     regime = regime_for(customer.country, customer.kind)
     if regime is None or not overdue:
         return None
-    items = due_items(overdue)
-    tables = rate_tables()
+    items = due_items(overdue, prefetched.payments if prefetched else None)
+    tables = prefetched.tables if prefetched and prefetched.tables else rate_tables()
     computed = invoice_penalties(items, regime=regime, until=today, tables=tables,
                                  currency=currency)  # fmt: skip
     language = language or customer.language
@@ -327,6 +338,7 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
     )  # fmt: skip
     prefetched = prefetch(organisation, reminders)
     held: list[tuple[str, dict[str, object] | None, dict[str, object] | None]] = []
+    drafts: list[Draft] = []
     for reminder in reminders:
         try:
             composed = compose_email(reminder, today=day, attach_pdfs=with_pdfs,
@@ -349,12 +361,13 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
             continue
         if composed.interest_missing:
             _note(reminder, rate_gap_notes(reminder, today=day))
-        outbox_enqueue(reminder=reminder, sender=composed.sender, recipients=composed.recipients,
-                       copy_to=composed.copy_to, reply_to=composed.reply_to,
-                       subject=composed.subject, body_text=composed.text,
-                       body_html=composed.html, attachments=composed.attachments,
-                       items=prefetched.items.get(reminder.pk, []))  # fmt: skip
-        counts["queued"] += 1
+        drafts.append(Draft(reminder=reminder, sender=composed.sender,
+                            recipients=composed.recipients, copy_to=composed.copy_to,
+                            reply_to=composed.reply_to, subject=composed.subject,
+                            body_text=composed.text, body_html=composed.html,
+                            attachments=composed.attachments,
+                            items=prefetched.items.get(reminder.pk, [])))  # fmt: skip
+    counts["queued"] = len(outbox_enqueue_many(drafts))
     counts["sms"] = _fill_sms(organisation, day)
     audit_record_many(organisation=organisation, actor=actor, action="message_held",
                       entity_type="reminder", changes=held)  # fmt: skip

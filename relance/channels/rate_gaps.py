@@ -34,16 +34,31 @@ ONE_DAY = timedelta(days=1)
 PLACEHOLDER = "aucun taux publié"
 
 
-def due_items(overdue: Sequence[tuple[Any, ...]]) -> list[DueItem]:
-    """The overdue rows (id, number, issued, due, amount, outstanding) with their payments, as
-    the core's invoice penalties take them: two queries, whatever the number of rows."""
-    ids = [row[0] for row in overdue]
+# Per instalment id: its payments (date, amount), and its sequence within its invoice.
+Payments = tuple[dict[int, list[tuple[date, Decimal]]], dict[int, int]]
+
+
+def instalment_payments(ids: Sequence[int]) -> Payments:
+    """What ``due_items`` needs of these instalments besides their rows: two queries per 500
+    ids, so that a day's batch reads them once rather than once per message."""
     paid: dict[int, list[tuple[date, Decimal]]] = {}
-    for instalment_id, when, amount in Allocation.objects.filter(instalment_id__in=ids).values_list(
-        "instalment_id", "date", "amount"
-    ):
-        paid.setdefault(instalment_id, []).append((when, amount))
-    sequences = dict(Instalment.objects.filter(pk__in=ids).values_list("pk", "sequence"))
+    sequences: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        for instalment_id, when, amount in Allocation.objects.filter(
+            instalment_id__in=chunk
+        ).values_list("instalment_id", "date", "amount"):
+            paid.setdefault(instalment_id, []).append((when, amount))
+        sequences.update(Instalment.objects.filter(pk__in=chunk).values_list("pk", "sequence"))
+    return paid, sequences
+
+
+def due_items(
+    overdue: Sequence[tuple[Any, ...]], payments: Payments | None = None
+) -> list[DueItem]:
+    """The overdue rows (id, number, issued, due, amount, outstanding) with their payments, as
+    the core's invoice penalties take them; ``payments`` when read beforehand for a batch."""
+    paid, sequences = payments or instalment_payments([row[0] for row in overdue])
     return [
         DueItem(invoice=number, sequence=sequences.get(pk, 1), amount=Decimal(amount),
                 due_date=due, payments=tuple(paid.get(pk, ())))

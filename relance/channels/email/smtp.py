@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.policy
 import hashlib
+import re
 import smtplib
 from collections.abc import Callable
 from email.charset import QP, Charset
@@ -36,9 +37,31 @@ class DeliveryError(Exception):
 # UTF-8 bodies in quoted-printable: every line stays under SMTP's 998-octet limit.
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
+
+
+class _Compat32(email.policy.Compat32):
+    """compat32, with the common case written directly: a header that is plain ASCII on one
+    line and fits the line length is printed as is, which is what folding it through
+    ``email.header.Header`` gives too, at a fraction of the cost (a dozen headers a message,
+    thousands of messages a batch)."""
+
+    def _fold(self, name: str, value: object, sanitize: bool) -> str:
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and len(name) + 2 + len(value) <= (self.max_line_length or 0)
+            and _PLAIN.fullmatch(value)
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return str(super()._fold(name, value, sanitize))  # type: ignore[misc]
+
+
+# Printable ASCII separated by single spaces, nothing at either end: what folding keeps as is.
+_PLAIN = re.compile(r"(?:[!-~]+(?: [!-~]+)*)?")
+
 # The compat32 generator is several times faster than the default policy's, which matters
 # for a batch of thousands; CRLF line ends, as SMTP (and DKIM) want them.
-SMTP_POLICY = email.policy.compat32.clone(linesep="\r\n")
+SMTP_POLICY = _Compat32(linesep="\r\n")
 
 
 def _header(value: str) -> str | Header:

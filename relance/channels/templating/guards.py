@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from jinja2.filters import FILTERS
 from jinja2.nodes import EvalContext
@@ -75,6 +75,10 @@ def weigh(value: object, limit: int = MAX_OUTPUT_BYTES) -> int:
     Shared references are counted every time they are met, so a list nested in itself
     through variables (``[a, a]`` repeated) is refused long before it is walked.
     """
+    if type(value) is str:  # most values weighed are plain strings: no walk needed
+        if len(value) > limit:
+            _too_big(limit)
+        return len(value)
     total = 0
     stack: list[object] = [value]
     while stack:
@@ -99,11 +103,14 @@ def weigh(value: object, limit: int = MAX_OUTPUT_BYTES) -> int:
         else:
             total += 8
         if total > limit:
-            raise Limit(
-                f"valeur trop grande (plus de {limit // 1000} Ko une fois affichée) : "
-                "la sortie est limitée"
-            )
+            _too_big(limit)
     return total
+
+
+def _too_big(limit: int) -> NoReturn:
+    raise Limit(
+        f"valeur trop grande (plus de {limit // 1000} Ko une fois affichée) : la sortie est limitée"
+    )
 
 
 # --- globals, filters and tests --------------------------------------------------------
