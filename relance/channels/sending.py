@@ -38,7 +38,7 @@ from relance.channels.email.smtp import DeliveryError
 from relance.channels.models import OutboundMessage, OutboxStatus
 from relance.dunning.completion import UNDER_WAY, reminders_complete
 from relance.dunning.models import Reminder, ReminderStatus
-from relance.dunning.still_due import REASONS, Covered, still_due_reasons
+from relance.dunning.still_due import REASONS, Covered, StillDueCheck
 
 LEASE = timedelta(minutes=10)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
@@ -116,15 +116,18 @@ def finish(message: OutboundMessage, worker: str, status: str, **fields: object)
     )
 
 
-def stale_reason(message: OutboundMessage) -> str:
+def stale_reason(message: OutboundMessage, check: StillDueCheck | None = None) -> str:
     """Why the message must not leave any more ("" when it still may): the "still due?"
-    question, about the items and amounts it states."""
+    question, about the items and amounts it states; ``check``: the batch's (its
+    organisation's settings read once), else one made for this message."""
     covered = Covered(
         customer_id=message.customer_id,
         items={int(pk): Decimal(amount) for pk, amount in message.items},
     )
-    organisation = message.organisation
-    found = still_due_reasons(organisation, {message.pk: covered}, today=local_day(organisation))
+    if check is None:
+        organisation = message.organisation
+        check = StillDueCheck.for_day(organisation, today=local_day(organisation))
+    found = check.reasons({message.pk: covered})
     return str(REASONS[found[message.pk]]) if message.pk in found else ""
 
 
@@ -176,6 +179,10 @@ def send_loop(
         .select_related("organisation", "customer").order_by("id")
     )  # fmt: skip
     outcome: dict[str, list[int]] = {}  # status -> reminder ids, written at the end
+    check = None
+    if messages:  # one organisation's: its settings read once, the ledger at every message
+        organisation = messages[0].organisation
+        check = StillDueCheck.for_day(organisation, today=local_day(organisation))
     for message in messages:
         now = timezone.now()
         until = transport.hold_until(message, now)
@@ -191,7 +198,7 @@ def send_loop(
             continue
         message.attempts += 1  # as the claim recorded it
         # After the claim, for this message alone: a payment recorded a second ago counts.
-        reason = transport.refusal(message) or stale_reason(message)
+        reason = transport.refusal(message) or stale_reason(message, check)
         status = _hand_over(message, reason, transport, worker, summary)
         if message.reminder_id and (status == OutboxStatus.SENT or status in REMINDER_STATUS):
             outcome.setdefault(status, []).append(message.reminder_id)
