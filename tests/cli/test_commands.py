@@ -122,6 +122,9 @@ def test_an_interrupted_import_leaves_nothing_behind(relance, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as in a terminal, even when these tests run as a background job (where the
+        # shell starts them with SIGINT ignored, and Python would keep ignoring it).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     # Interrupted well into its work, however loaded the machine: after 3 s of its own CPU
     # time (Django starts in about one), not after a wall-clock delay.
