@@ -64,6 +64,7 @@ class Mailbox:
     delay: float = 0.0
     refuse: dict[str, str] = field(default_factory=dict)  # address -> SMTP reply
     temporary_failures: int = 0  # answer "451" to this many DATA commands first
+    answers_lost: int = 0  # take this many messages, then drop the connection unanswered
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
@@ -78,6 +79,10 @@ class Mailbox:
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
+        if self.answers_lost:
+            self.answers_lost -= 1
+            server.transport.abort()
+            return "250 OK"  # never reaches the client
         if self.delay:
             await asyncio.sleep(self.delay)
         return "250 OK"

@@ -11,7 +11,8 @@ Why a message can never leave twice:
   ``sending``); the database lets exactly one worker win, however many run at once.
 * The claim is committed before the message is handed over, and the result is recorded right
   after (``sent``; ``failed`` with a retry time; ``dead``; ``uncertain`` when the transport
-  cannot tell whether it left).
+  cannot tell whether it left), with its reminder's, in one transaction: a worker that stops
+  after any message leaves no reminder behind its message.
 * A message left in ``sending`` (the worker died between the two) is never retried by itself:
   after the lease it becomes ``uncertain`` and goes back to the collector's to-do.
 
@@ -25,12 +26,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from types import TracebackType
 from typing import Protocol, Self
 
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from relance.accounts.clock import local_day
@@ -39,6 +41,7 @@ from relance.channels.models import OutboundMessage, OutboxStatus
 from relance.dunning.completion import UNDER_WAY, reminders_complete
 from relance.dunning.models import Reminder, ReminderStatus
 from relance.dunning.still_due import REASONS, Covered, StillDueCheck
+from relance.lib.bulk import db_values, quoted_names
 
 LEASE = timedelta(minutes=10)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
@@ -92,27 +95,69 @@ class SendSummary:
 
 def claim(message_id: int, worker: str, now: datetime) -> bool:
     """Take a due message for this worker; False when another worker already has it."""
-    return (
-        OutboundMessage.objects.filter(
-            pk=message_id,
-            status__in=(OutboxStatus.QUEUED, OutboxStatus.FAILED),
-            next_attempt_at__lte=now,
-        ).update(
-            status=OutboxStatus.SENDING,
-            claimed_by=worker,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-        )
-        == 1
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(), [
+            OutboxStatus.SENDING.value, worker, *db_values(OutboundMessage, {"claimed_at": now}),
+            message_id, OutboxStatus.QUEUED.value, OutboxStatus.FAILED.value,
+            *db_values(OutboundMessage, {"next_attempt_at": now}),
+        ])  # fmt: skip
+        return cursor.rowcount == 1
 
 
 def finish(message: OutboundMessage, worker: str, status: str, **fields: object) -> bool:
     """Record the outcome, only if this worker still holds the message."""
-    return bool(
-        OutboundMessage.objects.filter(
-            pk=message.pk, status=OutboxStatus.SENDING, claimed_by=worker
-        ).update(status=status, **fields)
+    names = tuple(sorted(fields))
+    with connection.cursor() as cursor:
+        cursor.execute(_finish_sql(names), [
+            status, *db_values(OutboundMessage, {name: fields[name] for name in names}),
+            message.pk, OutboxStatus.SENDING.value, worker,
+        ])  # fmt: skip
+        return cursor.rowcount == 1
+
+
+def record_outcome(message: OutboundMessage, worker: str, status: str, **fields: object) -> bool:
+    """The message's outcome and its reminder's, in one transaction: a sent message completes
+    its reminder (the step counts from the day it left), a cancelled or dead one ends it, an
+    uncertain one goes back to the to-do; a message to retry leaves its reminder under way."""
+    with transaction.atomic():
+        if not finish(message, worker, status, **fields):
+            return False
+        if message.reminder_id:
+            reminder_outcome(message.reminder_id, status,
+                             on=local_day(message.organisation, timezone.now()))  # fmt: skip
+    return True
+
+
+def reminder_outcome(reminder_id: int, status: str, *, on: date) -> None:
+    if status == OutboxStatus.SENT:
+        reminders_complete(reminder_ids=[reminder_id], on=on)
+    elif status in REMINDER_STATUS:
+        Reminder.objects.filter(pk=reminder_id, status__in=UNDER_WAY).update(
+            status=REMINDER_STATUS[status]
+        )
+
+
+# The two statements of every message, written once (the ORM would build each anew).
+@cache
+def _claim_sql() -> str:
+    table, pk, status, claimed_by, claimed_at, attempts, next_at = quoted_names(
+        OutboundMessage, "id", "status", "claimed_by", "claimed_at", "attempts",
+        "next_attempt_at",
+    )  # fmt: skip
+    return (f"UPDATE {table} SET {status} = %s, {claimed_by} = %s, {claimed_at} = %s,"
+            f" {attempts} = {attempts} + 1"
+            f" WHERE {pk} = %s AND {status} IN (%s, %s) AND {next_at} <= %s")  # fmt: skip
+
+
+@cache
+def _finish_sql(names: tuple[str, ...]) -> str:
+    table, pk, status, claimed_by, *columns = quoted_names(
+        OutboundMessage, "id", "status", "claimed_by", *names
+    )
+    changes = "".join(f", {column} = %s" for column in columns)
+    return (
+        f"UPDATE {table} SET {status} = %s{changes}"
+        f" WHERE {pk} = %s AND {status} = %s AND {claimed_by} = %s"
     )
 
 
@@ -160,13 +205,10 @@ def reconcile_reminders() -> int:
     )
     for message in rows.iterator(2000):
         assert message.reminder_id is not None  # the filter goes through the reminder
-        if message.status == OutboxStatus.SENT:
-            day = local_day(message.organisation, message.sent_at)
-            fixed += reminders_complete(reminder_ids=[message.reminder_id], on=day)
-        else:
-            fixed += Reminder.objects.filter(pk=message.reminder_id, status__in=UNDER_WAY).update(
-                status=REMINDER_STATUS[message.status]
-            )
+        with transaction.atomic():
+            reminder_outcome(message.reminder_id, message.status,
+                             on=local_day(message.organisation, message.sent_at))  # fmt: skip
+        fixed += 1
     return fixed
 
 
@@ -178,7 +220,6 @@ def send_loop(
         OutboundMessage.objects.filter(pk__in=list(ids))
         .select_related("organisation", "customer").order_by("id")
     )  # fmt: skip
-    outcome: dict[str, list[int]] = {}  # status -> reminder ids, written at the end
     check = None
     if messages:  # one organisation's: its settings read once, the ledger at every message
         organisation = messages[0].organisation
@@ -199,50 +240,41 @@ def send_loop(
         message.attempts += 1  # as the claim recorded it
         # After the claim, for this message alone: a payment recorded a second ago counts.
         reason = transport.refusal(message) or stale_reason(message, check)
-        status = _hand_over(message, reason, transport, worker, summary)
-        if message.reminder_id and (status == OutboxStatus.SENT or status in REMINDER_STATUS):
-            outcome.setdefault(status, []).append(message.reminder_id)
-    if messages and outcome.get(OutboxStatus.SENT):
-        reminders_complete(reminder_ids=outcome.pop(OutboxStatus.SENT),
-                           on=local_day(messages[0].organisation))  # fmt: skip
-    for status, reminder_ids in outcome.items():
-        Reminder.objects.filter(pk__in=reminder_ids, status__in=UNDER_WAY).update(
-            status=REMINDER_STATUS[status]
-        )
+        _hand_over(message, reason, transport, worker, summary)
 
 
 def _hand_over(
     message: OutboundMessage, reason: str, transport: Transport, worker: str,
     summary: SendSummary,
-) -> str:  # fmt: skip
+) -> None:  # fmt: skip
     """Hand one claimed message over and record its outcome at once; returns its status."""
     if reason:
-        finish(message, worker, OutboxStatus.CANCELLED, last_error=reason)
+        record_outcome(message, worker, OutboxStatus.CANCELLED, last_error=reason)
         summary.cancelled += 1
         summary.reasons.append(reason)
-        return OutboxStatus.CANCELLED
+        return
     try:
         transport.send(message)
     except DeliveryError as exc:
-        return _failed(message, worker, exc, summary)
-    finish(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+        _failed(message, worker, exc, summary)
+        return
+    record_outcome(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
     summary.sent += 1
-    return OutboxStatus.SENT
 
 
 def _failed(
     message: OutboundMessage, worker: str, error: DeliveryError, summary: SendSummary
-) -> str:
+) -> None:
     if error.maybe_sent:
-        finish(message, worker, OutboxStatus.UNCERTAIN, last_error=str(error))
+        record_outcome(message, worker, OutboxStatus.UNCERTAIN, last_error=str(error))
         summary.uncertain += 1
-        return OutboxStatus.UNCERTAIN
+        return
     attempts = message.attempts  # already counts this attempt
     if error.permanent or attempts >= MAX_ATTEMPTS:
-        finish(message, worker, OutboxStatus.DEAD, last_error=str(error))
+        record_outcome(message, worker, OutboxStatus.DEAD, last_error=str(error))
         summary.dead += 1
-        return OutboxStatus.DEAD
+        return
     retry_at = timezone.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
-    finish(message, worker, OutboxStatus.FAILED, last_error=str(error), next_attempt_at=retry_at)
+    record_outcome(message, worker, OutboxStatus.FAILED, last_error=str(error),
+                   next_attempt_at=retry_at)  # fmt: skip
     summary.failed += 1
-    return OutboxStatus.FAILED

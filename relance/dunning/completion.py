@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
+
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from relance.accounts.audit import Actor, audit_record
 from relance.core.planner import shift_on_completion
@@ -24,6 +28,7 @@ from relance.dunning.models import (
     ReminderStatus,
 )
 from relance.dunning.still_due import REASONS, Covered
+from relance.lib.bulk import db_values, quoted_names, upsert_rows
 
 # Under way: planned and not yet done, skipped or cancelled (a failed one waits for a person).
 UNDER_WAY = (ReminderStatus.READY, ReminderStatus.TODO, ReminderStatus.FAILED)
@@ -46,54 +51,48 @@ def reminders_skip(*, reminder_ids: Sequence[int], on: date) -> int:
 
 
 def _finish(reminder_ids: Sequence[int], *, on: date, status: str, contact: bool) -> int:
+    """A few statements written once, whatever the number of reminders: the send loop
+    completes each message's reminder as the message leaves, in the same transaction."""
     finished = 0
     ids = sorted(set(reminder_ids))
-    for start in range(0, len(ids), CHUNK):
-        rows = list(
-            Reminder.objects.filter(pk__in=ids[start : start + CHUNK], status__in=UNDER_WAY)
-            .values_list("id", "customer_id", "channel", "run_date")
-        )  # fmt: skip
-        if not rows:
-            continue
-        chunk = [row[0] for row in rows]
-        Reminder.objects.filter(pk__in=chunk).update(status=status)
-        planned_on = {pk: run_date for pk, _, _, run_date in rows}
-        _advance_items(chunk, planned_on, on)
-        if contact:
-            _contacted(rows, on)
-        finished += len(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            # Only those still under way: a reminder done twice moves its items once.
+            cursor.execute(_end_sql(len(chunk)), [status, *chunk, *UNDER_WAY])
+            rows: list[tuple[int, int, str, date]] = cursor.fetchall()
+            if not rows:
+                continue
+            planned_on = {pk: run_date for pk, _, _, run_date in rows}
+            _advance_items(cursor, planned_on, on)
+            if contact:
+                _contacted(cursor, rows, on)
+            finished += len(rows)
     return finished
 
 
-def _advance_items(reminder_ids: list[int], planned_on: dict[int, date], on: date) -> None:
-    items = ReminderItem.objects.filter(reminder_id__in=reminder_ids).values_list(
-        "reminder_id", "instalment_id", "step", "shift_days"
-    )
-    InstalmentDunning.objects.bulk_create(
+def _advance_items(cursor: CursorWrapper, planned_on: dict[int, date], on: date) -> None:
+    cursor.execute(_items_sql(len(planned_on)), list(planned_on))
+    day = db_values(InstalmentDunning, {"last_step_on": on})[0]
+    upsert_rows(
+        InstalmentDunning,
+        ["instalment", "last_step", "last_step_on", "shift_days"],
         [
-            InstalmentDunning(
-                instalment_id=instalment_id, last_step=step, last_step_on=on,
-                shift_days=shift_on_completion(shift, planned_on=planned_on[reminder_id],
-                                               done_on=on),
-            )
-            for reminder_id, instalment_id, step, shift in items
+            (instalment_id, step, day,
+             shift_on_completion(shift, planned_on=planned_on[reminder_id], done_on=on))
+            for reminder_id, instalment_id, step, shift in cursor.fetchall()
         ],
-        update_conflicts=True,
-        unique_fields=["instalment"],
-        update_fields=["last_step", "last_step_on", "shift_days"],
-        batch_size=2000,
+        unique="instalment",
+        update=["last_step", "last_step_on", "shift_days"],
     )  # fmt: skip
 
 
-def _contacted(rows: list[tuple[int, int, str, date]], on: date) -> None:
+def _contacted(cursor: CursorWrapper, rows: list[tuple[int, int, str, date]], on: date) -> None:
     customers = sorted({customer_id for _, customer_id, _, _ in rows})
-    CustomerDunning.objects.bulk_create(
-        [CustomerDunning(customer_id=pk, last_contact_on=on) for pk in customers],
-        update_conflicts=True,
-        unique_fields=["customer"],
-        update_fields=["last_contact_on"],
-        batch_size=2000,
-    )
+    day = db_values(CustomerDunning, {"last_contact_on": on})[0]
+    upsert_rows(CustomerDunning, ["customer", "last_contact_on"],
+                [(pk, day) for pk in customers], unique="customer",
+                update=["last_contact_on"])  # fmt: skip
     # The first written reminder done is the Belgian consumer's free reminder: keep its date,
     # and whether it went on paper (the waiting period then starts later).
     for paper in (False, True):
@@ -102,9 +101,42 @@ def _contacted(rows: list[tuple[int, int, str, date]], on: date) -> None:
              if channel in WRITTEN and (channel in PAPER) == paper}
         )  # fmt: skip
         if written:
-            CustomerDunning.objects.filter(customer_id__in=written, first_reminder_on=None).update(
-                first_reminder_on=on, first_reminder_paper=paper
-            )
+            cursor.execute(_first_reminder_sql(len(written)),
+                           [day, paper, *written])  # fmt: skip
+
+
+@cache
+def _end_sql(count: int) -> str:
+    table, pk, customer, channel, run_date, status = quoted_names(
+        Reminder, "id", "customer", "channel", "run_date", "status"
+    )
+    return (
+        f"UPDATE {table} SET {status} = %s WHERE {pk} IN ({_marks(count)})"
+        f" AND {status} IN ({_marks(len(UNDER_WAY))})"
+        f" RETURNING {pk}, {customer}, {channel}, {run_date}"
+    )
+
+
+@cache
+def _items_sql(count: int) -> str:
+    table, reminder, instalment, step, shift = quoted_names(
+        ReminderItem, "reminder", "instalment", "step", "shift_days"
+    )
+    return (f"SELECT {reminder}, {instalment}, {step}, {shift} FROM {table}"
+            f" WHERE {reminder} IN ({_marks(count)})")  # fmt: skip
+
+
+@cache
+def _first_reminder_sql(count: int) -> str:
+    table, customer, first_on, paper = quoted_names(
+        CustomerDunning, "customer", "first_reminder_on", "first_reminder_paper"
+    )
+    return (f"UPDATE {table} SET {first_on} = %s, {paper} = %s"
+            f" WHERE {customer} IN ({_marks(count)}) AND {first_on} IS NULL")  # fmt: skip
+
+
+def _marks(count: int) -> str:
+    return ", ".join(["%s"] * count)
 
 
 def reminders_cancel(*, reasons: Mapping[int, str], actor: Actor) -> int:

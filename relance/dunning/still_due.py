@@ -18,7 +18,7 @@ from functools import cache
 from typing import TypeVar
 
 from django.db import connection
-from django.db.models import Field, ManyToManyField, Model
+from django.db.models import ManyToManyField, Model
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
@@ -31,6 +31,7 @@ from relance.dunning.models import (
 )
 from relance.dunning.promises import promises_holding_since
 from relance.ledger.models import Allocation, Instalment
+from relance.lib.bulk import quoted_names
 
 K = TypeVar("K", bound=Hashable)
 
@@ -148,17 +149,6 @@ def _decimal(value: object) -> Decimal:
     return Decimal(str(value))
 
 
-def _names(model: type[Model], *fields: str) -> tuple[str, ...]:
-    quote = connection.ops.quote_name
-    meta = model._meta
-    columns = []
-    for name in fields:
-        column = meta.get_field(name)
-        assert isinstance(column, Field)
-        columns.append(quote(column.column))
-    return quote(meta.db_table), *columns
-
-
 def _through(model: type[Model], relation: str) -> tuple[str, str, str]:
     """The link table of a many-to-many field to invoices: (table, owner column, invoice
     column)."""
@@ -179,15 +169,15 @@ def _facts_template() -> str:
     The organisation is checked on the rows read rather than in the WHERE clause: given
     both, SQLite (without statistics) walks the organisation's index, every instalment of
     it, instead of fetching the few ids by primary key."""
-    instalment, pk, amount, invoice, organisation = _names(
+    instalment, pk, amount, invoice, organisation = quoted_names(
         Instalment, "id", "amount", "invoice", "organisation"
     )
-    allocation, allocated, allocation_instalment = _names(Allocation, "amount", "instalment")
-    dispute, dispute_invoice, closed_on = _names(Dispute, "invoice", "closed_on")
-    promise, promise_pk, broken_on, promised_on = _names(Promise, "id", "broken_on",
+    allocation, allocated, allocation_instalment = quoted_names(Allocation, "amount", "instalment")
+    dispute, dispute_invoice, closed_on = quoted_names(Dispute, "invoice", "closed_on")
+    promise, promise_pk, broken_on, promised_on = quoted_names(Promise, "id", "broken_on",
                                                          "promised_on")  # fmt: skip
     promise_link, link_promise, link_invoice = _through(Promise, "invoices")
-    plan, plan_pk, status = _names(PaymentPlan, "id", "status")
+    plan, plan_pk, status = quoted_names(PaymentPlan, "id", "status")
     plan_link, link_plan, plan_invoice = _through(PaymentPlan, "invoices")
     return (
         f"SELECT i.{pk}, i.{organisation}, i.{amount} - COALESCE((SELECT SUM(a.{allocated})"
@@ -210,6 +200,6 @@ def _facts_sql(count: int) -> str:
 
 @cache
 def _paused_sql(count: int) -> str:
-    table, customer, paused = _names(CustomerDunning, "customer", "paused")
+    table, customer, paused = quoted_names(CustomerDunning, "customer", "paused")
     placeholders = ", ".join(["%s"] * count)
     return f"SELECT {customer} FROM {table} WHERE {paused} AND {customer} IN ({placeholders})"

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from itertools import islice
 from typing import Any
 
@@ -55,6 +56,59 @@ def column_names(model: type[models.Model], fields: Sequence[str]) -> list[str]:
         assert isinstance(field, models.Field), f"{name} is not a concrete field"
         columns.append(field.column)
     return columns
+
+
+def quoted_names(model: type[models.Model], *fields: str) -> tuple[str, ...]:
+    """The model's table, then each field's column, quoted for the database: for statements
+    written once and run many times (the ORM builds its statement anew at every call, at
+    several times the cost of running it)."""
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), *(quote(c) for c in column_names(model, fields))
+
+
+def db_values(model: type[models.Model], values: dict[str, Any]) -> list[Any]:
+    """Field values as the database takes them (dates, times, decimals...), by field name."""
+    meta = model._meta
+    prepared = []
+    for name, value in values.items():
+        field = meta.get_field(name)
+        assert isinstance(field, models.Field), f"{name} is not a concrete field"
+        prepared.append(field.get_db_prep_save(value, connection=connection))
+    return prepared
+
+
+def upsert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    unique: str,
+    update: Sequence[str],
+) -> None:
+    """INSERT rows (values as the database takes them, in the order of ``fields``), or where a
+    row with the same ``unique`` value exists, set its ``update`` fields (one statement on
+    SQLite and PostgreSQL alike: ``ON CONFLICT ... DO UPDATE``). The model's other fields take
+    their default in a new row."""
+    sql, defaults = _upsert_statement(model, tuple(fields), unique, tuple(update))
+    with connection.cursor() as cursor:
+        for chunk in chunks(rows):
+            cursor.executemany(sql, [[*row, *defaults] for row in chunk])
+
+
+@cache
+def _upsert_statement(
+    model: type[models.Model], fields: tuple[str, ...], unique: str, update: tuple[str, ...]
+) -> tuple[str, list[Any]]:
+    others = [f for f in model._meta.concrete_fields
+              if f.name not in fields and not f.primary_key]  # fmt: skip
+    defaults = [f.get_db_prep_save(f.get_default(), connection=connection) for f in others]
+    table, *columns = quoted_names(model, *fields, *(f.name for f in others))
+    (key,) = quoted_names(model, unique)[1:]
+    changes = ", ".join(f"{c} = excluded.{c}" for c in quoted_names(model, *update)[1:])
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+           f"ON CONFLICT ({key}) DO UPDATE SET {changes}")  # fmt: skip
+    return sql, defaults
 
 
 def insert_rows(

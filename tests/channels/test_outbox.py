@@ -96,6 +96,34 @@ def test_refused_address_is_dead_and_temporary_failure_retries(organisation, smt
     assert smtp_server.ids() == [messages[1].message_id]
 
 
+def test_a_message_received_whose_answer_is_lost_is_uncertain_and_never_sent_again(
+    organisation, smtp_server
+):
+    lost, other = make_reminders(organisation, 2)
+    smtp_server.answers_lost = 1
+    summary = send_due(worker="w1")
+    assert (summary.uncertain, summary.sent, summary.failed) == (1, 1, 0)
+    message = OutboundMessage.objects.get(pk=lost.pk)
+    assert message.status == "uncertain" and "peut-être parti" in message.last_error
+    assert message.reminder.status == "todo"  # a person checks before sending it again
+    # Later runs, past any retry delay, do not send it again by themselves.
+    OutboundMessage.objects.update(next_attempt_at=timezone.now() - timedelta(hours=1))
+    assert send_due(worker="w2").sent == 0
+    assert smtp_server.ids() == [lost.message_id, other.message_id]
+
+
+def test_a_failure_before_the_end_of_the_data_is_retried(organisation, smtp_server):
+    (message,) = make_reminders(organisation, 1)
+    smtp_server.refuse[message.recipients[0]] = "421 4.3.2 closing for now"
+    summary = send_due(worker="w1")
+    assert (summary.failed, summary.uncertain) == (1, 0)
+    assert OutboundMessage.objects.get(pk=message.pk).status == "failed"
+    del smtp_server.refuse[message.recipients[0]]
+    OutboundMessage.objects.update(next_attempt_at=timezone.now())
+    assert send_due(worker="w1").sent == 1
+    assert smtp_server.ids() == [message.message_id]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_workers_never_send_twice(organisation, smtp_server):
     messages = make_reminders(organisation, 12)
@@ -155,6 +183,10 @@ def test_killing_the_sender_mid_batch_then_restarting_sends_each_message_once(
     sender.wait(timeout=30)
     delivered_before = len(smtp_server.messages)
     assert 3 <= delivered_before < 8
+    # Each message recorded as sent took its reminder with it, up to the kill.
+    sent = OutboundMessage.objects.filter(status="sent").select_related("reminder")
+    assert len(sent) >= delivered_before - 1
+    assert {message.reminder.status for message in sent} == {"sent"}
     # Restart, once the dead worker's lease has run out.
     smtp_server.delay = 0
     recover_stale(timezone.now() + LEASE + timedelta(seconds=1))

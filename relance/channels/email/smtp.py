@@ -216,10 +216,12 @@ class SmtpSender:
         recipients = [*message.recipients, *message.copy_to]
         envelope_from = parseaddr(message.sender)[1]
         try:
-            refused = self._connect().sendmail(envelope_from, recipients, data)
+            refused = _transmit(self._connect(), envelope_from, recipients, data)
         except smtplib.SMTPRecipientsRefused as exc:
+            # "450 mailbox busy" or "421 closing" may pass later; "550 no such user" will not.
             raise DeliveryError(
-                f"destinataires refusés : {exc.recipients}", permanent=True
+                f"destinataires refusés : {exc.recipients}",
+                permanent=all(code >= 500 for code, _ in exc.recipients.values()),
             ) from exc
         except smtplib.SMTPResponseException as exc:
             self.close()
@@ -227,6 +229,13 @@ class SmtpSender:
                 f"refus du serveur {exc.smtp_code} : {exc.smtp_error!r}",
                 permanent=exc.smtp_code >= 500,
             ) from exc
+        except _AnswerLost as exc:
+            self.close()
+            raise DeliveryError(
+                "le serveur a reçu le message mais sa réponse n'est pas arrivée "
+                f"({exc.__cause__}) : il est peut-être parti",
+                permanent=False, maybe_sent=True,
+            ) from exc  # fmt: skip
         except (TimeoutError, OSError, smtplib.SMTPException) as exc:
             self.close()
             raise DeliveryError(f"connexion SMTP interrompue : {exc}", permanent=False) from exc
@@ -240,3 +249,47 @@ class SmtpSender:
             except (OSError, smtplib.SMTPException):
                 self.connection.close()
             self.connection = None
+
+
+class _AnswerLost(Exception):
+    """The whole message went to the server, then its answer never came."""
+
+
+def _transmit(
+    connection: smtplib.SMTP, sender: str, recipients: list[str], data: bytes
+) -> dict[str, tuple[int, bytes]]:
+    """``smtplib.SMTP.sendmail``, which cannot say how far it got, in its steps: a failure up
+    to the end of the data is a failure (the server does not keep a message whose end it
+    never received), one while waiting for the server's answer to the complete message is
+    ``_AnswerLost``: the message may have left, and must not be sent again by itself."""
+    connection.ehlo_or_helo_if_needed()
+    options = [f"SIZE={len(data)}"] if connection.has_extn("size") else []
+    code, reply = connection.mail(sender, options)
+    if code != 250:
+        connection.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for recipient in recipients:
+        code, reply = connection.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+    if len(refused) == len(recipients):
+        connection.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = connection.docmd("DATA")
+    if code != 354:
+        connection.rset()
+        raise smtplib.SMTPDataError(code, reply)
+    ending = b"" if data.endswith(b"\r\n") else b"\r\n"
+    connection.send(_LEADING_DOT.sub(b"..", data) + ending + b".\r\n")
+    try:
+        code, reply = connection.getreply()
+    except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as exc:
+        raise _AnswerLost() from exc
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+    return refused
+
+
+# A line starting with a dot is sent with one more (RFC 5321 4.5.2): "." alone ends the data.
+_LEADING_DOT = re.compile(rb"(?m)^\.")
