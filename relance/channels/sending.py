@@ -101,7 +101,7 @@ def claim(message_id: int, worker: str, now: datetime) -> bool:
             message_id, OutboxStatus.QUEUED.value, OutboxStatus.FAILED.value,
             *db_values(OutboundMessage, {"next_attempt_at": now}),
         ])  # fmt: skip
-        return cursor.rowcount == 1
+        return bool(cursor.rowcount == 1)
 
 
 def finish(message: OutboundMessage, worker: str, status: str, **fields: object) -> bool:
@@ -112,7 +112,7 @@ def finish(message: OutboundMessage, worker: str, status: str, **fields: object)
             status, *db_values(OutboundMessage, {name: fields[name] for name in names}),
             message.pk, OutboxStatus.SENDING.value, worker,
         ])  # fmt: skip
-        return cursor.rowcount == 1
+        return bool(cursor.rowcount == 1)
 
 
 def record_outcome(message: OutboundMessage, worker: str, status: str, **fields: object) -> bool:
