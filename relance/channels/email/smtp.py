@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import email.policy
-import hashlib
 import re
 import smtplib
 from collections.abc import Callable
-from email.charset import QP, Charset
-from email.encoders import encode_base64
-from email.header import Header
-from email.message import Message
-from email.mime.base import MIMEBase
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import parseaddr
 from types import TracebackType
 
 from django.conf import settings
-from django.core.files.storage import default_storage
-from django.utils import timezone
 
+from relance.channels.email import mime
 from relance.channels.models import OutboundMessage
 
 
@@ -34,98 +24,12 @@ class DeliveryError(Exception):
         self.maybe_sent = maybe_sent
 
 
-# UTF-8 bodies in quoted-printable: every line stays under SMTP's 998-octet limit.
-_UTF8_QP = Charset("utf-8")
-_UTF8_QP.body_encoding = QP
-
-
-class _Compat32(email.policy.Compat32):
-    """compat32, with the common case written directly: a header that is plain ASCII on one
-    line and fits the line length is printed as is, which is what folding it through
-    ``email.header.Header`` gives too, at a fraction of the cost (a dozen headers a message,
-    thousands of messages a batch)."""
-
-    def _fold(self, name: str, value: object, sanitize: bool) -> str:
-        if (
-            isinstance(value, str)
-            and value.isascii()
-            and len(name) + 2 + len(value) <= (self.max_line_length or 0)
-            and _PLAIN.fullmatch(value)
-        ):
-            return f"{name}: {value}{self.linesep}"
-        return str(super()._fold(name, value, sanitize))  # type: ignore[misc]
-
-
-# Printable ASCII separated by single spaces, nothing at either end: what folding keeps as is.
-_PLAIN = re.compile(r"(?:[!-~]+(?: [!-~]+)*)?")
-
-# The compat32 generator is several times faster than the default policy's, which matters
-# for a batch of thousands; CRLF line ends, as SMTP (and DKIM) want them.
-SMTP_POLICY = _Compat32(linesep="\r\n")
-
-
-def _header(value: str) -> str | Header:
-    return value if value.isascii() else Header(value, "utf-8")
-
-
-def _address(value: str) -> str:
-    name, address = parseaddr(value)
-    return formataddr((name, address), charset="utf-8") if name else address
-
-
-def build_email(message: OutboundMessage) -> Message:
-    """The MIME message exactly as stored in the outbox: text part, then HTML alternative,
-    then the attached PDFs."""
-    # MIMEText takes a Charset object too (the stubs only say str).
-    body: Message = MIMEText(message.body_text, "plain", _UTF8_QP)  # type: ignore[arg-type]
-    if message.body_html:
-        alternative = MIMEMultipart("alternative")
-        alternative.attach(body)
-        alternative.attach(MIMEText(message.body_html, "html", _UTF8_QP))  # type: ignore[arg-type]
-        body = alternative
-    mail: Message = body
-    if message.attachments:
-        mail = MIMEMultipart("mixed")
-        mail.attach(body)
-        for attachment in message.attachments:
-            mail.attach(_attachment(attachment))
-    mail["From"] = _address(message.sender)
-    mail["To"] = ", ".join(message.recipients)
-    if message.copy_to:
-        mail["Cc"] = ", ".join(message.copy_to)
-    if message.reply_to:
-        mail["Reply-To"] = _address(message.reply_to)
-    mail["Subject"] = _header(message.subject)  # type: ignore[assignment]  # Header is accepted
-    mail["Message-ID"] = message.message_id
-    if message.references:
-        mail["In-Reply-To"] = message.references.split()[-1]
-        mail["References"] = message.references
-    mail["Date"] = format_datetime(timezone.now())
-    mail["Auto-Submitted"] = "auto-generated"
-    return mail
-
-
-def _attachment(attachment: dict[str, object]) -> MIMEBase:
-    try:
-        with default_storage.open(str(attachment["path"]), "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise DeliveryError(f"pièce jointe introuvable : {attachment['name']}",
-                            permanent=True) from exc  # fmt: skip
-    if hashlib.sha256(data).hexdigest() != attachment["sha256"]:
-        # The file changed since the message was written: do not send something else.
-        raise DeliveryError(f"pièce jointe modifiée : {attachment['name']}", permanent=True)
-    # Invoice PDFs carry no type; files a collector attached carry theirs.
-    maintype, _, subtype = str(attachment.get("content_type") or "application/pdf").partition("/")
-    part = MIMEBase(maintype, subtype)
-    part.set_payload(data)
-    encode_base64(part)
-    part.add_header("Content-Disposition", "attachment", filename=str(attachment["name"]))
-    return part
-
-
 def message_bytes(message: OutboundMessage) -> bytes:
-    return build_email(message).as_bytes(policy=SMTP_POLICY)
+    """The message as it leaves (``relance.channels.email.mime``)."""
+    try:
+        return mime.message_bytes(message)
+    except mime.AttachmentError as exc:
+        raise DeliveryError(str(exc), permanent=True) from exc
 
 
 class SmtpSender:
