@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import smtplib
 from collections.abc import Callable
-from email.utils import parseaddr
 from types import TracebackType
 
 from django.conf import settings
 
 from relance.channels.email import mime
+from relance.channels.email.mime import address_parts
 from relance.channels.models import OutboundMessage
 
 
@@ -118,7 +118,7 @@ class SmtpSender:
         if self.signer is not None:
             data = self.signer(message.organisation_id, message.sender, data)
         recipients = [*message.recipients, *message.copy_to]
-        envelope_from = parseaddr(message.sender)[1]
+        envelope_from = address_parts(message.sender)[1]
         try:
             refused = _transmit(self._connect(), envelope_from, recipients, data)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -168,13 +168,14 @@ def _transmit(
     ``_AnswerLost``: the message may have left, and must not be sent again by itself."""
     connection.ehlo_or_helo_if_needed()
     options = [f"SIZE={len(data)}"] if connection.has_extn("size") else []
-    code, reply = connection.mail(sender, options)
+    # MAIL and RCPT written here: smtplib's own parse every address again, for every message.
+    code, reply = connection.docmd("mail", " ".join([f"FROM:<{sender}>", *options]))
     if code != 250:
         connection.rset()
         raise smtplib.SMTPSenderRefused(code, reply, sender)
     refused: dict[str, tuple[int, bytes]] = {}
     for recipient in recipients:
-        code, reply = connection.rcpt(recipient)
+        code, reply = connection.docmd("rcpt", f"TO:<{address_parts(recipient)[1]}>")
         if code not in (250, 251):
             refused[recipient] = (code, reply)
     if len(refused) == len(recipients):
