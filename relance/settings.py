@@ -6,18 +6,21 @@ import os
 from pathlib import Path
 
 from relance.channels.sms import backends as _sms_backend
-from relance.lib import env
+from relance.lib import env, production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RELANCE_VAR_DIR") or BASE_DIR / "var")
 
-SECRET_KEY = env.secret_key(os.environ.get("SECRET_KEY"), VAR_DIR)
+PRODUCTION = production.is_production(os.environ)
+SECRET_KEY = (
+    production.production_secret_key(os.environ.get("SECRET_KEY"))
+    if PRODUCTION
+    else env.secret_key(os.environ.get("SECRET_KEY"), VAR_DIR)
+)
 DEBUG = env.flag("DEBUG", os.environ.get("DEBUG"), default=False)
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-    if host.strip()
-]
+# ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, the reverse proxy and, in production, HTTPS and HSTS
+# (docs/deployment.md).
+globals().update(production.web_settings(os.environ))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
