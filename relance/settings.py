@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from relance.channels.email import verp as _verp
 from relance.channels.sms import backends as _sms_backend
 from relance.lib import env, production
 
@@ -139,6 +140,10 @@ if IMAP_URL:
 
 # Shared secret of the inbound mail hook (bounces and replies posted by the mail server).
 RELANCE_INBOUND_SECRET = os.environ.get("RELANCE_INBOUND_SECRET", "")
+
+# Envelope sender of outgoing e-mails, one per message: bounces+<token>@ this address's domain
+# (empty: bounces+<token>@ the domain of the message's From). See docs/channels.md.
+RELANCE_BOUNCE_ADDRESS = _verp.bounce_address_setting(os.environ.get("RELANCE_BOUNCE_ADDRESS", ""))
 
 REDIS_URL = env.redis_url(os.environ.get("REDIS_URL"))
 RELANCE_EXECUTION = env.execution_mode(os.environ.get("RELANCE_EXECUTION"))
