@@ -26,8 +26,8 @@ def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _bearer_matches(request: HttpRequest, secret: str) -> bool:
-    """``Authorization: Bearer <secret>``; the scheme is required, so that a secret pasted
-    alone (and logged as such by a proxy) is not taken for a credential."""
+    """``Authorization: Bearer <secret>`` (RFC 6750). The scheme is required: a bare value
+    comes from a misconfigured poster, and is refused rather than guessed at."""
     scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(
         given.strip().encode(), secret.encode()
