@@ -53,19 +53,24 @@ def sign_in(host: str):
     )  # fmt: skip
 
 
-def test_check_deploy_is_clean_with_the_documented_production_variables(tmp_path):
-    environment = {
-        **os.environ, **PRODUCTION,
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "EMAIL_URL": "smtp://mail.example.com:587?tls=1",
-        "RELANCE_VAR_DIR": str(tmp_path),
-    }  # fmt: skip
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    environment.pop("DEBUG", None)
-    done = subprocess.run(
+def relance(arguments: list[str], **variables: str) -> subprocess.CompletedProcess[str]:
+    """``relance …`` in a process that sees only ``variables`` (and where Python is): nothing
+    the test run itself set (DJANGO_SETTINGS_MODULE, DEBUG…) leaks into it."""
+    environment = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),
+                   **variables}  # fmt: skip
+    return subprocess.run(
         [sys.executable, "-c",
-         "from relance.cli import main; raise SystemExit(main(['check', '--deploy']))"],
+         f"from relance.cli import main; raise SystemExit(main({arguments!r}))"],
         env=environment, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_check_deploy_is_clean_with_the_documented_production_variables(tmp_path):
+    done = relance(
+        ["check", "--deploy"], **PRODUCTION,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        EMAIL_URL="smtp://mail.example.com:587?tls=1",
+        RELANCE_VAR_DIR=str(tmp_path),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "System check identified no issues" in done.stdout
@@ -74,15 +79,8 @@ def test_check_deploy_is_clean_with_the_documented_production_variables(tmp_path
 
 
 def test_without_the_production_variables_check_deploy_reports_https(tmp_path):
-    environment = {**os.environ, "RELANCE_VAR_DIR": str(tmp_path),
-                   "EMAIL_URL": "smtp://mail.example.com:587"}  # fmt: skip
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    environment.pop("RELANCE_ENV", None)
-    done = subprocess.run(
-        [sys.executable, "-c",
-         "from relance.cli import main; raise SystemExit(main(['check', '--deploy']))"],
-        env=environment, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = relance(["check", "--deploy"], RELANCE_VAR_DIR=str(tmp_path),
+                   EMAIL_URL="smtp://mail.example.com:587")  # fmt: skip
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in done.stderr
 
@@ -156,13 +154,7 @@ def test_production_refuses_a_missing_or_weak_secret_key(key):
 
 
 def test_relance_refuses_to_start_in_production_with_the_generated_key(tmp_path):
-    environment = {**os.environ, **PRODUCTION, "RELANCE_VAR_DIR": str(tmp_path)}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    environment.pop("SECRET_KEY", None)
-    done = subprocess.run(
-        [sys.executable, "-c", "from relance.cli import main; raise SystemExit(main(['check']))"],
-        env=environment, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = relance(["check"], **PRODUCTION, RELANCE_VAR_DIR=str(tmp_path))
     assert done.returncode == 2
     assert "SECRET_KEY" in done.stderr and "RELANCE_ENV=production" in done.stderr
     assert not (tmp_path / "secret_key").exists()
