@@ -5,19 +5,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from relance.channels.email import verp as _verp
 from relance.channels.sms import backends as _sms_backend
-from relance.lib import env
+from relance.lib import env, production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RELANCE_VAR_DIR") or BASE_DIR / "var")
 
-SECRET_KEY = env.secret_key(os.environ.get("SECRET_KEY"), VAR_DIR)
+PRODUCTION = production.is_production(os.environ)
+SECRET_KEY = (
+    production.production_secret_key(os.environ.get("SECRET_KEY"))
+    if PRODUCTION
+    else env.secret_key(os.environ.get("SECRET_KEY"), VAR_DIR)
+)
 DEBUG = env.flag("DEBUG", os.environ.get("DEBUG"), default=False)
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-    if host.strip()
-]
+# ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, the reverse proxy and, in production, HTTPS and HSTS
+# (docs/deployment.md).
+globals().update(production.web_settings(os.environ))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -136,6 +140,10 @@ if IMAP_URL:
 
 # Shared secret of the inbound mail hook (bounces and replies posted by the mail server).
 RELANCE_INBOUND_SECRET = os.environ.get("RELANCE_INBOUND_SECRET", "")
+
+# Envelope sender of outgoing e-mails, one per message: bounces+<token>@ this address's domain
+# (empty: bounces+<token>@ the domain of the message's From). See docs/channels.md.
+RELANCE_BOUNCE_ADDRESS = _verp.bounce_address_setting(os.environ.get("RELANCE_BOUNCE_ADDRESS", ""))
 
 REDIS_URL = env.redis_url(os.environ.get("REDIS_URL"))
 RELANCE_EXECUTION = env.execution_mode(os.environ.get("RELANCE_EXECUTION"))

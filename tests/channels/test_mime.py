@@ -15,7 +15,8 @@ from django.core.files.storage import default_storage
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relance.channels.email.mime import address_parts, header
+from relance.channels.email.addresses import address_parts
+from relance.channels.email.mime import header
 from relance.channels.email.smtp import DeliveryError, message_bytes
 from relance.channels.models import OutboundMessage
 

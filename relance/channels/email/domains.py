@@ -11,8 +11,8 @@ from django.db import transaction
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
+from relance.channels.email.addresses import address_parts
 from relance.channels.email.dkim_keys import dns_record, generate_key, sign
-from relance.channels.email.mime import address_parts
 from relance.channels.models import SendingDomain
 from relance.lib.sealed import seal, unseal
 

@@ -16,15 +16,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import re
 from collections.abc import Iterable
-from email.utils import format_datetime, formataddr, parseaddr
-from functools import lru_cache
+from email.utils import format_datetime, formataddr
 from urllib.parse import quote
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from relance.channels.email.addresses import address_parts
 from relance.channels.models import OutboundMessage
 
 CRLF = "\r\n"
@@ -120,22 +119,6 @@ def _encoded_words(value: str) -> list[str]:
         size += width
     words.append("".join(chunk))
     return [f"=?utf-8?b?{base64.b64encode(word.encode()).decode()}?=" for word in words]
-
-
-# local-part@domain, each dot-separated atoms (RFC 5322 3.4.1): read as it is written.
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_BARE_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*")
-
-
-@lru_cache(maxsize=4096)
-def address_parts(value: str) -> tuple[str, str]:
-    """(display name, address) of "Name <a@b.example>" or "a@b.example", as ``parseaddr``
-    reads them. Remembered: a day's messages share one sender, and parsing costs more than
-    writing the rest of the headers."""
-    if _BARE_ADDRESS.fullmatch(value):
-        return "", value  # nothing to parse
-    name, address = parseaddr(value)
-    return name, address
 
 
 def _address(value: str) -> str:

@@ -10,7 +10,8 @@ from types import TracebackType
 from django.conf import settings
 
 from relance.channels.email import mime
-from relance.channels.email.mime import address_parts
+from relance.channels.email.addresses import address_parts
+from relance.channels.email.verp import return_path
 from relance.channels.models import OutboundMessage
 
 
@@ -118,9 +119,8 @@ class SmtpSender:
         if self.signer is not None:
             data = self.signer(message.organisation_id, message.sender, data)
         recipients = [*message.recipients, *message.copy_to]
-        envelope_from = address_parts(message.sender)[1]
         try:
-            refused = _transmit(self._connect(), envelope_from, recipients, data)
+            refused = _transmit(self._connect(), return_path(message), recipients, data)
         except smtplib.SMTPRecipientsRefused as exc:
             # "450 mailbox busy" or "421 closing" may pass later; "550 no such user" will not.
             raise DeliveryError(
