@@ -136,6 +136,18 @@ if IMAP_URL:
 
     mailbox_from_url(IMAP_URL)  # a wrong value stops the start here
 
+# An organisation's own SMTP server may resolve to loopback, private or link-local addresses
+# only when this is set (a mail catcher or a relay on the local network); the default follows
+# DEBUG. The "send a test" button waits at most RELANCE_SMTP_TEST_TIMEOUT seconds per step.
+RELANCE_SMTP_ALLOW_PRIVATE_HOSTS = env.flag(
+    "RELANCE_SMTP_ALLOW_PRIVATE_HOSTS",
+    os.environ.get("RELANCE_SMTP_ALLOW_PRIVATE_HOSTS"),
+    default=DEBUG,
+)
+RELANCE_SMTP_TEST_TIMEOUT = env.seconds(
+    "RELANCE_SMTP_TEST_TIMEOUT", os.environ.get("RELANCE_SMTP_TEST_TIMEOUT"), default=10
+)
+
 # Shared secret of the inbound mail hook (bounces and replies posted by the mail server).
 RELANCE_INBOUND_SECRET = os.environ.get("RELANCE_INBOUND_SECRET", "")
 
