@@ -136,6 +136,14 @@ if IMAP_URL:
 
     mailbox_from_url(IMAP_URL)  # a wrong value stops the start here
 
+# Password links: at most this many per e-mail, and requests per network address, an hour.
+RELANCE_PASSWORD_RESET_PER_EMAIL = env.count(
+    "RELANCE_PASSWORD_RESET_PER_EMAIL", os.environ.get("RELANCE_PASSWORD_RESET_PER_EMAIL"), 3
+)
+RELANCE_PASSWORD_RESET_PER_IP = env.count(
+    "RELANCE_PASSWORD_RESET_PER_IP", os.environ.get("RELANCE_PASSWORD_RESET_PER_IP"), 10
+)
+
 # An organisation's own SMTP server may resolve to loopback, private or link-local addresses
 # only when this is set (a mail catcher or a relay on the local network); the default follows
 # DEBUG. The "send a test" button waits at most RELANCE_SMTP_TEST_TIMEOUT seconds per step.

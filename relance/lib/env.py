@@ -174,3 +174,12 @@ def seconds(variable: str, value: str | None, default: float) -> float:
     if not 0 < number < 86400:
         raise fail(variable, value, "a number of seconds above 0, such as 10")
     return number
+
+
+def count(variable: str, value: str | None, default: int) -> int:
+    """A whole number, 1 or more."""
+    if value is None or value.strip() == "":
+        return default
+    if not value.strip().isdigit() or int(value) < 1:
+        raise fail(variable, value, "a whole number of 1 or more, such as 3")
+    return int(value)
