@@ -24,7 +24,7 @@ DEBUG = env.flag("DEBUG", os.environ.get("DEBUG"), default=False)
 globals().update(production.web_settings(os.environ))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "relance.accounts.apps.RelanceAdminConfig",  # the admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +82,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-relance-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# The only backend: every sign-in, whatever the page, goes through the lock.
+AUTHENTICATION_BACKENDS = ["relance.accounts.signin.SignInLockBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -137,6 +139,26 @@ if IMAP_URL:
     from relance.channels.email.mailbox import mailbox_from_url
 
     mailbox_from_url(IMAP_URL)  # a wrong value stops the start here
+
+# Password links: at most this many per e-mail, and requests per network address, an hour.
+RELANCE_PASSWORD_RESET_PER_EMAIL = env.count(
+    "RELANCE_PASSWORD_RESET_PER_EMAIL", os.environ.get("RELANCE_PASSWORD_RESET_PER_EMAIL"), 3
+)
+RELANCE_PASSWORD_RESET_PER_IP = env.count(
+    "RELANCE_PASSWORD_RESET_PER_IP", os.environ.get("RELANCE_PASSWORD_RESET_PER_IP"), 10
+)
+
+# An organisation's own SMTP server may resolve to loopback, private or link-local addresses
+# only when this is set (a mail catcher or a relay on the local network); the default follows
+# DEBUG. The "send a test" button waits at most RELANCE_SMTP_TEST_TIMEOUT seconds per step.
+RELANCE_SMTP_ALLOW_PRIVATE_HOSTS = env.flag(
+    "RELANCE_SMTP_ALLOW_PRIVATE_HOSTS",
+    os.environ.get("RELANCE_SMTP_ALLOW_PRIVATE_HOSTS"),
+    default=DEBUG,
+)
+RELANCE_SMTP_TEST_TIMEOUT = env.seconds(
+    "RELANCE_SMTP_TEST_TIMEOUT", os.environ.get("RELANCE_SMTP_TEST_TIMEOUT"), default=10
+)
 
 # Shared secret of the inbound mail hook (bounces and replies posted by the mail server).
 RELANCE_INBOUND_SECRET = os.environ.get("RELANCE_INBOUND_SECRET", "")

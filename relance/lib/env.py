@@ -161,3 +161,25 @@ def flag(variable: str, value: str | None, default: bool) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise fail(variable, value, "1/0, true/false, yes/no or on/off")
+
+
+def seconds(variable: str, value: str | None, default: float) -> float:
+    """A duration in seconds, more than zero."""
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not 0 < number < 86400:
+        raise fail(variable, value, "a number of seconds above 0, such as 10")
+    return number
+
+
+def count(variable: str, value: str | None, default: int) -> int:
+    """A whole number, 1 or more."""
+    if value is None or value.strip() == "":
+        return default
+    if not value.strip().isdigit() or int(value) < 1:
+        raise fail(variable, value, "a whole number of 1 or more, such as 3")
+    return int(value)
