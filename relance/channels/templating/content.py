@@ -95,8 +95,15 @@ _LEGAL_FORMS = frozenset(
         "RF",
     ]
 )
-_AMOUNT = re.compile(r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})*[.,]\d{2}(?!\d)")
-_IDENTIFIER = re.compile(r"[A-Za-z0-9+/_-]*\d[A-Za-z0-9+/_-]*")
+# Every expression below runs in linear time on any text, however hostile (a template can
+# print 200,000 characters of anything): no two quantifiers compete for the same characters.
+# An amount has at most six thousands separators (a trillion of trillions): unbounded, each
+# digit of a long "1,000,000,…" chain would start a scan to its end, in quadratic time.
+_AMOUNT = re.compile(r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3}){0,6}[.,]\d{2}(?!\d)")
+# Identifiers are the runs of these characters holding a digit: the runs are found first,
+# then tested for a digit (one expression doing both backtracks over every digitless run).
+_RUN = re.compile(r"[A-Za-z0-9+/_-]+")
+_DIGIT = re.compile(r"[0-9]")
 _URL = re.compile(r"https?://[^\s<>\"')]+", re.IGNORECASE)
 _DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?=[/:\s]|$)", re.IGNORECASE)
 
@@ -216,7 +223,12 @@ def _html_facts(html: str) -> _HtmlFacts:
     if not _feed_plain(parsed, html):
         parsed = _HtmlFacts()
         parsed.feed(html)
-        parsed.close()
+        # ``feed`` stops at a tag, comment or declaration left open. ``close`` would then read
+        # the rest again from each following "<", in quadratic time ("<a <a <a …" of 20,000
+        # characters costs seconds); as HTML itself says (and Python from 3.13.4), what is
+        # open at the end runs to the end of the document and shows nothing.
+        if not parsed.rawdata.startswith("<"):
+            parsed.close()
     return parsed
 
 
@@ -270,8 +282,10 @@ def _facts(text: str) -> list[str]:
     """Amounts and identifiers (invoice numbers, IBAN, references) of a plain text."""
     facts = [_compact(m.group(0)) for m in _AMOUNT.finditer(text)]
     without_urls = _URL.sub(" ", text)
-    for token in _IDENTIFIER.findall(without_urls):
-        token = token.strip("+/-_")
+    for run in _RUN.findall(without_urls):
+        if not _DIGIT.search(run):
+            continue
+        token = run.strip("+/-_")
         if len(token) >= 4 and sum(c.isdigit() for c in token) >= 2:
             facts.append(token)
     return list(dict.fromkeys(facts))
