@@ -137,6 +137,19 @@ if IMAP_URL:
 # Shared secret of the inbound mail hook (bounces and replies posted by the mail server).
 RELANCE_INBOUND_SECRET = os.environ.get("RELANCE_INBOUND_SECRET", "")
 
+# Caps on what people write and what is rendered from it (docs/templates.md): a template's
+# source and each rendered part (subject, text, HTML) in UTF-8 bytes; a to-do draft's text in
+# characters. Over them, the template or the text is refused with a message, never rendered.
+RELANCE_TEMPLATE_MAX_BYTES = env.size_limit(
+    "RELANCE_TEMPLATE_MAX_BYTES", os.environ.get("RELANCE_TEMPLATE_MAX_BYTES"), 50_000
+)
+RELANCE_MESSAGE_MAX_BYTES = env.size_limit(
+    "RELANCE_MESSAGE_MAX_BYTES", os.environ.get("RELANCE_MESSAGE_MAX_BYTES"), 200_000
+)
+RELANCE_DRAFT_MAX_CHARS = env.size_limit(
+    "RELANCE_DRAFT_MAX_CHARS", os.environ.get("RELANCE_DRAFT_MAX_CHARS"), 20_000
+)
+
 REDIS_URL = env.redis_url(os.environ.get("REDIS_URL"))
 RELANCE_EXECUTION = env.execution_mode(os.environ.get("RELANCE_EXECUTION"))
 

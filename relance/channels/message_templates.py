@@ -9,18 +9,21 @@ penalties and a deadline, one without): a mistake is caught when saving, not at 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 import css_inline
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
 from relance.channels.models import MessageTemplate
+from relance.channels.templating import Limits
 from relance.channels.templating import context as tpl
+from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import (
     PARTS_BY_STEP,
     RenderedMessage,
@@ -48,6 +51,26 @@ PARTS = ("subject", "text", "html")
 # Stylesheets named by a template are never fetched: a template is typed by a user, and the
 # server must not request addresses of their choosing.
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
+
+
+def template_limits() -> Limits:
+    """The caps of this installation (settings) on a template's source and on what it prints."""
+    return Limits(
+        source=settings.RELANCE_TEMPLATE_MAX_BYTES, output=settings.RELANCE_MESSAGE_MAX_BYTES
+    )
+
+
+def message_check(
+    subject: str,
+    text: str,
+    html: str | None,
+    *,
+    language: str,
+    attachments: Sequence[tuple[str, int]] = (),
+) -> ContentReport:
+    """The content check, up to this installation's message cap (a longer part is held)."""
+    return check_content(subject, text, html, language=language, attachments=attachments,
+                         max_bytes=settings.RELANCE_MESSAGE_MAX_BYTES)  # fmt: skip
 
 
 def inline_css(html: str) -> str:
@@ -103,7 +126,7 @@ def render_message(
     ``TemplateRejected`` when the organisation's template fails for this debtor."""
     key = step_key or context.step.key
     sources, own = template_sources(organisation_id, key, context.message_language, overrides)
-    return render_parts(sources, context, shipped=not own)
+    return render_parts(sources, context, shipped=not own, limits=template_limits())
 
 
 # ----------------------------------------------------------------------- sample debtors
@@ -176,6 +199,7 @@ def check_sources(
     """Each part that does not compile or fails on a sample debtor, with the sandbox's
     reason (French, with the line). Empty when the template can be stored."""
     errors: dict[str, TemplateRejected] = {}
+    limits = template_limits()
     for full in (True, False):
         for tone, penalties in (("neutral", "claimed"), ("courteous", "none")):
             context = sample_context(
@@ -185,7 +209,7 @@ def check_sources(
                 if part in errors or not sources.get(part):
                     continue
                 try:
-                    render(sources[part], context, html=part == "html")
+                    render(sources[part], context, html=part == "html", limits=limits)
                 except TemplateRejected as exc:
                     errors[part] = exc
     return errors

@@ -161,3 +161,16 @@ def flag(variable: str, value: str | None, default: bool) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise fail(variable, value, "1/0, true/false, yes/no or on/off")
+
+
+def size_limit(variable: str, value: str | None, default: int) -> int:
+    """A cap (bytes, characters): a whole number above zero; empty means the default."""
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip().replace("_", ""))
+    except ValueError:
+        raise fail(variable, value, "a whole number above zero") from None
+    if number <= 0:
+        raise fail(variable, value, "a whole number above zero")
+    return number

@@ -19,6 +19,10 @@ from urllib.parse import urlsplit
 from relance.channels.templating.context import LANGUAGES
 
 HOLD_THRESHOLD = 5
+# Each part (subject, text, HTML) is read only up to this size, in UTF-8 bytes: the render
+# stops at the same size by default, so only a message grown afterwards (a collector's own
+# text, styles copied into every tag) can go over it, and is held rather than read.
+MAX_CHECKED_BYTES = 200_000
 MAX_LINKS = 3
 MAX_IMAGES = 2
 MAX_ATTACHMENTS_BYTES = 5 * 1024 * 1024
@@ -310,6 +314,20 @@ def _href_domain(href: str) -> str | None:
     return host.lower().removeprefix("www.") if host else None
 
 
+def _too_long(*parts: str, max_bytes: int) -> Reason | None:
+    # Four bytes at most per character: most messages are measured without encoding them.
+    size = max((len(part.encode("utf-8")) if 4 * len(part) > max_bytes else 0)
+               for part in parts)  # fmt: skip
+    if size <= max_bytes:
+        return None
+    return Reason(
+        "too_long",
+        f"message trop long pour être vérifié ({size // 1000} Ko, maximum {max_bytes // 1000} "
+        "Ko) : raccourcissez le texte ou le modèle",
+        HOLD_THRESHOLD,
+    )
+
+
 def check_content(
     subject: str,
     text: str,
@@ -317,10 +335,14 @@ def check_content(
     *,
     language: str,
     attachments: Sequence[tuple[str, int]] = (),
+    max_bytes: int = MAX_CHECKED_BYTES,
 ) -> ContentReport:
     """Score a message; see the module docstring and ``docs/templates.md``."""
     if language not in LANGUAGES:
         raise ValueError(f"langue « {language} » non prise en charge")
+    too_long = _too_long(subject, text, html or "", max_bytes=max_bytes)
+    if too_long:
+        return ContentReport(score=too_long.points, reasons=[too_long])
     reasons: list[Reason] = []
     parsed = _html_facts(html) if html else _HtmlFacts()
     html_text = html_lib.unescape("".join(parsed.text))
