@@ -98,7 +98,12 @@ def build_preview(
     preview.subject = " ".join(rendered.get("subject", "").split())
     preview.text = tidy_text(rendered.get("text", ""))
     html = rendered.get("html", "")
-    preview.html = inline_css(html) if html else ""
+    try:
+        preview.html = inline_css(html) if html else ""
+    except TemplateRejected as exc:
+        preview.errors.append(PartError(part="html", label=str(PART_LABELS["html"]),
+                                        message=str(exc), line=None, excerpt=""))  # fmt: skip
+        return preview
     preview.report = message_check(
         preview.subject, preview.text, preview.html or None, language=language
     )
