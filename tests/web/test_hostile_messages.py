@@ -11,6 +11,7 @@ import pytest
 
 from relance.accounts.audit import Actor
 from relance.channels.compose import outbox_fill
+from relance.channels.manual import todo_send_bulk
 from relance.channels.message_templates import message_template_save
 from relance.channels.models import MessageTemplate, OutboundMessage
 from relance.dunning.models import Reminder, ReminderDraft
@@ -137,4 +138,28 @@ def test_a_template_over_the_installations_cap_goes_to_the_todo(organisation, se
     french = Reminder.objects.get(customer__external_ref="K-FR")
     assert french.status == "todo" and "Modèle de l'organisation refusé" in french.notes[-1]
     assert "dépasserait 50 Ko" in french.notes[-1]
+    assert not OutboundMessage.objects.filter(reminder=french).exists()
+
+
+def test_a_task_whose_template_is_refused_opens_with_the_default_wording(
+    collector, organisation, settings
+):
+    actor = Actor.system("test")
+    ledger(organisation, actor)
+    own_text(organisation, actor, "{{ 'x' * 100000 }}")
+    settings.RELANCE_MESSAGE_MAX_BYTES = 50_000
+    run_day(organisation=organisation, day=DAY, actor=actor)
+    outbox_fill(organisation=organisation, day=DAY, actor=actor)
+    french = Reminder.objects.get(customer__external_ref="K-FR")
+    page = collector.get(url("todo-detail", organisation, french))
+    assert page.status_code == 200
+    text = page_text(page)
+    assert "Le modèle de l&#x27;organisation est refusé pour ce client" in text
+    assert "dépasserait 50 Ko" in text
+    assert "x" * 1000 not in srcdoc(text) and "F-101" in srcdoc(text)
+    # Sent by hand once opened, never in a batch: the batch does not show the reason.
+    result = todo_send_bulk(organisation=organisation, uuids=[str(french.uuid)], today=DAY,
+                            actor=actor)  # fmt: skip
+    assert result.sent == []
+    assert result.refused == {str(french.uuid): "modèle de l'organisation refusé : à ouvrir"}
     assert not OutboundMessage.objects.filter(reminder=french).exists()
