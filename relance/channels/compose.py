@@ -25,7 +25,6 @@ from relance.channels.enqueue import Draft, outbox_enqueue_many
 from relance.channels.message_templates import (
     Overrides,
     inline_css,
-    message_check,
     organisation_templates,
     render_message,
 )
@@ -37,7 +36,7 @@ from relance.channels.rate_gaps import (
     rate_gaps_and_indemnity,
 )
 from relance.channels.templating import context as tpl
-from relance.channels.templating.content import ContentReport
+from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import (
     CALL_STEPS,
     RenderedMessage,
@@ -316,7 +315,7 @@ def compose_email(
         subject=rendered.subject,
         text=rendered.text,
         html=html,
-        report=message_check(
+        report=check_content(
             rendered.subject, rendered.text, html or None, language=context.message_language,
             attachments=[(str(a["name"]), int(str(a["size"]))) for a in attachments],
         ),

@@ -44,11 +44,10 @@ from relance.channels.compose import (
 from relance.channels.letter.compose import compose_letter, letter_problem
 from relance.channels.letter.pdf import letters_pdf
 from relance.channels.letter.service import letters_print
-from relance.channels.message_templates import message_check
 from relance.channels.models import OutboundMessage, OutboxStatus
 from relance.channels.outbox import outbox_enqueue, send_messages
 from relance.channels.sms.segments import SmsLength, segment_count
-from relance.channels.templating import LANGUAGES, TemplateRejected
+from relance.channels.templating import LANGUAGES, TemplateRejected, check_content
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.models import (
     Reminder,
@@ -222,7 +221,7 @@ def preview_email(
     files = [*base.attachments,
              *(own_attachments(reminder) if attachments is None else attachments)]  # fmt: skip
     sizes = [(str(a["name"]), int(str(a["size"]))) for a in files]
-    report = message_check(subject, text, html or None, language=language, attachments=sizes)
+    report = check_content(subject, text, html or None, language=language, attachments=sizes)
     composed = dataclasses.replace(base, subject=subject, text=text, html=html,
                                    attachments=files, report=report)  # fmt: skip
     if not subject.strip():

@@ -9,7 +9,7 @@ penalties and a deadline, one without): a mistake is caught when saving, not at 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,7 +23,6 @@ from relance.accounts.models import Organisation
 from relance.channels.models import MessageTemplate
 from relance.channels.templating import Limits
 from relance.channels.templating import context as tpl
-from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import (
     PARTS_BY_STEP,
     RenderedMessage,
@@ -60,19 +59,6 @@ def template_limits() -> Limits:
     )
 
 
-def message_check(
-    subject: str,
-    text: str,
-    html: str | None,
-    *,
-    language: str,
-    attachments: Sequence[tuple[str, int]] = (),
-) -> ContentReport:
-    """The content check, up to this installation's message cap (a longer part is held)."""
-    return check_content(subject, text, html, language=language, attachments=attachments,
-                         max_bytes=settings.RELANCE_MESSAGE_MAX_BYTES)  # fmt: skip
-
-
 # The inliner copies a <style> block's rules into every tag they select, and cannot be stopped
 # once started: 25 KB of rules over 20,000 tags wrote 750 MB in minutes. What the copies could
 # weigh at most (every rule on every tag) is bounded before it starts, at this many times the
@@ -98,7 +84,8 @@ def _style_bytes(html: str) -> int:
 def inline_css(html: str) -> str:
     """The HTML with its ``<style>`` rules moved into ``style`` attributes (for mail clients).
 
-    ``TemplateRejected`` when the copies would make it too big (``RELANCE_MESSAGE_MAX_BYTES``).
+    ``TemplateRejected`` when the copies would make it bigger than the message cap
+    (``RELANCE_MESSAGE_MAX_BYTES``).
     """
     limit = settings.RELANCE_MESSAGE_MAX_BYTES
     styles = _style_bytes(html)
@@ -113,7 +100,7 @@ def inline_css(html: str) -> str:
         inlined = _INLINER.inline(html)
     except css_inline.InlineError:
         return html  # CSS the inliner cannot read: the HTML as written
-    size = len(inlined.encode("utf-8"))
+    size = len(inlined.encode("utf-8")) if styles else 0  # without styles, nothing was copied
     if size > limit:
         raise TemplateRejected(
             f"le HTML, une fois les styles recopiés dans les balises, dépasse {limit // 1000} Ko "

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 from relance.channels.templating.context import LANGUAGES
 
 HOLD_THRESHOLD = 5
-# Each part (subject, text, HTML) is read only up to this size, in UTF-8 bytes: the render
-# stops at the same size by default, so only a message grown afterwards (a collector's own
-# text, styles copied into every tag) can go over it, and is held rather than read.
-MAX_CHECKED_BYTES = 200_000
+# Each part (subject, text, HTML) is read only up to this size, in UTF-8 bytes (about a
+# second of reading): the shipped templates list every open invoice (a 2 MB HTML part is some
+# 9,000 invoices), while what a user's template prints stops far below, at the message cap.
+MAX_CHECKED_BYTES = 2_000_000
 MAX_LINKS = 3
 MAX_IMAGES = 2
 MAX_ATTACHMENTS_BYTES = 5 * 1024 * 1024

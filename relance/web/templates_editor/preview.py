@@ -11,14 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
 from relance.channels.compose import message_context
-from relance.channels.message_templates import (
-    inline_css,
-    message_check,
-    sample_context,
-    template_limits,
-)
+from relance.channels.message_templates import inline_css, sample_context, template_limits
 from relance.channels.templating import context as tpl
-from relance.channels.templating.content import ContentReport
+from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import PARTS_BY_STEP, tidy_text
 from relance.channels.templating.sandbox import TemplateRejected, render
 from relance.dunning.models import Reminder
@@ -104,7 +99,7 @@ def build_preview(
         preview.errors.append(PartError(part="html", label=str(PART_LABELS["html"]),
                                         message=str(exc), line=None, excerpt=""))  # fmt: skip
         return preview
-    preview.report = message_check(
+    preview.report = check_content(
         preview.subject, preview.text, preview.html or None, language=language
     )
     return preview

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.channels.compose import message_context
-from relance.channels.message_templates import message_check, template_limits
-from relance.channels.templating import TemplateRejected, render, render_default
+from relance.channels.message_templates import template_limits
+from relance.channels.templating import TemplateRejected, check_content, render, render_default
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.models import Reminder
 from relance.ledger.models import Customer
@@ -62,7 +62,7 @@ class Command(BaseCommand):
             rendered = render_default(context)
         except UnknownDefault as exc:
             raise CommandError(str(exc)) from exc
-        report = message_check(rendered.subject, rendered.text, rendered.html,
+        report = check_content(rendered.subject, rendered.text, rendered.html,
                                language=context.message_language)  # fmt: skip
         self.stdout.write(f"Objet : {rendered.subject}\n\n{rendered.text}")
         verdict = "retenu (envoi automatique bloqué)" if report.hold else "bon"
