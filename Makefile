@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python -m benchmarks.plan_day
 	$(BIN)/python -m benchmarks.pages
 	$(BIN)/python -m benchmarks.send_outbox
+	$(BIN)/python -m benchmarks.hostile_render
 	$(BIN)/python -m benchmarks.first_day
 
 # The user guide's pictures, taken by the browser tests on their own data.

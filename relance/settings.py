@@ -166,6 +166,18 @@ RELANCE_INBOUND_SECRET = os.environ.get("RELANCE_INBOUND_SECRET", "")
 # Envelope sender of outgoing e-mails, one per message: bounces+<token>@ this address's domain
 # (empty: bounces+<token>@ the domain of the message's From). See docs/channels.md.
 RELANCE_BOUNCE_ADDRESS = _verp.bounce_address_setting(os.environ.get("RELANCE_BOUNCE_ADDRESS", ""))
+# Caps on what people write and what is rendered from it (docs/templates.md): a template's
+# source and each rendered part (subject, text, HTML) in UTF-8 bytes; a to-do draft's text in
+# characters. Over them, the template or the text is refused with a message, never rendered.
+RELANCE_TEMPLATE_MAX_BYTES = env.size_limit(
+    "RELANCE_TEMPLATE_MAX_BYTES", os.environ.get("RELANCE_TEMPLATE_MAX_BYTES"), 50_000
+)
+RELANCE_MESSAGE_MAX_BYTES = env.size_limit(
+    "RELANCE_MESSAGE_MAX_BYTES", os.environ.get("RELANCE_MESSAGE_MAX_BYTES"), 200_000
+)
+RELANCE_DRAFT_MAX_CHARS = env.size_limit(
+    "RELANCE_DRAFT_MAX_CHARS", os.environ.get("RELANCE_DRAFT_MAX_CHARS"), 20_000
+)
 
 REDIS_URL = env.redis_url(os.environ.get("REDIS_URL"))
 RELANCE_EXECUTION = env.execution_mode(os.environ.get("RELANCE_EXECUTION"))

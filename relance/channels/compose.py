@@ -274,11 +274,13 @@ def compose_email(
     prefetched: Prefetched | None = None,
     overdue_only: bool = False,
     extra_copy: Sequence[str] = (),
+    own_templates: bool = True,
 ) -> ComposedEmail | None:
     """The e-mail of a reminder, or None when the customer has no e-mail address.
 
     ``extra_copy``: people a collector adds in copy (the first one is the recipient when the
-    customer has no address of its own); ``overdue_only`` as in ``message_context``.
+    customer has no address of its own); ``overdue_only`` as in ``message_context``;
+    ``own_templates=False``: the shipped wording even where the organisation has its own.
     """
     if prefetched is not None:
         contacts = prefetched.emails.get(reminder.customer_id, [])
@@ -298,8 +300,9 @@ def compose_email(
                   - set(main))  # fmt: skip
     context = message_context(reminder, today=today, prefetched=prefetched,
                               overdue_only=overdue_only)  # fmt: skip
+    overrides = prefetched.templates if prefetched else None
     rendered = render_message(context, organisation_id=reminder.organisation_id,
-                              overrides=prefetched.templates if prefetched else None)  # fmt: skip
+                              overrides=overrides if own_templates else {})  # fmt: skip
     html = inline_css(rendered.html) if rendered.html else ""
     organisation = reminder.organisation
     sender_address = organisation.sender_email or settings.DEFAULT_FROM_EMAIL

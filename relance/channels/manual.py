@@ -47,7 +47,7 @@ from relance.channels.letter.service import letters_print
 from relance.channels.models import OutboundMessage, OutboxStatus
 from relance.channels.outbox import outbox_enqueue, send_messages
 from relance.channels.sms.segments import SmsLength, segment_count
-from relance.channels.templating import LANGUAGES, check_content
+from relance.channels.templating import LANGUAGES, TemplateRejected, check_content
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.models import (
     Reminder,
@@ -106,6 +106,7 @@ class EmailPreview:
     fingerprint: str  # of what would leave, but the subject and text the collector typed
     problem: str = ""  # why it cannot leave ("" when it can)
     notices: tuple[str, ...] = ()
+    own_template_refused: bool = False  # the shipped wording stands in for the organisation's
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,13 @@ def preview_email(
         twin.step = FALLBACK_STEP
         notices.append(f"L'étape « {reminder.step} » n'a pas de modèle : texte du premier rappel.")
         base = compose_email(twin, extra_copy=draft.copy_to, **options)  # type: ignore[arg-type]
+    except TemplateRejected as exc:
+        # The morning run sent the reminder here for this reason: the collector gets a message
+        # to send, in the shipped wording, and the reason to fix the template.
+        notices.append(f"Le modèle de l'organisation est refusé pour ce client ({exc}) : "
+                       "texte du modèle par défaut.")  # fmt: skip
+        options["own_templates"] = False
+        base = compose_email(twin, extra_copy=draft.copy_to, **options)  # type: ignore[arg-type]
     problem = ""
     if base is None:
         problem = ("Aucune adresse e-mail pour ce client : ajoutez une personne en copie (elle "
@@ -224,7 +232,8 @@ def preview_email(
     )  # fmt: skip
     return EmailPreview(composed=composed, default_subject=base.subject,
                         default_body=base.text.rstrip("\n"), fingerprint=fingerprint,
-                        problem=problem, notices=tuple(notices))  # fmt: skip
+                        problem=problem, notices=tuple(notices),
+                        own_template_refused=not options.get("own_templates", True))  # fmt: skip
 
 
 def _lock_open(reminder: Reminder) -> Reminder:
@@ -342,6 +351,9 @@ def todo_send_bulk(
             continue
         if composed.report.hold:
             result.refused[str(reminder.uuid)] = "retenu par le contrôle de contenu : à ouvrir"
+            continue
+        if preview.own_template_refused:
+            result.refused[str(reminder.uuid)] = "modèle de l'organisation refusé : à ouvrir"
             continue
         message = outbox_enqueue(
             reminder=reminder, sender=composed.sender, recipients=composed.recipients,

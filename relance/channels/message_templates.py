@@ -14,12 +14,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import css_inline
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
 from relance.channels.models import MessageTemplate
+from relance.channels.templating import Limits
 from relance.channels.templating import context as tpl
 from relance.channels.templating.default_templates import (
     PARTS_BY_STEP,
@@ -50,12 +52,61 @@ PARTS = ("subject", "text", "html")
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
 
 
+def template_limits() -> Limits:
+    """The caps of this installation (settings) on a template's source and on what it prints."""
+    return Limits(
+        source=settings.RELANCE_TEMPLATE_MAX_BYTES, output=settings.RELANCE_MESSAGE_MAX_BYTES
+    )
+
+
+# The inliner copies a <style> block's rules into every tag they select, and cannot be stopped
+# once started: 25 KB of rules over 20,000 tags wrote 750 MB in minutes. What the copies could
+# weigh at most (every rule on every tag) is bounded before it starts, at this many times the
+# message cap (5 MB by default, a second of work); the result must then fit the cap itself.
+INLINE_WORST_FACTOR = 25
+
+
+def _style_bytes(html: str) -> int:
+    """The size of the ``<style>`` blocks' contents (found with ``find``: linear time)."""
+    lowered = html.lower()
+    total, position = 0, 0
+    while (start := lowered.find("<style", position)) >= 0:
+        opened = lowered.find(">", start)
+        if opened < 0:
+            break
+        end = lowered.find("</style", opened)
+        end = len(lowered) if end < 0 else end
+        total += end - opened - 1
+        position = end + 1
+    return total
+
+
 def inline_css(html: str) -> str:
-    """The HTML with its ``<style>`` rules moved into ``style`` attributes (for mail clients)."""
+    """The HTML with its ``<style>`` rules moved into ``style`` attributes (for mail clients).
+
+    ``TemplateRejected`` when the copies would make it bigger than the message cap
+    (``RELANCE_MESSAGE_MAX_BYTES``).
+    """
+    limit = settings.RELANCE_MESSAGE_MAX_BYTES
+    styles = _style_bytes(html)
+    tags = html.count("<")
+    if styles and len(html) + tags * styles > INLINE_WORST_FACTOR * limit:
+        raise TemplateRejected(
+            f"styles trop lourds : les {styles // 1000} Ko de la balise <style> seraient "
+            f"recopiés dans chacune des {tags} balises ; allégez-les ou écrivez-les dans les "
+            'balises concernées (style="…")'
+        )
     try:
-        return _INLINER.inline(html)
+        inlined = _INLINER.inline(html)
     except css_inline.InlineError:
         return html  # CSS the inliner cannot read: the HTML as written
+    size = len(inlined.encode("utf-8")) if styles else 0  # without styles, nothing was copied
+    if size > limit:
+        raise TemplateRejected(
+            f"le HTML, une fois les styles recopiés dans les balises, dépasse {limit // 1000} Ko "
+            f"({size // 1000} Ko) : allégez les styles de la balise <style>"
+        )
+    return inlined
 
 
 def organisation_templates(organisation_id: int) -> Overrides:
@@ -103,7 +154,7 @@ def render_message(
     ``TemplateRejected`` when the organisation's template fails for this debtor."""
     key = step_key or context.step.key
     sources, own = template_sources(organisation_id, key, context.message_language, overrides)
-    return render_parts(sources, context, shipped=not own)
+    return render_parts(sources, context, shipped=not own, limits=template_limits())
 
 
 # ----------------------------------------------------------------------- sample debtors
@@ -176,6 +227,7 @@ def check_sources(
     """Each part that does not compile or fails on a sample debtor, with the sandbox's
     reason (French, with the line). Empty when the template can be stored."""
     errors: dict[str, TemplateRejected] = {}
+    limits = template_limits()
     for full in (True, False):
         for tone, penalties in (("neutral", "claimed"), ("courteous", "none")):
             context = sample_context(
@@ -185,7 +237,9 @@ def check_sources(
                 if part in errors or not sources.get(part):
                     continue
                 try:
-                    render(sources[part], context, html=part == "html")
+                    rendered = render(sources[part], context, html=part == "html", limits=limits)
+                    if part == "html":
+                        inline_css(rendered)  # as composing will: styles too heavy are refused
                 except TemplateRejected as exc:
                     errors[part] = exc
     return errors

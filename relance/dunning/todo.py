@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -80,7 +81,6 @@ KINDS: dict[str, str | Promise] = {
 }
 MAX_POSTPONE_DAYS = 366
 MAX_COPY = 10
-MAX_BODY = 20_000
 SKIP_REASON_MIN = 3
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -345,6 +345,20 @@ def _draft_state(draft: ReminderDraft | None, penalties: str) -> dict[str, Any]:
 
 
 @transaction.atomic
+def draft_body_check(body: str) -> None:
+    """A draft's text is rendered and checked at every preview: over the installation's cap
+    (``RELANCE_DRAFT_MAX_CHARS``) it is refused before either."""
+    limit = settings.RELANCE_DRAFT_MAX_CHARS
+    if len(body) > limit:
+        raise DunningError(
+            gettext(
+                "Le texte compte %(size)s caractères, %(limit)s au plus : raccourcissez-le, "
+                "ou joignez le détail en pièce jointe."
+            )
+            % {"size": len(body), "limit": limit}
+        )
+
+
 def reminder_draft_save(
     *,
     reminder: Reminder,
@@ -361,8 +375,7 @@ def reminder_draft_save(
     body = normalise_text(body)
     if len(subject) > 300:
         raise DunningError("L'objet dépasse 300 caractères.")
-    if len(body) > MAX_BODY:
-        raise DunningError(f"Le texte dépasse {MAX_BODY} caractères.")
+    draft_body_check(body)
     if statement not in StatementItems.values:
         raise DunningError("Choix des factures inconnu.")
     penalties = penalties or reminder.penalties

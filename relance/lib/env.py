@@ -183,3 +183,16 @@ def count(variable: str, value: str | None, default: int) -> int:
     if not value.strip().isdigit() or int(value) < 1:
         raise fail(variable, value, "a whole number of 1 or more, such as 3")
     return int(value)
+
+
+def size_limit(variable: str, value: str | None, default: int) -> int:
+    """A cap (bytes, characters): a whole number above zero; empty means the default."""
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip().replace("_", ""))
+    except ValueError:
+        raise fail(variable, value, "a whole number above zero") from None
+    if number <= 0:
+        raise fail(variable, value, "a whole number above zero")
+    return number

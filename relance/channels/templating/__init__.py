@@ -28,6 +28,7 @@ from relance.channels.templating.default_templates import (
     default_source,
     render_default,
 )
+from relance.channels.templating.guards import Limits
 from relance.channels.templating.sandbox import TemplateRejected, check_template, render
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Collector",
     "ContentReport",
     "Customer",
+    "Limits",
     "MessageContext",
     "OpenItem",
     "Organisation",

@@ -19,6 +19,10 @@ from urllib.parse import urlsplit
 from relance.channels.templating.context import LANGUAGES
 
 HOLD_THRESHOLD = 5
+# Each part (subject, text, HTML) is read only up to this size, in UTF-8 bytes (about a
+# second of reading): the shipped templates list every open invoice (a 2 MB HTML part is some
+# 9,000 invoices), while what a user's template prints stops far below, at the message cap.
+MAX_CHECKED_BYTES = 2_000_000
 MAX_LINKS = 3
 MAX_IMAGES = 2
 MAX_ATTACHMENTS_BYTES = 5 * 1024 * 1024
@@ -95,8 +99,15 @@ _LEGAL_FORMS = frozenset(
         "RF",
     ]
 )
-_AMOUNT = re.compile(r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})*[.,]\d{2}(?!\d)")
-_IDENTIFIER = re.compile(r"[A-Za-z0-9+/_-]*\d[A-Za-z0-9+/_-]*")
+# Every expression below runs in linear time on any text, however hostile (a template can
+# print 200,000 characters of anything): no two quantifiers compete for the same characters.
+# An amount has at most six thousands separators (a trillion of trillions): unbounded, each
+# digit of a long "1,000,000,…" chain would start a scan to its end, in quadratic time.
+_AMOUNT = re.compile(r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3}){0,6}[.,]\d{2}(?!\d)")
+# Identifiers are the runs of these characters holding a digit: the runs are found first,
+# then tested for a digit (one expression doing both backtracks over every digitless run).
+_RUN = re.compile(r"[A-Za-z0-9+/_-]+")
+_DIGIT = re.compile(r"[0-9]")
 _URL = re.compile(r"https?://[^\s<>\"')]+", re.IGNORECASE)
 _DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?=[/:\s]|$)", re.IGNORECASE)
 
@@ -216,7 +227,12 @@ def _html_facts(html: str) -> _HtmlFacts:
     if not _feed_plain(parsed, html):
         parsed = _HtmlFacts()
         parsed.feed(html)
-        parsed.close()
+        # ``feed`` stops at a tag, comment or declaration left open. ``close`` would then read
+        # the rest again from each following "<", in quadratic time ("<a <a <a …" of 20,000
+        # characters costs seconds); as HTML itself says (and Python from 3.13.4), what is
+        # open at the end runs to the end of the document and shows nothing.
+        if not parsed.rawdata.startswith("<"):
+            parsed.close()
     return parsed
 
 
@@ -270,8 +286,10 @@ def _facts(text: str) -> list[str]:
     """Amounts and identifiers (invoice numbers, IBAN, references) of a plain text."""
     facts = [_compact(m.group(0)) for m in _AMOUNT.finditer(text)]
     without_urls = _URL.sub(" ", text)
-    for token in _IDENTIFIER.findall(without_urls):
-        token = token.strip("+/-_")
+    for run in _RUN.findall(without_urls):
+        if not _DIGIT.search(run):
+            continue
+        token = run.strip("+/-_")
         if len(token) >= 4 and sum(c.isdigit() for c in token) >= 2:
             facts.append(token)
     return list(dict.fromkeys(facts))
@@ -296,6 +314,20 @@ def _href_domain(href: str) -> str | None:
     return host.lower().removeprefix("www.") if host else None
 
 
+def _too_long(*parts: str, max_bytes: int) -> Reason | None:
+    # Four bytes at most per character: most messages are measured without encoding them.
+    size = max((len(part.encode("utf-8")) if 4 * len(part) > max_bytes else 0)
+               for part in parts)  # fmt: skip
+    if size <= max_bytes:
+        return None
+    return Reason(
+        "too_long",
+        f"message trop long pour être vérifié ({size // 1000} Ko, maximum {max_bytes // 1000} "
+        "Ko) : raccourcissez le texte ou le modèle",
+        HOLD_THRESHOLD,
+    )
+
+
 def check_content(
     subject: str,
     text: str,
@@ -303,10 +335,14 @@ def check_content(
     *,
     language: str,
     attachments: Sequence[tuple[str, int]] = (),
+    max_bytes: int = MAX_CHECKED_BYTES,
 ) -> ContentReport:
     """Score a message; see the module docstring and ``docs/templates.md``."""
     if language not in LANGUAGES:
         raise ValueError(f"langue « {language} » non prise en charge")
+    too_long = _too_long(subject, text, html or "", max_bytes=max_bytes)
+    if too_long:
+        return ContentReport(score=too_long.points, reasons=[too_long])
     reasons: list[Reason] = []
     parsed = _html_facts(html) if html else _HtmlFacts()
     html_text = html_lib.unescape("".join(parsed.text))

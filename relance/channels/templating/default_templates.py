@@ -18,6 +18,7 @@ from functools import cache
 from importlib.resources import files
 
 from relance.channels.templating.context import LANGUAGES, MessageContext
+from relance.channels.templating.guards import DEFAULT_LIMITS, Limits
 from relance.channels.templating.sandbox import render as render_sandboxed
 from relance.channels.templating.trusted import render_trusted
 
@@ -75,12 +76,21 @@ def render_default(context: MessageContext, step_key: str | None = None) -> Rend
 
 
 def render_parts(
-    sources: Mapping[str, str], context: MessageContext, *, shipped: bool = False
+    sources: Mapping[str, str],
+    context: MessageContext,
+    *,
+    shipped: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RenderedMessage:
     """Render a step's parts: a one-line subject, a tidy text, and no HTML part when the step
     has none or the HTML was left empty. ``shipped``: these are the defaults, which need not
-    run under the limits put on the templates users write."""
-    render = render_trusted if shipped else render_sandboxed
+    run under the limits put on the templates users write (``limits``)."""
+
+    def render(source: str, context: MessageContext, *, html: bool) -> str:
+        if shipped:
+            return render_trusted(source, context, html=html)
+        return render_sandboxed(source, context, html=html, limits=limits)
+
     subject = ""
     if sources.get("subject"):
         subject = " ".join(render(sources["subject"], context, html=False).split())

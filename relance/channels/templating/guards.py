@@ -2,8 +2,9 @@
 
 ``BUDGET`` holds the counters of the render in progress (a context variable, so threads and
 tasks each have their own). ``weigh`` estimates how big a value would print and refuses
-anything over ``MAX_OUTPUT_BYTES``; every filter, test, comparison, ``~`` and printed value
-goes through it, so a template cannot build a value too big to print or compare.
+anything over the output cap (``MAX_OUTPUT_BYTES`` unless ``Limits`` says otherwise); every
+filter, test, comparison, ``~`` and printed value goes through it, so a template cannot build
+a value too big to print or compare.
 """
 
 from __future__ import annotations
@@ -37,6 +38,18 @@ MAX_WIDTH = 200  # center / indent / wordwrap widths
 MAX_INT_BITS = 4_096
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The caps an installation may change (``RELANCE_TEMPLATE_MAX_BYTES`` and
+    ``RELANCE_MESSAGE_MAX_BYTES``); the others above are fixed."""
+
+    source: int = MAX_SOURCE_BYTES
+    output: int = MAX_OUTPUT_BYTES
+
+
+DEFAULT_LIMITS = Limits()
+
+
 class Limit(Exception):
     """A limit was hit while rendering (French message); becomes ``TemplateRejected``."""
 
@@ -44,6 +57,7 @@ class Limit(Exception):
 @dataclass
 class Budget:
     deadline: float
+    output: int = MAX_OUTPUT_BYTES
     iterations: int = 0
     calls: int = 0
     depth: int = 0
@@ -69,12 +83,21 @@ def current_budget() -> Budget:
     return budget
 
 
-def weigh(value: object, limit: int = MAX_OUTPUT_BYTES) -> int:
-    """About how many characters ``value`` would print as; refuses anything over ``limit``.
+def output_limit() -> int:
+    """The output cap of the render in progress (the default outside a render)."""
+    budget = BUDGET.get()
+    return MAX_OUTPUT_BYTES if budget is None else budget.output
+
+
+def weigh(value: object, limit: int | None = None) -> int:
+    """About how many characters ``value`` would print as; refuses anything over ``limit``
+    (by default the render's output cap).
 
     Shared references are counted every time they are met, so a list nested in itself
     through variables (``[a, a]`` repeated) is refused long before it is walked.
     """
+    if limit is None:
+        limit = output_limit()
     if type(value) is str:  # most values weighed are plain strings: no walk needed
         if len(value) > limit:
             _too_big(limit)
@@ -146,8 +169,9 @@ def _width(value: object, what: str) -> None:
 
 
 def at_most(size: int, what: str) -> None:
-    if size > MAX_OUTPUT_BYTES:
-        raise Limit(f"{what} : le résultat dépasserait {MAX_OUTPUT_BYTES // 1000} Ko")
+    limit = output_limit()
+    if size > limit:
+        raise Limit(f"{what} : le résultat dépasserait {limit // 1000} Ko")
 
 
 @pass_eval_context

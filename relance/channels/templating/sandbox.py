@@ -24,7 +24,6 @@ Every failure is a ``TemplateRejected`` with a French message, and its line when
 
 from __future__ import annotations
 
-import functools
 import re
 import time
 from collections.abc import Callable
@@ -63,16 +62,16 @@ from relance.channels.templating.context import (
 )
 from relance.channels.templating.guards import (
     BUDGET,
+    DEFAULT_LIMITS,
     MAX_CALL_DEPTH,
     MAX_CALLS,
     MAX_INT_BITS,
-    MAX_OUTPUT_BYTES,
     MAX_SECONDS,
-    MAX_SOURCE_BYTES,
     OVERRIDES,
     OWN_FILTERS,
     Budget,
     Limit,
+    Limits,
     at_most,
     concat,
     current_budget,
@@ -320,14 +319,19 @@ _FORBIDDEN_TAGS = {
 }
 
 
-@functools.lru_cache(maxsize=256)
-@lru_cache(maxsize=256)  # the same templates render thousands of times a day
-def _compile(source: str, html: bool) -> Template:
+def _compile(source: str, html: bool, max_source: int) -> Template:
+    # Measured before the cache: a source over the cap is never parsed nor kept.
     size = len(source.encode("utf-8"))
-    if size > MAX_SOURCE_BYTES:
+    if size > max_source:
         raise TemplateRejected(
-            f"modèle trop long ({size // 1000} Ko, maximum {MAX_SOURCE_BYTES // 1000} Ko)"
+            f"modèle trop long ({size // 1000} Ko, maximum {max_source // 1000} Ko) : "
+            "raccourcissez-le"
         )
+    return _compile_checked(source, html)
+
+
+@lru_cache(maxsize=256)  # the same templates render thousands of times a day
+def _compile_checked(source: str, html: bool) -> Template:
     environment = _ENVIRONMENTS[html]
     try:
         tree = environment.parse(source)
@@ -368,9 +372,9 @@ def _french_assertion(message: str) -> str:
     return f"erreur de syntaxe ({message})"
 
 
-def check_template(source: str, *, html: bool) -> None:
+def check_template(source: str, *, html: bool, limits: Limits = DEFAULT_LIMITS) -> None:
     """Compile only (for the editor): raises ``TemplateRejected`` on a static problem."""
-    _compile(source, html)
+    _compile(source, html, limits.source)
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -383,17 +387,22 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
-def render(template_source: str, context: MessageContext, *, html: bool) -> str:
+def render(
+    template_source: str, context: MessageContext, *, html: bool, limits: Limits = DEFAULT_LIMITS
+) -> str:
     """Render a user template; any failure raises ``TemplateRejected`` (French message)."""
-    template = _compile(template_source, html)
-    token = BUDGET.set(Budget(deadline=time.monotonic() + MAX_SECONDS))
+    template = _compile(template_source, html, limits.source)
+    deadline = time.monotonic() + MAX_SECONDS
+    token = BUDGET.set(Budget(deadline=deadline, output=limits.output))
     try:
         chunks: list[str] = []
         size = 0
         for chunk in template.generate(context.variables()):
             size += len(chunk.encode("utf-8"))
-            if size > MAX_OUTPUT_BYTES:
-                raise Limit(f"le texte produit dépasse {MAX_OUTPUT_BYTES // 1000} Ko")
+            if size > limits.output:
+                raise Limit(
+                    f"le texte produit dépasse {limits.output // 1000} Ko : raccourcissez le modèle"
+                )
             chunks.append(chunk)
         return "".join(chunks)
     except TemplateRejected:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
 from relance.channels.compose import message_context
-from relance.channels.message_templates import inline_css, sample_context
+from relance.channels.message_templates import inline_css, sample_context, template_limits
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import PARTS_BY_STEP, tidy_text
@@ -75,12 +75,13 @@ def build_preview(
     preview = Preview(customer=customer)
     context = _context(organisation, key, language, customer, tone, penalties, today)
     rendered: dict[str, str] = {}
+    limits = template_limits()
     for part in PARTS_BY_STEP[key]:
         source = sources.get(part, "")
         if not source:
             continue
         try:
-            rendered[part] = render(source, context, html=part == "html")
+            rendered[part] = render(source, context, html=part == "html", limits=limits)
         except TemplateRejected as exc:
             lines = source.splitlines()
             excerpt = lines[exc.line - 1] if exc.line and exc.line <= len(lines) else ""
@@ -92,7 +93,12 @@ def build_preview(
     preview.subject = " ".join(rendered.get("subject", "").split())
     preview.text = tidy_text(rendered.get("text", ""))
     html = rendered.get("html", "")
-    preview.html = inline_css(html) if html else ""
+    try:
+        preview.html = inline_css(html) if html else ""
+    except TemplateRejected as exc:
+        preview.errors.append(PartError(part="html", label=str(PART_LABELS["html"]),
+                                        message=str(exc), line=None, excerpt=""))  # fmt: skip
+        return preview
     preview.report = check_content(
         preview.subject, preview.text, preview.html or None, language=language
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from relance.channels.manual import Draft
 from relance.dunning.models import CallOutcomeKind, StatementItems
 from relance.dunning.services import DunningError
-from relance.dunning.todo import parse_addresses
+from relance.dunning.todo import draft_body_check, parse_addresses
 from relance.lib.forms import MoneyField
 
 PENALTY_CHOICES = [
@@ -62,6 +62,9 @@ class EmailDraftForm(forms.Form):
     body_base = forms.CharField(required=False, widget=forms.HiddenInput)
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def clean_body(self) -> str:
+        return _checked_body(self.cleaned_data.get("body", ""))
+
     def clean_copy_to(self) -> list[str]:
         try:
             return parse_addresses(self.cleaned_data.get("copy_to", ""))
@@ -103,6 +106,9 @@ class SmsDraftForm(forms.Form):
     body_base = forms.CharField(required=False, widget=forms.HiddenInput)
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def clean_body(self) -> str:
+        return _checked_body(self.cleaned_data.get("body", ""))
+
     def draft(self, penalties: str) -> Draft:
         body = _normalise(self.cleaned_data.get("body", ""))
         if text_hash(body) == self.cleaned_data.get("body_base"):
@@ -113,6 +119,15 @@ class SmsDraftForm(forms.Form):
     def edited(self, name: str) -> bool:
         body = _normalise(self.cleaned_data.get("body", ""))
         return text_hash(body) != self.cleaned_data.get("body_base")
+
+
+def _checked_body(body: str) -> str:
+    """Refused here too, so that a preview never renders nor checks an oversized text."""
+    try:
+        draft_body_check(_normalise(body))
+    except DunningError as exc:
+        raise forms.ValidationError(str(exc)) from exc
+    return body
 
 
 def _normalise(text: str) -> str:

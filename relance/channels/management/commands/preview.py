@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.channels.compose import message_context
+from relance.channels.message_templates import template_limits
 from relance.channels.templating import TemplateRejected, check_content, render, render_default
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.models import Reminder
@@ -52,7 +53,8 @@ class Command(BaseCommand):
         if options["template"]:
             source = Path(options["template"]).read_text(encoding="utf-8")
             try:
-                self.stdout.write(render(source, context, html=options["html"]))
+                limits = template_limits()
+                self.stdout.write(render(source, context, html=options["html"], limits=limits))
             except TemplateRejected as exc:
                 raise CommandError(f"Modèle refusé : {exc}") from exc
             return
