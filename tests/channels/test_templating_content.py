@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from relance.channels.templating import HOLD_THRESHOLD, check_content
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relance.channels.templating import HOLD_THRESHOLD, LANGUAGES, check_content
+from relance.channels.templating.content import AGGRESSIVE, SPAM, _any_phrase, _has_phrase
 
 CLEAN_TEXT = "Bonjour,\nFacture N° F4567 : 1 234,56 €.\nIBAN : FR76 3000 6000 0112 3456 7890 189\n"
 CLEAN_HTML = (
@@ -126,3 +131,26 @@ def test_threshold_and_unknown_language():
     assert HOLD_THRESHOLD == 5
     with pytest.raises(ValueError, match="langue"):
         check(language="es")
+
+
+PATTERNS = [p for table in (AGGRESSIVE, SPAM) for found in table.values() for p in found]
+PHRASE_WORDS = sorted({word for pattern in PATTERNS for word in re.findall(r"[^\W\d_]+", pattern)})
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    language=st.sampled_from(LANGUAGES),
+    words=st.lists(
+        st.one_of(
+            st.sampled_from(PHRASE_WORDS).map(str.upper),
+            st.sampled_from(PHRASE_WORDS).map(str.title),
+            st.sampled_from(["derniere chance", "DERNIÈRE CHANCE", "Gratuitement", "$$$",
+                             "100 % garanti", "urgent !!", "Herzlichen Glückwunsch"]),
+            st.text("aeisukéèÉçßäÄüÜöÖÿıİſKẞ !'’-\n", max_size=12),
+        ),
+        max_size=12,
+    ),
+)  # fmt: skip
+def test_phrases_are_found_whatever_their_case(language: str, words: list[str]) -> None:
+    text = " ".join(words)
+    assert _has_phrase(text, language) == bool(_any_phrase(language).search(text))
