@@ -161,3 +161,15 @@ def flag(variable: str, value: str | None, default: bool) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise fail(variable, value, "1/0, true/false, yes/no or on/off")
+
+
+def positive_int(variable: str, value: str | None, default: int) -> int:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip().replace("_", ""))
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise fail(variable, value, "a whole number above 0")
+    return number

@@ -129,7 +129,8 @@ def test_a_file_with_errors_lists_every_bad_row_and_imports_nothing(collector, o
     assert not Invoice.objects.exists()
 
 
-def test_many_bad_rows_are_paginated(collector, organisation):
+def test_many_bad_rows_are_paginated(collector, organisation, settings):
+    settings.RELANCE_IMPORT_MAX_ERRORS = 150
     lines = ["id;name"] + [f"C{n:04d};" for n in range(150)]  # every name missing
     upload = upload_of(send(collector, organisation, "clients.csv", "\n".join(lines).encode()))
     collector.post(url("import_check", organisation, token=upload.token))
@@ -140,6 +141,20 @@ def test_many_bad_rows_are_paginated(collector, organisation):
     assert first.count("nom du client manquant") == 100 and "Page 1 sur 2" in first
     second = page(collector, pending_url + "?page=2")
     assert second.count("nom du client manquant") == 50 and ">151</td>" in second
+    assert "premières erreurs sont listées" not in first + second
+
+
+def test_the_error_report_lists_the_first_problems_and_counts_the_rest(collector, organisation):
+    lines = ["id;name"] + [f"C{n:05d};" for n in range(20_000)]  # every name missing
+    upload = upload_of(send(collector, organisation, "clients.csv", "\n".join(lines).encode()))
+    collector.post(url("import_check", organisation, token=upload.token))
+    assert PendingUploadError.objects.filter(upload=upload).count() == 100
+    assert upload.errors.order_by("line").last().line == 101  # the first ones, in line order
+    shown = page(collector, url("import_pending", organisation, token=upload.token))
+    flat = shown.replace("\xa0", "")  # numbers are written with a thousands separator
+    assert "20000 erreurs" in flat
+    assert shown.count("nom du client manquant") == 100 and "Page 1 sur" not in shown
+    assert "Seules les 100 premières erreurs sont listées ; il y en a 19900 autres" in flat
 
 
 def test_fixing_the_mapping_makes_unusual_headers_importable(collector, organisation):
@@ -225,10 +240,11 @@ def test_unusable_files_are_refused_and_nothing_is_kept(
     assert not PendingUpload.objects.exists()
 
 
-def test_a_file_too_large_is_refused(collector, organisation, monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
-    response = send(collector, organisation, "clients.csv", fixture("ref-customers.csv"))
-    assert "Fichier trop volumineux" in response.content.decode()
+def test_a_file_too_large_is_refused(collector, organisation, settings):
+    settings.RELANCE_IMPORT_UPLOAD_MAX_MB = 1
+    lines = ["id;name"] + [f"C{n:06d};Client {n}" for n in range(80_000)]  # 1.6 MiB
+    response = send(collector, organisation, "clients.csv", "\n".join(lines).encode())
+    assert "Fichier trop volumineux (2 Mo) : 1 Mo au plus" in response.content.decode()
     assert not PendingUpload.objects.exists()
 
 
