@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -357,3 +358,38 @@ def test_a_real_pdf_invoice_is_refused(collector, organisation, name):
     content = response.content.decode()
     assert "Type de fichier non pris en charge" in content or "PDF" in content
     assert not PendingUpload.objects.exists()
+
+
+def test_a_million_columns_are_refused_at_upload(collector, organisation):
+    from benchmarks.hostile_files import csv_columns
+
+    started = time.perf_counter()
+    response = send(collector, organisation, "clients.csv", csv_columns(1_000_000))
+    assert time.perf_counter() - started < 5
+    shown = response.content.decode()
+    assert response.status_code == 200
+    assert "La ligne d&#x27;en-tête compte environ 1 000 000 colonnes : 200 au plus" in shown
+    assert len(shown) < 100_000 and "c999999" not in shown
+    assert not PendingUpload.objects.exists()
+
+
+def test_an_upload_in_an_unusual_encoding_is_refused_then_read_as_chosen(collector, organisation):
+    from benchmarks.hostile_files import csv_undefined_cp1252
+
+    data = csv_undefined_cp1252(line=4)
+    response = send(collector, organisation, "clients-dos.csv", data)
+    assert "Ligne 4 : l&#x27;octet 0x81 n&#x27;existe pas en Windows-1252" in (
+        response.content.decode()
+    )
+    assert not PendingUpload.objects.exists()
+    response = collector.post(
+        url("import_upload", organisation),
+        {"kind": "customers", "encoding": "cp850", "file": SimpleUploadedFile("c.csv", data)},
+    )
+    upload = upload_of(response)
+    assert upload.encoding == "cp850"
+    shown = page(collector, url("import_pending", organisation, token=upload.token))
+    assert "Müller SARL" in shown and "--encoding cp850" in shown
+    collector.post(url("import_check", organisation, token=upload.token))
+    collector.post(url("import_commit", organisation, token=upload.token))
+    assert Customer.objects.get(external_ref="M1").name == "Müller SARL"

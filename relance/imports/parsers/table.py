@@ -205,13 +205,7 @@ def detect_delimiter(sample: str) -> str:
     best = (0, 0, 0)
     chosen = ","
     for delimiter in DELIMITERS:
-        try:
-            rows = [
-                r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if r
-            ]
-        except csv.Error:  # a cell beyond the size limit: the full read says where
-            continue
-        rows = [r for r in rows[:30] if any(c.strip() for c in r)]
+        rows = [r for r in _sample_rows(sample, delimiter)[:30] if any(c.strip() for c in r)]
         if not rows or len(rows[0]) < 2:
             continue
         width = len(rows[0])
@@ -220,6 +214,19 @@ def detect_delimiter(sample: str) -> str:
         if score > best:
             best, chosen = score, delimiter
     return chosen
+
+
+def _sample_rows(sample: str, delimiter: str) -> list[list[str]]:
+    """The non-empty rows of ``sample``, up to a cell beyond the size limit (the full read
+    then says where it is)."""
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+            if row:
+                rows.append(row)
+    except csv.Error:
+        pass
+    return rows
 
 
 def _read_csv(data: bytes, progress: Progress | None, limits: Limits, wanted: str) -> Table:
@@ -234,14 +241,14 @@ def _read_csv(data: bytes, progress: Progress | None, limits: Limits, wanted: st
     sample = head.decode(encoding, errors="replace")
     _check_binary(sample)
     check_text(data, encoding, detected=not wanted)
+    # Bounds every cell, the header's included, as it is read (csv's limit is per process,
+    # and every import runs with the same one).
+    csv.field_size_limit(limits.cell_chars)
     lines = sample.lstrip("\r\n").split("\n", 2)
     first = lines[0].strip()
     explicit = first.lower().startswith("sep=") and len(first) == 5
     delimiter = first[4] if explicit else detect_delimiter(sample)
     _check_header_width(data, lines[1:] if explicit else lines, delimiter, limits)
-    # Bounds every cell, the header's included, as it is read (csv's limit is per process,
-    # and every import runs with the same one).
-    csv.field_size_limit(limits.cell_chars)
     text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter)
     if explicit:  # Excel's "sep=;" hint line
@@ -347,12 +354,11 @@ def _read_xlsx(data: bytes, progress: Progress | None, limits: Limits) -> Table:
 
     def numbered() -> Iterator[tuple[int, Sequence[str]]]:
         try:
-            for line, row in enumerate(values, start=1):
-                if any(v is not None for v in row):
-                    texts = [cell_text(v) for v in row]
-                    if max(map(len, texts)) > limits.cell_chars or CONTROL.search("\n".join(texts)):
-                        _check_cells(line, texts, limits)
-                    yield line, texts
+            yield from _checked_rows(values, limits)
+        except FileFormatError:
+            raise
+        except Exception as exc:  # openpyxl reads lazily: a damaged sheet fails here
+            raise FileFormatError(f"Fichier Excel illisible ({type(exc).__name__}).") from None
         finally:
             workbook.close()
 
@@ -367,6 +373,17 @@ def _read_xlsx(data: bytes, progress: Progress | None, limits: Limits) -> Table:
         raise FileFormatError("La première feuille du classeur est vide.")
     _check_columns(len(headers), limits)
     return Table(headers, rows, encoding="", delimiter="", progress=progress, limits=limits)
+
+
+def _checked_rows(
+    values: Iterable[Sequence[object]], limits: Limits
+) -> Iterator[tuple[int, Sequence[str]]]:
+    for line, row in enumerate(values, start=1):
+        if any(v is not None for v in row):
+            texts = [cell_text(v) for v in row]
+            if max(map(len, texts)) > limits.cell_chars or CONTROL.search("\n".join(texts)):
+                _check_cells(line, texts, limits)
+            yield line, texts
 
 
 def _check_cells(line: int, texts: Sequence[str], limits: Limits) -> None:
