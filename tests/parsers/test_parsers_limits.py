@@ -174,3 +174,10 @@ def test_control_characters_in_utf8_and_in_spreadsheets_are_refused() -> None:
 def test_an_unknown_encoding_is_refused() -> None:
     with pytest.raises(FileFormatError, match=r"Encodage « ebcdic » non pris en charge"):
         parse_customers(csv_bytes("id;name", "C1;Un"), encoding="ebcdic")
+
+
+def test_messages_list_a_bounded_number_of_headers() -> None:
+    with pytest.raises(FileFormatError) as refused:
+        parse_customers(csv_columns(150))
+    message = str(refused.value)
+    assert "« c29 » et 120 autres." in message and "c30" not in message
