@@ -181,3 +181,15 @@ def test_messages_list_a_bounded_number_of_headers() -> None:
         parse_customers(csv_columns(150))
     message = str(refused.value)
     assert "« c29 » et 120 autres." in message and "c30" not in message
+
+
+def test_a_line_longer_than_any_row_of_the_limits_is_refused_before_it_is_held() -> None:
+    limits = Limits(columns=3, cell_chars=10)  # rows of 39 characters at most
+    data = csv_bytes("id;name;ville", "C1;Un;Lyon", ";" * 38, "C2;" + ";" * 40)
+    with pytest.raises(FileFormatError, match=r"^Ligne 4 : plus de 39 caractères"):
+        list(read_table(data, limits=limits))
+
+
+def test_a_file_of_blanks_is_empty() -> None:
+    with pytest.raises(FileFormatError, match=r"^Le fichier est vide"):
+        read_table(b" \r\n\t\n")

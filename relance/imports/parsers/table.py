@@ -167,7 +167,7 @@ def read_table(
     encoding: str = "",
 ) -> Table:
     """The file's table; ``encoding`` is a person's choice for a text file ("" = detect)."""
-    if not data or not data.strip():
+    if not data or data.isspace():  # isspace, unlike strip, copies nothing
         raise FileFormatError("Le fichier est vide.")
     if len(data) > limits.file_bytes:
         raise FileFormatError(
@@ -250,7 +250,7 @@ def _read_csv(data: bytes, progress: Progress | None, limits: Limits, wanted: st
     delimiter = first[4] if explicit else detect_delimiter(sample)
     _check_header_width(data, lines[1:] if explicit else lines, delimiter, limits)
     text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    reader = csv.reader(text, delimiter=delimiter)
+    reader = csv.reader(_bounded_lines(text, limits), delimiter=delimiter)
     if explicit:  # Excel's "sep=;" hint line
         for row in reader:
             if row:
@@ -270,6 +270,22 @@ def _read_csv(data: bytes, progress: Progress | None, limits: Limits, wanted: st
     )
     table.header_line = reader.line_num
     return table
+
+
+def _bounded_lines(text: io.TextIOWrapper, limits: Limits) -> Iterator[str]:
+    """The lines of ``text``, each read up to the longest a row of the limits can be: a
+    line of a hundred megabytes is refused before it is held whole."""
+    most = limits.columns * (limits.cell_chars + 3)  # quotes and delimiter around each cell
+    number = 0
+    while line := text.readline(most):
+        number += 1
+        if len(line) == most and not line.endswith(("\n", "\r")):
+            raise FileFormatError(
+                f"Ligne {number} : plus de {thousands(most)} caractères. Vérifiez les "
+                f"guillemets du fichier (une cellule ouverte par un guillemet se termine au "
+                f"guillemet suivant)."
+            )
+        yield line
 
 
 def _check_header_width(data: bytes, lines: list[str], delimiter: str, limits: Limits) -> None:
