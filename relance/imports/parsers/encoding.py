@@ -39,13 +39,20 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    if data.isascii():
+    if data.isascii() or _is_utf8(data):
         return "utf-8"
+    return "cp1252"
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Decoded in chunks: decoding a large file at once allocates its whole text first."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        data.decode("utf-8")
+        for start in range(0, len(data), _CHUNK):
+            decoder.decode(data[start : start + _CHUNK], final=start + _CHUNK >= len(data))
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        return False
+    return True
 
 
 def chosen_encoding(data: bytes, encoding: str) -> str:
