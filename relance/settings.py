@@ -5,22 +5,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from relance.channels.email import verp as _verp
 from relance.channels.sms import backends as _sms_backend
-from relance.lib import env
+from relance.lib import env, production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RELANCE_VAR_DIR") or BASE_DIR / "var")
 
-SECRET_KEY = env.secret_key(os.environ.get("SECRET_KEY"), VAR_DIR)
+PRODUCTION = production.is_production(os.environ)
+SECRET_KEY = (
+    production.production_secret_key(os.environ.get("SECRET_KEY"))
+    if PRODUCTION
+    else env.secret_key(os.environ.get("SECRET_KEY"), VAR_DIR)
+)
 DEBUG = env.flag("DEBUG", os.environ.get("DEBUG"), default=False)
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-    if host.strip()
-]
+# ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, the reverse proxy and, in production, HTTPS and HSTS
+# (docs/deployment.md).
+globals().update(production.web_settings(os.environ))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "relance.accounts.apps.RelanceAdminConfig",  # the admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +82,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-relance-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# The only backend: every sign-in, whatever the page, goes through the lock.
+AUTHENTICATION_BACKENDS = ["relance.accounts.signin.SignInLockBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -134,8 +140,32 @@ if IMAP_URL:
 
     mailbox_from_url(IMAP_URL)  # a wrong value stops the start here
 
+# Password links: at most this many per e-mail, and requests per network address, an hour.
+RELANCE_PASSWORD_RESET_PER_EMAIL = env.count(
+    "RELANCE_PASSWORD_RESET_PER_EMAIL", os.environ.get("RELANCE_PASSWORD_RESET_PER_EMAIL"), 3
+)
+RELANCE_PASSWORD_RESET_PER_IP = env.count(
+    "RELANCE_PASSWORD_RESET_PER_IP", os.environ.get("RELANCE_PASSWORD_RESET_PER_IP"), 10
+)
+
+# An organisation's own SMTP server may resolve to loopback, private or link-local addresses
+# only when this is set (a mail catcher or a relay on the local network); the default follows
+# DEBUG. The "send a test" button waits at most RELANCE_SMTP_TEST_TIMEOUT seconds per step.
+RELANCE_SMTP_ALLOW_PRIVATE_HOSTS = env.flag(
+    "RELANCE_SMTP_ALLOW_PRIVATE_HOSTS",
+    os.environ.get("RELANCE_SMTP_ALLOW_PRIVATE_HOSTS"),
+    default=DEBUG,
+)
+RELANCE_SMTP_TEST_TIMEOUT = env.seconds(
+    "RELANCE_SMTP_TEST_TIMEOUT", os.environ.get("RELANCE_SMTP_TEST_TIMEOUT"), default=10
+)
+
 # Shared secret of the inbound mail hook (bounces and replies posted by the mail server).
 RELANCE_INBOUND_SECRET = os.environ.get("RELANCE_INBOUND_SECRET", "")
+
+# Envelope sender of outgoing e-mails, one per message: bounces+<token>@ this address's domain
+# (empty: bounces+<token>@ the domain of the message's From). See docs/channels.md.
+RELANCE_BOUNCE_ADDRESS = _verp.bounce_address_setting(os.environ.get("RELANCE_BOUNCE_ADDRESS", ""))
 
 REDIS_URL = env.redis_url(os.environ.get("REDIS_URL"))
 RELANCE_EXECUTION = env.execution_mode(os.environ.get("RELANCE_EXECUTION"))
@@ -159,27 +189,27 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Imports: what one file may cost at most (docs/imports.md, "Limites"). Sizes in MiB.
-RELANCE_IMPORT_UPLOAD_MAX_MB = env.positive_int(
+RELANCE_IMPORT_UPLOAD_MAX_MB = env.count(
     "RELANCE_IMPORT_UPLOAD_MAX_MB", os.environ.get("RELANCE_IMPORT_UPLOAD_MAX_MB"), 50
 )
-RELANCE_IMPORT_FILE_MAX_MB = env.positive_int(
+RELANCE_IMPORT_FILE_MAX_MB = env.count(
     "RELANCE_IMPORT_FILE_MAX_MB", os.environ.get("RELANCE_IMPORT_FILE_MAX_MB"), 1024
 )
-RELANCE_IMPORT_XLSX_MAX_MB = env.positive_int(
+RELANCE_IMPORT_XLSX_MAX_MB = env.count(
     "RELANCE_IMPORT_XLSX_MAX_MB", os.environ.get("RELANCE_IMPORT_XLSX_MAX_MB"), 200
 )
-RELANCE_IMPORT_XLSX_STRINGS_MAX_MB = env.positive_int(
+RELANCE_IMPORT_XLSX_STRINGS_MAX_MB = env.count(
     "RELANCE_IMPORT_XLSX_STRINGS_MAX_MB", os.environ.get("RELANCE_IMPORT_XLSX_STRINGS_MAX_MB"), 50
 )
-RELANCE_IMPORT_MAX_ROWS = env.positive_int(
+RELANCE_IMPORT_MAX_ROWS = env.count(
     "RELANCE_IMPORT_MAX_ROWS", os.environ.get("RELANCE_IMPORT_MAX_ROWS"), 5_000_000
 )
-RELANCE_IMPORT_MAX_COLUMNS = env.positive_int(
+RELANCE_IMPORT_MAX_COLUMNS = env.count(
     "RELANCE_IMPORT_MAX_COLUMNS", os.environ.get("RELANCE_IMPORT_MAX_COLUMNS"), 200
 )
-RELANCE_IMPORT_MAX_CELL_CHARS = env.positive_int(
+RELANCE_IMPORT_MAX_CELL_CHARS = env.count(
     "RELANCE_IMPORT_MAX_CELL_CHARS", os.environ.get("RELANCE_IMPORT_MAX_CELL_CHARS"), 10_000
 )
-RELANCE_IMPORT_MAX_ERRORS = env.positive_int(
+RELANCE_IMPORT_MAX_ERRORS = env.count(
     "RELANCE_IMPORT_MAX_ERRORS", os.environ.get("RELANCE_IMPORT_MAX_ERRORS"), 100
 )

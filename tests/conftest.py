@@ -61,6 +61,7 @@ class Mailbox:
     """What the server received; ``delay`` slows each delivery, ``refuse`` rejects addresses."""
 
     messages: list[Message] = field(default_factory=list)
+    senders: list[str] = field(default_factory=list)  # the envelope's MAIL FROM, per message
     delay: float = 0.0
     refuse: dict[str, str] = field(default_factory=dict)  # address -> SMTP reply
     temporary_failures: int = 0  # answer "451" to this many DATA commands first
@@ -79,6 +80,7 @@ class Mailbox:
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
+        self.senders.append(envelope.mail_from)
         if self.answers_lost:
             self.answers_lost -= 1
             server.transport.abort()

@@ -57,3 +57,18 @@ def access_email_send(*, user: User, organisation: Organisation, invited_by: Use
         log.exception("access e-mail to %s did not leave", user.email)
         return False
     return True
+
+
+def password_reset_email_send(*, user: User, language: str = "") -> bool:
+    """Send a link to choose a new password; whether the e-mail left. In the person's own
+    language, else the one of the page where they asked."""
+    context = {"password_link": password_link(user)}
+    with translation.override(user.language or language or settings.LANGUAGE_CODE):
+        subject = render_to_string("accounts/reset_subject.txt", context)
+        body = render_to_string("accounts/reset_email.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+    except (OSError, smtplib.SMTPException):
+        log.exception("password link to %s did not leave", user.email)
+        return False
+    return True

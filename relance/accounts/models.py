@@ -157,3 +157,28 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.email} {self.ip or '-'}"
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a password link, kept for a day: enough of them for one e-mail (or from
+    one network address) within the hour hold the next ones.
+
+    Written the same way whether an account has that e-mail or not; whether one has is only
+    looked up after the answer, by the thread that sends the link (``handled_at``).
+    """
+
+    email = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    language = models.CharField(max_length=5, blank=True)
+    at = models.DateTimeField()
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["email", "at"]),
+            models.Index(fields=["ip", "at"]),
+            models.Index(fields=["at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.email} {self.ip or '-'}"

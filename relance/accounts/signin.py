@@ -6,6 +6,10 @@ way (higher, because a whole office may sign in from one address). While locked,
 refused before the password is even checked, and are not counted: the lock ends on time.
 A successful sign-in or a password reset clears the e-mail's failures.
 
+Every way in goes through ``SignInLockBackend``, the only authentication backend: the app's
+sign-in page, the Django admin's, and any later exchange of a password for a token all call
+``authenticate()``, so none of them can go around the lock or leave a failure uncounted.
+
 Each check reads at most a few timestamps through an index: cheap enough for every attempt.
 """
 
@@ -13,12 +17,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from relance.accounts.audit import Actor, audit_record
-from relance.accounts.models import Membership, SignInFailure
+from relance.accounts.models import Membership, SignInFailure, User
 
 MAX_PER_EMAIL = 5
 MAX_PER_IP = 20
@@ -28,6 +36,14 @@ LOCK_FOR = timedelta(minutes=15)
 KEEP = timedelta(days=1)
 
 log = logging.getLogger("relance.security")
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the connection comes from. Forwarding headers are not trusted: anyone can
+    write them, and would then pick whose address gets locked."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def normalise_email(email: str) -> str:
@@ -97,3 +113,33 @@ def sign_in_failures_clear(*, email: str) -> int:
     """After a successful sign-in or a password reset: the e-mail starts afresh."""
     deleted, _ = SignInFailure.objects.filter(email=normalise_email(email)).delete()
     return deleted
+
+
+class SignInLocked(PermissionDenied):
+    """Refused by the lock: ``authenticate()`` stops at once, trying no other backend."""
+
+
+class SignInLockBackend(ModelBackend):
+    """Django's e-mail and password check, behind the lock: while the e-mail or the address
+    is locked even the right password is refused, unchecked; a wrong one is counted."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        email = username if username is not None else kwargs.get(User.USERNAME_FIELD)
+        if email is None or password is None:
+            return None  # not a password sign-in: nothing to count
+        ip = client_ip(request)
+        if sign_in_locked_until(email=email, ip=ip) is not None:
+            raise SignInLocked
+        user = super().authenticate(request, username=normalise_email(email), password=password)
+        if user is None:
+            if sign_in_failure_record(email=email, ip=ip) is not None:
+                raise SignInLocked
+            return None
+        sign_in_failures_clear(email=email)
+        return user

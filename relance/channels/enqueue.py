@@ -18,6 +18,7 @@ from relance.channels.models import OutboundMessage, OutboxStatus
 from relance.channels.outbox import _message_id, _with_open_pixel
 from relance.dunning.models import DunningSettings, Reminder, ReminderItem
 from relance.ledger.models import Customer
+from relance.lib import bulk
 
 CHUNK = 500
 
@@ -72,7 +73,8 @@ def outbox_enqueue_many(drafts: Sequence[Draft]) -> list[OutboundMessage]:
                  message.body_html, *hashes]  # fmt: skip
         message.content_sha256 = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
         messages.append(message)
-    return OutboundMessage.objects.bulk_create(messages, batch_size=CHUNK)
+    bulk.insert_objects(OutboundMessage, messages)
+    return messages
 
 
 def _reminder_items(reminder_ids: list[int]) -> dict[int, list[list[object]]]:

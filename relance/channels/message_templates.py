@@ -26,7 +26,7 @@ from relance.channels.templating.default_templates import (
     RenderedMessage,
     UnknownDefault,
     default_source,
-    tidy_text,
+    render_parts,
 )
 from relance.channels.templating.sandbox import TemplateRejected, render
 from relance.core.penalties import (
@@ -91,17 +91,6 @@ def template_sources(
     return {part: default_source(key, language, part) for part in parts}, False
 
 
-def render_sources(sources: Mapping[str, str], context: tpl.MessageContext) -> RenderedMessage:
-    """Render the parts like the defaults are rendered: one-line subject, tidy text, and
-    no HTML part when the step has none or the HTML was left empty."""
-    subject = ""
-    if sources.get("subject"):
-        subject = " ".join(render(sources["subject"], context, html=False).split())
-    text = tidy_text(render(sources.get("text", ""), context, html=False))
-    html = render(sources["html"], context, html=True) if sources.get("html") else None
-    return RenderedMessage(subject=subject, text=text, html=html)
-
-
 def render_message(
     context: tpl.MessageContext,
     *,
@@ -113,8 +102,8 @@ def render_message(
     it has its own. Raises ``UnknownDefault`` for a step without template and
     ``TemplateRejected`` when the organisation's template fails for this debtor."""
     key = step_key or context.step.key
-    sources, _own = template_sources(organisation_id, key, context.message_language, overrides)
-    return render_sources(sources, context)
+    sources, own = template_sources(organisation_id, key, context.message_language, overrides)
+    return render_parts(sources, context, shipped=not own)
 
 
 # ----------------------------------------------------------------------- sample debtors

@@ -140,6 +140,10 @@ class DeliveryEvent(models.Model):
     kind = models.CharField(max_length=20, choices=DeliveryEventKind.choices)
     at = models.DateTimeField()
     detail = models.JSONField(default=dict, blank=True)
+    # The bounce or reply report this event came from (provider's event id, else SHA-256 of
+    # the raw report): unique, so a report posted or read again records nothing more, even
+    # when two copies arrive at the same moment. Empty (NULL) for opens.
+    report_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["message", "kind"])]

@@ -25,14 +25,32 @@ def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+def _bearer_matches(request: HttpRequest, secret: str) -> bool:
+    """``Authorization: Bearer <secret>`` (RFC 6750). The scheme is required: a bare value
+    comes from a misconfigured poster, and is refused rather than guessed at."""
+    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode(), secret.encode()
+    )
+
+
 @csrf_exempt  # called by a mail server with a shared secret, not by a browser session
 @require_POST
 def inbound(request: HttpRequest) -> HttpResponse:
     secret = settings.RELANCE_INBOUND_SECRET
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not secret or not hmac.compare_digest(given, secret):
-        return HttpResponseForbidden("secret manquant ou invalide")
+    if not secret:
+        return HttpResponseForbidden(
+            "point d'entrée fermé : RELANCE_INBOUND_SECRET n'est pas défini"
+        )
+    if not _bearer_matches(request, secret):
+        response = HttpResponse(
+            "secret manquant ou invalide : envoyez l'en-tête Authorization: Bearer <secret>",
+            status=401,
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="relance-inbound"'
+        return response
     if len(request.body) > MAX_INBOUND_BYTES or not request.body:
         return HttpResponse("message vide ou trop volumineux", status=400)
-    result = inbound_message(request.body)
-    return HttpResponse(result.kind, content_type="text/plain")
+    result = inbound_message(request.body, event_id=request.headers.get("X-Event-Id", ""))
+    text = f"{result.kind}\n{result.explanation}" if result.explanation else result.kind
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")

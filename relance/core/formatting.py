@@ -42,6 +42,11 @@ MONTHS = {
 _SEPARATORS = {"fr": (NNBSP, ","), "nl": (".", ","), "de": (".", ","), "en": (",", ".")}
 
 
+_SEPARATORS_OF = {language: str.maketrans({",": group, ".": point})
+                  for language, (group, point) in _SEPARATORS.items()}  # fmt: skip
+_EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(5)}
+
+
 def _language(language: str) -> str:
     if language not in _SEPARATORS:
         raise ValueError(f"langue « {language} » non prise en charge (fr, nl, en, de)")
@@ -50,17 +55,9 @@ def _language(language: str) -> str:
 
 def format_number(value: Decimal | int, language: str, places: int = 2) -> str:
     """12345.678 -> fr "12 345,68", nl/de "12.345,68", en "12,345.68" (no sign handling)."""
-    group, point = _SEPARATORS[_language(language)]
-    exponent = Decimal(1).scaleb(-places)
-    text = f"{abs(Decimal(value)).quantize(exponent, rounding=ROUND_HALF_UP):f}"
-    whole, _, decimals = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    number = group.join(groups)
-    return f"{number}{point}{decimals}" if decimals else number
+    exponent = _EXPONENTS.get(places) or Decimal(1).scaleb(-places)
+    text = f"{abs(Decimal(value)).quantize(exponent, rounding=ROUND_HALF_UP):,f}"
+    return text.translate(_SEPARATORS_OF[_language(language)])  # from "12,345.68"
 
 
 def format_money(value: Decimal | int, language: str, currency: str = "EUR") -> str:

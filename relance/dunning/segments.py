@@ -8,6 +8,7 @@ chose (``CustomerDunning.segment_is_manual``) is never replaced.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +45,7 @@ from relance.dunning.models import (
 )
 from relance.dunning.scenarios import DEFAULT_SCENARIO
 from relance.ledger.models import Customer, Instalment, Invoice
+from relance.lib import bulk
 
 ZERO = Decimal("0.00")
 EPOCH = date(2000, 1, 1)
@@ -339,17 +341,15 @@ def segments_recompute(*, organisation: Organisation, as_of: date, actor: Actor)
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     segments_ensure_defaults(organisation)
     plan = segments_plan(organisation, as_of, segment_rules(organisation))
-    CustomerDunning.objects.bulk_create(
+    bulk.upsert_rows(
+        CustomerDunning,
+        ("customer", "segment", "segment_explanation"),
         (
-            CustomerDunning(
-                customer_id=pk, segment=key, segment_explanation=explanation_json(why, as_of)
-            )
+            (pk, key, json.dumps(explanation_json(why, as_of), ensure_ascii=False))
             for pk, (key, why) in plan.writes.items()
         ),
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["customer"],
-        update_fields=["segment", "segment_explanation"],
+        unique="customer",
+        update=("segment", "segment_explanation"),
     )
     summary = SegmentsSummary(
         date=as_of, segments=plan.counts, changed=len(plan.changed), manual=plan.manual

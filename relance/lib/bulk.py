@@ -7,6 +7,7 @@ several times faster on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -125,6 +126,42 @@ def insert_rows(
             cursor.executemany(sql, chunk)
             count += len(chunk)
     return count
+
+
+def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """INSERT unsaved instances of ``model``, which get their primary key, as ``bulk_create``
+    does, at a fraction of its cost: each field's conversion for the database is chosen once,
+    not worked out again for every value of every row."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    convert = [(field, _to_database(field)) for field in fields]
+    for instance, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
+        instance.pk = pk
+        instance._state.adding = False
+        instance._state.db = connection.alias
+    insert_rows(
+        model,
+        [model._meta.pk.attname, *(f.attname for f in fields)],
+        (
+            [instance.pk, *(to_db(f.pre_save(instance, True)) for f, to_db in convert)]
+            for instance in objects
+        ),
+    )  # fmt: skip
+
+
+def _to_database(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    ops = connection.ops
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+        return lambda value: None if value is None else json.dumps(value, cls=encoder)
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+    if isinstance(field, plain) or (isinstance(field, models.ForeignKey) and
+                                    isinstance(field.target_field, models.AutoField)):  # fmt: skip
+        return lambda value: value
+    return lambda value: field.get_db_prep_save(value, connection=connection)
 
 
 def update_rows(

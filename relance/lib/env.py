@@ -163,13 +163,23 @@ def flag(variable: str, value: str | None, default: bool) -> bool:
     raise fail(variable, value, "1/0, true/false, yes/no or on/off")
 
 
-def positive_int(variable: str, value: str | None, default: int) -> int:
+def seconds(variable: str, value: str | None, default: float) -> float:
+    """A duration in seconds, more than zero."""
     if value is None or value.strip() == "":
         return default
     try:
-        number = int(value.strip().replace("_", ""))
+        number = float(value)
     except ValueError:
-        number = 0
-    if number <= 0:
-        raise fail(variable, value, "a whole number above 0")
+        number = 0.0
+    if not 0 < number < 86400:
+        raise fail(variable, value, "a number of seconds above 0, such as 10")
     return number
+
+
+def count(variable: str, value: str | None, default: int) -> int:
+    """A whole number, 1 or more."""
+    if value is None or value.strip() == "":
+        return default
+    if not value.strip().isdigit() or int(value) < 1:
+        raise fail(variable, value, "a whole number of 1 or more, such as 3")
+    return int(value)

@@ -20,6 +20,7 @@ from django.db import transaction
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
 from relance.channels.email.tracking import inbound_message
+from relance.channels.email.verp import return_path
 from relance.channels.models import OutboundMessage, OutboxStatus
 from relance.cycle.daily import daily_cycle
 from relance.dunning.completion import reminders_complete
@@ -76,22 +77,24 @@ def _debtors_react(organisation: Organisation, today: date, actor: Actor) -> Non
         except DunningError:
             continue
     sent = list(
-        OutboundMessage.objects.filter(organisation=organisation, status=OutboxStatus.SENT)
-        .order_by("-sent_at", "pk")
-        .values_list("message_id", "recipients", "sender")[:2]
+        OutboundMessage.objects.filter(
+            organisation=organisation, status=OutboxStatus.SENT
+        ).order_by("-sent_at", "pk")[:2]
     )
     if sent:
-        inbound_message(_bounce(*sent[0]))
+        inbound_message(_bounce(sent[0]))
     if len(sent) > 1:
-        inbound_message(_reply(*sent[1]))
+        inbound_message(_reply(sent[1].message_id, sent[1].recipients, sent[1].sender))
 
 
-def _bounce(message_id: str, recipients: list[str], sender: str) -> bytes:
-    """A delivery status notification (RFC 3464) as a mail server writes it."""
-    recipient = recipients[0] if recipients else "unknown@example.org"
+def _bounce(message: OutboundMessage) -> bytes:
+    """A delivery status notification (RFC 3464) as a mail server writes it: to the message's
+    return path."""
+    recipient = message.recipients[0] if message.recipients else "unknown@example.org"
+    message_id = message.message_id
     return (
         "From: MAILER-DAEMON@mx.example\r\n"
-        f"To: {sender}\r\n"
+        f"To: {return_path(message)}\r\n"
         "Subject: Undelivered Mail Returned to Sender\r\n"
         "MIME-Version: 1.0\r\n"
         'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'

@@ -17,7 +17,7 @@ from relance.channels.email.mailbox import mailbox_from_url, mailbox_poll
 from relance.channels.models import DeliveryEvent, OutboundMessage
 from relance.channels.outbox import send_due
 from tests.channels.test_outbox import make_reminders
-from tests.channels.test_tracking import dsn_for
+from tests.channels.test_tracking import dsn_for, quoting_only_the_message_id
 
 USER, PASSWORD = "bounces", "s3cret"
 
@@ -68,16 +68,25 @@ def test_bounces_and_replies_are_read_once_from_the_mailbox(organisation, smtp_s
     reply.set_content("Le virement part demain.")
     deliver(imap_server, dsn_for(first))
     deliver(imap_server, reply.as_bytes())
+    # The same matching as the hook: a report naming the second message by its quoted
+    # Message-ID only is not applied.
+    deliver(imap_server, quoting_only_the_message_id(second))
     url = f"imap://{USER}:{PASSWORD}@127.0.0.1:{imap_server}/INBOX"
     counts = mailbox_poll(mailbox_from_url(url))
     # The demo data has unread messages of its own: they are "unknown", not ours.
-    assert (counts["bounced"], counts["replied"]) == (1, 1)
+    assert (counts["bounced"], counts["replied"], counts["unmatched"]) == (1, 1, 1)
     assert DeliveryEvent.objects.get(kind="bounced").message == first
     assert DeliveryEvent.objects.get(kind="replied").message == second
     first.reminder.refresh_from_db()
     assert first.reminder.status == "failed"
     again = mailbox_poll(mailbox_from_url(url))
-    assert again == {"bounced": 0, "replied": 0, "unknown": 0}
+    assert set(again.values()) == {0}
+    assert DeliveryEvent.objects.count() == 2
+    second.reminder.refresh_from_db()
+    assert second.reminder.status == "sent"
+    # The same bounce copied into the mailbox again is read, and recorded once.
+    deliver(imap_server, dsn_for(first))
+    assert mailbox_poll(mailbox_from_url(url))["duplicate"] == 1
     assert DeliveryEvent.objects.count() == 2
 
 

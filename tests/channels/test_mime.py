@@ -7,6 +7,7 @@ import email.policy
 import hashlib
 import string
 import uuid
+from email.utils import parseaddr
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from django.core.files.storage import default_storage
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relance.channels.email.addresses import address_parts
 from relance.channels.email.mime import header
 from relance.channels.email.smtp import DeliveryError, message_bytes
 from relance.channels.models import OutboundMessage
@@ -129,3 +131,15 @@ def test_attachments_are_sent_as_stored_and_never_when_changed() -> None:
         message_bytes(_message(attachments=[attachment]))
     assert caught.value.permanent and "modifiée" in str(caught.value)
     default_storage.delete(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.emails(),
+    st.builds(lambda name, address: f"{name} <{address}>",
+              st.text(string.ascii_letters + "éç '\"-.,", max_size=30), st.emails()),
+    st.text(string.printable, max_size=40),
+    st.text("abc!#$%&'*+/=?^_`{|}~-@.", max_size=20),
+))  # fmt: skip
+def test_addresses_are_read_as_the_standard_library_reads_them(value: str) -> None:
+    assert address_parts(value) == parseaddr(value)

@@ -204,6 +204,7 @@ def test_an_organisation_can_send_through_its_own_smtp_server(organisation, smtp
     from relance.channels.models import SmtpSettings
     from relance.lib.sealed import seal
 
+    settings.RELANCE_SMTP_ALLOW_PRIVATE_HOSTS = True  # the test server listens on 127.0.0.1
     SmtpSettings.objects.create(organisation=organisation, host="127.0.0.1",
                                 port=smtp_server.port, use_tls=False,
                                 password=seal("not-used-without-username"))  # fmt: skip

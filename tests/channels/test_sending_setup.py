@@ -61,7 +61,8 @@ def test_remove(organisation, actor):
     assert not SmtpSettings.objects.exists()
 
 
-def test_test_email_is_sent_and_dkim_signed(organisation, actor, smtp_server):
+def test_test_email_is_sent_and_dkim_signed(organisation, actor, smtp_server, settings):
+    settings.RELANCE_SMTP_ALLOW_PRIVATE_HOSTS = True  # the test server listens on 127.0.0.1
     organisation.sender_email = "relances@atelier.example"
     organisation.save()
     _, (name, value) = sending_domain_setup(organisation=organisation,
@@ -75,7 +76,8 @@ def test_test_email_is_sent_and_dkim_signed(organisation, actor, smtp_server):
     assert dkim.verify(received.as_bytes(), dnsfunc=_txt_lookup({name: value}))
 
 
-def test_test_email_failure_says_why(organisation, actor):
+def test_test_email_failure_says_why(organisation, actor, settings):
+    settings.RELANCE_SMTP_ALLOW_PRIVATE_HOSTS = True
     save(organisation, actor, host="127.0.0.1", port=1, security="none", username="")
     with pytest.raises(DeliveryError, match="injoignable"):
         smtp_test_send(organisation=organisation, to="moi@atelier.example")

@@ -15,6 +15,7 @@ from relance.accounts.models import AuditEvent, SignInFailure, User
 from relance.accounts.services import user_create
 from relance.accounts.signin import MAX_PER_EMAIL, MAX_PER_IP
 from tests.web.conftest import PASSWORD
+from tests.web.test_password_reset import wait_for_links
 
 LOCKED = "Trop de tentatives de connexion ont échoué"
 
@@ -114,11 +115,13 @@ def reset_link(smtp_server) -> str:
     return urlsplit(found.group(0)).path
 
 
+@pytest.mark.django_db(transaction=True)  # the link leaves after the commit
 def test_password_reset_by_email_on_a_real_smtp_server(client, camille, smtp_server):
     for _attempt in range(MAX_PER_EMAIL):
         sign_in(client, camille.email, "devine")  # locked out, too
     response = client.post(reverse("password_reset"), {"email": "CAMILLE@atelier.example"})
     assert response.url == reverse("password_reset_done")
+    wait_for_links()
     [mail] = smtp_server.messages
     assert mail["To"] == camille.email
     assert mail["Subject"] == "Choisir un nouveau mot de passe relance"
@@ -139,9 +142,11 @@ def test_password_reset_by_email_on_a_real_smtp_server(client, camille, smtp_ser
     assert not Client().get(link, follow=True).context["validlink"]
 
 
-def test_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client, db, smtp_server):
+@pytest.mark.django_db(transaction=True)
+def test_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client, smtp_server):
     response = client.post(reverse("password_reset"), {"email": "inconnu@example.org"})
     assert response.url == reverse("password_reset_done")
+    wait_for_links()
     assert smtp_server.messages == []
 
 

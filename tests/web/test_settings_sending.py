@@ -67,8 +67,9 @@ def test_smtp_errors_are_explained(admin_client_org, organisation):
 
 
 def test_test_email_goes_through_the_organisations_server(
-    admin_client_org, organisation, smtp_server
+    admin_client_org, organisation, smtp_server, settings
 ):
+    settings.RELANCE_SMTP_ALLOW_PRIVATE_HOSTS = True  # the test server listens on 127.0.0.1
     admin_client_org.post(url("settings_sending", organisation), smtp_form(
         host="127.0.0.1", port=str(smtp_server.port), security="none", username="",
     ))  # fmt: skip
@@ -79,7 +80,8 @@ def test_test_email_goes_through_the_organisations_server(
     assert "Atelier Dupont SAS" in received["Subject"]
 
 
-def test_test_email_failure_is_reported_with_the_reason(admin_client_org, organisation):
+def test_test_email_failure_is_reported_with_the_reason(admin_client_org, organisation, settings):
+    settings.RELANCE_SMTP_ALLOW_PRIVATE_HOSTS = True
     SmtpSettings.objects.create(organisation=organisation, host="127.0.0.1", port=1,
                                 use_tls=False)  # fmt: skip
     response = admin_client_org.post(url("settings_smtp_test", organisation), follow=True)

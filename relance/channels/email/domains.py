@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email.utils import parseaddr
 
 import dns.exception
 import dns.resolver
@@ -12,6 +11,7 @@ from django.db import transaction
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
+from relance.channels.email.addresses import address_parts
 from relance.channels.email.dkim_keys import dns_record, generate_key, sign
 from relance.channels.models import SendingDomain
 from relance.lib.sealed import seal, unseal
@@ -58,7 +58,7 @@ class DkimSigner:
         self._keys: dict[tuple[int, str], tuple[str, str] | None] = {}
 
     def __call__(self, organisation_id: int, sender: str, message: bytes) -> bytes:
-        domain = parseaddr(sender)[1].rpartition("@")[2].lower()
+        domain = address_parts(sender)[1].rpartition("@")[2].lower()
         key = (organisation_id, domain)
         if key not in self._keys:
             found = SendingDomain.objects.filter(

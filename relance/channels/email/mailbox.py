@@ -45,9 +45,9 @@ def mailbox_from_url(url: str) -> Mailbox:
 def mailbox_poll(mailbox: Mailbox, *, limit: int = 500) -> dict[str, int]:
     """Process the unread messages of the mailbox; returns how many of each kind."""
     # Imported here: the settings validate IMAP_URL with this module before models load.
-    from relance.channels.email.tracking import inbound_message
+    from relance.channels.email.tracking import KINDS, inbound_message
 
-    counts = {"bounced": 0, "replied": 0, "unknown": 0}
+    counts = dict.fromkeys(KINDS, 0)
     factory = imaplib.IMAP4_SSL if mailbox.use_ssl else imaplib.IMAP4
     with factory(mailbox.host, mailbox.port) as connection:
         connection.login(mailbox.user, mailbox.password)

@@ -17,12 +17,13 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Iterable
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, formataddr
 from urllib.parse import quote
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from relance.channels.email.addresses import address_parts
 from relance.channels.models import OutboundMessage
 
 CRLF = "\r\n"
@@ -121,7 +122,7 @@ def _encoded_words(value: str) -> list[str]:
 
 
 def _address(value: str) -> str:
-    name, address = parseaddr(value)
+    name, address = address_parts(value)
     return formataddr((name, address), charset="utf-8") if name else address
 
 

@@ -125,7 +125,9 @@ def smtp_test_send(*, organisation: Organisation, to: str) -> str:
         message_id=make_msgid(domain=address.rpartition("@")[2] or "relance.invalid"),
     )
     try:
-        with SmtpSender.for_organisation(organisation.pk) as smtp:
+        # A short wait: the person is waiting for the page, and a server thread with them.
+        timeout = settings.RELANCE_SMTP_TEST_TIMEOUT
+        with SmtpSender.for_organisation(organisation.pk, timeout=timeout) as smtp:
             smtp.send(message)
     except SealError as exc:
         raise DeliveryError(

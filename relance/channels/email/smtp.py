@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 import smtplib
 from collections.abc import Callable
-from email.utils import parseaddr
 from types import TracebackType
 
 from django.conf import settings
 
 from relance.channels.email import mime
+from relance.channels.email.addresses import address_parts
+from relance.channels.email.host_guard import (
+    REFUSED,
+    GuardedSMTP,
+    GuardedSMTPSSL,
+    HostRefused,
+)
+from relance.channels.email.verp import return_path
 from relance.channels.models import OutboundMessage
 
 
@@ -45,15 +52,18 @@ class SmtpSender:
         use_tls: bool = False,
         use_ssl: bool = False,
         timeout: float = 30.0,
+        guarded: bool = False,
     ) -> None:
         self.host, self.port, self.user, self.password = host, port, user, password
         self.use_tls, self.use_ssl, self.timeout = use_tls, use_ssl, timeout
+        # An organisation's own server: only public addresses (``host_guard``).
+        self.guarded = guarded
         self.connection: smtplib.SMTP | None = None
         # Called with (organisation id, From, message bytes); returns the signed bytes.
         self.signer: Callable[[int, str, bytes], bytes] | None = None
 
     @classmethod
-    def for_organisation(cls, organisation_id: int) -> SmtpSender:
+    def for_organisation(cls, organisation_id: int, *, timeout: float = 30.0) -> SmtpSender:
         """The organisation's own SMTP server when it has one, else the one of EMAIL_URL."""
         from relance.channels.email.domains import DkimSigner
         from relance.channels.models import SmtpSettings
@@ -61,7 +71,7 @@ class SmtpSender:
 
         own = SmtpSettings.objects.filter(organisation_id=organisation_id).first()
         if own is None:
-            return cls.from_settings()
+            return cls.from_settings(timeout=timeout)
         sender = cls(
             own.host,
             own.port,
@@ -69,12 +79,14 @@ class SmtpSender:
             password=unseal(own.password) if own.password else "",
             use_tls=own.use_tls,
             use_ssl=own.use_ssl,
+            timeout=timeout,
+            guarded=True,
         )
         sender.signer = DkimSigner()
         return sender
 
     @classmethod
-    def from_settings(cls) -> SmtpSender:
+    def from_settings(cls, *, timeout: float = 30.0) -> SmtpSender:
         from relance.channels.email.domains import DkimSigner
 
         sender = cls(
@@ -84,6 +96,7 @@ class SmtpSender:
             password=settings.EMAIL_HOST_PASSWORD,
             use_tls=settings.EMAIL_USE_TLS,
             use_ssl=settings.EMAIL_USE_SSL,
+            timeout=timeout,
         )
         sender.signer = DkimSigner()
         return sender
@@ -102,25 +115,30 @@ class SmtpSender:
     def _connect(self) -> smtplib.SMTP:
         if self.connection is None:
             try:
-                factory = smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
-                connection = factory(self.host, self.port, timeout=self.timeout)
+                connection = self._factory()(self.host, self.port, timeout=self.timeout)
                 if self.use_tls:
                     connection.starttls()
                 if self.user:
                     connection.login(self.user, self.password)
+            except HostRefused as exc:
+                raise DeliveryError(REFUSED, permanent=False) from exc
             except (OSError, smtplib.SMTPException) as exc:
                 raise DeliveryError(f"serveur SMTP injoignable : {exc}", permanent=False) from exc
             self.connection = connection
         return self.connection
+
+    def _factory(self) -> type[smtplib.SMTP]:
+        if self.guarded:
+            return GuardedSMTPSSL if self.use_ssl else GuardedSMTP
+        return smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
 
     def send(self, message: OutboundMessage) -> None:
         data = message_bytes(message)
         if self.signer is not None:
             data = self.signer(message.organisation_id, message.sender, data)
         recipients = [*message.recipients, *message.copy_to]
-        envelope_from = parseaddr(message.sender)[1]
         try:
-            refused = _transmit(self._connect(), envelope_from, recipients, data)
+            refused = _transmit(self._connect(), return_path(message), recipients, data)
         except smtplib.SMTPRecipientsRefused as exc:
             # "450 mailbox busy" or "421 closing" may pass later; "550 no such user" will not.
             raise DeliveryError(
@@ -168,13 +186,14 @@ def _transmit(
     ``_AnswerLost``: the message may have left, and must not be sent again by itself."""
     connection.ehlo_or_helo_if_needed()
     options = [f"SIZE={len(data)}"] if connection.has_extn("size") else []
-    code, reply = connection.mail(sender, options)
+    # MAIL and RCPT written here: smtplib's own parse every address again, for every message.
+    code, reply = connection.docmd("mail", " ".join([f"FROM:<{sender}>", *options]))
     if code != 250:
         connection.rset()
         raise smtplib.SMTPSenderRefused(code, reply, sender)
     refused: dict[str, tuple[int, bytes]] = {}
     for recipient in recipients:
-        code, reply = connection.rcpt(recipient)
+        code, reply = connection.docmd("rcpt", f"TO:<{address_parts(recipient)[1]}>")
         if code not in (250, 251):
             refused[recipient] = (code, reply)
     if len(refused) == len(recipients):

@@ -1,33 +1,60 @@
 """After a message left: bounces (DSN), replies (threading headers) and opens (pixel).
 
 Bounces and replies arrive as raw e-mails, read from a mailbox or posted to the inbound
-endpoint; both go through ``inbound_message``. A bounced message goes back to the to-do.
+endpoint; both go through ``inbound_message``. A bounce is matched on the address it was sent
+to, the message's own return path (``verp``), never on a Message-ID it quotes: anyone can quote
+one. A bounced message goes back to the to-do. The same report arriving again (a retried post,
+a message copied twice into the mailbox) records nothing more: each event keeps the report's
+key, unique in the database.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
+from email.parser import HeaderParser
 
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from relance.channels.email import verp
 from relance.channels.models import DeliveryEvent, DeliveryEventKind, OutboundMessage
 from relance.dunning.models import Reminder, ReminderStatus
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 PIXEL_SALT = "relance.open-pixel"
+KINDS = ("bounced", "delayed", "replied", "duplicate", "unmatched", "unknown")
+EXPLANATIONS = {
+    "duplicate": "déjà reçu : rien de plus n'est enregistré",
+    "unmatched": (
+        "rapport de non-remise ignoré : il n'est pas adressé au chemin de retour d'un message "
+        "envoyé par relance (bounces+…@) ; un Message-ID cité ne suffit pas"
+    ),
+    "unknown": "ni rapport de non-remise ni réponse à un message envoyé : ignoré",
+}
 
 
 @dataclass(frozen=True)
 class InboundResult:
-    kind: str  # bounced, replied, unknown
+    kind: str  # one of KINDS
     message: OutboundMessage | None
     detail: dict[str, str]
+
+    @property
+    def explanation(self) -> str:
+        return EXPLANATIONS.get(self.kind, "")
+
+
+def report_key(raw: bytes, event_id: str = "") -> str:
+    """What makes a report the same report: the provider's event id, else its exact bytes."""
+    if event_id.strip():
+        return "event:" + event_id.strip()[:150]
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
 def _referenced_ids(mail: EmailMessage) -> list[str]:
@@ -37,12 +64,23 @@ def _referenced_ids(mail: EmailMessage) -> list[str]:
     return found
 
 
+def _quoted_return_paths(part: Message) -> list[str]:
+    """The Return-Path of the original message quoted in a report, when the report has it."""
+    inner = part.get_payload()
+    if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+        return [str(value) for value in inner[0].get_all("Return-Path", [])]
+    if isinstance(inner, str):
+        return [str(value) for value in HeaderParser().parsestr(inner).get_all("Return-Path", [])]
+    return []
+
+
 def _dsn_details(mail: EmailMessage) -> tuple[list[str], dict[str, str]] | None:
-    """For a delivery status notification (RFC 3464): the original Message-IDs and why."""
+    """For a delivery status notification (RFC 3464): the addresses it was sent to (its
+    envelope, and the Return-Path of the original it quotes), and why it failed."""
     if mail.get_content_type() != "multipart/report":
         return None
     detail: dict[str, str] = {}
-    ids: list[str] = []
+    addresses = verp.envelope_addresses(mail.items())
     for part in mail.walk():
         kind = part.get_content_type()
         if kind == "message/delivery-status":
@@ -57,35 +95,49 @@ def _dsn_details(mail: EmailMessage) -> tuple[list[str], dict[str, str]] | None:
                     if block.get(name):
                         detail[name.lower()] = str(block.get(name))
         elif kind in ("message/rfc822", "text/rfc822-headers"):
-            inner = part.get_payload()
-            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-                ids.extend(MESSAGE_ID.findall(str(inner[0].get("Message-ID", ""))))
-            elif isinstance(inner, str):
-                ids.extend(MESSAGE_ID.findall(inner.partition("Message-ID:")[2][:300]))
+            addresses.extend(_quoted_return_paths(part))
     if detail.get("action", "").lower() not in ("failed", "delayed", ""):
         return None
-    return ids, detail
+    return addresses, detail
+
+
+def _record(message: OutboundMessage, kind: str, detail: dict[str, str], key: str) -> bool:
+    """Record an event once per report key; False when that report was already recorded (the
+    unique key also stops two copies handled at the same moment)."""
+    try:
+        with transaction.atomic():
+            DeliveryEvent.objects.create(message=message, kind=kind, at=timezone.now(),
+                                         detail=detail, report_key=key)  # fmt: skip
+    except IntegrityError:
+        return False
+    return True
+
+
+def _bounce(addresses: list[str], detail: dict[str, str], key: str) -> InboundResult:
+    message = verp.message_for_addresses(addresses)
+    if message is None:
+        return InboundResult("unmatched", None, detail)
+    if not detail.get("status", "5").startswith("5"):
+        return InboundResult("delayed", message, detail)  # may still arrive: nothing to do
+    if not _record(message, DeliveryEventKind.BOUNCED, detail, key):
+        return InboundResult("duplicate", message, detail)
+    if message.reminder_id:
+        Reminder.objects.filter(pk=message.reminder_id).update(
+            status=ReminderStatus.FAILED, notes=[f"Rejeté : {detail.get('status', '')} "
+                                                 f"{detail.get('diagnostic-code', '')}"]
+        )  # fmt: skip
+    return InboundResult("bounced", message, detail)
 
 
 @transaction.atomic
-def inbound_message(raw: bytes) -> InboundResult:
+def inbound_message(raw: bytes, *, event_id: str = "") -> InboundResult:
     """Attach a bounce or a reply to the message it is about."""
     mail = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(mail, EmailMessage)
+    key = report_key(raw, event_id)
     dsn = _dsn_details(mail)
     if dsn is not None:
-        ids, detail = dsn
-        message = OutboundMessage.objects.filter(message_id__in=ids).first()
-        permanent = detail.get("status", "5").startswith("5")
-        if message is not None and permanent:
-            DeliveryEvent.objects.create(message=message, kind=DeliveryEventKind.BOUNCED,
-                                         at=timezone.now(), detail=detail)  # fmt: skip
-            if message.reminder_id:
-                Reminder.objects.filter(pk=message.reminder_id).update(
-                    status=ReminderStatus.FAILED, notes=[f"Rejeté : {detail.get('status', '')} "
-                                                         f"{detail.get('diagnostic-code', '')}"]
-                )  # fmt: skip
-        return InboundResult("bounced" if message else "unknown", message, detail)
+        return _bounce(*dsn, key)
     ids = _referenced_ids(mail)
     message = OutboundMessage.objects.filter(message_id__in=ids).first() if ids else None
     if message is None:
@@ -96,8 +148,8 @@ def inbound_message(raw: bytes) -> InboundResult:
         "subject": str(mail.get("Subject", "")),
         "text": (body.get_content() if body is not None else "")[:5000],
     }
-    DeliveryEvent.objects.create(message=message, kind=DeliveryEventKind.REPLIED,
-                                 at=timezone.now(), detail=detail)  # fmt: skip
+    if not _record(message, DeliveryEventKind.REPLIED, detail, key):
+        return InboundResult("duplicate", message, detail)
     return InboundResult("replied", message, detail)
 
 

@@ -12,12 +12,14 @@ edits has no include (user templates cannot include anything).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 from relance.channels.templating.context import LANGUAGES, MessageContext
-from relance.channels.templating.sandbox import render
+from relance.channels.templating.sandbox import render as render_sandboxed
+from relance.channels.templating.trusted import render_trusted
 
 EMAIL_STEPS = ("preventive", "reminder_1", "reminder_2", "last_warning", "last_reminder")
 CALL_STEPS = ("call_1", "call_2")
@@ -64,21 +66,26 @@ def default_source(step_key: str, language: str, part: str) -> str:
 def render_default(context: MessageContext, step_key: str | None = None) -> RenderedMessage:
     """Render the default subject, text and HTML of a step in the context's language."""
     key = step_key or context.step.key
-    language = context.message_language
     parts = PARTS_BY_STEP.get(key)
     if parts is None:
         raise UnknownDefault(f"pas de modèle par défaut pour l'étape « {key} »")
+    language = context.message_language
+    sources = {part: default_source(key, language, part) for part in parts}
+    return render_parts(sources, context, shipped=True)
+
+
+def render_parts(
+    sources: Mapping[str, str], context: MessageContext, *, shipped: bool = False
+) -> RenderedMessage:
+    """Render a step's parts: a one-line subject, a tidy text, and no HTML part when the step
+    has none or the HTML was left empty. ``shipped``: these are the defaults, which need not
+    run under the limits put on the templates users write."""
+    render = render_trusted if shipped else render_sandboxed
     subject = ""
-    if "subject" in parts:
-        subject = " ".join(
-            render(default_source(key, language, "subject"), context, html=False).split()
-        )
-    text = tidy_text(render(default_source(key, language, "text"), context, html=False))
-    html = (
-        render(default_source(key, language, "html"), context, html=True)
-        if "html" in parts
-        else None
-    )
+    if sources.get("subject"):
+        subject = " ".join(render(sources["subject"], context, html=False).split())
+    text = tidy_text(render(sources.get("text", ""), context, html=False))
+    html = render(sources["html"], context, html=True) if sources.get("html") else None
     return RenderedMessage(subject=subject, text=text, html=html)
 
 

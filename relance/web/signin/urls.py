@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from relance.accounts.forms import SignInForm
 from relance.web.signin import views
-from relance.web.signin.forms import SignInForm
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),

@@ -5,31 +5,35 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
 from relance.accounts.models import User
-from relance.accounts.signin import sign_in_failures_clear
+from relance.accounts.password_reset import password_reset_request
+from relance.accounts.signin import client_ip, sign_in_failures_clear
 from relance.web.signin.forms import ResetForm
 
 
 class ResetView(auth_views.PasswordResetView):
     form_class = ResetForm
     template_name = "registration/reset_form.html"
-    email_template_name = "registration/reset_email.txt"
-    subject_template_name = "registration/reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        # The link points at the configured public address, never at the Host of the request.
-        self.extra_email_context = {"base_url": settings.RELANCE_BASE_URL}
-        return super().form_valid(form)
+        # The same answer, at once, whether the e-mail has an account, or the limits hold it:
+        # the link leaves afterwards, pointing at RELANCE_BASE_URL, never at the Host named.
+        password_reset_request(
+            email=form.cleaned_data["email"],
+            ip=client_ip(self.request),
+            language=translation.get_language() or "",
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class ResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -29,5 +29,6 @@ class Command(BaseCommand):
             raise CommandError(f"Boîte injoignable : {exc}") from exc
         self.stdout.write(
             f"Rejets : {counts['bounced']}, réponses : {counts['replied']}, "
-            f"autres : {counts['unknown']}."
+            f"déjà reçus : {counts['duplicate']}, rejets ignorés (sans l'adresse de retour "
+            f"d'un message envoyé) : {counts['unmatched']}, autres : {counts['unknown']}."
         )
