@@ -188,7 +188,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
-# Imports: what one file may cost at most (docs/imports.md, "Limites"). Sizes in MiB.
+# Imports: what one file may cost at most (docs/imports.md, "Limits"). Sizes in MiB.
 RELANCE_IMPORT_UPLOAD_MAX_MB = env.count(
     "RELANCE_IMPORT_UPLOAD_MAX_MB", os.environ.get("RELANCE_IMPORT_UPLOAD_MAX_MB"), 50
 )
