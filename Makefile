@@ -35,6 +35,7 @@ check: lint typecheck imports-lint test
 
 bench: install
 	$(BIN)/python -m benchmarks.import_invoices
+	$(BIN)/python -m benchmarks.hostile_imports
 	$(BIN)/python -m benchmarks.plan_day
 	$(BIN)/python -m benchmarks.pages
 	$(BIN)/python -m benchmarks.send_outbox

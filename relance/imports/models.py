@@ -69,7 +69,8 @@ class PendingUpload(models.Model):
 
     It is found again only by its random ``token`` together with the organisation and the
     user who uploaded it; the server keeps the file, the client never names a path. ``mapping``
-    is the correction of the column detection, as the command line's ``--map`` takes it.
+    is the correction of the column detection, as the command line's ``--map`` takes it;
+    ``encoding`` the text encoding the user chose ("" = detected), as its ``--encoding``.
     ``checked`` is the outcome of the last validation of the whole file with that mapping
     (counts, status), its row errors being ``PendingUploadError`` rows.
     """
@@ -78,6 +79,7 @@ class PendingUpload(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    encoding = models.CharField(max_length=20, blank=True, default="")
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to=pending_file_path, max_length=400)
     size = models.PositiveBigIntegerField()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
 from relance.imports import customers, invoices, payments
+from relance.imports.limits import import_limits, max_errors
 from relance.imports.models import BatchStatus, ImportBatch, ImportKind
 from relance.imports.parsers import parse_customers, parse_invoices, parse_payments
 from relance.imports.parsers.rows import FileFormatError, ParseResult, RowError
@@ -47,7 +48,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejected: list[RowError] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)  # the first ones, see ``more``
+    more: int = 0  # problems beyond those listed in ``rejected``
     rows: int = 0
     encoding: str = ""
     delimiter: str = ""
@@ -58,13 +60,26 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.rejected
 
+    @property
+    def error_count(self) -> int:
+        return len(self.rejected) + self.more
+
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": [error.as_dict() for error in self.rejected],
         }
+        if self.rejected:  # the problems beyond those listed
+            found["rejected_more"] = self.more
+        return found
+
+    def keep_errors(self, errors: list[RowError], most: int) -> None:
+        """The first ``most`` problems in line order, and how many more: a report of a
+        million bad rows must stay readable and small."""
+        self.rejected = sorted(errors, key=lambda error: error.line)[:most]
+        self.more = max(0, len(errors) - most)
 
 
 class _ParserProgress:
@@ -85,7 +100,9 @@ def import_file(
     dry_run: bool = False,
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    encoding: str = "",
 ) -> ImportReport:
+    """Import ``data``; ``encoding`` is the text encoding a person chose ("" = detect)."""
     if kind not in PARSERS:
         raise UnknownImportKind(f"Type d'import « {kind} » inconnu : {', '.join(PARSERS)}.")
     progress = progress or Progress()
@@ -93,7 +110,12 @@ def import_file(
     progress.phase("Lecture du fichier", 0)
     try:
         parsed = PARSERS[kind](
-            data, filename=filename, mapping=mapping, progress=_ParserProgress(progress)
+            data,
+            filename=filename,
+            mapping=mapping,
+            progress=_ParserProgress(progress),
+            limits=import_limits(kind),
+            encoding=encoding,
         )
     except FileFormatError as exc:
         report.rejected = [RowError(line=0, column="", reason=str(exc))]
@@ -108,7 +130,7 @@ def import_file(
         # One import at a time per organisation: the plan must not go stale before writing.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         plan, errors = _check(organisation, kind, parsed, progress)
-        report.rejected = sorted([*parsed.errors, *errors], key=lambda error: error.line)
+        report.keep_errors([*parsed.errors, *errors], max_errors())
         report.created, report.updated, report.unchanged = (
             plan.created,
             plan.updated,

@@ -25,13 +25,13 @@ from django.utils import timezone
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation, User
+from relance.imports.limits import import_limits, upload_max_bytes
 from relance.imports.models import BatchStatus, PendingUpload, PendingUploadError
 from relance.imports.parsers.headers import match_columns, missing_fields
 from relance.imports.parsers.overview import SPECS, FileOverview, file_overview
 from relance.imports.parsers.rows import FileFormatError
 from relance.imports.services import ImportReport, import_file
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 INLINE_ROWS = 200_000
 KEEP_PENDING = timedelta(days=1)
 SAMPLE_ROWS = 5
@@ -50,10 +50,11 @@ def _safe_name(filename: str) -> str:
 def _refuse_early(filename: str, size: int) -> None:
     if size == 0:
         raise UploadRefused("Le fichier est vide (0 octet).")
-    if size > MAX_UPLOAD_BYTES:
+    if size > upload_max_bytes():
         raise UploadRefused(
-            f"Fichier trop volumineux ({size / 1024 / 1024:.0f} Mo) : {MAX_UPLOAD_BYTES // 2**20} "
-            f"Mo au plus par cette page. Importez-le avec la commande « relance import »."
+            f"Fichier trop volumineux ({size / 1024 / 1024:.0f} Mo) : "
+            f"{upload_max_bytes() // 2**20} Mo au plus par cette page. Importez-le avec la "
+            f"commande « relance import »."
         )
     if not filename.lower().endswith(UPLOAD_SUFFIXES):
         raise UploadRefused(
@@ -64,14 +65,28 @@ def _refuse_early(filename: str, size: int) -> None:
 
 @transaction.atomic
 def pending_upload_create(
-    *, organisation: Organisation, user: User, kind: str, filename: str, data: bytes
+    *,
+    organisation: Organisation,
+    user: User,
+    kind: str,
+    filename: str,
+    data: bytes,
+    encoding: str = "",
 ) -> PendingUpload:
-    """Keep an uploaded file for its next steps, once it is known to be readable."""
+    """Keep an uploaded file for its next steps, once it is known to be readable within the
+    import limits (size, columns, cells, encoding: ``encoding`` "" detects it)."""
     if kind not in SPECS:
         raise UploadRefused(f"Type d'import « {kind} » inconnu.")
     _refuse_early(filename, len(data))
     try:
-        overview = file_overview(data, filename=filename, sample=0, count_limit=INLINE_ROWS)
+        overview = file_overview(
+            data,
+            filename=filename,
+            sample=0,
+            count_limit=INLINE_ROWS,
+            limits=import_limits(kind),
+            encoding=encoding,
+        )
     except FileFormatError as exc:
         raise UploadRefused(str(exc)) from None
     pending_uploads_purge(now=timezone.now())
@@ -79,6 +94,7 @@ def pending_upload_create(
         organisation=organisation,
         user=user,
         kind=kind,
+        encoding=encoding,
         filename=filename[-255:],
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -122,9 +138,7 @@ def upload_columns(
     upload: PendingUpload, mapping: Mapping[str, str] | None = None
 ) -> UploadColumns:
     """The file's columns, a few rows, and the mapping (``mapping``, else the stored one)."""
-    overview = file_overview(
-        upload_data(upload), filename=upload.filename, sample=SAMPLE_ROWS, count_limit=0
-    )
+    overview = _overview(upload, upload_data(upload), sample=SAMPLE_ROWS)
     spec = SPECS[upload.kind]
     detected = match_columns(overview.headers, spec)
     wanted = dict(upload.mapping if mapping is None else mapping)
@@ -136,11 +150,21 @@ def upload_columns(
     return UploadColumns(overview, assigned, detected, missing_fields(assigned, spec), problem)
 
 
+def _overview(upload: PendingUpload, data: bytes, *, sample: int) -> FileOverview:
+    return file_overview(
+        data,
+        filename=upload.filename,
+        sample=sample,
+        count_limit=0,
+        limits=import_limits(upload.kind),
+        encoding=upload.encoding,
+    )
+
+
 def mapping_override(upload: PendingUpload, chosen: Mapping[str, str]) -> dict[str, str]:
     """What differs from the detection in a complete choice (field -> header or ""): the
     ``--map`` options the command line would need for the same result."""
-    data = upload_data(upload)
-    overview = file_overview(data, filename=upload.filename, sample=0, count_limit=0)
+    overview = _overview(upload, upload_data(upload), sample=0)
     detected = match_columns(overview.headers, SPECS[upload.kind])
     found = {name: overview.headers[col] for name, col in detected.items()}
     return {
@@ -176,6 +200,7 @@ def pending_upload_check(*, upload: PendingUpload, actor: Actor) -> ImportReport
         actor=actor,
         dry_run=True,
         mapping=upload.mapping,
+        encoding=upload.encoding,
     )
     _record_check(upload, report)
     return report
@@ -216,6 +241,7 @@ def pending_upload_commit(*, upload: PendingUpload, actor: Actor) -> ImportRepor
         filename=upload.filename,
         actor=actor,
         mapping=upload.mapping,
+        encoding=upload.encoding,
     )
     if report.rejected:
         _record_check(upload, report)
@@ -282,7 +308,8 @@ def _record_check(upload: PendingUpload, report: ImportReport) -> None:
         "created": report.created,
         "updated": report.updated,
         "unchanged": report.unchanged,
-        "errors": len(report.rejected),
+        "errors": report.error_count,
+        "errors_shown": len(report.rejected),
     }
     upload.checked = summary
     upload.save(update_fields=["checked"])

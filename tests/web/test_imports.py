@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,8 @@ def test_a_file_with_errors_lists_every_bad_row_and_imports_nothing(collector, o
     assert not Invoice.objects.exists()
 
 
-def test_many_bad_rows_are_paginated(collector, organisation):
+def test_many_bad_rows_are_paginated(collector, organisation, settings):
+    settings.RELANCE_IMPORT_MAX_ERRORS = 150
     lines = ["id;name"] + [f"C{n:04d};" for n in range(150)]  # every name missing
     upload = upload_of(send(collector, organisation, "clients.csv", "\n".join(lines).encode()))
     collector.post(url("import_check", organisation, token=upload.token))
@@ -140,6 +142,20 @@ def test_many_bad_rows_are_paginated(collector, organisation):
     assert first.count("nom du client manquant") == 100 and "Page 1 sur 2" in first
     second = page(collector, pending_url + "?page=2")
     assert second.count("nom du client manquant") == 50 and ">151</td>" in second
+    assert "premières erreurs sont listées" not in first + second
+
+
+def test_the_error_report_lists_the_first_problems_and_counts_the_rest(collector, organisation):
+    lines = ["id;name"] + [f"C{n:05d};" for n in range(20_000)]  # every name missing
+    upload = upload_of(send(collector, organisation, "clients.csv", "\n".join(lines).encode()))
+    collector.post(url("import_check", organisation, token=upload.token))
+    assert PendingUploadError.objects.filter(upload=upload).count() == 100
+    assert upload.errors.order_by("line").last().line == 101  # the first ones, in line order
+    shown = page(collector, url("import_pending", organisation, token=upload.token))
+    flat = shown.replace("\xa0", "")  # numbers are written with a thousands separator
+    assert "20000 erreurs" in flat
+    assert shown.count("nom du client manquant") == 100 and "Page 1 sur" not in shown
+    assert "Seules les 100 premières erreurs sont listées ; il y en a 19900 autres" in flat
 
 
 def test_fixing_the_mapping_makes_unusual_headers_importable(collector, organisation):
@@ -225,10 +241,11 @@ def test_unusable_files_are_refused_and_nothing_is_kept(
     assert not PendingUpload.objects.exists()
 
 
-def test_a_file_too_large_is_refused(collector, organisation, monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
-    response = send(collector, organisation, "clients.csv", fixture("ref-customers.csv"))
-    assert "Fichier trop volumineux" in response.content.decode()
+def test_a_file_too_large_is_refused(collector, organisation, settings):
+    settings.RELANCE_IMPORT_UPLOAD_MAX_MB = 1
+    lines = ["id;name"] + [f"C{n:06d};Client {n}" for n in range(80_000)]  # 1.6 MiB
+    response = send(collector, organisation, "clients.csv", "\n".join(lines).encode())
+    assert "Fichier trop volumineux (2 Mo) : 1 Mo au plus" in response.content.decode()
     assert not PendingUpload.objects.exists()
 
 
@@ -341,3 +358,38 @@ def test_a_real_pdf_invoice_is_refused(collector, organisation, name):
     content = response.content.decode()
     assert "Type de fichier non pris en charge" in content or "PDF" in content
     assert not PendingUpload.objects.exists()
+
+
+def test_a_million_columns_are_refused_at_upload(collector, organisation):
+    from benchmarks.hostile_files import csv_columns
+
+    started = time.perf_counter()
+    response = send(collector, organisation, "clients.csv", csv_columns(1_000_000))
+    assert time.perf_counter() - started < 5
+    shown = response.content.decode()
+    assert response.status_code == 200
+    assert "La ligne d&#x27;en-tête compte environ 1 000 000 colonnes : 200 au plus" in shown
+    assert len(shown) < 100_000 and "c999999" not in shown
+    assert not PendingUpload.objects.exists()
+
+
+def test_an_upload_in_an_unusual_encoding_is_refused_then_read_as_chosen(collector, organisation):
+    from benchmarks.hostile_files import csv_undefined_cp1252
+
+    data = csv_undefined_cp1252(line=4)
+    response = send(collector, organisation, "clients-dos.csv", data)
+    assert "Ligne 4 : l&#x27;octet 0x81 n&#x27;existe pas en Windows-1252" in (
+        response.content.decode()
+    )
+    assert not PendingUpload.objects.exists()
+    response = collector.post(
+        url("import_upload", organisation),
+        {"kind": "customers", "encoding": "cp850", "file": SimpleUploadedFile("c.csv", data)},
+    )
+    upload = upload_of(response)
+    assert upload.encoding == "cp850"
+    shown = page(collector, url("import_pending", organisation, token=upload.token))
+    assert "Müller SARL" in shown and "--encoding cp850" in shown
+    collector.post(url("import_check", organisation, token=upload.token))
+    collector.post(url("import_commit", organisation, token=upload.token))
+    assert Customer.objects.get(external_ref="M1").name == "Müller SARL"

@@ -8,6 +8,9 @@ is left out of ``ParseResult.rows``.
 
 ``mapping`` overrides the header detection: field name -> header as written in the file
 (an empty header un-maps a field). ``progress(n)`` is called every 10,000 data rows.
+``limits`` bounds what a file may cost (``limits.Limits``: sizes, rows, columns, cell and field
+lengths), checked while reading; ``encoding`` is the text encoding a person chose ("" detects
+it, see ``encoding``).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from .cells import Cells, gc_paused
 from .headers import CUSTOMER_REF_SYNONYMS, PAYMENT_TERMS_SYNONYMS, FileSpec, fields, find_columns
+from .limits import DEFAULT_LIMITS, Limits
 from .rows import CustomerRow, ParseResult, Progress
 from .table import read_table
 from .values import (
@@ -182,9 +183,12 @@ def parse_customers(
     filename: str = "",
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    encoding: str = "",
 ) -> ParseResult[CustomerRow]:
-    table = read_table(data, filename=filename, progress=progress)
+    table = read_table(data, filename=filename, progress=progress, limits=limits, encoding=encoding)
     columns = find_columns(table.headers, CUSTOMER_SPEC, mapping)
+    table.limit_lengths(columns.index, limits.lengths)
     index, head = columns.index, columns.mapping
     cells = Cells()
     errors = cells.errors

@@ -58,9 +58,16 @@ class Columns:
         return self.mapping.get(name, "")
 
 
+_HEADERS_SHOWN = 30  # a message lists that many headers at most, then counts the others
+
+
 def _quote_all(headers: Sequence[str]) -> str:
-    shown = [f"« {h} »" for h in headers if h.strip()]
-    return ", ".join(shown) if shown else "(aucun)"
+    named = [h for h in headers if h.strip()]
+    shown = ", ".join(f"« {h[:100]} »" for h in named[:_HEADERS_SHOWN])
+    more = len(named) - _HEADERS_SHOWN
+    if more > 0:
+        shown += f" et {more} autre{'s' if more > 1 else ''}"
+    return shown or "(aucun)"
 
 
 def find_columns(

@@ -33,6 +33,7 @@ from .headers import (
     find_columns,
 )
 from .instalments import merge_instalments
+from .limits import DEFAULT_LIMITS, Limits
 from .rows import InstalmentRow, InvoiceRow, ParseResult, Progress
 from .table import read_table
 from .values import PLAIN_AMOUNT, ZERO, fold, parse_currency
@@ -166,9 +167,12 @@ def parse_invoices(
     filename: str = "",
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    encoding: str = "",
 ) -> ParseResult[InvoiceRow]:
-    table = read_table(data, filename=filename, progress=progress)
+    table = read_table(data, filename=filename, progress=progress, limits=limits, encoding=encoding)
     columns = find_columns(table.headers, INVOICE_SPEC, mapping)
+    table.limit_lengths(columns.index, limits.lengths)
     index, head = columns.index, columns.mapping
     cells = Cells()
     error = cells.error

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .customers import CUSTOMER_SPEC
 from .headers import FileSpec
 from .invoices import INVOICE_SPEC
+from .limits import DEFAULT_LIMITS, Limits
 from .payments import PAYMENT_SPEC
 from .table import XLSX_MAGIC, Table, read_table
 
@@ -36,9 +37,15 @@ class FileOverview:
 
 
 def file_overview(
-    data: bytes, *, filename: str = "", sample: int = 5, count_limit: int = 200_000
+    data: bytes,
+    *,
+    filename: str = "",
+    sample: int = 5,
+    count_limit: int = 200_000,
+    limits: Limits = DEFAULT_LIMITS,
+    encoding: str = "",
 ) -> FileOverview:
-    table = read_table(data, filename=filename)
+    table = read_table(data, filename=filename, limits=limits, encoding=encoding)
     width = len(table.headers)
     shown: list[tuple[int, list[str]]] = []
     counted = 0

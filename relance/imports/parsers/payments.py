@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from .cells import Cells, gc_paused
 from .headers import CURRENCY_SYNONYMS, CUSTOMER_REF_SYNONYMS, FileSpec, fields, find_columns
+from .limits import DEFAULT_LIMITS, Limits
 from .rows import ParseResult, PaymentRow, Progress
 from .table import read_table
 from .values import parse_currency
@@ -115,9 +116,12 @@ def parse_payments(
     filename: str = "",
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    encoding: str = "",
 ) -> ParseResult[PaymentRow]:
-    table = read_table(data, filename=filename, progress=progress)
+    table = read_table(data, filename=filename, progress=progress, limits=limits, encoding=encoding)
     columns = find_columns(table.headers, PAYMENT_SPEC, mapping)
+    table.limit_lengths(columns.index, limits.lengths)
     index, head = columns.index, columns.mapping
     cells = Cells()
     errors = cells.errors

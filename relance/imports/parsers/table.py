@@ -1,22 +1,26 @@
 """Turn file bytes into a header row and numbered data rows of strings.
 
-CSV: encoding (UTF-8 with or without BOM, else Windows-1252), delimiter (``;`` ``,`` tab
+CSV: encoding (UTF-8 with or without BOM, else Windows-1252, or the one a person chose; see
+``encoding``), delimiter (``;`` ``,`` tab
 ``|``) and line numbers that stay right across quoted multi-line cells. XLSX: the first sheet,
 cells converted to the same strings a CSV export would give (dates in ISO form, numbers
 without binary float artefacts). Values are NOT stripped here: parsers strip what they use,
-which keeps the million-row path fast.
+which keeps the million-row path fast. Every bound of ``Limits`` is checked while reading.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from .encoding import CONTROL, check_text, chosen_encoding
+from .limits import DEFAULT_LIMITS, MB, Limits, thousands
 from .rows import FileFormatError, Progress, RowError
+from .xlsx_bounds import check_workbook
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97-2003), .doc...
@@ -42,6 +46,7 @@ class Table:
         encoding: str,
         delimiter: str,
         progress: Progress | None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.headers = headers
         self.encoding = encoding
@@ -51,11 +56,25 @@ class Table:
         self.header_line = 1  # physical line number of the header (CSV)
         self._source = source
         self._progress = progress
+        self._max_rows = limits.rows
+        self._lengths: list[tuple[int, int, str]] = []  # (column, most characters, header)
+        self._rejected = 0  # rows left out because of an error found here
+
+    def limit_lengths(self, index: Mapping[str, int], lengths: Mapping[str, int]) -> None:
+        """Refuse the rows where a field (name -> column ``index``) is longer than the
+        database keeps it (``lengths``): the one check for every kind of file."""
+        self._lengths = [
+            (col, lengths[name], self.headers[col])
+            for name, col in index.items()
+            if name in lengths
+        ]
 
     def __iter__(self) -> Iterator[tuple[int, Sequence[str]]]:
         # One loop per source kind: this is the hot path of million-row imports.
         width = len(self.headers)
         progress = self._progress
+        lengths = self._lengths
+        most = self._max_rows
         count = 0
         if self.delimiter:
             reader = self._source
@@ -70,23 +89,48 @@ class Table:
                         cells = self._fit(line, cells)
                         if cells is None:
                             continue
+                    if lengths and self._too_long(line, cells):
+                        continue
                     count += 1
+                    if count > most:
+                        raise self._too_many_rows()
                     if progress is not None and not count % PROGRESS_EVERY:
                         progress(count)
                     yield line, cells
             except csv.Error as exc:
-                raise FileFormatError(f"Ligne {reader.line_num} illisible : {exc}.") from None
+                raise _unreadable(reader.line_num, exc) from None
         else:
             for line, cells in self._source:
                 if len(cells) != width or not cells[0] or cells[0].isspace():
                     cells = self._fit(line, cells)
                     if cells is None:
                         continue
+                if lengths and self._too_long(line, cells):
+                    continue
                 count += 1
+                if count > most:
+                    raise self._too_many_rows()
                 if progress is not None and not count % PROGRESS_EVERY:
                     progress(count)
                 yield line, cells
-        self.data_rows = count + len(self.errors)
+        self.data_rows = count + self._rejected
+
+    def _too_long(self, line: int, cells: Sequence[str]) -> bool:
+        found = False
+        for col, most, header in self._lengths:
+            if len(cells[col]) > most and len(text := cells[col].strip()) > most:
+                self.errors.append(
+                    RowError(line, header, f"{len(text)} caractères, {most} au plus")
+                )
+                found = True
+        self._rejected += found
+        return found
+
+    def _too_many_rows(self) -> FileFormatError:
+        return FileFormatError(
+            f"Fichier trop long : plus de {thousands(self._max_rows)} lignes de données. "
+            f"Découpez-le en plusieurs fichiers."
+        )
 
     def _fit(self, line: int, cells: Sequence[str]) -> Sequence[str] | None:
         """Cells padded or cut to the header width; None for a blank or too wide row."""
@@ -98,6 +142,7 @@ class Table:
         if len(cells) > width:
             if any(c.strip() for c in cells[width:]):
                 self.errors.append(self._too_wide(line, len(cells)))
+                self._rejected += 1
                 return None
             return cells[:width]
         return cells
@@ -113,12 +158,26 @@ class Table:
         return RowError(line, "", f"{found} colonnes au lieu de {len(self.headers)}{hint}")
 
 
-def read_table(data: bytes, *, filename: str = "", progress: Progress | None = None) -> Table:
-    if not data or not data.strip():
+def read_table(
+    data: bytes,
+    *,
+    filename: str = "",
+    progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    encoding: str = "",
+) -> Table:
+    """The file's table; ``encoding`` is a person's choice for a text file ("" = detect)."""
+    if not data or data.isspace():  # isspace, unlike strip, copies nothing
         raise FileFormatError("Le fichier est vide.")
+    if len(data) > limits.file_bytes:
+        raise FileFormatError(
+            f"Fichier trop volumineux ({len(data) // MB} Mo) : {limits.file_bytes // MB} Mo "
+            f"au plus. Découpez-le en plusieurs fichiers."
+        )
     name = filename.lower()
     if data.startswith(XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data, progress)
+        check_workbook(data, limits)
+        return _read_xlsx(data, progress, limits)
     if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise FileFormatError(
             "Format Excel 97-2003 (.xls) non pris en charge : enregistrez le fichier au format "
@@ -126,33 +185,13 @@ def read_table(data: bytes, *, filename: str = "", progress: Progress | None = N
         )
     if data.startswith(b"%PDF"):
         raise FileFormatError("Ce fichier est un PDF : importez un fichier CSV ou XLSX.")
-    return _read_csv(data, progress)
+    return _read_csv(data, progress, limits, encoding)
 
 
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def detect_encoding(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if data.isascii():
-        return "utf-8"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1"  # cp1252 leaves 5 bytes undefined; latin-1 reads anything
-    return "cp1252"
-
-
-def _check_text(sample: str) -> None:
+def _check_binary(sample: str) -> None:
     controls = sum(1 for c in sample if c < " " and c not in "\t\r\n")
     if "\x00" in sample or controls > len(sample) // 200:
         raise FileFormatError(
@@ -166,8 +205,7 @@ def detect_delimiter(sample: str) -> str:
     best = (0, 0, 0)
     chosen = ","
     for delimiter in DELIMITERS:
-        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if r]
-        rows = [r for r in rows[:30] if any(c.strip() for c in r)]
+        rows = [r for r in _sample_rows(sample, delimiter)[:30] if any(c.strip() for c in r)]
         if not rows or len(rows[0]) < 2:
             continue
         width = len(rows[0])
@@ -178,8 +216,21 @@ def detect_delimiter(sample: str) -> str:
     return chosen
 
 
-def _read_csv(data: bytes, progress: Progress | None) -> Table:
-    encoding = detect_encoding(data)
+def _sample_rows(sample: str, delimiter: str) -> list[list[str]]:
+    """The non-empty rows of ``sample``, up to a cell beyond the size limit (the full read
+    then says where it is)."""
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+            if row:
+                rows.append(row)
+    except csv.Error:
+        pass
+    return rows
+
+
+def _read_csv(data: bytes, progress: Progress | None, limits: Limits, wanted: str) -> Table:
+    encoding = chosen_encoding(data, wanted)
     if encoding != "utf-16" and b"\x00" in data:
         raise FileFormatError(
             "Fichier illisible : son contenu est binaire, ce n'est ni un CSV ni un XLSX."
@@ -188,12 +239,18 @@ def _read_csv(data: bytes, progress: Progress | None) -> Table:
     if len(data) > SAMPLE_BYTES and encoding != "utf-16":
         head = head[: head.rfind(b"\n") + 1] or head
     sample = head.decode(encoding, errors="replace")
-    _check_text(sample)
-    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    first = sample.lstrip("\r\n").split("\n", 1)[0].strip()
+    _check_binary(sample)
+    check_text(data, encoding, detected=not wanted)
+    # Bounds every cell, the header's included, as it is read (csv's limit is per process,
+    # and every import runs with the same one).
+    csv.field_size_limit(limits.cell_chars)
+    lines = sample.lstrip("\r\n").split("\n", 2)
+    first = lines[0].strip()
     explicit = first.lower().startswith("sep=") and len(first) == 5
     delimiter = first[4] if explicit else detect_delimiter(sample)
-    reader = csv.reader(text, delimiter=delimiter)
+    _check_header_width(data, lines[1:] if explicit else lines, delimiter, limits)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(_bounded_lines(text, limits), delimiter=delimiter)
     if explicit:  # Excel's "sep=;" hint line
         for row in reader:
             if row:
@@ -206,10 +263,64 @@ def _read_csv(data: bytes, progress: Progress | None) -> Table:
         else:
             raise FileFormatError("Le fichier ne contient aucune ligne (ni en-tête ni données).")
     except csv.Error as exc:
-        raise FileFormatError(f"Ligne {reader.line_num} illisible : {exc}.") from None
-    table = Table(headers, reader, encoding=encoding, delimiter=delimiter, progress=progress)
+        raise _unreadable(reader.line_num, exc) from None
+    _check_columns(len(headers), limits)
+    table = Table(
+        headers, reader, encoding=encoding, delimiter=delimiter, progress=progress, limits=limits
+    )
     table.header_line = reader.line_num
     return table
+
+
+def _bounded_lines(text: io.TextIOWrapper, limits: Limits) -> Iterator[str]:
+    """The lines of ``text``, each read up to the longest a row of the limits can be: a
+    line of a hundred megabytes is refused before it is held whole."""
+    most = limits.columns * (limits.cell_chars + 3)  # quotes and delimiter around each cell
+    number = 0
+    while line := text.readline(most):
+        number += 1
+        if len(line) == most and not line.endswith(("\n", "\r")):
+            raise FileFormatError(
+                f"Ligne {number} : plus de {thousands(most)} caractères. Vérifiez les "
+                f"guillemets du fichier (une cellule ouverte par un guillemet se termine au "
+                f"guillemet suivant)."
+            )
+        yield line
+
+
+def _check_header_width(data: bytes, lines: list[str], delimiter: str, limits: Limits) -> None:
+    """Refuse a header line longer than the sample before csv builds it: a line of a million
+    columns would otherwise be read whole, and every page would list its headers."""
+    if len(lines) > 1 or len(data) <= SAMPLE_BYTES:
+        return  # the header line ends within the sample: csv reads it, then it is counted
+    end = data.find(b"\n")
+    found = data.count(delimiter.encode(), 0, end if end >= 0 else len(data)) + 1
+    if found > limits.columns:
+        _check_columns(found, limits, about=True)
+    raise FileFormatError(
+        f"Ligne d'en-tête trop longue (plus de {SAMPLE_BYTES // 1024} Ko) : la première ligne "
+        f"doit contenir les noms des colonnes."
+    )
+
+
+def _check_columns(found: int, limits: Limits, *, about: bool = False) -> None:
+    if found > limits.columns:
+        raise FileFormatError(
+            f"La ligne d'en-tête compte {'environ ' if about else ''}{thousands(found)} "
+            f"colonnes : {limits.columns} au plus. Vérifiez le séparateur, ou retirez les "
+            f"colonnes inutiles."
+        )
+
+
+def _unreadable(line: int, exc: csv.Error) -> FileFormatError:
+    if str(exc).startswith("field larger than field limit"):
+        most = csv.field_size_limit()
+        return FileFormatError(
+            f"Ligne {line} : une cellule dépasse {thousands(most)} caractères. Vérifiez les "
+            f"guillemets du fichier (une cellule ouverte par un guillemet se termine au "
+            f"guillemet suivant)."
+        )
+    return FileFormatError(f"Ligne {line} illisible : {exc}.")
 
 
 # --- XLSX ----------------------------------------------------------------------------------
@@ -246,7 +357,7 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes, progress: Progress | None) -> Table:
+def _read_xlsx(data: bytes, progress: Progress | None, limits: Limits) -> Table:
     from openpyxl import load_workbook  # imported here: CSV-only imports never pay for it
 
     try:
@@ -259,9 +370,11 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> Table:
 
     def numbered() -> Iterator[tuple[int, Sequence[str]]]:
         try:
-            for line, row in enumerate(values, start=1):
-                if any(v is not None for v in row):
-                    yield line, [cell_text(v) for v in row]
+            yield from _checked_rows(values, limits)
+        except FileFormatError:
+            raise
+        except Exception as exc:  # openpyxl reads lazily: a damaged sheet fails here
+            raise FileFormatError(f"Fichier Excel illisible ({type(exc).__name__}).") from None
         finally:
             workbook.close()
 
@@ -274,4 +387,35 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> Table:
             break
     else:
         raise FileFormatError("La première feuille du classeur est vide.")
-    return Table(headers, rows, encoding="", delimiter="", progress=progress)
+    _check_columns(len(headers), limits)
+    return Table(headers, rows, encoding="", delimiter="", progress=progress, limits=limits)
+
+
+def _checked_rows(
+    values: Iterable[Sequence[object]], limits: Limits
+) -> Iterator[tuple[int, Sequence[str]]]:
+    for line, row in enumerate(values, start=1):
+        if any(v is not None for v in row):
+            texts = [cell_text(v) for v in row]
+            if max(map(len, texts)) > limits.cell_chars or CONTROL.search("\n".join(texts)):
+                _check_cells(line, texts, limits)
+            yield line, texts
+
+
+def _check_cells(line: int, texts: Sequence[str], limits: Limits) -> None:
+    """Refuse the first cell of the row that is too long or holds a control character."""
+    from openpyxl.utils import get_column_letter
+
+    for col, text in enumerate(texts, start=1):
+        where = f"Ligne {line}, colonne {get_column_letter(col)}"
+        if len(text) > limits.cell_chars:
+            raise FileFormatError(
+                f"{where} : cellule de {thousands(len(text))} caractères, "
+                f"{thousands(limits.cell_chars)} au plus."
+            )
+        found = CONTROL.search(text)
+        if found is not None:
+            raise FileFormatError(
+                f"{where} : caractère de contrôle U+{ord(found.group()):04X}, qui ne peut être "
+                f"importé. Corrigez la cellule dans le classeur."
+            )

@@ -223,6 +223,9 @@ _EMAIL_SPLIT = re.compile(r"[;,]")
 _ANGLE = re.compile(r".*<([^<>]+)>")
 
 
+_EMAIL_MOST = 254  # the longest address SMTP carries (RFC 5321, 4.5.3.1)
+
+
 def parse_emails(text: str) -> tuple[str, ...]:
     """One or more addresses separated by ``;`` or ``,`` (``Nom <a@b.fr>`` accepted);
     domain lower-cased, duplicates dropped, order kept (the first is the main contact)."""
@@ -236,6 +239,8 @@ def parse_emails(text: str) -> tuple[str, ...]:
             s = m[1].strip()
         local, _, domain = s.rpartition("@")
         address = f"{local}@{domain.lower()}"
+        if len(address) > _EMAIL_MOST:
+            raise CellError(f"adresse e-mail de {len(address)} caractères, {_EMAIL_MOST} au plus")
         if not _EMAIL.fullmatch(address) or ".." in address or local.startswith("."):
             raise CellError(f"adresse e-mail invalide « {part.strip()} »")
         if address not in found:

@@ -58,6 +58,8 @@ def _command(upload: PendingUpload, columns: UploadColumns) -> str:
     if columns.missing or any(name not in columns.assigned for name in columns.detected):
         return ""
     parts = ["relance", "import", upload.kind, upload.filename]
+    if upload.encoding:
+        parts += ["--encoding", upload.encoding]
     for name, col in columns.assigned.items():
         if columns.detected.get(name) != col:
             parts += ["--map", f"{name}={headers[col]}"]
@@ -111,6 +113,8 @@ def pending_context(
     if current and checked.get("errors"):
         errors = upload.errors.order_by("line", "id")
         context["errors_page"] = paginate(request, errors, per_page=ERRORS_PER_PAGE)
+        shown = checked.get("errors_shown", checked["errors"])
+        context["errors_shown"], context["errors_more"] = shown, checked["errors"] - shown
     return context
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from relance.imports import uploads
+from relance.imports.limits import upload_max_bytes
 from relance.imports.parsers.headers import FileSpec
 from relance.imports.uploads import UPLOAD_SUFFIXES
 from relance.web.imports.labels import field_label
@@ -19,30 +19,53 @@ KINDS = [
     ("payments", _("Paiements")),
 ]
 NO_COLUMN = ""
+# The encodings of relance.imports.parsers.encoding.ENCODINGS, as a person reads them.
+ENCODING_CHOICES = [
+    ("", _("Détection automatique (UTF-8, sinon Windows-1252)")),
+    ("utf-8", "UTF-8"),
+    ("windows-1252", _("Windows-1252 (Excel sous Windows)")),
+    ("iso-8859-15", "ISO-8859-15 (Latin-9)"),
+    ("latin-1", "ISO-8859-1 (Latin-1)"),
+    ("cp850", _("CP850 (anciens logiciels sous DOS)")),
+    ("mac-roman", "Mac Roman"),
+    ("utf-16", "UTF-16"),
+]
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Contenu du fichier"), choices=KINDS)
     file = forms.FileField(
         label=_("Fichier"),
-        help_text=_(
-            "CSV (séparé par ; , tabulation ou |) ou classeur Excel .xlsx, 50 Mo au plus. "
-            "Importez d'abord les clients, puis les factures, puis les paiements."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_SUFFIXES)}),
     )
+    encoding = forms.ChoiceField(
+        label=_("Encodage (fichiers CSV)"),
+        choices=ENCODING_CHOICES,
+        required=False,
+        help_text=_(
+            "À changer seulement si le fichier est refusé pour un caractère illisible, ou si "
+            "ses accents sont mal lus."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV (séparé par ; , tabulation ou |) ou classeur Excel .xlsx, %(size)s Mo au plus. "
+            "Importez d'abord les clients, puis les factures, puis les paiements."
+        ) % {"size": upload_max_bytes() // 2**20}
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
         if not upload.size:
             raise forms.ValidationError(_("Le fichier est vide (0 octet)."))
-        if upload.size > uploads.MAX_UPLOAD_BYTES:
+        if upload.size > upload_max_bytes():
             raise forms.ValidationError(
                 _(
-                    "Fichier trop volumineux (%(size)s Mo) : 50 Mo au plus par cette page. "
+                    "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus par cette page. "
                     "Importez-le avec la commande « relance import »."
                 ),
-                params={"size": round(upload.size / 2**20)},
+                params={"size": round(upload.size / 2**20), "most": upload_max_bytes() // 2**20},
             )
         if not (upload.name or "").lower().endswith(UPLOAD_SUFFIXES):
             raise forms.ValidationError(

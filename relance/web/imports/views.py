@@ -86,6 +86,7 @@ def upload(request: HttpRequest, ws: Workspace) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 filename=sent.name or "import",
                 data=b"".join(sent.chunks()),
+                encoding=form.cleaned_data["encoding"],
             )
         except UploadRefused as exc:
             form.add_error("file", str(exc))
@@ -149,7 +150,7 @@ def check(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
         messages.error(
             request,
             _("Le fichier contient %(count)s erreur(s) : rien ne sera importé.")
-            % {"count": len(report.rejected)},
+            % {"count": report.error_count},
         )
     else:
         messages.success(request, _("Fichier vérifié : aucune erreur."))
@@ -173,7 +174,7 @@ def commit(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
                 "Le fichier n'a pas été importé : %(count)s erreur(s) depuis la vérification "
                 "(les données ont changé entre-temps). Rien n'a été écrit."
             )
-            % {"count": len(report.rejected)},
+            % {"count": report.error_count},
         )
         return redirect(_pending_url(upload, "check"))
     if report.status == BatchStatus.UNCHANGED:

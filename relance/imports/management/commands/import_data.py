@@ -1,4 +1,5 @@
-"""relance import customers|invoices|payments PATH [--org SLUG] [--dry-run] [--json]"""
+"""relance import customers|invoices|payments PATH [--org SLUG] [--dry-run] [--json]
+[--map CHAMP=EN-TÊTE] [--encoding ENCODAGE]"""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
+from relance.imports.limits import import_limits
 from relance.imports.models import ImportKind
+from relance.imports.parsers.encoding import ENCODINGS
+from relance.imports.parsers.limits import MB
 from relance.imports.services import ImportReport, import_file
 from relance.lib.progress import TerminalProgress
 
@@ -43,6 +47,13 @@ class Command(BaseCommand):
             metavar="CHAMP=EN-TÊTE",
             help="associer une colonne du fichier à un champ (répétable), ex. number=Pièce",
         )
+        parser.add_argument(
+            "--encoding",
+            choices=list(ENCODINGS),
+            default="",
+            help="encodage d'un fichier CSV, quand la détection (UTF-8, sinon Windows-1252) "
+            "ne convient pas",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -52,6 +63,12 @@ class Command(BaseCommand):
             organisation = organisation_by_slug(options["org"])
         except OrganisationNotFound as exc:
             raise CommandError(str(exc)) from exc
+        most = import_limits(options["kind"]).file_bytes
+        if path.stat().st_size > most:  # refused before being read into memory
+            raise CommandError(
+                f"Fichier trop volumineux ({path.stat().st_size // MB} Mo) : {most // MB} Mo au "
+                f"plus (RELANCE_IMPORT_FILE_MAX_MB). Découpez-le en plusieurs fichiers."
+            )
         progress = TerminalProgress(enabled=sys.stderr.isatty() and not options["json"])
         try:
             report = import_file(
@@ -63,6 +80,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 mapping=parse_mapping(options["map"]),
                 progress=progress,
+                encoding=options["encoding"],
             )
         except KeyboardInterrupt:
             progress.close()
@@ -80,14 +98,16 @@ class Command(BaseCommand):
     def _summary(self, report: ImportReport, dry_run: bool) -> None:
         if report.rejected:
             self.stdout.write(
-                f"Fichier rejeté : {len(report.rejected)} erreur(s), rien n'a été importé."
+                f"Fichier rejeté : {report.error_count} erreur(s), rien n'a été importé."
             )
-            for error in report.rejected[:200]:
+            for error in report.rejected:
                 where = f"ligne {error.line}" if error.line else "fichier"
                 column = f", colonne « {error.column} »" if error.column else ""
                 self.stdout.write(f"  {where}{column} : {error.reason}")
-            if len(report.rejected) > 200:
-                self.stdout.write(f"  … et {len(report.rejected) - 200} autre(s) (--json).")
+            if report.more:
+                self.stdout.write(
+                    f"  … et {report.more} autre(s) : corrigez celles-ci, puis importez à nouveau."
+                )
             return
         prefix = "Simulation : " if dry_run else ""
         self.stdout.write(
