@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import camt, cfonb
+from . import camt, cfonb, ofx, qif
 from .model import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Limits, StatementError, StatementFile
 
 Parser = Callable[[bytes], StatementFile]
@@ -56,6 +56,10 @@ def read_statements(
     kind = detect(data)
     if kind == "camt":
         return camt.parse(data, limits=limits)
+    if kind == "ofx":
+        return ofx.parse(data, limits=limits)
+    if kind == "qif":
+        return qif.parse(data, limits=limits)
     if kind == "cfonb120":
         return cfonb.parse(data, limits=limits)
     if kind == "cfonb240":
