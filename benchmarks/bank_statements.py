@@ -171,7 +171,7 @@ def main() -> None:
         "target_seconds_whole_chain": TARGET_SECONDS,
         "target_mb": TARGET_MB,
         "within_target": all(
-            p["seconds"] < TARGET_SECONDS and p["peak_rss_mb"] < TARGET_MB  # type: ignore[index]
+            p["seconds"] < TARGET_SECONDS and p["peak_rss_mb"] < TARGET_MB
             for p in parses
         ),
         "python": platform.python_version(),

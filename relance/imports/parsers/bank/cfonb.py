@@ -11,7 +11,7 @@ The format has no unique movement reference, so entries get content ids (see ``i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -70,7 +70,7 @@ class _Open:
     opening: Balance
     ids: EntryIds
     line: int
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[_Draft] = field(default_factory=list)
 
 
 def _records(data: bytes) -> list[tuple[int, str]]:
@@ -120,7 +120,7 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
         elif code == "05":
             if not current.entries:
                 raise StatementError("complément (05) sans opération (04) avant lui", line=number)
-            current.entries[-1] = _complement(current.entries[-1], record)
+            _complement(current.entries[-1], record)
         elif code == "07":
             result.statements.append(_close(current, record, line=number))
             current = None
@@ -155,57 +155,82 @@ def _opening(record: str, *, line: int) -> _Open:
     )
 
 
-def _movement(record: str, current: _Open, *, line: int) -> Entry:
-    booking = _date(record[34:40], line=line, label="date d'opération")
-    valued = _date(record[42:48], line=line, label="date de valeur", optional=True)
-    value = _amount(record, line=line)
-    label = " ".join(record[48:79].split())
-    reason = record[40:42].strip()
-    return Entry(
-        id="",
-        booking_date=booking,
-        value_date=valued,
-        amount=value,
+@dataclass(slots=True)
+class _Draft:
+    """A movement (04) that its complements (05) may still add to."""
+
+    booking_date: date | None
+    value_date: date | None
+    amount: Decimal
+    currency: str
+    return_reason: str
+    text: str
+    bank_code: str
+    bank_reference: str
+    line: int
+    counterparty_name: str = ""
+    end_to_end_id: str = ""
+    info: str = ""
+
+    def entry(self, ids: EntryIds) -> Entry:
+        return Entry(
+            id=ids.from_content(
+                booking_date=self.booking_date,
+                value_date=self.value_date,
+                amount=self.amount,
+                text=f"{self.text} {self.bank_reference}",
+            ),
+            booking_date=self.booking_date,
+            value_date=self.value_date,
+            amount=self.amount,
+            currency=self.currency,
+            reversal=bool(self.return_reason),
+            return_reason=self.return_reason,
+            counterparty_name=self.counterparty_name,
+            structured_reference=references.find(self.text),
+            text=self.text,
+            info=self.info,
+            bank_code=self.bank_code,
+            bank_reference=self.bank_reference,
+            end_to_end_id=self.end_to_end_id,
+            line=self.line,
+        )
+
+
+def _movement(record: str, current: _Open, *, line: int) -> _Draft:
+    return _Draft(
+        booking_date=_date(record[34:40], line=line, label="date d'opération"),
+        value_date=_date(record[42:48], line=line, label="date de valeur", optional=True),
+        amount=_amount(record, line=line),
         currency=record[16:19].strip() or current.currency,
-        reversal=bool(reason),
-        return_reason=reason,
-        text=label,
+        # A rejection reason (code motif de rejet) marks a returned or rejected operation.
+        return_reason=record[40:42].strip(),
+        text=" ".join(record[48:79].split()),
         bank_code=record[32:34],
         bank_reference=record[104:120].strip(),
         line=line,
     )
 
 
-def _complement(entry: Entry, record: str) -> Entry:
+def _complement(draft: _Draft, record: str) -> None:
     qualifier, value = record[45:48], " ".join(record[48:118].split())
     if not value:
-        return entry
+        return
     if qualifier in _TEXT:
-        return replace(entry, text=f"{entry.text} {value}".strip())
-    if qualifier == ("NPY" if entry.amount > 0 else "NBE"):
-        return replace(entry, counterparty_name=value)
-    if qualifier == "RCN":
-        return replace(entry, end_to_end_id=value)
-    return replace(entry, info=f"{entry.info} {qualifier.strip()} {value}".strip())
+        draft.text = f"{draft.text} {value}".strip()
+    elif qualifier == ("NPY" if draft.amount > 0 else "NBE"):
+        draft.counterparty_name = value
+    elif qualifier == "RCN":
+        draft.end_to_end_id = value
+    else:
+        draft.info = f"{draft.info} {qualifier.strip()} {value}".strip()
 
 
 def _close(current: _Open, record: str, *, line: int) -> Statement:
     closing = Balance(
         _amount(record, line=line), _date(record[34:40], line=line, label="date du solde")
     )
-    entries = tuple(
-        replace(
-            entry,
-            id=current.ids.from_content(
-                booking_date=entry.booking_date,
-                value_date=entry.value_date,
-                amount=entry.amount,
-                text=f"{entry.text} {entry.bank_reference}",
-            ),
-            structured_reference=references.find(entry.text),
-        )
-        for entry in current.entries
-    )
+    entries = tuple(draft.entry(current.ids) for draft in current.entries)
     return Statement(
         format="cfonb120",
         account=current.account,
