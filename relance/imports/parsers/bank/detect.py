@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import camt, cfonb, ofx, qif
+from . import camt, cfonb, mt940, ofx, qif
 from .model import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Limits, StatementError, StatementFile
 
 Parser = Callable[[bytes], StatementFile]
 
-FORMATS = "camt.053, camt.052, camt.054, CFONB 120, OFX ou QIF"
+FORMATS = "camt.053, camt.052, camt.054, CFONB 120, MT940, OFX ou QIF"
 _CAMT_ROOT = re.compile(rb"<(?:\w+:)?(?:BkToCstmrStmt|BkToCstmrAcctRpt|BkToCstmrDbtCdtNtfctn)\b")
 
 
@@ -29,6 +29,8 @@ def detect(data: bytes) -> str:
         return "camt"
     if head.startswith(b"OFXHEADER") or (head.startswith(b"<") and b"<OFX" in head.upper()):
         return "ofx"
+    if re.search(rb"^:20:", head, re.MULTILINE) and re.search(rb"^:25:", head, re.MULTILINE):
+        return "mt940"
     lines = _first_lines(head)
     if lines and lines[0][:2] in (b"01", b"04", b"05", b"07") and len(lines[0]) == 120:
         return "cfonb120"
@@ -58,6 +60,8 @@ def read_statements(
         return camt.parse(data, limits=limits)
     if kind == "ofx":
         return ofx.parse(data, limits=limits)
+    if kind == "mt940":
+        return mt940.parse(data, limits=limits)
     if kind == "qif":
         return qif.parse(data, limits=limits)
     if kind == "cfonb120":
