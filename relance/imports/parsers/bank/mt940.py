@@ -147,7 +147,9 @@ def _movement(value: str, current: _Open, *, line: int) -> Entry:
         currency=current.currency,
         reversal=mark.startswith("R"),
         text="",
-        info=" ".join(part for part in (customer_ref.strip(), (extra or "").strip()) if part),
+        info=" ".join(
+            part for part in (customer_ref.strip(), (extra or "").strip()) if part != "NONREF"
+        ).strip(),
         bank_code=code,
         bank_reference=reference,
         end_to_end_id="" if customer_ref.strip() in ("", "NONREF") else customer_ref.strip(),
@@ -156,9 +158,10 @@ def _movement(value: str, current: _Open, *, line: int) -> Entry:
 
 
 def _details(entry: Entry, value: str) -> Entry:
+    if value.count("?") >= 2 and _GVC.search(value):
+        # Lines of German details are cut every 65 characters, anywhere.
+        return _german(entry, value.replace("\n", ""))
     flat = " ".join(value.split("\n"))
-    if flat.count("?") >= 2 and _GVC.search(flat):
-        return _german(entry, flat)
     slashed = _slashed(flat)
     if slashed:
         text = re.sub(r"^(USTD|STRD)//?", "", slashed.get("REMI", "") or slashed.get("SVWZ", ""))
