@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import camt, cfonb, mt940, ofx, qif
+from . import camt, cfonb, coda, mt940, ofx, qif
 from .model import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Limits, StatementError, StatementFile
 
 Parser = Callable[[bytes], StatementFile]
 
-FORMATS = "camt.053, camt.052, camt.054, CFONB 120, MT940, OFX ou QIF"
+FORMATS = "camt.053, camt.052, camt.054, CFONB 120, CODA, MT940, OFX ou QIF"
 _CAMT_ROOT = re.compile(rb"<(?:\w+:)?(?:BkToCstmrStmt|BkToCstmrAcctRpt|BkToCstmrDbtCdtNtfctn)\b")
 
 
@@ -34,6 +34,8 @@ def detect(data: bytes) -> str:
     lines = _first_lines(head)
     if lines and lines[0][:2] in (b"01", b"04", b"05", b"07") and len(lines[0]) == 120:
         return "cfonb120"
+    if lines and lines[0].startswith(b"0000") and len(lines[0]) == 128:
+        return "coda"
     if lines and lines[0].startswith(b"31") and len(lines[0]) == 240:
         return "cfonb240"
     if any(line.startswith((b"!Type:", b"!Account", b"!Option", b"!Clear")) for line in lines):
@@ -60,6 +62,8 @@ def read_statements(
         return camt.parse(data, limits=limits)
     if kind == "ofx":
         return ofx.parse(data, limits=limits)
+    if kind == "coda":
+        return coda.parse(data, limits=limits)
     if kind == "mt940":
         return mt940.parse(data, limits=limits)
     if kind == "qif":
