@@ -11,11 +11,11 @@ DTDs, entities and external references are refused (defusedxml).
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from xml.etree.ElementTree import Element, ParseError, iterparse
+from typing import cast
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -27,6 +27,7 @@ from .xmltext import amount, day, first, text, when
 
 _MESSAGE = re.compile(r"camt\.05[234]\.\d{3}\.\d{2}")
 _BLOCKS = {"Stmt", "Rpt", "Ntfctn"}
+_CHUNK = 1 << 20
 _BLOCK_OF = {"camt.052": "Rpt", "camt.053": "Stmt", "camt.054": "Ntfctn"}
 _OPENING = ("OPBD", "PRCD", "OPAV")
 _CLOSING = ("CLBD", "ITBD", "CLAV")
@@ -43,7 +44,7 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
     try:
         _vet_prolog(data)
         block = _BLOCK_OF.get(result.format[:8], "Stmt")
-        for statement in _statements(io.BytesIO(data), limits=limits, block=block):
+        for statement in _statements(data, limits=limits, block=block):
             count += len(statement.entries)
             result.statements.append(statement)
     except ParseError as exc:
@@ -86,7 +87,24 @@ def _vet_prolog(data: bytes) -> None:
         return
 
 
-def _statements(source: io.BytesIO, *, limits: Limits, block: str) -> Iterator[Statement]:
+def _elements(data: bytes) -> Iterator[Element]:
+    """Every element as it ends; the standard library's C parser, fed 1 MB at a time."""
+    parser = XMLPullParser(events=("end",))
+    view = memoryview(data)
+    for start in range(0, len(data), _CHUNK):
+        parser.feed(view[start : start + _CHUNK])
+        yield from _ended(parser)
+    parser.close()
+    yield from _ended(parser)
+
+
+def _ended(parser: XMLPullParser) -> Iterator[Element]:
+    # Only "end" events were asked for: each carries its element.
+    for _, element in cast(Iterator[tuple[str, Element]], parser.read_events()):
+        yield element
+
+
+def _statements(data: bytes, *, limits: Limits, block: str) -> Iterator[Statement]:
     # "end" events only: children end before their parent. Tags keep their namespace
     # (``{urn:...}Ntry``); it is cut once, by length, where tags are read.
     pending: list[Entry] = []
@@ -94,12 +112,14 @@ def _statements(source: io.BytesIO, *, limits: Limits, block: str) -> Iterator[S
     ids: EntryIds | None = None
     total = blocks = rank = 0
     cut = -1
-    for _, element in iterparse(source):
+    ntry = acct = ""
+    for element in _elements(data):
         tag = element.tag
         if cut < 0:
             cut = tag.index("}") + 1 if tag.startswith("{") else 0
-        name = tag[cut:]
-        if name == "Ntry":
+            ntry, acct = tag[:cut] + "Ntry", tag[:cut] + "Acct"
+        # Most elements are none of these: whole tags compared, nothing sliced.
+        if tag == ntry:
             rank += 1
             where = f"{block}[{blocks + 1}]/Ntry[{rank}]"
             found, booked_amount = camt_entry.entries(
@@ -116,11 +136,12 @@ def _statements(source: io.BytesIO, *, limits: Limits, block: str) -> Iterator[S
             if booked_amount is not None:
                 booked.append(booked_amount)
             element.clear()  # what is read is dropped: memory follows the entries kept
-        elif name == "Acct" and ids is None:
+        elif tag == acct and ids is None:
             # The statement's own account comes before its entries.
             _strip(element, cut)
             ids = EntryIds(first(element, "Id/IBAN", "Id/Othr/Id") or "?")
-        elif name in _BLOCKS:
+        elif tag[cut:] in _BLOCKS:
+            name = tag[cut:]
             blocks += 1
             _strip(element, cut)  # its entries are cleared: what is left is small
             yield _statement(element, entries=pending, booked=booked, where=f"{name}[{blocks}]")

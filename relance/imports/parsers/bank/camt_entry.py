@@ -19,6 +19,25 @@ from .xmltext import amount, day
 Flat = dict[str, str]
 # Repeated elements whose every line matters: the remittance text is all of them, joined.
 _REPEATED = {"Ustrd", "AddtlRmtInf", "AddtlTxInf", "AddtlNtryInf"}
+# Parts never read: skipped whole. NtryDtls: its details are flattened one by one.
+_SKIPPED = {
+    "NtryDtls",
+    "PstlAdr",
+    "Chrgs",
+    "RltdDts",
+    "RltdPric",
+    "RltdQties",
+    "Tax",
+    "Intrst",
+    "CardTx",
+    "CcyXchg",
+    "CntrValAmt",
+    "AnnncdPstngAmt",
+    "PrtryAmt",
+    "TechInptChanl",
+    "SplmtryData",
+    "Purp",
+}
 
 
 def flatten(element: Element, cut: int, prefix: str = "", out: Flat | None = None) -> Flat:
@@ -28,10 +47,11 @@ def flatten(element: Element, cut: int, prefix: str = "", out: Flat | None = Non
         tag = child.tag[cut:]
         key = prefix + tag
         if len(child):
-            if tag != "NtryDtls":  # details are flattened one by one
+            if tag not in _SKIPPED:
                 flatten(child, cut, key + "/", out)
             continue
-        value = " ".join(child.text.split()) if child.text else ""
+        # Inner whitespace is left to the few text fields that get it (``_clean``).
+        value = child.text.strip() if child.text else ""
         if tag == "Amt":
             out.setdefault(key + "@Ccy", child.get("Ccy", ""))
         if not value:
@@ -41,6 +61,10 @@ def flatten(element: Element, cut: int, prefix: str = "", out: Flat | None = Non
         elif tag in _REPEATED:
             out[key] += " " + value
     return out
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _first(flat: Flat, *keys: str) -> str:
@@ -88,15 +112,23 @@ class _Tx:
 def _details(tx: Flat, *, original_credit: bool) -> _Tx:
     # The counterparty of money in is the debtor; of a reversed debit, still the creditor.
     party, other = ("Dbtr", "Cdtr") if original_credit else ("Cdtr", "Dbtr")
-    remittance = " ".join(
-        part for part in (tx.get("RmtInf/Ustrd"), tx.get("RmtInf/Strd/AddtlRmtInf")) if part
+    remittance = _clean(
+        " ".join(
+            part for part in (tx.get("RmtInf/Ustrd"), tx.get("RmtInf/Strd/AddtlRmtInf")) if part
+        )
     )
     structured = tx.get("RmtInf/Strd/CdtrRefInf/Ref", "")
     end_to_end = tx.get("Refs/EndToEndId", "")
     return _Tx(
-        counterparty_name=_first(
-            tx,
-            *(f"RltdPties/{side}/{level}Nm" for side in (party, other) for level in ("", "Pty/")),
+        counterparty_name=_clean(
+            _first(
+                tx,
+                *(
+                    f"RltdPties/{side}/{level}Nm"
+                    for side in (party, other)
+                    for level in ("", "Pty/")
+                ),
+            )
         ),
         counterparty_iban=_first(
             tx, f"RltdPties/{party}Acct/Id/IBAN", f"RltdPties/{party}Acct/Id/Othr/Id"
@@ -108,7 +140,7 @@ def _details(tx: Flat, *, original_credit: bool) -> _Tx:
             references.normalise(structured) if structured else references.find(remittance)
         ),
         text=remittance,
-        info=tx.get("AddtlTxInf", ""),
+        info=_clean(tx.get("AddtlTxInf", "")),
         return_reason=_first(tx, "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry"),
         end_to_end_id="" if end_to_end == "NOTPROVIDED" else end_to_end,
         reference=tx.get("Refs/AcctSvcrRef", ""),
@@ -175,7 +207,7 @@ def entries(
     booking = _date(flat, "BookgDt", where)
     valued = _date(flat, "ValDt", where)
     status: Status = "booked" if _first(flat, "Sts/Cd", "Sts") in ("BOOK", "") else "pending"
-    merged = _merged(details, flat.get("AddtlNtryInf", ""))
+    merged = _merged(details, _clean(flat.get("AddtlNtryInf", "")))
     reference = _first(flat, "AcctSvcrRef", "NtryRef") or merged.reference
     entry_id = (
         ids.from_reference(reference)
