@@ -68,7 +68,7 @@ def test_postfinance_053_v04_batches_reversals_and_md06_returns():
 
 def test_camt_054_notification_and_052_pending_report():
     (notification,) = read("camt/valid_example.xml").statements
-    assert notification.format == "Ntfctn"
+    assert notification.format == "camt.054.001.04"
     assert len(notification.entries) == 5
     assert sum(entry.reversal for entry in notification.entries) == 2
     (report,) = read("camt/camt052.v4.xml").statements

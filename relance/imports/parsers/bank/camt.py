@@ -44,7 +44,7 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
     try:
         _vet_prolog(data)
         block = _BLOCK_OF.get(result.format[:8], "Stmt")
-        for statement in _statements(data, limits=limits, block=block):
+        for statement in _statements(data, limits=limits, block=block, message=result.format):
             count += len(statement.entries)
             result.statements.append(statement)
     except ParseError as exc:
@@ -104,7 +104,7 @@ def _ended(parser: XMLPullParser) -> Iterator[Element]:
         yield element
 
 
-def _statements(data: bytes, *, limits: Limits, block: str) -> Iterator[Statement]:
+def _statements(data: bytes, *, limits: Limits, block: str, message: str) -> Iterator[Statement]:
     # "end" events only: children end before their parent. Tags keep their namespace
     # (``{urn:...}Ntry``); it is cut once, by length, where tags are read.
     pending: list[Entry] = []
@@ -144,7 +144,13 @@ def _statements(data: bytes, *, limits: Limits, block: str) -> Iterator[Statemen
             name = tag[cut:]
             blocks += 1
             _strip(element, cut)  # its entries are cleared: what is left is small
-            yield _statement(element, entries=pending, booked=booked, where=f"{name}[{blocks}]")
+            yield _statement(
+                element,
+                message=message,
+                entries=pending,
+                booked=booked,
+                where=f"{name}[{blocks}]",
+            )
             pending, booked, ids, rank = [], [], None, 0
             element.clear()
 
@@ -171,7 +177,7 @@ def _balances(block: Element, *, where: str) -> dict[str, Balance]:
 
 
 def _statement(
-    block: Element, *, entries: list[Entry], booked: list[Decimal], where: str
+    block: Element, *, message: str, entries: list[Entry], booked: list[Decimal], where: str
 ) -> Statement:
     balances = _balances(block, where=where)
     opening = next((balances[code] for code in _OPENING if code in balances), None)
@@ -179,7 +185,7 @@ def _statement(
     statement_id = text(block, "Id")
     account = _account(block)
     return Statement(
-        format=block.tag,
+        format=message,
         account=account,
         currency=text(block, "Acct/Ccy") or (entries[0].currency if entries else ""),
         entries=tuple(entries),
