@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..cells import gc_paused
 from . import camt, cfonb, coda, mt940, ofx, qif
 from .model import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Limits, StatementError, StatementFile
 
@@ -43,6 +44,7 @@ def detect(data: bytes) -> str:
     return ""
 
 
+@gc_paused()
 def read_statements(
     data: bytes,
     *,
