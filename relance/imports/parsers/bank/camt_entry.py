@@ -109,9 +109,22 @@ class _Tx:
     reference: str = ""
 
 
+def _party_keys(party: str, other: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    names = tuple(
+        f"RltdPties/{side}/{level}Nm" for side in (party, other) for level in ("", "Pty/")
+    )
+    accounts = (f"RltdPties/{party}Acct/Id/IBAN", f"RltdPties/{party}Acct/Id/Othr/Id")
+    agents = (f"RltdAgts/{party}Agt/FinInstnId/BICFI", f"RltdAgts/{party}Agt/FinInstnId/BIC")
+    return names, accounts, agents
+
+
+# The counterparty of money in is the debtor; of a reversed debit, still the creditor.
+_PAYER = _party_keys("Dbtr", "Cdtr")
+_PAYEE = _party_keys("Cdtr", "Dbtr")
+
+
 def _details(tx: Flat, *, original_credit: bool) -> _Tx:
-    # The counterparty of money in is the debtor; of a reversed debit, still the creditor.
-    party, other = ("Dbtr", "Cdtr") if original_credit else ("Cdtr", "Dbtr")
+    names, accounts, agents = _PAYER if original_credit else _PAYEE
     remittance = _clean(
         " ".join(
             part for part in (tx.get("RmtInf/Ustrd"), tx.get("RmtInf/Strd/AddtlRmtInf")) if part
@@ -120,22 +133,9 @@ def _details(tx: Flat, *, original_credit: bool) -> _Tx:
     structured = tx.get("RmtInf/Strd/CdtrRefInf/Ref", "")
     end_to_end = tx.get("Refs/EndToEndId", "")
     return _Tx(
-        counterparty_name=_clean(
-            _first(
-                tx,
-                *(
-                    f"RltdPties/{side}/{level}Nm"
-                    for side in (party, other)
-                    for level in ("", "Pty/")
-                ),
-            )
-        ),
-        counterparty_iban=_first(
-            tx, f"RltdPties/{party}Acct/Id/IBAN", f"RltdPties/{party}Acct/Id/Othr/Id"
-        ),
-        counterparty_bic=_first(
-            tx, f"RltdAgts/{party}Agt/FinInstnId/BICFI", f"RltdAgts/{party}Agt/FinInstnId/BIC"
-        ),
+        counterparty_name=_clean(_first(tx, *names)),
+        counterparty_iban=_first(tx, *accounts),
+        counterparty_bic=_first(tx, *agents),
         structured_reference=(
             references.normalise(structured) if structured else references.find(remittance)
         ),
@@ -149,6 +149,8 @@ def _details(tx: Flat, *, original_credit: bool) -> _Tx:
 
 def _merged(details: list[_Tx], info: str) -> _Tx:
     """One entry for the details of a booking whose amounts the bank did not give."""
+    if len(details) == 1 and (not info or info == details[0].info):
+        return details[0]  # the common case: one detail, nothing to merge
     one = details[0] if len(details) == 1 else _Tx()
     # dict.fromkeys: banks often repeat the entry's text in its only detail.
     texts = dict.fromkeys(d.text for d in details if d.text)
