@@ -56,6 +56,16 @@ def test_ofx_2_xml_and_intuit_sgml():
     assert checking.entries[2].bank_code == "CHECK"
 
 
+def test_ofx_escaped_characters_are_read():
+    data = (
+        (BANK / "ofx/checking.ofx")
+        .read_bytes()
+        .replace(b"<NAME>RETURNED CHECK FEE, CHECK # 319", b"<NAME>SMITH &amp; SONS")
+    )
+    fee = read_statements(data).statements[0].entries[2]
+    assert fee.text.startswith("SMITH & SONS ")
+
+
 def test_ofx_truncated_or_without_statement_is_refused():
     data = (BANK / "ofx/checking.ofx").read_bytes()
     with pytest.raises(StatementError, match="tronqué"):

@@ -7,6 +7,7 @@ some leaf tags and not others, leave values empty and write in Windows-1252. Agg
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -77,6 +78,8 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
         elif tag in _SECTIONS:
             section = "" if closing else tag
         elif not closing and value:
+            if "&" in value:  # OFX 2 is XML, and OFX 1 writes &amp; too
+                value = html.unescape(value)
             key = f"{section}.{tag}" if section else tag
             (transaction if transaction is not None else current.fields).setdefault(key, value)
     if current is not None:
