@@ -171,8 +171,7 @@ def main() -> None:
         "target_seconds_whole_chain": TARGET_SECONDS,
         "target_mb": TARGET_MB,
         "within_target": all(
-            p["seconds"] < TARGET_SECONDS and p["peak_rss_mb"] < TARGET_MB
-            for p in parses
+            p["seconds"] < TARGET_SECONDS and p["peak_rss_mb"] < TARGET_MB for p in parses
         ),
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
