@@ -186,3 +186,12 @@ def test_the_entries_cap_stops_the_read():
     assert len(read_statements(_camt(entries)).statements[0].entries) == 11
     with pytest.raises(StatementError, match="plus de 10 opérations"):
         read_statements(_camt(entries), max_entries=10)
+
+
+def test_utf16_and_garbage_after_the_root_are_refused():
+    data = (BANK / "camt/valid_example_v8.xml").read_bytes()
+    with pytest.raises(StatementError, match="UTF-16"):
+        read_statements(b"\xff\xfe" + data.decode().encode("utf-16-le"))
+    with pytest.raises(StatementError, match="XML illisible ou tronqué") as caught:
+        read_statements(data + b"<Document/>")
+    assert caught.value.line is not None

@@ -4,9 +4,9 @@ Every version (001.02 to 001.13): the namespace gives the message, and the eleme
 here kept their names across versions; where they moved (``Sts`` became ``Sts/Cd`` in
 001.08, parties got a ``Pty`` level, ``BIC`` became ``BICFI``) both forms are read.
 
-The file is streamed (``iterparse``): each ``Ntry`` is turned into entries and dropped as
-soon as it is read, so memory follows the number of entries kept, not the XML tree.
-DTDs, entities and external references are refused (defusedxml).
+The file is streamed (a pull parser fed 1 MB at a time): each ``Ntry`` is turned into
+entries and dropped as soon as it is read, so memory follows the entries kept, not the XML
+tree. DTDs, entities and external references are refused (defusedxml reads the prolog).
 """
 
 from __future__ import annotations
@@ -40,18 +40,14 @@ def message_name(head: bytes) -> str:
 
 def parse(data: bytes, *, limits: Limits) -> StatementFile:
     result = StatementFile(format=message_name(data[:4096]) or "camt")
-    count = 0
     try:
         _vet_prolog(data)
         block = _BLOCK_OF.get(result.format[:8], "Stmt")
         for statement in _statements(data, limits=limits, block=block, message=result.format):
-            count += len(statement.entries)
             result.statements.append(statement)
     except ParseError as exc:
         line = exc.position[0] if exc.position else None
-        raise StatementError(
-            f"XML illisible ou tronqué ({exc.msg if hasattr(exc, 'msg') else exc})", line=line
-        ) from None
+        raise StatementError(f"XML illisible ou tronqué ({exc})", line=line) from None
     except DefusedXmlException:
         raise StatementError(
             "le fichier déclare une DTD ou des entités XML : refusé par sécurité "
@@ -77,8 +73,6 @@ def _vet_prolog(data: bytes) -> None:
     Only the prolog can declare entities, so once the root element starts, the rest is read
     by the standard library's C parser, ten times faster than defusedxml's Python one.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise StatementError("fichier XML en UTF-16 : exportez-le en UTF-8")
     parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True)
     try:
         for start in range(0, len(data), 4096):

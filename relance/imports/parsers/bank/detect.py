@@ -58,6 +58,8 @@ def read_statements(
         )
     if not data.strip():
         raise StatementError("fichier vide")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise StatementError("fichier en UTF-16 : exportez-le de nouveau en UTF-8", line=1)
     limits = Limits(max_bytes=max_bytes, max_entries=max_entries)
     kind = detect(data)
     if kind == "camt":
