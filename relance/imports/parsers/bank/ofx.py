@@ -3,6 +3,8 @@
 Read with a tolerant tokenizer rather than an XML parser: French banks' 1.x exports close
 some leaf tags and not others, leave values empty and write in Windows-1252. Aggregates
 (``STMTRS``, ``STMTTRN``, ``LEDGERBAL``...) are always closed, and only they are tracked.
+(``ofxtools``, strict to the specification, refuses four of the five real sample files in
+the tests: empty required values, a bank id longer than 9, blank lines before the header.)
 """
 
 from __future__ import annotations
