@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from relance.core.payment_reference import belgian_structured
 from relance.imports.parsers.bank import Balance, StatementError, read_statements
 
 from .bank_util import BANK, read
@@ -195,3 +196,16 @@ def test_utf16_and_garbage_after_the_root_are_refused():
     with pytest.raises(StatementError, match="XML illisible ou tronqué") as caught:
         read_statements(data + b"<Document/>")
     assert caught.value.line is not None
+
+
+def test_belgian_structured_reference_given_as_creditor_reference():
+    digits = belgian_structured(2026000042).strip("+").replace("/", "")
+    entry = (
+        "<Ntry><Amt Ccy='EUR'>150.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+        "<BookgDt><Dt>2026-03-02</Dt></BookgDt><NtryDtls><TxDtls><RmtInf><Strd><CdtrRefInf>"
+        "<Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>BBA</Issr></Tp>"
+        f"<Ref>{digits}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>"
+    )
+    (statement,) = read_statements(_camt(entry)).statements
+    assert statement.entries[0].structured_reference == belgian_structured(2026000042)
+    assert statement.entries[0].id.startswith("FR7630006000011234567890189/h:")

@@ -136,3 +136,14 @@ def test_overpunch_round_trip(value):
 def test_overpunch_never_crashes(field):
     with contextlib.suppress(ValueError):
         overpunch(field)
+
+
+def test_a_rejection_reason_marks_a_returned_operation():
+    returned = _MOVE.replace("110216  110216", "11021601110216") + "0000000005000}"
+    records = (_OPEN, returned, _CLOSE.replace("0000000006000{", "0000000004000}"))
+    (statement,) = read_statements(b"".join(_line(record) for record in records)).statements
+    (entry,) = statement.entries
+    assert entry.reversal
+    assert entry.return_reason == "01"
+    assert entry.amount == Decimal("-500.00")
+    assert statement.warnings == ()
