@@ -1,0 +1,31 @@
+"""Shared helpers of the line-based formats: decoding and amounts typed by software."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from relance.core import money
+
+from .model import StatementError
+
+
+def decode(data: bytes, charset: str = "") -> str:
+    """The declared charset when known, else UTF-8, else Windows-1252 (French exports)."""
+    for encoding in (charset, "utf-8-sig", "cp1252"):
+        if not encoding:
+            continue
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("latin-1")
+
+
+def amount(raw: str, *, line: int | None) -> Decimal:
+    text = raw.strip().lstrip("+")
+    try:
+        return money.parse_amount(text, lone_group="thousands")
+    except money.AmountError as exc:
+        raise StatementError(
+            f"montant illisible « {raw.strip()[:40]} » ({exc})", line=line
+        ) from None
