@@ -18,6 +18,7 @@ from decimal import Decimal
 from . import references
 from .ids import EntryIds, balance_warnings
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
+from .textfile import fixed_width_records
 
 RECORD = 120
 _POSITIVE = "{ABCDEFGHI"
@@ -79,18 +80,7 @@ def _records(data: bytes) -> list[tuple[int, str]]:
     # Some banks send the records end to end, with no line break at all.
     if len(lines) == 1 and len(lines[0]) > RECORD and len(lines[0]) % RECORD == 0:
         lines = [lines[0][i : i + RECORD] for i in range(0, len(lines[0]), RECORD)]
-    records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        if len(line) != RECORD:
-            raise StatementError(
-                f"enregistrement de {len(line)} caractères au lieu de {RECORD} "
-                "(fichier tronqué ou modifié ?)",
-                line=number,
-            )
-        records.append((number, line))
-    return records
+    return fixed_width_records(lines, RECORD)
 
 
 def parse(data: bytes, *, limits: Limits) -> StatementFile:

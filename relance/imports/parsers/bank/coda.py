@@ -20,6 +20,7 @@ from decimal import Decimal
 from . import references
 from .ids import EntryIds, balance_warnings
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
+from .textfile import fixed_width_records
 
 RECORD = 128
 _CENT = Decimal("0.01")
@@ -77,18 +78,7 @@ class _Open:
 
 
 def _records(data: bytes) -> list[tuple[int, str]]:
-    records = []
-    for number, line in enumerate(data.decode("latin-1").splitlines(), start=1):
-        if not line.strip():
-            continue
-        if len(line) != RECORD:
-            raise StatementError(
-                f"enregistrement de {len(line)} caractères au lieu de {RECORD} "
-                "(fichier tronqué ou modifié ?)",
-                line=number,
-            )
-        records.append((number, line))
-    return records
+    return fixed_width_records(data.decode("latin-1").splitlines(), RECORD)
 
 
 def parse(data: bytes, *, limits: Limits) -> StatementFile:

@@ -29,3 +29,20 @@ def amount(raw: str, *, line: int | None) -> Decimal:
         raise StatementError(
             f"montant illisible « {raw.strip()[:40]} » ({exc})", line=line
         ) from None
+
+
+def fixed_width_records(lines: list[str], width: int) -> list[tuple[int, str]]:
+    """(line number, record) of a file of fixed-width records (CFONB, CODA), blank lines
+    skipped; a record of another width means a truncated or edited file."""
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if len(line) != width:
+            raise StatementError(
+                f"enregistrement de {len(line)} caractères au lieu de {width} "
+                "(fichier tronqué ou modifié ?)",
+                line=number,
+            )
+        records.append((number, line))
+    return records
