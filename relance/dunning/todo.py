@@ -344,7 +344,6 @@ def _draft_state(draft: ReminderDraft | None, penalties: str) -> dict[str, Any]:
             "penalties": penalties}  # fmt: skip
 
 
-@transaction.atomic
 def draft_body_check(body: str) -> None:
     """A draft's text is rendered and checked at every preview: over the installation's cap
     (``RELANCE_DRAFT_MAX_CHARS``) it is refused before either."""
@@ -359,6 +358,7 @@ def draft_body_check(body: str) -> None:
         )
 
 
+@transaction.atomic
 def reminder_draft_save(
     *,
     reminder: Reminder,
