@@ -35,7 +35,13 @@ from relance.imports.models import (
     ImportKind,
     PayerIban,
 )
-from relance.imports.parsers.bank import Entry, StatementError, read_statements
+from relance.imports.parsers.bank import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ENTRIES,
+    Entry,
+    StatementError,
+    read_statements,
+)
 from relance.imports.selectors import matching_index, stored_entry_ids
 from relance.ledger.balances import balances_day, customer_balances_refresh
 from relance.ledger.models import Allocation, Payment
@@ -64,7 +70,12 @@ def bank_statement_import(
     report = BankImportReport(filename=filename, status=BatchStatus.REJECTED)
     limits = import_limits(ImportKind.BANK_STATEMENT)
     try:
-        parsed = read_statements(data, max_bytes=limits.file_bytes, max_entries=limits.rows)
+        # The import caps bound every import; a statement stays within its own caps too.
+        parsed = read_statements(
+            data,
+            max_bytes=min(limits.file_bytes, DEFAULT_MAX_BYTES),
+            max_entries=min(limits.rows, DEFAULT_MAX_ENTRIES),
+        )
     except StatementError as exc:
         reason = f"{exc.path} : {exc.reason}" if exc.path else exc.reason
         report.rejected = [{"line": exc.line or 0, "reason": reason}]

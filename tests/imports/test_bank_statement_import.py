@@ -235,3 +235,10 @@ def test_the_morning_run_no_longer_reminds_a_paid_invoice(organisation, actor, l
     assert lines(report.matched) == [("F-2026-020", "80.00", "invoice_number", "sure")]
     assert "MAR" not in reminded()
     assert Customer.objects.count() == 3
+
+
+def test_the_import_caps_of_the_settings_bound_a_statement(organisation, actor, settings):
+    settings.RELANCE_IMPORT_MAX_ROWS = 2
+    report = load(organisation, actor, camt053([Move(f"R{n}", "1.00") for n in range(3)]))
+    assert "plus de 2" in report.rejected[0]["reason"]
+    assert not BankEntry.objects.exists()
