@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 Confidence = Literal["sure", "likely", "none"]
 ZERO = Decimal("0.00")
@@ -125,40 +125,70 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+# Most invoices have one instalment and most amounts are owed once per customer: a group
+# of one is kept as the item itself, a list only from the second. At a million open items
+# this halves the index.
+Group = Item | list[Item]
+
+
+def _put(groups: dict[Any, Group], key: Any, item: Item) -> None:
+    found = groups.get(key)
+    if found is None:
+        groups[key] = item
+    elif isinstance(found, list):
+        found.append(item)
+    else:
+        groups[key] = [found, item]
+
+
+def _members(groups: dict[Any, Group], key: Any) -> Sequence[Item]:
+    found = groups.get(key)
+    if found is None:
+        return ()
+    return found if isinstance(found, list) else (found,)
+
+
 @dataclass
 class Index:
     """Open items and customers, keyed for the lookups of each rule."""
 
     currencies: set[str] = field(default_factory=set)
-    remaining: dict[int, Decimal] = field(default_factory=dict)
     items: dict[int, Item] = field(default_factory=dict)
+    # What matches of this run took: an item not in it still owes its ``open_amount``.
+    paid: dict[int, Decimal] = field(default_factory=dict)
     of_customer: dict[int, list[Item]] = field(default_factory=dict)
-    of_invoice: dict[int, list[Item]] = field(default_factory=dict)
+    of_invoice: dict[int, Group] = field(default_factory=dict)
     # number key -> invoice id, or None when two invoices share the key
     by_number: dict[str, int | None] = field(default_factory=dict)
-    invoice_customer: dict[int, int] = field(default_factory=dict)
-    by_amount: dict[tuple[int, str, Decimal], list[Item]] = field(default_factory=dict)
+    by_amount: dict[tuple[int, Decimal], Group] = field(default_factory=dict)
     by_reference: dict[str, int] = field(default_factory=dict)
     by_iban: dict[str, set[int]] = field(default_factory=dict)
     by_name: dict[str, set[int]] = field(default_factory=dict)
 
-    def add_invoice_number(self, invoice_id: int, number: str, customer_id: int) -> None:
-        """Known numbers include paid invoices: a second payment of one is then seen."""
+    def add_invoice_number(self, invoice_id: int, number: str) -> None:
         key = number_key(number)
         if len(key) < MIN_NUMBER_KEY:
             return
-        self.invoice_customer[invoice_id] = customer_id
         if self.by_number.get(key, invoice_id) != invoice_id:
             self.by_number[key] = None
         else:
             self.by_number[key] = invoice_id
 
+    def left(self, item: Item) -> Decimal:
+        return item.open_amount - self.paid.get(item.id, ZERO)
+
+    def of_invoices(self, invoice_ids: Iterable[int]) -> list[Item]:
+        return [item for pk in invoice_ids for item in _members(self.of_invoice, pk)]
+
+    def with_amount(self, customer_id: int, amount: Decimal) -> Sequence[Item]:
+        return _members(self.by_amount, (customer_id, amount))
+
     def reduce(self, item_id: int, amount: Decimal) -> None:
         item = self.items[item_id]
-        left = self.remaining[item_id] - amount
-        self.remaining[item_id] = left
+        self.paid[item_id] = self.paid.get(item_id, ZERO) + amount
+        left = self.left(item)
         if left > ZERO:
-            self.by_amount.setdefault((item.customer_id, item.currency, left), []).append(item)
+            _put(self.by_amount, (item.customer_id, left), item)
 
 
 def build_index(items: Iterable[Item], payers: Iterable[Payer]) -> Index:
@@ -166,15 +196,14 @@ def build_index(items: Iterable[Item], payers: Iterable[Payer]) -> Index:
     for item in items:
         index.currencies.add(item.currency)
         index.items[item.id] = item
-        index.remaining[item.id] = item.open_amount
         index.of_customer.setdefault(item.customer_id, []).append(item)
-        index.of_invoice.setdefault(item.invoice_id, []).append(item)
-        index.by_amount.setdefault((item.customer_id, item.currency, item.open_amount), []).append(
-            item
-        )
-        index.add_invoice_number(item.invoice_id, item.invoice_number, item.customer_id)
-    for group in (*index.of_customer.values(), *index.of_invoice.values()):
-        group.sort(key=_age)
+        _put(index.of_invoice, item.invoice_id, item)
+        _put(index.by_amount, (item.customer_id, item.open_amount), item)
+        index.add_invoice_number(item.invoice_id, item.invoice_number)
+    for groups in (index.of_customer, index.of_invoice):
+        for group in groups.values():
+            if isinstance(group, list):
+                group.sort(key=_age)
     for payer in payers:
         if payer.payment_reference:
             index.by_reference[reference_key(payer.payment_reference)] = payer.id
@@ -236,7 +265,7 @@ def _allocate(
     for item in items:
         if left <= ZERO:
             break
-        remaining = index.remaining[item.id]
+        remaining = index.left(item)
         if item.currency != credit.currency or remaining <= ZERO:
             continue
         part = min(remaining, left)
@@ -282,12 +311,9 @@ def _by_invoice_number(credit: Credit, index: Index) -> Decision | None:
     invoice_ids = invoices_in_text(credit.text, index)
     if not invoice_ids:
         return None
-    items = sorted(
-        (item for pk in invoice_ids for item in index.of_invoice.get(pk, [])),
-        key=_age,
-    )
-    owners = {index.invoice_customer[pk] for pk in invoice_ids}
-    open_sum = sum((index.remaining[i.id] for i in items if i.currency == credit.currency), ZERO)
+    items = sorted(index.of_invoices(invoice_ids), key=_age)
+    owners = {item.customer_id for item in items}
+    open_sum = sum((index.left(i) for i in items if i.currency == credit.currency), ZERO)
     parts, left = _allocate(credit, items, index)
     one_owner = len(owners) == 1
     sure = credit.amount == open_sum or (credit.amount < open_sum and one_owner)
@@ -302,8 +328,8 @@ def _by_amount(credit: Credit, customers: Iterable[int], index: Index) -> list[I
     fits = {
         item.id: item
         for customer_id in customers
-        for item in index.by_amount.get((customer_id, credit.currency, credit.amount), [])
-        if index.remaining[item.id] == credit.amount
+        for item in index.with_amount(customer_id, credit.amount)
+        if item.currency == credit.currency and index.left(item) == credit.amount
     }
     return sorted(fits.values(), key=_age)
 
