@@ -17,7 +17,8 @@ Rules, in order of confidence (the first sure one wins, else the first likely on
 4. ``name_amount``: the payer's name is a customer's name (case, accents and legal forms
    aside) and the amount equals one of its open items -> likely.
 
-Debits, reversals and credits in a currency with nothing open are never applied.
+Debits, reversals, credits in a currency with nothing open and amounts with a fraction of a
+cent are never applied.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any, Literal
 
 Confidence = Literal["sure", "likely", "none"]
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 # Written before an invoice number in transfer labels ("FACT", "Facture n°", "INV-", "F"),
 # then maybe a number sign ("No", "Nr", "n°"); only ever stripped when a digit follows.
@@ -253,6 +255,8 @@ def _refusal(credit: Credit, index: Index) -> str:
         return "debit"
     if credit.currency not in index.currencies:
         return "currency"
+    if credit.amount != credit.amount.quantize(CENT):
+        return "fraction_of_cent"  # no invoice is owed in thousandths: a person looks
     return ""
 
 

@@ -132,6 +132,8 @@ def test_debits_reversals_and_other_currencies_are_never_applied() -> None:
     assert match(credit("100.00", reversal=True, **ref), index()).reason == "reversal"
     assert match(credit("100.00", currency="USD", **ref), index()).reason == "currency"
     assert match(credit("12.34", text="merci"), index()).confidence == "none"
+    assert match(credit("100.005", **ref), index()).reason == "fraction_of_cent"
+    assert match(credit("100.000", **ref), index()).confidence == "sure"  # camt's 3 decimals
 
 
 def test_an_item_paid_by_a_first_credit_is_not_paid_again_by_the_next() -> None:

@@ -23,6 +23,7 @@ REASONS = {
     "debit": "débit (argent sorti)",
     "reversal": "contre-passation ou retour",
     "currency": "aucune facture ouverte dans cette devise",
+    "fraction_of_cent": "montant avec une fraction de centime",
     "pending": "opération non comptabilisée (à venir)",
     "no_match": "aucune facture reconnue",
 }
