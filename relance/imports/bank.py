@@ -87,16 +87,7 @@ def bank_statement_import(
     with bulk.large_cache(), transaction.atomic():
         # One import at a time per organisation: what is open must not change under us.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        new = _new_entries(organisation, entries)
-        report.already_imported = len(entries) - len(new)
-        index = matching_index(organisation)
-        booked = [(account, entry) for account, entry in new if entry.status == "booked"]
-        decisions = matching.match_all([_credit(entry) for _, entry in booked], index)
-        for (_, entry), decision in zip(booked, decisions, strict=True):
-            report.add(decision, entry.amount, index)
-        for _, entry in new:
-            if entry.status != "booked":  # comes back booked in a later statement
-                report.add(matching.Decision(entry.id, "none", "pending"), entry.amount, index)
+        booked, decisions, index = _decide(organisation, entries, report)
         if dry_run:
             report.status = BatchStatus.DRY_RUN
             return report
@@ -114,6 +105,24 @@ def bank_statement_import(
     report.status = BatchStatus.COMMITTED
     report.batch_uuid = str(batch.uuid)
     return report
+
+
+def _decide(
+    organisation: Organisation, entries: Sequence[tuple[str, Entry]], report: BankImportReport
+) -> tuple[list[tuple[str, Entry]], list[matching.Decision], matching.Index]:
+    """The new booked movements, their decisions and the index they were made against; the
+    report gets every new movement."""
+    new = _new_entries(organisation, entries)
+    report.already_imported = len(entries) - len(new)
+    index = matching_index(organisation)
+    booked = [(account, entry) for account, entry in new if entry.status == "booked"]
+    decisions = matching.match_all([_credit(entry) for _, entry in booked], index)
+    for (_, entry), decision in zip(booked, decisions, strict=True):
+        report.add(decision, entry.amount, index)
+    for _, entry in new:
+        if entry.status != "booked":  # comes back booked in a later statement
+            report.add(matching.Decision(entry.id, "none", "pending"), entry.amount, index)
+    return booked, decisions, index
 
 
 def stored_id(entry_id: str) -> str:

@@ -20,6 +20,7 @@ class Move:
     text: str = ""
     structured: str = ""  # CdtrRefInf
     reversal: bool = False
+    pending: bool = False  # camt.052: not booked yet
 
 
 def camt053(moves: list[Move], *, statement_id: str = "STMT-1", currency: str = "EUR") -> bytes:
@@ -67,7 +68,7 @@ def _camt_entry(move: Move, currency: str) -> str:
     <Amt Ccy="{currency}">{abs(amount)}</Amt>
     <CdtDbtInd>{"CRDT" if credit else "DBIT"}</CdtDbtInd>
     <RvslInd>{"true" if move.reversal else "false"}</RvslInd>
-    <Sts>BOOK</Sts>
+    <Sts>{"PDNG" if move.pending else "BOOK"}</Sts>
     <BookgDt><Dt>{move.day.isoformat()}</Dt></BookgDt>
     <ValDt><Dt>{move.day.isoformat()}</Dt></ValDt>
     <AcctSvcrRef>{move.ref}</AcctSvcrRef>

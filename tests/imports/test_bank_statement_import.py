@@ -242,3 +242,12 @@ def test_the_import_caps_of_the_settings_bound_a_statement(organisation, actor, 
     report = load(organisation, actor, camt053([Move(f"R{n}", "1.00") for n in range(3)]))
     assert "plus de 2" in report.rejected[0]["reason"]
     assert not BankEntry.objects.exists()
+
+
+def test_a_pending_movement_waits_for_its_booking(organisation, actor, ledger):
+    pending = Move("R1", "100.00", text="F-2026-001", pending=True)
+    report = load(organisation, actor, camt053([pending]))
+    assert lines(report.unmatched) == [(None, "100.00", "pending", "none")]
+    assert not BankEntry.objects.exists() and not Payment.objects.exists()
+    booked = load(organisation, actor, camt053([Move("R1", "100.00", text="F-2026-001")]))
+    assert lines(booked.matched) == [("F-2026-001", "100.00", "invoice_number", "sure")]
