@@ -17,6 +17,7 @@ class ImportKind(models.TextChoices):
     CUSTOMERS = "customers", _("Clients")
     INVOICES = "invoices", _("Factures")
     PAYMENTS = "payments", _("Paiements")
+    BANK_STATEMENT = "bank_statement", _("Relevé bancaire")
 
 
 class BatchStatus(models.TextChoices):
@@ -115,3 +116,83 @@ class PendingUploadError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line} {self.column}: {self.reason}"
+
+
+class BankEntryStatus(models.TextChoices):
+    MATCHED = "matched", _("Rapproché")
+    SUGGESTED = "suggested", _("Proposé")
+    UNMATCHED = "unmatched", _("Non rapproché")
+    IGNORED = "ignored", _("Ignoré")
+
+
+class BankEntry(models.Model):
+    """One movement of an imported bank statement and what matching decided for it.
+
+    ``entry_id`` is the statement model's stable id: unique per organisation, so that a
+    statement imported twice, or overlapping statements, never record a movement twice.
+    ``allocations`` is the decision's split as ``[[instalment id, "amount"], ...]``: applied
+    when matched, waiting for a person when suggested.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    entry_id = models.CharField(max_length=200)
+    account = models.CharField(max_length=64, blank=True)
+    booking_date = models.DateField(null=True, blank=True)
+    # Exactly as the bank wrote it: a few banks give three decimals.
+    amount = models.DecimalField(max_digits=17, decimal_places=3)
+    currency = models.CharField(max_length=3)
+    counterparty_name = models.CharField(max_length=200, blank=True)
+    counterparty_iban = models.CharField(max_length=34, blank=True)
+    reference = models.CharField(max_length=64, blank=True)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=BankEntryStatus.choices)
+    reason = models.CharField(max_length=30)
+    confidence = models.CharField(max_length=10)
+    customer = models.ForeignKey(
+        "ledger.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    allocations = models.JSONField(default=list)
+    payment = models.ForeignKey(
+        "ledger.Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["organisation", "entry_id"], name="bank_entry_unique"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organisation", "status", "booking_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.amount} {self.currency} ({self.status})"
+
+
+class PayerIban(models.Model):
+    """An IBAN seen paying for a customer, learned from a sure match.
+
+    With the IBAN the customer file gives (``Customer.iban``), these are the IBANs known for
+    a customer; ``relance.imports.selectors.known_payer_ibans`` is where both are read.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(
+        "ledger.Customer", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    iban = models.CharField(max_length=34)
+    learned_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "iban", "customer"], name="payer_iban_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iban} -> {self.customer_id}"

@@ -1,5 +1,6 @@
 """relance import customers|invoices|payments PATH [--org SLUG] [--dry-run] [--json]
-[--map CHAMP=EN-TÊTE] [--encoding ENCODAGE]"""
+[--map CHAMP=EN-TÊTE] [--encoding ENCODAGE]; relance import bank-statement PATH [--org SLUG]
+[--dry-run] [--json]"""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
 from relance.imports.limits import import_limits
+from relance.imports.management.commands._bank_statement import BANK_STATEMENT, import_statement
 from relance.imports.models import ImportKind
 from relance.imports.parsers.encoding import ENCODINGS
 from relance.imports.parsers.limits import MB
@@ -32,10 +34,14 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
 
 
 class Command(BaseCommand):
-    help = "Importer un fichier de clients, de factures ou de paiements (CSV ou XLSX)."
+    help = (
+        "Importer un fichier de clients, de factures ou de paiements (CSV ou XLSX), ou un "
+        "relevé bancaire (camt, CFONB 120, CODA, MT940, OFX, QIF)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("kind", choices=ImportKind.values)
+        tables = [kind for kind in ImportKind.values if kind != ImportKind.BANK_STATEMENT]
+        parser.add_argument("kind", choices=[*tables, BANK_STATEMENT])
         parser.add_argument("path")
         parser.add_argument("--org", default=None, help="organisation (slug)")
         parser.add_argument("--dry-run", action="store_true", help="vérifier sans rien écrire")
@@ -63,12 +69,16 @@ class Command(BaseCommand):
             organisation = organisation_by_slug(options["org"])
         except OrganisationNotFound as exc:
             raise CommandError(str(exc)) from exc
-        most = import_limits(options["kind"]).file_bytes
+        kind = ImportKind.BANK_STATEMENT if options["kind"] == BANK_STATEMENT else options["kind"]
+        most = import_limits(kind).file_bytes
         if path.stat().st_size > most:  # refused before being read into memory
             raise CommandError(
                 f"Fichier trop volumineux ({path.stat().st_size // MB} Mo) : {most // MB} Mo au "
                 f"plus (RELANCE_IMPORT_FILE_MAX_MB). Découpez-le en plusieurs fichiers."
             )
+        if kind == ImportKind.BANK_STATEMENT:
+            import_statement(self.stdout, organisation, path, options)
+            return
         progress = TerminalProgress(enabled=sys.stderr.isatty() and not options["json"])
         try:
             report = import_file(

@@ -1,0 +1,97 @@
+"""Reads for matching bank statements: what is open, who the customers are, known IBANs.
+
+Everything is read set-based, a few queries streamed in chunks, so that the index of a
+million open items is built without a query per item or per customer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from relance.accounts.models import Organisation
+from relance.core import matching
+from relance.core.payment_reference import payment_reference
+from relance.imports.models import BankEntry, PayerIban
+from relance.ledger.models import Customer
+from relance.ledger.selectors import open_instalments
+
+CHUNK = 50_000
+CENT = Decimal("0.01")
+
+
+def matching_index(organisation: Organisation) -> matching.Index:
+    return matching.build_index(_open_items(organisation), _payers(organisation))
+
+
+def _open_items(organisation: Organisation) -> Iterator[matching.Item]:
+    rows = (
+        open_instalments(organisation)
+        .order_by()
+        .values_list(  # type: ignore[misc]
+            "id",
+            "invoice_id",
+            "invoice__number",
+            "customer_id",
+            "outstanding",
+            "invoice__currency",
+            "due_date",
+        )
+    )
+    for pk, invoice_id, number, customer_id, outstanding, currency, due in rows.iterator(CHUNK):
+        yield matching.Item(
+            pk, invoice_id, number, customer_id, Decimal(outstanding).quantize(CENT), currency, due
+        )
+
+
+def _payers(organisation: Organisation) -> Iterator[matching.Payer]:
+    ibans = known_payer_ibans(organisation)
+    rows = Customer.objects.filter(organisation=organisation).values_list(
+        "id", "name", "country", "external_ref"
+    )
+    for pk, name, country, external_ref in rows.iterator(CHUNK):
+        yield matching.Payer(
+            pk,
+            name,
+            customer_payment_reference(pk, country, external_ref),
+            tuple(ibans.get(pk, ())),
+        )
+
+
+def customer_payment_reference(pk: int, country: str, external_ref: str) -> str:
+    """The reference printed on the customer's reminders ("" when none can be made)."""
+    try:
+        return payment_reference(country=country, customer_number=pk, customer_ref=external_ref)
+    except ValueError:  # a customer reference with no letter or digit, or too long for RF
+        return ""
+
+
+def known_payer_ibans(organisation: Organisation) -> dict[int, set[str]]:
+    """Customer id -> the IBANs known to pay for it: the customer file's and learned ones."""
+    known: dict[int, set[str]] = {}
+    declared = (
+        Customer.objects.filter(organisation=organisation)
+        .exclude(iban="")
+        .values_list("id", "iban")
+    )
+    learned = PayerIban.objects.filter(organisation=organisation).values_list("customer_id", "iban")
+    for customer_id, iban in (*declared.iterator(CHUNK), *learned.iterator(CHUNK)):
+        known.setdefault(customer_id, set()).add(_compact(iban))
+    return known
+
+
+def _compact(iban: str) -> str:
+    return "".join(iban.split()).upper()
+
+
+def stored_entry_ids(organisation: Organisation, entry_ids: Iterable[str]) -> set[str]:
+    """Those of ``entry_ids`` already imported."""
+    ids = list(entry_ids)
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(
+            BankEntry.objects.filter(
+                organisation=organisation, entry_id__in=ids[start : start + 500]
+            ).values_list("entry_id", flat=True)
+        )
+    return found
