@@ -9,9 +9,10 @@ Rules, in order of confidence (the first sure one wins, else the first likely on
 1. ``structured_reference``: the credit carries a customer's payment reference (RF or
    Belgian +++) -> that customer, oldest items first; what is left is customer credit. Sure.
 2. ``invoice_number``: invoice numbers found in the remittance text -> those invoices. Sure
-   when the amount settles them exactly, or pays part of them and they all belong to one
-   customer (oldest first among them); likely otherwise (more than their open sum, or less
-   across several customers).
+   when the amount settles them exactly, or pays part of them, they all belong to one
+   customer and the payer's IBAN or name is known for that customer (oldest first among
+   them); likely otherwise (more than their open sum, less across several customers, or part
+   of it from a payer not known to be the customer: a number in a label may be another one).
 3. ``iban_amount``: the payer's IBAN is known for a customer and the amount equals one of
    that customer's open items -> sure when exactly one item fits, likely when several do.
 4. ``name_amount``: the payer's name is a customer's name (case, accents and legal forms
@@ -320,12 +321,25 @@ def _by_invoice_number(credit: Credit, index: Index) -> Decision | None:
     open_sum = sum((index.left(i) for i in items if i.currency == credit.currency), ZERO)
     parts, left = _allocate(credit, items, index)
     one_owner = len(owners) == 1
-    sure = credit.amount == open_sum or (credit.amount < open_sum and one_owner)
     customer_id = next(iter(owners)) if one_owner else None
+    # A number in a label may be another one (an order, a quote): paying part of an invoice
+    # on its number alone is only sure when the payer is known to be its customer.
+    partial = credit.amount < open_sum and customer_id is not None
+    sure = credit.amount == open_sum or (partial and _payer_is(credit, customer_id, index))
     if not sure:
-        # Several customers, or more than what the invoices still owe: a person decides.
+        # Several customers, more than what the invoices still owe, or part of it paid by
+        # someone not known to be the customer: a person decides.
         return Decision(credit.id, "likely", "invoice_number", customer_id, parts, left)
     return Decision(credit.id, "sure", "invoice_number", customer_id, parts, left)
+
+
+def _payer_is(credit: Credit, customer_id: int | None, index: Index) -> bool:
+    """Whether the payer's IBAN or name is known for this customer."""
+    iban = reference_key(credit.counterparty_iban) if credit.counterparty_iban else ""
+    name = name_key(credit.counterparty_name)
+    return customer_id in index.by_iban.get(iban, set()) or (
+        bool(name) and customer_id in index.by_name.get(name, set())
+    )
 
 
 def _by_amount(credit: Credit, customers: Iterable[int], index: Index) -> list[Item]:

@@ -83,9 +83,22 @@ def test_one_transfer_settles_two_invoices() -> None:
 
 
 def test_a_partial_payment_of_named_invoices_goes_oldest_first() -> None:
-    decision = match(credit("120.00", text="inv 2024-0013, 2024-0012"), index())
+    decision = match(credit("120.00", text="inv 2024-0013, 2024-0012",
+                            counterparty_name="DUPONT & FILS"), index())  # fmt: skip
     assert decision.confidence == "sure"
     assert decision.allocations == ((1, D("100.00")), (2, D("20.00")))
+
+
+def test_part_of_an_invoice_paid_by_a_stranger_is_only_likely() -> None:
+    # "2024-0013" may be the payer's own order number: paying part of an invoice on its
+    # number alone is for a person to confirm, unless the payer is known to be the customer.
+    stranger = match(credit("120.00", text="commande 2024-0013", counterparty_name="ACME"),
+                     index())  # fmt: skip
+    assert stranger.confidence == "likely"
+    known = match(credit("120.00", text="commande 2024-0013",
+                         counterparty_iban="FR7630006000011234567890189"), index())  # fmt: skip
+    assert known.confidence == "sure"
+    assert known.allocations == ((2, D("120.00")),)
 
 
 def test_more_than_the_named_invoices_owe_is_only_likely() -> None:

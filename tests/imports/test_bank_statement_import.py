@@ -108,7 +108,7 @@ def test_an_overpayment_leaves_customer_credit(organisation, actor, ledger):
 
 
 def test_one_transfer_settles_two_invoices_named_in_the_text(organisation, actor, ledger):
-    statement = cfonb120([Move("R1", "350.00", name="DUPONT ET FILS",
+    statement = cfonb120([Move("R1", "350.00", name="DUPONT & FILS",
                                text="VIR FACT 2026 001 ET F-2026-002")])  # fmt: skip
     report = load(organisation, actor, statement)
     assert lines(report.matched) == [
@@ -120,9 +120,13 @@ def test_one_transfer_settles_two_invoices_named_in_the_text(organisation, actor
 
 def test_a_partial_payment_of_an_invoice(organisation, actor, ledger):
     report = load(
-        organisation, actor, cfonb120([Move("R1", "100.00", text="REGLT FACT. 2026 002")])
-    )
+        organisation, actor,
+        cfonb120([Move("R1", "100.00", name="DUPONT & FILS", text="REGLT FACT. 2026 002"),
+                  Move("R2", "100.00", name="ACME", text="REGLT FACT. 2026 002")]),
+    )  # fmt: skip
     assert lines(report.matched) == [("F-2026-002", "100.00", "invoice_number", "sure")]
+    # The same label from a payer not known to be the customer waits for a person.
+    assert lines(report.suggested) == [("F-2026-002", "100.00", "invoice_number", "likely")]
     assert outstanding(organisation)["F-2026-002"] == D("150.00")
     assert outstanding(organisation)["F-2026-001"] == D("100.00")
 
