@@ -27,6 +27,7 @@ from relance.channels.message_templates import (
     inline_css,
     organisation_templates,
     render_message,
+    render_message_for_staff,
 )
 from relance.channels.rate_gaps import (
     Payments,
@@ -410,21 +411,31 @@ def _fill_sms(organisation: Organisation, day: date) -> int:
 
 def compose_sms_text(reminder: Reminder, *, today: date) -> str:
     """The SMS of a reminder, in the organisation's wording when it has its own (the morning
-    run's and the to-do's)."""
+    run's: a refused template sends the reminder to the to-do)."""
     context = message_context(reminder, today=today)
     return render_message(context, organisation_id=reminder.organisation_id,
                           step_key="sms").text.strip()  # fmt: skip
 
 
-def compose_instructions(reminder: Reminder, *, today: date) -> RenderedMessage:
-    """What a person reads for a manual task: the step's call script (``call_1``'s when the
-    step has none of its own), or the hand-off note for a legal step."""
+def compose_sms_for_staff(reminder: Reminder, *, today: date) -> tuple[str, str]:
+    """The to-do's SMS text, and why the organisation's template was set aside ("" if not)."""
     context = message_context(reminder, today=today)
+    rendered, refused = render_message_for_staff(
+        context, organisation_id=reminder.organisation_id, step_key="sms"
+    )
+    return rendered.text.strip(), refused
+
+
+def compose_instructions(reminder: Reminder, *, today: date) -> tuple[RenderedMessage, str]:
+    """What a person reads for a manual task: the step's call script (``call_1``'s when the
+    step has none of its own), or the hand-off note for a legal step; and why the
+    organisation's template was set aside for the shipped one ("" when it was not)."""
+    context = message_context(reminder, today=today)
+    key = "legal"
     if reminder.channel == "call":
-        return render_message(context, organisation_id=reminder.organisation_id,
-                              step_key=reminder.step if reminder.step in CALL_STEPS
-                              else "call_1")  # fmt: skip
-    return render_message(context, organisation_id=reminder.organisation_id, step_key="legal")
+        key = reminder.step if reminder.step in CALL_STEPS else "call_1"
+    return render_message_for_staff(context, organisation_id=reminder.organisation_id,
+                                    step_key=key)  # fmt: skip
 
 
 def _note(reminder: Reminder, notes: list[str]) -> None:

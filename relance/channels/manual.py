@@ -38,10 +38,10 @@ from relance.channels.compose import (
     ComposedEmail,
     Prefetched,
     compose_email,
-    compose_sms_text,
+    compose_sms_for_staff,
     prefetch,
 )
-from relance.channels.letter.compose import compose_letter, letter_problem
+from relance.channels.letter.compose import LetterRefused, compose_letter, letter_problem
 from relance.channels.letter.pdf import letters_pdf
 from relance.channels.letter.service import letters_print
 from relance.channels.models import OutboundMessage, OutboxStatus
@@ -119,6 +119,7 @@ class SmsPreview:
     length: SmsLength
     fingerprint: str
     problem: str = ""
+    notices: tuple[str, ...] = ()
 
 
 @dataclass
@@ -201,8 +202,7 @@ def preview_email(
     except TemplateRejected as exc:
         # The morning run sent the reminder here for this reason: the collector gets a message
         # to send, in the shipped wording, and the reason to fix the template.
-        notices.append(f"Le modèle de l'organisation est refusé pour ce client ({exc}) : "
-                       "texte du modèle par défaut.")  # fmt: skip
+        notices.append(refused_notice(str(exc)))
         options["own_templates"] = False
         base = compose_email(twin, extra_copy=draft.copy_to, **options)  # type: ignore[arg-type]
     problem = ""
@@ -387,11 +387,18 @@ def sms_phones(reminder: Reminder) -> list[str]:
     )  # fmt: skip
 
 
+def refused_notice(reason: str) -> str:
+    """What the to-do says when the organisation's template is set aside for this customer."""
+    return (f"Le modèle de l'organisation est refusé pour ce client ({reason}) : "
+            "texte du modèle par défaut.")  # fmt: skip
+
+
 def preview_sms(reminder: Reminder, draft: Draft, *, today: date) -> SmsPreview:
     from relance.channels.sms.service import MAX_SEGMENTS, default_sms_sender, sms_opted_out
 
     organisation = reminder.organisation
-    default = compose_sms_text(_with_penalties(reminder, draft.penalties), today=today)
+    default, refused = compose_sms_for_staff(_with_penalties(reminder, draft.penalties),
+                                             today=today)  # fmt: skip
     text = draft.body or default
     phones = tuple(sms_phones(reminder))
     phone = draft.phone or (phones[0] if phones else "")
@@ -406,7 +413,8 @@ def preview_sms(reminder: Reminder, draft: Draft, *, today: date) -> SmsPreview:
         problem = f"SMS trop long : {length.segments} SMS, {MAX_SEGMENTS} au plus."
     return SmsPreview(sender=sender, phone=phone, phones=phones, text=text,
                       default_text=default, length=length, problem=problem,
-                      fingerprint=_fingerprint(sender, phone, default))  # fmt: skip
+                      fingerprint=_fingerprint(sender, phone, default),
+                      notices=(refused_notice(refused),) if refused else ())  # fmt: skip
 
 
 @transaction.atomic
@@ -505,6 +513,10 @@ def todo_print_letters(*, reminders: Sequence[Reminder], today: date, actor: Act
     for reminder in kept:  # no letter without a complete postal address
         if problem := letter_problem(reminder):
             raise SendRefused(f"{reminder.customer.name} : {problem}")
-    batch = [(reminder, compose_letter(reminder, today=today, printed_by=actor.user))
-             for reminder in kept]  # fmt: skip
+    batch = []
+    for reminder in kept:
+        try:
+            batch.append((reminder, compose_letter(reminder, today=today, printed_by=actor.user)))
+        except LetterRefused as exc:
+            raise SendRefused(f"{reminder.customer.name} : {exc}") from exc
     return letters_print(batch=batch, day=today, actor=actor)

@@ -157,6 +157,20 @@ def render_message(
     return render_parts(sources, context, shipped=not own, limits=template_limits())
 
 
+def render_message_for_staff(
+    context: tpl.MessageContext, *, organisation_id: int, step_key: str | None = None
+) -> tuple[RenderedMessage, str]:
+    """``render_message`` for a person to read or send from the to-do: when the
+    organisation's template is refused for this debtor, the shipped wording, and the reason
+    (else ""), so that the task opens and says what to fix instead of failing."""
+    try:
+        return render_message(context, organisation_id=organisation_id, step_key=step_key), ""
+    except TemplateRejected as exc:
+        shipped = render_message(context, organisation_id=organisation_id, step_key=step_key,
+                                 overrides={})  # fmt: skip
+        return shipped, str(exc)
+
+
 # ----------------------------------------------------------------------- sample debtors
 
 

@@ -20,6 +20,7 @@ from relance.channels.compose import ZERO, message_context, signer
 from relance.channels.letter.labels import labels
 from relance.channels.letter.pdf import Claim, Letter, Signer
 from relance.channels.message_templates import render_message
+from relance.channels.templating import TemplateRejected
 from relance.dunning.models import Reminder
 from relance.ledger.postal import postal_address_lines, postal_address_problem
 
@@ -52,7 +53,10 @@ def compose_letter(reminder: Reminder, *, today: date, printed_by: User | None =
     context = message_context(reminder, today=today)
     if customer.collector is None and printed_by is not None:
         context = dataclasses.replace(context, collector=signer(organisation, printed_by))
-    rendered = render_message(context, organisation_id=reminder.organisation_id)
+    try:
+        rendered = render_message(context, organisation_id=reminder.organisation_id)
+    except TemplateRejected as exc:  # a letter is never printed in other words than chosen
+        raise LetterRefused(f"modèle de l'organisation refusé pour ce client : {exc}") from None
     html = rendered.html or "".join(
         f"<p>{escape(line)}</p>" for line in rendered.text.split("\n\n")
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from relance.accounts.clock import local_day
 from relance.channels.compose import compose_instructions
+from relance.channels.manual import refused_notice
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.calls import call_outcome_record
 from relance.dunning.models import CallOutcome, Reminder
@@ -42,9 +43,10 @@ def call_page(
     today = local_day(ws.organisation)
     items = common.open_items(task, today)
     try:
-        script = compose_instructions(task, today=today).text
+        instructions, refused = compose_instructions(task, today=today)
+        script = instructions.text
     except UnknownDefault:
-        script = ""
+        script, refused = "", ""
     context = common.context(ws, task, common.kind(task))
     context.update({
         "contacts": Contact.objects.filter(customer=task.customer).order_by("-is_primary", "id"),
@@ -52,6 +54,7 @@ def call_page(
         "total_due": sum((i["outstanding"] for i in items), common.ZERO),
         "total_overdue": sum((i["outstanding"] for i in items if i["days_late"] > 0), common.ZERO),
         "script": script,
+        "notices": [refused_notice(refused)] if refused else [],
         "history": CallOutcome.objects.filter(reminder__customer=task.customer)
         .select_related("reminder").order_by("-recorded_at")[:5],
         "form": form,

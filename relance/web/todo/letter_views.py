@@ -17,7 +17,7 @@ from relance.channels.compose import compose_instructions
 from relance.channels.letter.archive import ArchiveUnavailable, dispatch_pdf
 from relance.channels.letter.compose import LetterRefused, letter_problem
 from relance.channels.letter.service import LetterError, letter_acknowledged, letter_mark_posted
-from relance.channels.manual import SendRefused, letter_pdf, todo_print_letters
+from relance.channels.manual import SendRefused, letter_pdf, refused_notice, todo_print_letters
 from relance.channels.models import PostalDispatch
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.models import Reminder
@@ -162,14 +162,15 @@ def todo_letter_posted(request: HttpRequest, ws: Workspace, reminder: UUID) -> H
 def legal_page(request: HttpRequest, ws: Workspace, task: Reminder) -> HttpResponse:
     today = local_day(ws.organisation)
     try:
-        note = compose_instructions(task, today=today)
+        note, refused = compose_instructions(task, today=today)
         subject, text = note.subject, note.text
     except UnknownDefault:
-        subject, text = "", ""
+        subject, text, refused = "", "", ""
     items = common.open_items(task, today)
     context = common.context(ws, task, common.kind(task))
     context.update({
         "subject": subject, "text": text, "items": items, "done_form": DoneForm(),
+        "notices": [refused_notice(refused)] if refused else [],
         "total_due": sum((i["outstanding"] for i in items), common.ZERO),
     })  # fmt: skip
     return render(request, "web/todo/legal.html", context)
