@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "relance.reports",
     "relance.cycle",
     "relance.web",
+    "relance.portal",
 ]
 
 MIDDLEWARE = [
@@ -215,3 +216,13 @@ RELANCE_IMPORT_MAX_ROWS = _import_limit("RELANCE_IMPORT_MAX_ROWS", 5_000_000)
 RELANCE_IMPORT_MAX_COLUMNS = _import_limit("RELANCE_IMPORT_MAX_COLUMNS", 200)
 RELANCE_IMPORT_MAX_CELL_CHARS = _import_limit("RELANCE_IMPORT_MAX_CELL_CHARS", 10_000)
 RELANCE_IMPORT_MAX_ERRORS = _import_limit("RELANCE_IMPORT_MAX_ERRORS", 100)
+
+# The debtor portal (docs/portal.md): the address the links in reminders start with, how
+# many days a link lives, and how many portal pages one network address may open an hour.
+RELANCE_PUBLIC_URL = os.environ.get("RELANCE_PUBLIC_URL") or "http://127.0.0.1:8000"
+RELANCE_PORTAL_LINK_DAYS = env.count(
+    "RELANCE_PORTAL_LINK_DAYS", os.environ.get("RELANCE_PORTAL_LINK_DAYS"), 120
+)
+RELANCE_PORTAL_PER_IP = env.count(
+    "RELANCE_PORTAL_PER_IP", os.environ.get("RELANCE_PORTAL_PER_IP"), 300
+)

@@ -44,13 +44,13 @@ from relance.channels.templating.default_templates import (
     UnknownDefault,
 )
 from relance.channels.templating.sandbox import TemplateRejected
-from relance.core.payment_reference import payment_reference
 from relance.core.penalties import debtor_lines, invoice_penalties, regime_for
 from relance.core.planner import FORMAL_NOTICE_DAYS
 from relance.core.rates import RateNotFoundError, RateTables
 from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
 from relance.ledger.models import Contact, Customer, Invoice
-from relance.ledger.selectors import open_instalments
+from relance.ledger.portal_links import portal_link_issue, portal_links_issue
+from relance.ledger.selectors import customer_payment_reference, open_instalments
 from relance.rates.tables import rate_tables
 
 ZERO = Decimal("0.00")
@@ -108,6 +108,7 @@ class Prefetched:
     templates: Overrides | None = None  # the organisation's own templates
     payments: Payments | None = None  # of the open items, for the penalties
     tables: RateTables | None = None  # the rate tables, read once for the batch
+    portal_urls: dict[int, str] | None = None  # customer -> its portal address
 
 
 def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefetched:
@@ -138,7 +139,19 @@ def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefe
     open_ids = [row[0] for rows in statements.values() for row in rows]
     return Prefetched(statements=statements, emails=emails, items=items, collectors={},
                       templates=organisation_templates(organisation.pk),
-                      payments=instalment_payments(open_ids), tables=rate_tables())  # fmt: skip
+                      payments=instalment_payments(open_ids), tables=rate_tables(),
+                      portal_urls=portal_links_issue(organisation=organisation,
+                                                     customer_ids=customer_ids,
+                                                     actor=PORTAL_ACTOR))  # fmt: skip
+
+
+PORTAL_ACTOR = Actor.system("relances")
+
+
+def _portal_url(customer: Customer, prefetched: Prefetched | None) -> str:
+    if prefetched is not None and prefetched.portal_urls is not None:
+        return prefetched.portal_urls.get(customer.pk, "")
+    return portal_link_issue(customer=customer, actor=PORTAL_ACTOR)
 
 
 def signer(organisation: Organisation, user: User | None) -> tpl.Collector:
@@ -201,7 +214,7 @@ def message_context(
     )  # fmt: skip
     penalties = None
     if reminder.penalties != "none":
-        penalties = _penalties(
+        penalties = debtor_penalties(
             customer, [row for row in rows if row[3] < today], today, reminder.currency,
             language, prefetched,
         )  # fmt: skip
@@ -227,9 +240,8 @@ def message_context(
         total_overdue=sum((item.outstanding for item in items if item.days_late > 0), ZERO),
         today=today,
         currency=reminder.currency,
-        payment_reference=payment_reference(country=customer.country,
-                                            customer_number=customer.pk,
-                                            customer_ref=customer.external_ref),
+        payment_reference=customer_payment_reference(customer),
+        portal_url=_portal_url(customer, prefetched),
         penalties=penalties,
         deadline=today + timedelta(days=FORMAL_NOTICE_DAYS)
         if reminder.channel == "formal_notice" else None,
@@ -237,7 +249,7 @@ def message_context(
     )  # fmt: skip
 
 
-def _penalties(
+def debtor_penalties(
     customer: Customer,
     overdue: list[tuple[Any, ...]],
     today: date,

@@ -361,3 +361,33 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"Note {self.customer_id} {self.created_at:%Y-%m-%d}"
+
+
+class PortalLink(models.Model):
+    """A customer's link to the debtor portal. Only the hash of its token is kept: the token
+    itself is derived from ``uuid`` and the secret key (``relance.ledger.portal_links``), so a
+    copy of the database alone opens no account."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="portal_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"PortalLink {self.customer_id} {self.expires_at:%Y-%m-%d}"
+
+
+class PortalHit(models.Model):
+    """One request to the portal from a network address: the rate limit counts these."""
+
+    ip = models.GenericIPAddressField()
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ip} {self.at:%Y-%m-%d %H:%M}"

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from relance.accounts.models import Organisation
 from relance.core.allocation import OpenItem
+from relance.core.payment_reference import payment_reference
 from relance.ledger.models import Allocation, Customer, Instalment, Invoice
 
 ZERO = Decimal("0.00")
@@ -121,3 +122,23 @@ def ledger_summary(organisation: Organisation, *, as_of: date) -> LedgerSummary:
             for row in rows
         ],
     )
+
+
+def customer_payment_reference(customer: Customer) -> str:
+    """The structured reference a customer's transfers carry (+++…+++ in Belgium, RF
+    elsewhere): what reminders print and the portal's QR codes hold."""
+    return payment_reference(
+        country=customer.country, customer_number=customer.pk, customer_ref=customer.external_ref
+    )
+
+
+def customer_statement_rows(customer: Customer) -> list[tuple[object, ...]]:
+    """A customer's open items, oldest due date first: (currency, invoice uuid, has a PDF,
+    instalment id, number, issued, due, amount, outstanding)."""
+    return list(
+        open_instalments(customer.organisation).filter(customer=customer)
+        .order_by("due_date", "id")
+        .values_list("invoice__currency", "invoice__uuid", "invoice__pdf", "id",
+                     "invoice__number", "invoice__issue_date", "due_date", "amount",
+                     "outstanding")  # type: ignore[misc]
+    )  # fmt: skip

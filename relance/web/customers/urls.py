@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relance.web.customers import letters, views
+from relance.web.customers import letters, portal, views
 
 urlpatterns = [
     path("customers/", views.customers, name="customers"),
@@ -17,6 +17,12 @@ urlpatterns = [
         name="customer_contact_edit",
     ),
     path("customers/<uuid:customer>/notes/", views.note_post, name="customer_note"),
+    path("customers/<uuid:customer>/portal/", portal.portal_link_post, name="customer_portal"),
+    path(
+        "customers/<uuid:customer>/portal/revoke/",
+        portal.portal_revoke_post,
+        name="customer_portal_revoke",
+    ),
     path(
         "customers/<uuid:customer>/letters/<uuid:reminder>.pdf",
         letters.letter_pdf,

@@ -1,0 +1,25 @@
+"""From the customer page: show the portal link to copy, then revoke it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from django.urls import reverse
+
+from relance.ledger.services import customer_create
+
+
+def test_a_collector_copies_then_revokes_the_link(collector, organisation, actor, client):
+    customer = customer_create(organisation=organisation, external_ref="K9", name="Garage",
+                               actor=actor)  # fmt: skip
+    kwargs = {"org": organisation.slug, "customer": customer.uuid}
+    page = collector.get(reverse("customer", kwargs=kwargs)).content.decode()
+    assert reverse("customer_portal_revoke", kwargs=kwargs) in page
+    shown = collector.post(reverse("customer_portal", kwargs=kwargs), follow=True)
+    link = re.search(r"http://[^\s<]+/p/[A-Za-z0-9_-]+/", shown.content.decode())
+    assert link is not None
+    path = urlparse(link.group(0)).path
+    assert client.get(path).status_code == 200
+    collector.post(reverse("customer_portal_revoke", kwargs=kwargs))
+    assert client.get(path).status_code == 410
