@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from relance.channels.compose import _penalties
+from relance.channels.compose import debtor_penalties
 from relance.core.penalties import invoice_indemnity
 from relance.ledger.models import Instalment
 from relance.ledger.services import customer_create, invoice_create
@@ -40,7 +40,7 @@ def test_a_late_invoice_in_two_instalments_claims_40_eur_once(organisation, acto
             "invoice"
         )
     ]
-    penalties = _penalties(customer, rows, date(2025, 6, 30), "EUR")
+    penalties = debtor_penalties(customer, rows, date(2025, 6, 30), "EUR")
     assert penalties is not None
     assert penalties.indemnity == D("80.00")  # two invoices, not three instalments
     indemnity_lines = [line for line in penalties.lines if "Indemnité forfaitaire" in line]
