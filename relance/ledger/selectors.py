@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from relance.accounts.models import Organisation
 from relance.core.allocation import OpenItem
-from relance.ledger.models import Allocation, Customer, Instalment, Invoice
+from relance.ledger.models import Allocation, Customer, Instalment, Invoice, Payment
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -120,4 +120,13 @@ def ledger_summary(organisation: Organisation, *, as_of: date) -> LedgerSummary:
             )
             for row in rows
         ],
+    )
+
+
+def payment_allocations(payment: Payment) -> list[Allocation]:
+    """Where a payment went, invoice by invoice, oldest due date first."""
+    return list(
+        Allocation.objects.filter(payment=payment)
+        .select_related("instalment__invoice")
+        .order_by("instalment__due_date", "instalment__id")
     )
