@@ -34,9 +34,15 @@ class ReconcileError(ValueError):
     pass
 
 
+def ALREADY_DONE() -> str:  # noqa: N802  (one message, translated when raised)
+    return _("Ce mouvement est déjà traité : rechargez la page.")
+
+
 @transaction.atomic
 def bank_entry_accept(*, entry: BankEntry, actor: Actor) -> Payment:
     """Record the payment the import suggested, on the invoices it named."""
+    if entry.status not in OPEN:
+        raise ReconcileError(ALREADY_DONE())
     if entry.status != BankEntryStatus.SUGGESTED or entry.customer_id is None:
         raise ReconcileError(_("Ce mouvement n'a pas de proposition à accepter."))
     instalment_ids = [int(item_id) for item_id, _amount in entry.allocations]
@@ -80,7 +86,7 @@ def _claim(entry: BankEntry, status: str, reason: str, actor: Actor) -> None:
         status=status, reason=reason, decided_by=actor.user, decided_at=timezone.now()
     )
     if not claimed:
-        raise ReconcileError(_("Ce mouvement est déjà traité : rechargez la page."))
+        raise ReconcileError(ALREADY_DONE())
     entry.refresh_from_db()
 
 
