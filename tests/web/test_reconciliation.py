@@ -46,7 +46,7 @@ def entries(organisation, actor, book):
     return {e.entry_id.split("/")[-1]: e for e in BankEntry.objects.all()}
 
 
-def entry_of(entries, ref: str) -> BankEntry:
+def entry_of(entries: dict[str, BankEntry], ref: str) -> BankEntry:
     return next(e for key, e in entries.items() if key.endswith(ref))
 
 
