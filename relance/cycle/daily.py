@@ -18,6 +18,7 @@ from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
 from relance.channels.compose import outbox_fill
 from relance.core.planner import DayPlan
+from relance.cycle.freshness import stale_bank_data_hold
 from relance.dunning.run import RunSummary, run_day
 from relance.dunning.segments import segments_recompute
 from relance.dunning.todo import todo_withdraw_settled
@@ -30,7 +31,9 @@ from relance.reports.services import monthly_figures_record
 @dataclass
 class CycleSummary:
     run: RunSummary
-    outbox: dict[str, int] = field(default_factory=dict)  # queued, no_address, held, sms
+    outbox: dict[str, int] = field(
+        default_factory=dict
+    )  # queued, no_address, held, sms, stale_bank_data
     withdrawn: int = 0  # to-do tasks no longer due
     rate_warnings: list[RateWarning] = field(default_factory=list)  # tables about to run out
 
@@ -51,7 +54,9 @@ def daily_cycle(
     monthly_figures_record(organisation=organisation, day=day)
     withdrawn = todo_withdraw_settled(organisation=organisation, today=day, actor=actor)
     run = run_day(organisation=organisation, day=day, actor=actor, progress=progress)
+    held = stale_bank_data_hold(organisation=organisation, day=day)
     outbox = outbox_fill(organisation=organisation, day=day, actor=actor)
+    outbox["stale_bank_data"] = held
     warnings = rate_warnings_log(organisation=organisation, day=day)  # tables running out
     return CycleSummary(run=run, outbox=outbox, withdrawn=len(withdrawn), rate_warnings=warnings)
 

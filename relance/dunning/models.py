@@ -31,6 +31,11 @@ class DunningSettings(models.Model):
     window_end = models.TimeField("envoi jusqu'à", default=time(18, 0))
     # An invisible image in e-mails tells when they are opened; off unless chosen (GDPR).
     track_opens = models.BooleanField("suivre les ouvertures", default=False)
+    # Bank data older than this (business days) holds reminders after the due date: a
+    # customer may have paid yesterday and relance would not know it yet.
+    bank_freshness_days = models.PositiveSmallIntegerField(
+        "fraîcheur des relevés bancaires (jours ouvrés)", default=3
+    )
 
     def __str__(self) -> str:
         return f"Règles de relance de {self.organisation}"

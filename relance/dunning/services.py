@@ -333,6 +333,7 @@ def customer_scenario_set(
 # Bounds that keep the rules meaningful; beyond them a typing slip is more likely than intent.
 MAX_GAP_DAYS = 90
 MAX_GRACE_DAYS = 60
+MAX_FRESHNESS_DAYS = 60
 
 
 @transaction.atomic
@@ -346,6 +347,7 @@ def dunning_settings_update(
     window_start: time,
     window_end: time,
     track_opens: bool,
+    bank_freshness_days: int = 3,
 ) -> DunningSettings:
     """Change the organisation's business rules of reminding; records what changed."""
     if not 0 <= min_gap_days <= MAX_GAP_DAYS:
@@ -356,11 +358,16 @@ def dunning_settings_update(
         raise DunningError("Le montant minimum ne peut pas être négatif.")
     if window_end <= window_start:
         raise DunningError("La fin de la fenêtre d'envoi doit être après son début.")
+    if not 1 <= bank_freshness_days <= MAX_FRESHNESS_DAYS:
+        raise DunningError(
+            f"La fraîcheur des relevés doit être entre 1 et {MAX_FRESHNESS_DAYS} jours ouvrés."
+        )
     rules, _ = DunningSettings.objects.select_for_update().get_or_create(organisation=organisation)
     new = {
         "min_gap_days": min_gap_days, "min_amount": min_amount.quantize(Decimal("0.01")),
         "promise_grace_days": promise_grace_days, "window_start": window_start,
         "window_end": window_end, "track_opens": track_opens,
+        "bank_freshness_days": bank_freshness_days,
     }  # fmt: skip
     changed = [name for name, value in new.items() if getattr(rules, name) != value]
     if not changed:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -308,20 +308,36 @@ def _learn_ibans(
     paid: Sequence[tuple[Entry, matching.Decision]],
     index: matching.Index,
 ) -> None:
+    payer_ibans_learn(
+        organisation=organisation,
+        pairs=[(e.counterparty_iban, d.customer_id) for e, d in paid if d.customer_id is not None],
+        known=index.by_iban,
+    )
+
+
+def payer_ibans_learn(
+    *,
+    organisation: Organisation,
+    pairs: Iterable[tuple[str, int]],
+    known: dict[str, set[int]],
+) -> None:
+    """Remember each payer IBAN seen paying for a customer, unless ``known`` (IBAN -> customer
+    ids, updated here) already has it: the import's sure matches and a person's
+    reconciliation both teach relance who pays for whom."""
     learned: set[tuple[str, int]] = set()
-    for entry, decision in paid:
-        iban = matching.reference_key(entry.counterparty_iban)
-        customer_id = decision.customer_id
-        if not iban or customer_id is None or customer_id in index.by_iban.get(iban, set()):
+    for raw, customer_id in pairs:
+        iban = matching.reference_key(raw)
+        if not iban or customer_id in known.get(iban, set()):
             continue
         learned.add((iban[:34], customer_id))
-        index.by_iban.setdefault(iban, set()).add(customer_id)
+        known.setdefault(iban, set()).add(customer_id)
     now = timezone.now()
     PayerIban.objects.bulk_create(
         [
             PayerIban(organisation=organisation, customer_id=customer_id, iban=iban, learned_at=now)
             for iban, customer_id in sorted(learned)
-        ]
+        ],
+        ignore_conflicts=True,  # learned meanwhile by another import or person: nothing to add
     )
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from relance.accounts.models import Organisation
 from relance.core import matching
 from relance.core.payment_reference import payment_reference
-from relance.imports.models import BankEntry, PayerIban
-from relance.ledger.models import Customer
+from relance.imports.models import BankEntry, BankEntryStatus, PayerIban
+from relance.ledger.models import Customer, Instalment, Invoice
 from relance.ledger.selectors import open_instalments
 
 CHUNK = 50_000
@@ -94,4 +96,38 @@ def stored_entry_ids(organisation: Organisation, entry_ids: Iterable[str]) -> se
                 organisation=organisation, entry_id__in=ids[start : start + 500]
             ).values_list("entry_id", flat=True)
         )
+    return found
+
+
+def payer_ibans_of(customer: Customer) -> set[str]:
+    """The IBANs known to pay for one customer, written as matching compares them."""
+    learned = PayerIban.objects.filter(customer=customer).values_list("iban", flat=True)
+    return {matching.reference_key(iban) for iban in (customer.iban, *learned) if iban}
+
+
+def reconciliation_entries(organisation: Organisation) -> QuerySet[BankEntry]:
+    """The credits still waiting for a person, newest first."""
+    return (
+        BankEntry.objects.filter(
+            organisation=organisation,
+            status__in=(BankEntryStatus.SUGGESTED, BankEntryStatus.UNMATCHED),
+            amount__gt=0,
+        )
+        .select_related("customer")
+        .order_by("-booking_date", "-id")
+    )
+
+
+def suggested_invoices(entries: Iterable[BankEntry]) -> dict[int, list[Invoice]]:
+    """Entry id -> the invoices its suggestion would pay, in one query."""
+    wanted = {e.pk: {int(item_id) for item_id, _ in e.allocations} for e in entries}
+    ids = set().union(*wanted.values()) if wanted else set()
+    rows = Instalment.objects.filter(pk__in=ids).select_related("invoice")
+    by_instalment = {row.pk: row.invoice for row in rows}
+    found: dict[int, list[Invoice]] = {}
+    for entry_id, items in wanted.items():
+        invoices = {
+            by_instalment[i].pk: by_instalment[i] for i in sorted(items) if i in by_instalment
+        }
+        found[entry_id] = list(invoices.values())
     return found

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from relance.accounts.models import Organisation
 from relance.core.allocation import OpenItem
 from relance.core.payment_reference import payment_reference
-from relance.ledger.models import Allocation, Customer, Instalment, Invoice
+from relance.ledger.models import Allocation, Customer, Instalment, Invoice, Payment
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -142,3 +142,12 @@ def customer_statement_rows(customer: Customer) -> list[tuple[object, ...]]:
                      "invoice__number", "invoice__issue_date", "due_date", "amount",
                      "outstanding")  # type: ignore[misc]
     )  # fmt: skip
+
+
+def payment_allocations(payment: Payment) -> list[Allocation]:
+    """Where a payment went, invoice by invoice, oldest due date first."""
+    return list(
+        Allocation.objects.filter(payment=payment)
+        .select_related("instalment__invoice")
+        .order_by("instalment__due_date", "instalment__id")
+    )

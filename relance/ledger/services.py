@@ -268,14 +268,15 @@ def _allocate(
     amount: Decimal,
     *,
     invoice: Invoice | None,
+    invoices: Sequence[Invoice] = (),
 ) -> list[tuple[int, Decimal]]:
-    """Split ``amount`` over the named invoice first, then the customer's oldest open items."""
+    """Split ``amount`` over the named invoices first, then the customer's oldest open items."""
     items: list[OpenItem] = open_items_of_customers(organisation, [customer.pk]).get(
         (customer.pk, currency), []
     )
-    named_id = invoice.pk if invoice is not None else None
-    parts, left = allocate_oldest_first([i for i in items if i.invoice_id == named_id], amount)
-    more, _ = allocate_oldest_first([i for i in items if i.invoice_id != named_id], left)
+    named = {i.pk for i in invoices} | ({invoice.pk} if invoice is not None else set())
+    parts, left = allocate_oldest_first([i for i in items if i.invoice_id in named], amount)
+    more, _ = allocate_oldest_first([i for i in items if i.invoice_id not in named], left)
     return parts + more
 
 
@@ -290,23 +291,26 @@ def payment_record(
     actor: Actor,
     currency: str = "EUR",
     invoice: Invoice | None = None,
+    invoices: Sequence[Invoice] = (),
     method: str = "",
 ) -> Payment:
-    """Record a payment and allocate it; what cannot be allocated stays as a credit."""
+    """Record a payment and allocate it to the named invoice(s) first, then the customer's
+    oldest open items; what cannot be allocated stays as a credit."""
     _same_organisation(organisation, customer)
     amount = _money(amount, "Montant du paiement")
     _currency(currency)
-    if invoice is not None and invoice.customer_id != customer.pk:
-        raise LedgerError(f"La facture « {invoice.number} » n'est pas à ce client.")
-    if invoice is not None and invoice.currency != currency:
-        raise LedgerError(f"Devise {currency} différente de celle de la facture.")
+    for named in [*([invoice] if invoice is not None else []), *invoices]:
+        if named.customer_id != customer.pk:
+            raise LedgerError(f"La facture « {named.number} » n'est pas à ce client.")
+        if named.currency != currency:
+            raise LedgerError(f"Devise {currency} différente de celle de la facture.")
     if Payment.objects.filter(organisation=organisation, reference=reference).exists():
         raise LedgerError(f"Le paiement « {reference} » est déjà enregistré.")
     payment = Payment.objects.create(
         organisation=organisation, customer=customer, reference=reference, date=date,
         currency=currency, amount=amount, method=method,
     )  # fmt: skip
-    parts = _allocate(organisation, customer, currency, amount, invoice=invoice)
+    parts = _allocate(organisation, customer, currency, amount, invoice=invoice, invoices=invoices)
     Allocation.objects.bulk_create(
         Allocation(organisation=organisation, instalment_id=pk, payment=payment, amount=part,
                    date=date)
@@ -316,7 +320,8 @@ def payment_record(
         organisation=organisation, actor=actor, action="payment_record",
         entity_type="payment", entity_id=str(payment.uuid),
         after={"reference": reference, "date": date.isoformat(), "amount": str(amount),
-               "currency": currency, "allocated": [[pk, str(part)] for pk, part in parts]},
+               "currency": currency, "method": method,
+               "allocated": [[pk, str(part)] for pk, part in parts]},
     )  # fmt: skip
     customer_balances_touch(organisation=organisation, customer_ids=[customer.pk])
     return payment

@@ -26,6 +26,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("segments", _("Segments")),
     NavEntry("templates", _("Modèles")),
     NavEntry("imports", _("Imports")),
+    NavEntry("bank_entries", _("Rapprochement")),
     NavEntry("settings", _("Paramètres"), admin_only=True),
 )
 

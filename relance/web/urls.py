@@ -13,6 +13,7 @@ organisation_patterns = [
     path("", include("relance.web.sent.urls")),
     path("", include("relance.web.customers.urls")),
     path("", include("relance.web.invoices.urls")),
+    path("", include("relance.web.payments.urls")),
     path("", include("relance.web.scenarios.urls")),
     path("", include("relance.web.segments.urls")),
     path("", include("relance.web.templates_editor.urls")),

@@ -37,12 +37,13 @@ PAGES = {
     "segments": ("Segments", "Segments"),
     "templates": ("Message templates", "Modèles de messages"),
     "imports": ("Imports", "Imports"),
+    "bank_entries": ("Reconciliation", "Rapprochement"),
     "settings": ("Settings", "Paramètres"),
 }
 NAV_EN = ["Dashboard", "To do", "Customers", "Invoices", "Sent reminders", "Scenarios",
-          "Segments", "Templates", "Imports", "Settings"]  # fmt: skip
+          "Segments", "Templates", "Imports", "Reconciliation", "Settings"]  # fmt: skip
 NAV_FR = ["Tableau de bord", "À faire", "Clients", "Factures", "Relances envoyées", "Scénarios",
-          "Segments", "Modèles", "Imports", "Paramètres"]  # fmt: skip
+          "Segments", "Modèles", "Imports", "Rapprochement", "Paramètres"]  # fmt: skip
 # Words that only a French page would show in its navigation and headings.
 FRENCH = re.compile(
     r"\b(le|la|les|des|du|de|et|à|aux|au|une?|pour|sur|faire|tableau|clients?|factures?|"

@@ -45,6 +45,7 @@ def profile(organisation: Organisation, **changes: object) -> dict[str, object]:
 RULES = {
     "min_gap_days": "10", "min_amount": "25.50", "promise_grace_days": "2",
     "window_start": "09:00", "window_end": "17:30", "track_opens": "on",
+    "bank_freshness_days": "5",
 }  # fmt: skip
 
 
@@ -241,8 +242,10 @@ def test_business_rules_are_saved_and_audited(admin_client_org, organisation):
         time(17, 30),
         True,
     )
+    assert rules.bank_freshness_days == 5
     event = AuditEvent.objects.get(action="dunning_settings_update")
     assert event.before["window_start"] == "08:30:00" and event.after["track_opens"] is True
+    assert (event.before["bank_freshness_days"], event.after["bank_freshness_days"]) == (3, 5)
     page = admin_client_org.get(url("settings_rules", organisation)).content.decode()
     assert 'value="09:00"' in page and "RGPD" in page
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
 from relance.core.dso import Dso
+from relance.imports.freshness import bank_freshness
 from relance.imports.models import ImportBatch
 from relance.rates.selectors import rate_warnings
 from relance.reports.monthly import month_range
@@ -183,6 +184,7 @@ def dashboard(request: HttpRequest, ws: Workspace) -> HttpResponse:
             for delivery in failed_deliveries(organisation, today)
         ],
         "rate_warnings": rate_warnings(organisation=organisation, day=today),
+        "bank_freshness": bank_freshness(organisation, day=today),
         "promises_due": promises_due(organisation, today),
         "promises_due_count": promises_due_count(organisation, today),
         "promises_broken": promises_broken(organisation, today),

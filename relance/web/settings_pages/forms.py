@@ -17,7 +17,7 @@ from relance.accounts.services import AccountError, identifier_check, logo_check
 from relance.channels.email.setup import SmtpSecurity, smtp_security
 from relance.channels.models import SmtpSettings
 from relance.dunning.models import DunningSettings
-from relance.dunning.services import MAX_GAP_DAYS, MAX_GRACE_DAYS
+from relance.dunning.services import MAX_FRESHNESS_DAYS, MAX_GAP_DAYS, MAX_GRACE_DAYS
 from relance.lib.forms import MoneyField
 
 IDENTIFIERS_BY_COUNTRY = {
@@ -203,6 +203,15 @@ class RulesForm(forms.Form):
     window_end = forms.TimeField(
         label=_("Envoi jusqu'à"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Heures du fuseau horaire de l'organisation, jours ouvrés seulement."),
+    )  # fmt: skip
+    bank_freshness_days = forms.IntegerField(
+        label=_("Fraîcheur des relevés bancaires (jours ouvrés)"), min_value=1,
+        max_value=MAX_FRESHNESS_DAYS,
+        help_text=_(
+            "Quand le dernier relevé bancaire ou fichier de paiements importé est plus ancien, "
+            "les relances après échéance attendent dans « À faire » : importez le dernier "
+            "relevé avant de relancer."
+        ),
     )  # fmt: skip
     track_opens = forms.BooleanField(
         label=_("Suivre l'ouverture des e-mails"), required=False,

@@ -90,6 +90,11 @@ def render_summary(summary: RunSummary | CycleSummary) -> str:
                 f"  Renvoyés à la liste à faire : {outbox.get('no_address', 0)} sans "
                 f"adresse, {outbox.get('held', 0)} retenus"
             )
+        if outbox.get("stale_bank_data"):
+            lines.append(
+                f"  Retenus, relevés bancaires trop anciens : {outbox['stale_bank_data']} "
+                "(importez le dernier relevé)"
+            )
         if summary.withdrawn:
             lines.append(f"  Tâches retirées (plus dues) : {summary.withdrawn}")
     return "\n".join(lines)
