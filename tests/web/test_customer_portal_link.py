@@ -23,3 +23,12 @@ def test_a_collector_copies_then_revokes_the_link(collector, organisation, actor
     assert client.get(path).status_code == 200
     collector.post(reverse("customer_portal_revoke", kwargs=kwargs))
     assert client.get(path).status_code == 410
+    # The customer's history says what happened, the debtor's visit included.
+    history = collector.get(reverse("customer", kwargs=kwargs)).content.decode()
+    for event in (
+        "Lien du portail client créé",
+        "Portail client consulté",
+        "relevé de compte",
+        "Liens du portail client révoqués",
+    ):
+        assert event in history, event

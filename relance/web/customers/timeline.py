@@ -62,7 +62,27 @@ PLAN_CSS: dict[str, str] = {
 }  # fmt: skip
 # Manual changes to a customer recorded in the audit trail, shown in its history.
 CHANGES = ("customer_pause", "customer_resume", "customer_scenario", "customer_collector",
-           "customer_segment", "customer_address")  # fmt: skip
+           "customer_segment", "customer_address", "portal_viewed", "portal_link_issued",
+           "portal_link_revoked")  # fmt: skip
+
+
+PORTAL_TITLES = {
+    "portal_viewed": gettext_lazy("Portail client consulté"),
+    "portal_link_issued": gettext_lazy("Lien du portail client créé"),
+    "portal_link_revoked": gettext_lazy("Liens du portail client révoqués"),
+}
+
+
+def _portal_page(page: str) -> str:
+    """What the debtor opened: the statement, its PDF or an invoice's PDF."""
+    kind, _sep, number = str(page).partition(":")
+    if kind == "statement":
+        return str(_("relevé de compte"))
+    if kind == "statement_pdf":
+        return str(_("relevé de compte en PDF"))
+    if kind == "invoice_pdf":
+        return str(_("facture %(number)s en PDF") % {"number": number})
+    return ""
 
 
 @dataclass(frozen=True)
@@ -345,6 +365,8 @@ def _changes(customer: Customer, limit: int) -> Iterable[Event]:
         elif event.action == "customer_address":
             title = _("Adresse postale modifiée")
             detail = "; ".join(str(value) for value in after.values() if value)
+        elif event.action in PORTAL_TITLES:
+            title, detail = str(PORTAL_TITLES[event.action]), _portal_page(after.get("page", ""))
         else:
             title = _("Segment : %(before)s → %(after)s") % {
                 "before": before.get("segment") or "—",
