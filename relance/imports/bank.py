@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +42,7 @@ from relance.imports.parsers.bank import (
     read_statements,
 )
 from relance.imports.selectors import matching_index, stored_entry_ids
+from relance.imports.services import batch_start
 from relance.ledger.balances import balances_day, customer_balances_refresh
 from relance.ledger.models import Allocation, Payment
 from relance.lib import bulk
@@ -94,7 +94,9 @@ def bank_statement_import(
         if not booked:
             report.status = BatchStatus.UNCHANGED
             return report
-        batch = _start_batch(organisation, data, filename, len(entries), actor)
+        batch = batch_start(organisation=organisation, kind=ImportKind.BANK_STATEMENT,
+                            data=data, filename=filename, rows=len(entries),
+                            actor=actor)  # fmt: skip
         try:
             report.payments = _write(organisation, booked, decisions, index, batch, actor)
             _finish_batch(batch, report, actor)
@@ -339,25 +341,6 @@ def payer_ibans_learn(
         ],
         ignore_conflicts=True,  # learned meanwhile by another import or person: nothing to add
     )
-
-
-def _start_batch(
-    organisation: Organisation, data: bytes, filename: str, rows: int, actor: Actor
-) -> ImportBatch:
-    batch = ImportBatch(
-        organisation=organisation,
-        kind=ImportKind.BANK_STATEMENT,
-        status=BatchStatus.COMMITTED,
-        filename=filename[-255:],
-        sha256=hashlib.sha256(data).hexdigest(),
-        rows=rows,
-        created_by=actor.user,
-        started_at=timezone.now(),
-    )
-    safe_name = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in filename)
-    batch.original.save(safe_name[-100:] or "releve", ContentFile(data), save=False)
-    batch.save()
-    return batch
 
 
 def _finish_batch(batch: ImportBatch, report: BankImportReport, actor: Actor) -> None:

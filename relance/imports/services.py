@@ -201,21 +201,35 @@ def _start_batch(
     parsed: ParseResult[Any],
     actor: Actor,
 ) -> ImportBatch:
+    return batch_start(organisation=organisation, kind=kind, data=data, filename=filename,
+                       rows=parsed.data_rows, actor=actor, encoding=parsed.encoding,
+                       delimiter=parsed.delimiter, mapping=dict(parsed.mapping))  # fmt: skip
+
+
+def batch_start(
+    *,
+    organisation: Organisation,
+    kind: str,
+    data: bytes,
+    filename: str,
+    rows: int,
+    actor: Actor,
+    **fields: Any,
+) -> ImportBatch:
+    """The batch of a file being imported, with the original file kept beside it."""
     batch = ImportBatch(
         organisation=organisation,
         kind=kind,
         status=BatchStatus.COMMITTED,
         filename=filename[-255:],
         sha256=hashlib.sha256(data).hexdigest(),
-        encoding=parsed.encoding,
-        delimiter=parsed.delimiter,
-        mapping=dict(parsed.mapping),
-        rows=parsed.data_rows,
+        rows=rows,
         created_by=actor.user,
         started_at=timezone.now(),
+        **fields,
     )
     safe_name = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in filename)
-    batch.original.save(safe_name[-100:] or "import", ContentFile(data), save=False)
+    batch.original.save(safe_name[-100:] or kind, ContentFile(data), save=False)
     batch.save()
     return batch
 

@@ -3,6 +3,7 @@ decides for each; and a bank statement uploaded from the browser (dry run, then 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from django import forms
@@ -57,13 +58,9 @@ def entries(request: HttpRequest, ws: Workspace) -> HttpResponse:
 @org_view
 @require_POST
 def accept(request: HttpRequest, ws: Workspace, entry: UUID) -> HttpResponse:
-    try:
-        bank_entry_accept(entry=_entry(ws, entry), actor=Actor(user=ws.user))
-    except ReconcileError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Le paiement est enregistré."))
-    return _back(request, ws)
+    target = _entry(ws, entry)
+    return _decided(request, ws, lambda actor: bank_entry_accept(entry=target, actor=actor),
+                    _("Le paiement est enregistré."))  # fmt: skip
 
 
 @org_view
@@ -84,24 +81,30 @@ def choose(request: HttpRequest, ws: Workspace, entry: UUID) -> HttpResponse:
             % {"numbers": ", ".join(missing)},
         )
         return _back(request, ws)
-    try:
-        bank_entry_allocate(entry=target, invoices=found, actor=Actor(user=ws.user))
-    except ReconcileError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Le paiement est enregistré."))
-    return _back(request, ws)
+    return _decided(
+        request, ws, lambda actor: bank_entry_allocate(entry=target, invoices=found, actor=actor),
+        _("Le paiement est enregistré."),
+    )  # fmt: skip
 
 
 @org_view
 @require_POST
 def ignore(request: HttpRequest, ws: Workspace, entry: UUID) -> HttpResponse:
+    target = _entry(ws, entry)
+    return _decided(request, ws, lambda actor: bank_entry_ignore(entry=target, actor=actor),
+                    _("Le mouvement est marqué « pas un paiement client »."))  # fmt: skip
+
+
+def _decided(
+    request: HttpRequest, ws: Workspace, decide: Callable[[Actor], object], done: str
+) -> HttpResponse:
+    """Run one decision on a movement, then back to the list with what happened."""
     try:
-        bank_entry_ignore(entry=_entry(ws, entry), actor=Actor(user=ws.user))
+        decide(Actor(user=ws.user))
     except ReconcileError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Le mouvement est marqué « pas un paiement client »."))
+        messages.success(request, done)
     return _back(request, ws)
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from . import references
 from .ids import EntryIds, balance_warnings
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
-from .textfile import fixed_width_records
+from .textfile import ddmmyy, fixed_width_records
 
 RECORD = 120
 _POSITIVE = "{ABCDEFGHI"
@@ -53,13 +53,7 @@ def _amount(record: str, *, line: int) -> Decimal:
 
 
 def _date(raw: str, *, line: int, label: str, optional: bool = False) -> date | None:
-    if optional and not raw.strip():
-        return None
-    try:
-        day, month, year = int(raw[:2]), int(raw[2:4]), int(raw[4:6])
-        return date(2000 + year if year < 70 else 1900 + year, month, day)
-    except ValueError:
-        raise StatementError(f"{label} impossible « {raw} » (attendu JJMMAA)", line=line) from None
+    return None if optional and not raw.strip() else ddmmyy(raw, line=line, label=label)
 
 
 @dataclass(slots=True)

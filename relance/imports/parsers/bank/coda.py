@@ -20,7 +20,7 @@ from decimal import Decimal
 from . import references
 from .ids import EntryIds, balance_warnings
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
-from .textfile import fixed_width_records
+from .textfile import ddmmyy, fixed_width_records
 
 RECORD = 128
 _CENT = Decimal("0.01")
@@ -33,13 +33,6 @@ def _amount(sign: str, digits: str, *, line: int) -> Decimal:
     # Three decimals are written; two are meant unless the third is used.
     value = value.quantize(_CENT) if value == value.quantize(_CENT) else value
     return -value if sign == "1" else value
-
-
-def _date(raw: str, *, line: int, label: str) -> date:
-    try:
-        return date(2000 + int(raw[4:6]), int(raw[2:4]), int(raw[:2]))
-    except ValueError:
-        raise StatementError(f"{label} impossible « {raw} » (attendu JJMMAA)", line=line) from None
 
 
 @dataclass(slots=True)
@@ -140,7 +133,7 @@ def _opening(record: str, *, bic: str, line: int) -> _Open:
         sequence=record[2:5],
         opening=Balance(
             _amount(record[42], record[43:58], line=line),
-            _date(record[58:64], line=line, label="date du solde"),
+            ddmmyy(record[58:64], line=line, label="date du solde"),
         ),
         bic=bic,
     )
@@ -162,8 +155,8 @@ def _movement(record: str, *, line: int) -> _Movement:
         detail=record[6:10],
         bank_reference=record[10:31].strip(),
         amount=_amount(record[31], record[32:47], line=line),
-        value_date=_date(record[47:53], line=line, label="date de valeur"),
-        booking_date=_date(record[115:121], line=line, label="date de comptabilisation"),
+        value_date=ddmmyy(record[47:53], line=line, label="date de valeur"),
+        booking_date=ddmmyy(record[115:121], line=line, label="date de comptabilisation"),
         bank_code=record[53:61],
         structured=structured,
         pieces=pieces,
@@ -244,7 +237,7 @@ def _entries(current: _Open) -> tuple[list[Entry], list[Decimal]]:
 def _close(current: _Open, record: str, *, line: int) -> Statement:
     closing = Balance(
         _amount(record[41], record[42:57], line=line),
-        _date(record[57:63], line=line, label="date du solde"),
+        ddmmyy(record[57:63], line=line, label="date du solde"),
     )
     entries, booked = _entries(current)
     return Statement(

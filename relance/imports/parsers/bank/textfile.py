@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from relance.core import money
@@ -46,3 +47,12 @@ def fixed_width_records(lines: list[str], width: int) -> list[tuple[int, str]]:
             )
         records.append((number, line))
     return records
+
+
+def ddmmyy(raw: str, *, line: int, label: str) -> date:
+    """A date written JJMMAA (CFONB, CODA): years 70 to 99 are the 1900s."""
+    try:
+        day, month, year = int(raw[:2]), int(raw[2:4]), int(raw[4:6])
+        return date(2000 + year if year < 70 else 1900 + year, month, day)
+    except ValueError:
+        raise StatementError(f"{label} impossible « {raw} » (attendu JJMMAA)", line=line) from None
