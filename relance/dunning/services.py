@@ -37,7 +37,8 @@ class DunningError(ValueError):
     pass
 
 
-def _resume(invoice_ids: Iterable[int], day: date) -> None:
+def invoices_resume(invoice_ids: Iterable[int], day: date) -> None:
+    """The items of these invoices are taken up again from ``day``, gently (see above)."""
     instalment_ids = list(
         Instalment.objects.filter(invoice_id__in=list(invoice_ids)).values_list("id", flat=True)
     )
@@ -74,7 +75,7 @@ def dispute_close(*, dispute: Dispute, day: date, actor: Actor, outcome: str = "
         raise DunningError("Un litige ne peut pas être clos avant d'avoir été ouvert.")
     dispute.closed_on = day
     dispute.save(update_fields=["closed_on"])
-    _resume([dispute.invoice_id], day)
+    invoices_resume([dispute.invoice_id], day)
     audit_record(
         organisation=dispute.invoice.organisation, actor=actor, action="dispute_close",
         entity_type="invoice", entity_id=str(dispute.invoice.uuid),
@@ -151,7 +152,7 @@ def promises_check_broken(*, organisation: Organisation, day: date, actor: Actor
     for promise in broken:
         promise.broken_on = day
     Promise.objects.bulk_update(broken, ["broken_on"])
-    _resume(
+    invoices_resume(
         Invoice.objects.filter(Q(promises__in=broken)).values_list("id", flat=True).distinct(),
         day,
     )
@@ -249,7 +250,7 @@ def payment_plans_check(*, organisation: Organisation, day: date, actor: Actor) 
     for plan in defaulted:
         plan.status, plan.ended_on = PaymentPlanStatus.DEFAULTED, day
     PaymentPlan.objects.bulk_update([*completed, *defaulted], ["status", "ended_on"])
-    _resume([i.pk for plan in defaulted for i in plan.invoices.all()], day)
+    invoices_resume([i.pk for plan in defaulted for i in plan.invoices.all()], day)
     audit_record_many(
         organisation=organisation, actor=actor, action="payment_plan_defaulted",
         entity_type="customer",
@@ -294,7 +295,7 @@ def customer_resume(*, customer: Customer, day: date, actor: Actor) -> CustomerD
         raise DunningError("Les relances de ce client ne sont pas suspendues.")
     dunning.paused = False
     dunning.save(update_fields=["paused"])
-    _resume(
+    invoices_resume(
         open_instalments(customer.organisation)
         .filter(customer=customer)
         .values_list("invoice_id", flat=True)
