@@ -123,13 +123,22 @@ def _owed(link: PortalLink, invoice_uuids: Sequence[UUID]) -> tuple[list[Invoice
     return sorted(invoices, key=lambda invoice: invoice.number), total
 
 
-def pending_debtor_requests(organisation: Organisation) -> QuerySet[DebtorRequest]:
-    """What debtors did or asked that a collector has not handled yet, oldest first."""
-    return (
+def pending_debtor_requests(
+    organisation: Organisation, *, collector: str = ""
+) -> QuerySet[DebtorRequest]:
+    """What debtors did or asked that a collector has not handled yet, oldest first;
+    ``collector`` as in ``relance.dunning.todo.todo_filter``."""
+    rows = (
         DebtorRequest.objects.filter(organisation=organisation,
                                      status=DebtorRequestStatus.PENDING)
-        .select_related("customer", "customer__collector").order_by("created_at", "id")
+        .select_related("customer", "customer__collector").prefetch_related("invoices")
+        .order_by("created_at", "id")
     )  # fmt: skip
+    if collector == "none":
+        rows = rows.filter(customer__collector=None)
+    elif collector.isdigit():
+        rows = rows.filter(customer__collector_id=int(collector))
+    return rows
 
 
 # --- the code ---------------------------------------------------------------------------------

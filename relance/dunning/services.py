@@ -335,6 +335,8 @@ def customer_scenario_set(
 MAX_GAP_DAYS = 90
 MAX_GRACE_DAYS = 60
 MAX_FRESHNESS_DAYS = 60
+MAX_PORTAL_PROMISE_DAYS = 365
+MAX_PORTAL_INSTALMENTS = 60
 
 
 @transaction.atomic
@@ -349,6 +351,11 @@ def dunning_settings_update(
     window_end: time,
     track_opens: bool,
     bank_freshness_days: int = 3,
+    portal_promise_max_days: int = 30,
+    portal_plans_allowed: bool = True,
+    portal_plan_max_instalments: int = 6,
+    portal_plan_min_instalment: Decimal = Decimal("50.00"),
+    portal_code_required: bool = False,
 ) -> DunningSettings:
     """Change the organisation's business rules of reminding; records what changed."""
     if not 0 <= min_gap_days <= MAX_GAP_DAYS:
@@ -363,12 +370,28 @@ def dunning_settings_update(
         raise DunningError(
             f"La fraîcheur des relevés doit être entre 1 et {MAX_FRESHNESS_DAYS} jours ouvrés."
         )
+    if not 1 <= portal_promise_max_days <= MAX_PORTAL_PROMISE_DAYS:
+        raise DunningError(
+            f"L'horizon des promesses du portail doit être entre 1 et {MAX_PORTAL_PROMISE_DAYS} "
+            "jours."
+        )
+    if not 2 <= portal_plan_max_instalments <= MAX_PORTAL_INSTALMENTS:
+        raise DunningError(
+            f"Les échéanciers du portail ont de 2 à {MAX_PORTAL_INSTALMENTS} échéances au plus."
+        )
+    if portal_plan_min_instalment < 0:
+        raise DunningError("Le montant minimum d'une échéance ne peut pas être négatif.")
     rules, _ = DunningSettings.objects.select_for_update().get_or_create(organisation=organisation)
     new = {
         "min_gap_days": min_gap_days, "min_amount": min_amount.quantize(Decimal("0.01")),
         "promise_grace_days": promise_grace_days, "window_start": window_start,
         "window_end": window_end, "track_opens": track_opens,
         "bank_freshness_days": bank_freshness_days,
+        "portal_promise_max_days": portal_promise_max_days,
+        "portal_plans_allowed": portal_plans_allowed,
+        "portal_plan_max_instalments": portal_plan_max_instalments,
+        "portal_plan_min_instalment": portal_plan_min_instalment.quantize(Decimal("0.01")),
+        "portal_code_required": portal_code_required,
     }  # fmt: skip
     changed = [name for name, value in new.items() if getattr(rules, name) != value]
     if not changed:

@@ -5,9 +5,9 @@ in the debtor's language and changes nothing."""
 from __future__ import annotations
 
 import re
-from html import escape
 from datetime import timedelta
 from decimal import Decimal
+from html import escape
 
 import pytest
 from django.test import Client
@@ -210,8 +210,14 @@ def test_a_dutch_debtor_is_refused_in_dutch(client, mailed):  # noqa: F811
 
 def test_a_plan_request_waits_for_the_collector(client, lefevre):
     invoice = _invoice("F-101")
-    done = client.post(f"{lefevre}plan/", {"invoices": [str(invoice.uuid)], "count": "4",
-                                           "first_on": (_today() + timedelta(days=7)).isoformat()})
+    done = client.post(
+        f"{lefevre}plan/",
+        {
+            "invoices": [str(invoice.uuid)],
+            "count": "4",
+            "first_on": (_today() + timedelta(days=7)).isoformat(),
+        },
+    )
     assert done.status_code == 303
     request = DebtorRequest.objects.get()
     assert request.kind == "plan" and request.plan_count == 4 and request.status == "pending"
@@ -231,8 +237,14 @@ def test_a_plan_request_waits_for_the_collector(client, lefevre):
 def test_a_plan_outside_the_rules_is_refused(client, lefevre, count, rules, code):
     _rules(**rules)
     invoice = _invoice("F-101")
-    page = client.post(f"{lefevre}plan/", {"invoices": [str(invoice.uuid)], "count": count,
-                                           "first_on": (_today() + timedelta(days=7)).isoformat()})
+    page = client.post(
+        f"{lefevre}plan/",
+        {
+            "invoices": [str(invoice.uuid)],
+            "count": count,
+            "first_on": (_today() + timedelta(days=7)).isoformat(),
+        },
+    )
     assert page.status_code == 400
     assert _says(page, ACTION_WORDS["fr"][code].split("{")[0].strip())
     if code == "plan_too_small":
@@ -254,7 +266,10 @@ def test_new_billing_details_go_through_the_contact_rules(client, lefevre):
     assert done.status_code == 303
     contact = Contact.objects.get(customer=customer, is_primary=True)
     assert (contact.name, contact.email, contact.phone) == (
-        "Mme Lefèvre", "factures@lefevre.example", "+33612345678")
+        "Mme Lefèvre",
+        "factures@lefevre.example",
+        "+33612345678",
+    )
     event = AuditEvent.objects.get(action="debtor_request")
     assert event.before["contact"]["email"] == "compta@lefevre.example"
     assert event.after["contact"]["email"] == "factures@lefevre.example"
@@ -270,8 +285,10 @@ def test_an_expired_or_revoked_link_acts_on_nothing(client, lefevre):
     assert page.status_code == 410 and WORDS["fr"]["expired"] in page.content.decode()
     PortalLink.objects.update(expires_at=timezone.now() + timedelta(days=1),
                               revoked_at=timezone.now())  # fmt: skip
-    page = client.post(f"{lefevre}promise/", {"invoices": [str(invoice.uuid)], "amount": "10",
-                                              "promised_on": _today().isoformat()})
+    page = client.post(
+        f"{lefevre}promise/",
+        {"invoices": [str(invoice.uuid)], "amount": "10", "promised_on": _today().isoformat()},
+    )
     assert page.status_code == 410
     _nothing_written()
 
@@ -368,4 +385,3 @@ def test_every_language_has_every_sentence():
     keys = set(ACTION_WORDS["fr"])
     assert all(set(words) == keys for words in ACTION_WORDS.values())
     assert set(ACTION_WORDS) == set(WORDS)
-
