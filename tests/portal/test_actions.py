@@ -72,6 +72,7 @@ def test_a_dispute_with_a_file_holds_the_invoice_and_tells_the_collector(
     invoice = _invoice("F-101")
     page = client.get(f"{lefevre}invoices/{invoice.uuid}/dispute/")
     assert page.status_code == 200 and "Contester la facture F-101" in page.content.decode()
+    assert 'maxlength="4000"' in page.content.decode()  # not localised as "4 000"
     assert f"invoices/{invoice.uuid}/dispute/" in client.get(lefevre).content.decode()
     sent = len(smtp_server.messages)
     with django_capture_on_commit_callbacks(execute=True):
