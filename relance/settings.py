@@ -226,3 +226,7 @@ RELANCE_PORTAL_LINK_DAYS = env.count(
 RELANCE_PORTAL_PER_IP = env.count(
     "RELANCE_PORTAL_PER_IP", os.environ.get("RELANCE_PORTAL_PER_IP"), 300
 )
+# The largest file a debtor may join to a dispute (PDF, JPEG or PNG), in MiB.
+RELANCE_PORTAL_ATTACHMENT_MAX_MB = env.count(
+    "RELANCE_PORTAL_ATTACHMENT_MAX_MB", os.environ.get("RELANCE_PORTAL_ATTACHMENT_MAX_MB"), 5
+)

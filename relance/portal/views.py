@@ -12,11 +12,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from relance.ledger.models import Invoice, PortalLink
 from relance.ledger.portal_links import portal_hit_allow, portal_link_resolve, portal_view_record
 from relance.ledger.selectors import customer_statement_rows
+from relance.portal.action_words import ACTION_WORDS
 from relance.portal.statement import build_statement, transfer_qr
 from relance.portal.wording import LANGUAGES, NAMES, WORDS
 
@@ -34,17 +35,16 @@ def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def with_link(view: View) -> Callable[..., HttpResponseBase]:
+def _gate(view: View) -> Callable[..., HttpResponseBase]:
     """Throttle, resolve the token, pick the language: the gate of every portal page."""
 
-    @require_GET
     def gate(request: HttpRequest, token: str, **kwargs: object) -> HttpResponseBase:
         if not portal_hit_allow(_client_ip(request)):
             return _problem(request, "throttled", 429)
         resolved = portal_link_resolve(token)
         if resolved.link is None:
             return _problem(request, resolved.problem, STATUS[resolved.problem])
-        asked = request.GET.get("lang", "")
+        asked = request.POST.get("lang", "") or request.GET.get("lang", "")
         language = asked if asked in LANGUAGES else resolved.link.customer.language
         if language not in LANGUAGES:
             language = "fr"
@@ -53,10 +53,22 @@ def with_link(view: View) -> Callable[..., HttpResponseBase]:
     return gate
 
 
+def with_link(view: View) -> Callable[..., HttpResponseBase]:
+    """The gate of the pages that only show (GET)."""
+    return require_GET(_gate(view))
+
+
+def with_link_form(view: View) -> Callable[..., HttpResponseBase]:
+    """The gate of the pages where the debtor acts: a form (GET) and its sending (POST,
+    under the CSRF check of every POST), behind the same throttle and link check."""
+    return require_http_methods(["GET", "HEAD", "POST"])(_gate(view))
+
+
 def _context(link: PortalLink, language: str) -> dict[str, object]:
     customer = link.customer
     statement = build_statement(customer, today=timezone.localdate(), language=language)
-    return {"statement": statement, "customer_name": customer.name, "w": WORDS[language],
+    return {"statement": statement, "customer_name": customer.name,
+            "w": WORDS[language] | ACTION_WORDS[language],
             "language": language, "languages": [(code, NAMES[code]) for code in LANGUAGES],
             "organisation": link.organisation.legal_name}  # fmt: skip
 
