@@ -36,6 +36,7 @@ from relance.channels.rate_gaps import (
     rate_gap_notes,
     rate_gaps_and_indemnity,
 )
+from relance.channels.sms.segments import plain_spaces
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import (
@@ -460,10 +461,11 @@ def compose_sms_text(
     reminder: Reminder, *, today: date, prefetched: Prefetched | None = None
 ) -> str:
     """The SMS of a reminder, in the organisation's wording when it has its own (the morning
-    run's: a refused template sends the reminder to the to-do)."""
+    run's: a refused template sends the reminder to the to-do), with plain spaces
+    (``plain_spaces``)."""
     context = message_context(reminder, today=today, prefetched=prefetched)
-    return render_message(context, organisation_id=reminder.organisation_id,
-                          step_key="sms").text.strip()  # fmt: skip
+    return plain_spaces(render_message(context, organisation_id=reminder.organisation_id,
+                                       step_key="sms").text.strip())  # fmt: skip
 
 
 def compose_sms_for_staff(
@@ -475,7 +477,7 @@ def compose_sms_for_staff(
     rendered, refused = render_message_for_staff(
         context, organisation_id=reminder.organisation_id, step_key="sms"
     )
-    return rendered.text.strip(), refused
+    return plain_spaces(rendered.text.strip()), refused
 
 
 def compose_instructions(reminder: Reminder, *, today: date) -> tuple[RenderedMessage, str]:
