@@ -114,9 +114,9 @@ def portal_address(link_uuid: uuid.UUID) -> PortalAddress:
 
 def portal_example() -> PortalAddress:
     """What a preview shows for a customer who has no link yet: marked as an example, never
-    a working address (the short code has an L, which no real code has)."""
+    a working address (a U is in no short code, and the long one is no token)."""
     return PortalAddress(url=portal_url("EXEMPLE-lien-personnel-cree-a-l-envoi"),
-                         short_url=portal_short_url("EXEM-PLE0-0000-0000"))  # fmt: skip
+                         short_url=portal_short_url("EXEM-PLE0-URL0-0000"))  # fmt: skip
 
 
 def _lifetime() -> timedelta:

@@ -192,7 +192,7 @@ def test_previewing_again_and_again_creates_no_link(organisation, todo, actor):
                                today=TODAY)  # fmt: skip
     assert not PortalLink.objects.exists()
     assert email.composed is not None and example.url in email.composed.text
-    assert example.short_url in sms.text and "EXEM-PLE0-0000-0000" in " ".join(text.split())
+    assert example.short_url in sms.text and "EXEM-PLE0-URL0-0000" in " ".join(text.split())
     assert edited.text.strip() == f"Payez : {example.short_url}"
 
 

@@ -91,7 +91,7 @@ def test_a_forged_short_code_opens_nothing(client, customer, actor):
     forged = code[:-1] + ("0" if code[-1] != "0" else "1")
     page = client.get(f"/p/{forged}/")
     assert page.status_code == 404 and "F-301" not in page.content.decode()
-    assert client.get("/p/EXEM-PLE0-0000-0000/").status_code == 404  # the previews' example
+    assert client.get("/p/EXEM-PLE0-URL0-0000/").status_code == 404  # the previews' example
 
 
 def test_revoking_ends_the_short_form_too(client, customer, actor):
