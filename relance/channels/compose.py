@@ -36,6 +36,7 @@ from relance.channels.rate_gaps import (
     rate_gap_notes,
     rate_gaps_and_indemnity,
 )
+from relance.channels.sms.segments import plain_spaces
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import (
@@ -49,7 +50,12 @@ from relance.core.planner import FORMAL_NOTICE_DAYS
 from relance.core.rates import RateNotFoundError, RateTables
 from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
 from relance.ledger.models import Contact, Customer, Invoice
-from relance.ledger.portal_links import portal_link_issue, portal_links_issue
+from relance.ledger.portal_links import (
+    NO_LINK,
+    PortalAddress,
+    portal_link_shown,
+    portal_links_issue,
+)
 from relance.ledger.selectors import customer_payment_reference, open_instalments
 from relance.rates.tables import rate_tables
 
@@ -108,7 +114,7 @@ class Prefetched:
     templates: Overrides | None = None  # the organisation's own templates
     payments: Payments | None = None  # of the open items, for the penalties
     tables: RateTables | None = None  # the rate tables, read once for the batch
-    portal_urls: dict[int, str] | None = None  # customer -> its portal address
+    portal_urls: dict[int, PortalAddress] | None = None  # customer -> its portal link
 
 
 def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefetched:
@@ -148,10 +154,17 @@ def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefe
 PORTAL_ACTOR = Actor.system("relances")
 
 
-def _portal_url(customer: Customer, prefetched: Prefetched | None) -> str:
+def portal_for(
+    customer: Customer, prefetched: Prefetched | None, given: PortalAddress | None
+) -> PortalAddress:
+    """The link a message carries: the one a sending path issued (``given``, or for its whole
+    batch in ``prefetched``). Without one this is a preview, a read: it shows the customer's
+    current link, else an example, and never creates a link."""
+    if given is not None:
+        return given
     if prefetched is not None and prefetched.portal_urls is not None:
-        return prefetched.portal_urls.get(customer.pk, "")
-    return portal_link_issue(customer=customer, actor=PORTAL_ACTOR)
+        return prefetched.portal_urls.get(customer.pk, NO_LINK)
+    return portal_link_shown(customer)
 
 
 def signer(organisation: Organisation, user: User | None) -> tpl.Collector:
@@ -190,10 +203,13 @@ def message_context(
     prefetched: Prefetched | None = None,
     overdue_only: bool = False,
     language: str = "",
+    portal: PortalAddress | None = None,
 ) -> tpl.MessageContext:
     """``overdue_only``: the statement lists the overdue items only (a collector's choice);
-    ``language``: write the message in this language rather than the customer's."""
+    ``language``: write the message in this language rather than the customer's;
+    ``portal``: the link a sending path issued (see ``portal_for``)."""
     customer: Customer = reminder.customer
+    link = portal_for(customer, prefetched, portal)
     organisation: Organisation = reminder.organisation
     if prefetched is not None:
         rows = prefetched.statements.get((customer.pk, reminder.currency), [])
@@ -241,7 +257,8 @@ def message_context(
         today=today,
         currency=reminder.currency,
         payment_reference=customer_payment_reference(customer),
-        portal_url=_portal_url(customer, prefetched),
+        portal_url=link.url,
+        portal_short_url=link.short_url,
         penalties=penalties,
         deadline=today + timedelta(days=FORMAL_NOTICE_DAYS)
         if reminder.channel == "formal_notice" else None,
@@ -288,12 +305,14 @@ def compose_email(
     overdue_only: bool = False,
     extra_copy: Sequence[str] = (),
     own_templates: bool = True,
+    portal: PortalAddress | None = None,
 ) -> ComposedEmail | None:
     """The e-mail of a reminder, or None when the customer has no e-mail address.
 
     ``extra_copy``: people a collector adds in copy (the first one is the recipient when the
     customer has no address of its own); ``overdue_only`` as in ``message_context``;
-    ``own_templates=False``: the shipped wording even where the organisation has its own.
+    ``own_templates=False``: the shipped wording even where the organisation has its own;
+    ``portal`` as in ``message_context``.
     """
     if prefetched is not None:
         contacts = prefetched.emails.get(reminder.customer_id, [])
@@ -312,7 +331,7 @@ def compose_email(
     copy = sorted(({email for email, _, in_copy in contacts if in_copy} | set(extra_copy))
                   - set(main))  # fmt: skip
     context = message_context(reminder, today=today, prefetched=prefetched,
-                              overdue_only=overdue_only)  # fmt: skip
+                              overdue_only=overdue_only, portal=portal)  # fmt: skip
     overrides = prefetched.templates if prefetched else None
     rendered = render_message(context, organisation_id=reminder.organisation_id,
                               overrides=overrides if own_templates else {})  # fmt: skip
@@ -395,21 +414,25 @@ def _fill_sms(organisation: Organisation, day: date) -> int:
     from relance.channels.sms.service import SmsRefused, default_sms_sender, sms_enqueue
 
     queued = 0
-    reminders = Reminder.objects.filter(
-        organisation=organisation, run_date=day, channel="sms", mode="auto",
-        status=ReminderStatus.READY, message=None,
-    ).select_related("customer", "organisation", "customer__collector")  # fmt: skip
+    reminders = list(
+        Reminder.objects.filter(
+            organisation=organisation, run_date=day, channel="sms", mode="auto",
+            status=ReminderStatus.READY, message=None,
+        ).select_related("customer", "organisation", "customer__collector")
+    )  # fmt: skip
+    if not reminders:
+        return 0
     sender = default_sms_sender(organisation.sender_name or organisation.legal_name)
+    phones = _first_phones([reminder.customer_id for reminder in reminders])
     for reminder in reminders:
-        phone = (
-            Contact.objects.filter(customer=reminder.customer).exclude(phone="")
-            .order_by("-is_primary", "id").values_list("phone", flat=True).first()
-        )  # fmt: skip
-        if not phone:
+        if reminder.customer_id not in phones:
             _to_todo(reminder, "Aucun numéro de téléphone pour ce client.")
-            continue
+    reminders = [reminder for reminder in reminders if reminder.customer_id in phones]
+    prefetched = prefetch(organisation, reminders)  # the links of the batch issued at once
+    for reminder in reminders:
+        phone = phones[reminder.customer_id]
         try:
-            text = compose_sms_text(reminder, today=day)
+            text = compose_sms_text(reminder, today=day, prefetched=prefetched)
             sms_enqueue(reminder=reminder, sender=sender, to=phone, text=text)
         except TemplateRejected as exc:
             _to_todo(reminder, f"Modèle de l'organisation refusé pour ce client : {exc}")
@@ -421,21 +444,40 @@ def _fill_sms(organisation: Organisation, day: date) -> int:
     return queued
 
 
-def compose_sms_text(reminder: Reminder, *, today: date) -> str:
+def _first_phones(customer_ids: Sequence[int]) -> dict[int, str]:
+    """Each customer's number to text: the primary contact's, else the first one's."""
+    found: dict[int, str] = {}
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 500):
+        for customer_id, phone in (
+            Contact.objects.filter(customer_id__in=ids[start : start + 500]).exclude(phone="")
+            .order_by("customer_id", "-is_primary", "id").values_list("customer_id", "phone")
+        ):  # fmt: skip
+            found.setdefault(customer_id, phone)
+    return found
+
+
+def compose_sms_text(
+    reminder: Reminder, *, today: date, prefetched: Prefetched | None = None
+) -> str:
     """The SMS of a reminder, in the organisation's wording when it has its own (the morning
-    run's: a refused template sends the reminder to the to-do)."""
-    context = message_context(reminder, today=today)
-    return render_message(context, organisation_id=reminder.organisation_id,
-                          step_key="sms").text.strip()  # fmt: skip
+    run's: a refused template sends the reminder to the to-do), with plain spaces
+    (``plain_spaces``)."""
+    context = message_context(reminder, today=today, prefetched=prefetched)
+    return plain_spaces(render_message(context, organisation_id=reminder.organisation_id,
+                                       step_key="sms").text.strip())  # fmt: skip
 
 
-def compose_sms_for_staff(reminder: Reminder, *, today: date) -> tuple[str, str]:
-    """The to-do's SMS text, and why the organisation's template was set aside ("" if not)."""
-    context = message_context(reminder, today=today)
+def compose_sms_for_staff(
+    reminder: Reminder, *, today: date, portal: PortalAddress | None = None
+) -> tuple[str, str]:
+    """The to-do's SMS text, and why the organisation's template was set aside ("" if not);
+    ``portal`` as in ``message_context`` (none: a preview)."""
+    context = message_context(reminder, today=today, portal=portal)
     rendered, refused = render_message_for_staff(
         context, organisation_id=reminder.organisation_id, step_key="sms"
     )
-    return rendered.text.strip(), refused
+    return plain_spaces(rendered.text.strip()), refused
 
 
 def compose_instructions(reminder: Reminder, *, today: date) -> tuple[RenderedMessage, str]:

@@ -39,6 +39,7 @@ from relance.channels.compose import (
     Prefetched,
     compose_email,
     compose_sms_for_staff,
+    portal_for,
     prefetch,
 )
 from relance.channels.letter.compose import LetterRefused, compose_letter, letter_problem
@@ -58,6 +59,12 @@ from relance.dunning.models import (
 )
 from relance.dunning.todo import TODO_STATUSES, no_longer_due, open_todo, todo_withdraw_settled
 from relance.ledger.models import Contact, Invoice
+from relance.ledger.portal_links import (
+    PortalAddress,
+    portal_example,
+    portal_link_issue,
+    portal_links_issue,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +139,24 @@ def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
+def _link_masked(text: str, link: PortalAddress) -> str:
+    """The text as the fingerprint sees it: a preview shows the customer's current link or an
+    example, the send carries the link it issues, and that difference is no change."""
+    for address in (link.url, link.short_url):
+        if address:
+            text = text.replace(address, "\x00portal\x00")
+    return text
+
+
+def _real_link(text: str, link: PortalAddress) -> str:
+    """A text the collector edited from a preview keeps the preview's example link: it shows,
+    and leaves with, the message's own link instead."""
+    example = portal_example()
+    if not text or link == example:
+        return text
+    return text.replace(example.url, link.url).replace(example.short_url, link.short_url)
+
+
 def _with_penalties(reminder: Reminder, penalties: str) -> Reminder:
     """The reminder as the draft would have it, never saved (the preview changes nothing)."""
     if not penalties or penalties == reminder.penalties:
@@ -186,12 +211,17 @@ def preview_email(
     prefetched: Prefetched | None = None,
     attachments: list[dict[str, object]] | None = None,
     attach_pdfs: bool = True,
+    portal: PortalAddress | None = None,
 ) -> EmailPreview:
-    """The e-mail exactly as it would leave with this draft; nothing is written."""
+    """The e-mail exactly as it would leave with this draft; nothing is written. ``portal``:
+    the link a send issued; without it (and without a batch's), the customer's current link
+    or an example, as a preview shows it."""
     twin = _with_penalties(reminder, draft.penalties)
     notices: list[str] = []
+    link = portal_for(reminder.customer, prefetched, portal)
     options = {"today": today, "prefetched": prefetched, "attach_pdfs": attach_pdfs,
-               "overdue_only": draft.statement == StatementItems.OVERDUE}  # fmt: skip
+               "overdue_only": draft.statement == StatementItems.OVERDUE,
+               "portal": link}  # fmt: skip
     try:
         base = compose_email(twin, extra_copy=draft.copy_to, **options)  # type: ignore[arg-type]
     except UnknownDefault:
@@ -213,11 +243,12 @@ def preview_email(
         assert base is not None
         base = dataclasses.replace(base, recipients=[], copy_to=[])
     language = reminder.customer.language if reminder.customer.language in LANGUAGES else "fr"
-    subject = draft.subject or base.subject
+    subject = _real_link(draft.subject, link) or base.subject
     text, html = base.text, base.html
     if draft.body:
-        text = draft.body.rstrip("\n") + "\n"
-        html = text_to_html(draft.body, language)
+        body = _real_link(draft.body, link)
+        text = body.rstrip("\n") + "\n"
+        html = text_to_html(body, language)
     files = [*base.attachments,
              *(own_attachments(reminder) if attachments is None else attachments)]  # fmt: skip
     sizes = [(str(a["name"]), int(str(a["size"]))) for a in files]
@@ -228,7 +259,8 @@ def preview_email(
         problem = problem or "L'objet est vide."
     fingerprint = _fingerprint(
         composed.sender, composed.reply_to, *composed.recipients, "|", *composed.copy_to, "|",
-        base.subject, base.text, base.html, *(str(a["sha256"]) for a in files),
+        *(_link_masked(part, link) for part in (base.subject, base.text, base.html)),
+        *(str(a["sha256"]) for a in files),
     )  # fmt: skip
     return EmailPreview(composed=composed, default_subject=base.subject,
                         default_body=base.text.rstrip("\n"), fingerprint=fingerprint,
@@ -267,7 +299,8 @@ def todo_send_email(
     fresh = _lock_open(reminder)
     if fresh.channel != "email":
         raise SendRefused("Ce n'est pas un e-mail.")
-    preview = preview_email(fresh, Draft.of(fresh), today=today)
+    portal = portal_link_issue(customer=fresh.customer, actor=actor)
+    preview = preview_email(fresh, Draft.of(fresh), today=today, portal=portal)
     if preview.problem:
         raise SendRefused(preview.problem)
     if fingerprint is not None and fingerprint != preview.fingerprint:
@@ -393,13 +426,17 @@ def refused_notice(reason: str) -> str:
             "texte du modèle par défaut.")  # fmt: skip
 
 
-def preview_sms(reminder: Reminder, draft: Draft, *, today: date) -> SmsPreview:
+def preview_sms(
+    reminder: Reminder, draft: Draft, *, today: date, portal: PortalAddress | None = None
+) -> SmsPreview:
+    """The SMS as it would leave; nothing is written. ``portal`` as in ``preview_email``."""
     from relance.channels.sms.service import MAX_SEGMENTS, default_sms_sender, sms_opted_out
 
     organisation = reminder.organisation
+    link = portal_for(reminder.customer, None, portal)
     default, refused = compose_sms_for_staff(_with_penalties(reminder, draft.penalties),
-                                             today=today)  # fmt: skip
-    text = draft.body or default
+                                             today=today, portal=link)  # fmt: skip
+    text = _real_link(draft.body, link) or default
     phones = tuple(sms_phones(reminder))
     phone = draft.phone or (phones[0] if phones else "")
     sender = default_sms_sender(organisation.sender_name or organisation.legal_name)
@@ -413,7 +450,7 @@ def preview_sms(reminder: Reminder, draft: Draft, *, today: date) -> SmsPreview:
         problem = f"SMS trop long : {length.segments} SMS, {MAX_SEGMENTS} au plus."
     return SmsPreview(sender=sender, phone=phone, phones=phones, text=text,
                       default_text=default, length=length, problem=problem,
-                      fingerprint=_fingerprint(sender, phone, default),
+                      fingerprint=_fingerprint(sender, phone, _link_masked(default, link)),
                       notices=(refused_notice(refused),) if refused else ())  # fmt: skip
 
 
@@ -426,7 +463,8 @@ def todo_send_sms(
     fresh = _lock_open(reminder)
     if fresh.channel != "sms":
         raise SendRefused("Ce n'est pas un SMS.")
-    preview = preview_sms(fresh, Draft.of(fresh), today=today)
+    portal = portal_link_issue(customer=fresh.customer, actor=actor)
+    preview = preview_sms(fresh, Draft.of(fresh), today=today, portal=portal)
     if preview.problem:
         raise SendRefused(preview.problem)
     if fingerprint is not None and fingerprint != preview.fingerprint:
@@ -513,10 +551,16 @@ def todo_print_letters(*, reminders: Sequence[Reminder], today: date, actor: Act
     for reminder in kept:  # no letter without a complete postal address
         if problem := letter_problem(reminder):
             raise SendRefused(f"{reminder.customer.name} : {problem}")
-    batch = []
-    for reminder in kept:
-        try:
-            batch.append((reminder, compose_letter(reminder, today=today, printed_by=actor.user)))
-        except LetterRefused as exc:
-            raise SendRefused(f"{reminder.customer.name} : {exc}") from exc
-    return letters_print(batch=batch, day=today, actor=actor)
+    with transaction.atomic():  # a letter refused below leaves no link issued for the batch
+        customer_ids = [reminder.customer_id for reminder in kept]
+        links = portal_links_issue(organisation=kept[0].organisation, customer_ids=customer_ids,
+                                   actor=actor)  # fmt: skip
+        batch = []
+        for reminder in kept:
+            try:
+                letter = compose_letter(reminder, today=today, printed_by=actor.user,
+                                        portal=links[reminder.customer_id])  # fmt: skip
+            except LetterRefused as exc:
+                raise SendRefused(f"{reminder.customer.name} : {exc}") from exc
+            batch.append((reminder, letter))
+        return letters_print(batch=batch, day=today, actor=actor)

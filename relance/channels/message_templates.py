@@ -41,6 +41,7 @@ from relance.core.penalties import (
     round_cents,
     simple_interest,
 )
+from relance.ledger.portal_links import portal_example
 
 Sources = dict[str, str]  # part ("subject", "text", "html") -> template source
 Overrides = dict[tuple[str, str], Sources]  # (step key, language) -> the organisation's parts
@@ -209,7 +210,8 @@ def sample_context(
         total_overdue=items[0].outstanding,
         today=today,
         payment_reference="RF18 5390 0754 7034",
-        portal_url="https://paiement.exemple.fr/p/abc" if full else "",
+        portal_url=portal_example().url if full else "",
+        portal_short_url=portal_example().short_url if full else "",
         penalties=penalties if full else None,
         deadline=today + timedelta(days=8) if full else None,
         language=language,

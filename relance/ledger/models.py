@@ -364,14 +364,16 @@ class Note(models.Model):
 
 
 class PortalLink(models.Model):
-    """A customer's link to the debtor portal. Only the hash of its token is kept: the token
-    itself is derived from ``uuid`` and the secret key (``relance.ledger.portal_links``), so a
-    copy of the database alone opens no account."""
+    """A customer's link to the debtor portal. Only the hashes of its token and of its short
+    code are kept: both are derived from ``uuid`` and the secret key
+    (``relance.ledger.portal_links``), so a copy of the database alone opens no account."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="portal_links")
     token_hash = models.CharField(max_length=64, unique=True)
+    # Null for a link issued before short codes: it gets one the next time it is reused.
+    short_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -3,6 +3,11 @@
 The token in a link is the HMAC of the link's uuid under the secret key: the same link gives
 the same token every time it is put in a message, and only its SHA-256 is stored, so the
 database alone opens no account. Changing the secret key ends every link.
+
+A link also has a short form for what a person types from paper or reads in an SMS
+(``exemple.fr/p/K7QM-4XT2-9PDA-3HRB``): 16 characters of another HMAC of the same uuid, in
+Crockford's base 32 (no I, L, O or U: nothing to misread), stored hashed like the token and
+opened by the same gate. It is the same row: expiring or revoking the link ends both forms.
 """
 
 from __future__ import annotations
@@ -28,6 +33,32 @@ HIT_WINDOW = timedelta(hours=1)
 CHUNK = 500
 
 
+# Crockford's base 32: the digits and the letters but I, L, O and U.
+SHORT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SHORT_LENGTH = 16  # 80 bits: out of reach of guessing behind the hourly limit per address
+SHORT_GROUP = 4
+SHORT_TYPED_MAX = 24  # a typed short code, separators included; a full token is longer
+# What a person may type for a character it stands for: O for 0, I and L for 1.
+_MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+@dataclass(frozen=True)
+class PortalAddress:
+    """A link as messages print it: the full address (e-mails, QR codes) and its short form
+    (letters, SMS). Both are "" when there is no link."""
+
+    url: str
+    short_url: str
+
+    @property
+    def typed(self) -> str:
+        """The short form without its scheme, as a person types it from a letter."""
+        return self.short_url.split("://", 1)[-1]
+
+
+NO_LINK = PortalAddress("", "")
+
+
 def portal_token(link_uuid: uuid.UUID) -> str:
     digest = hmac.new(
         settings.SECRET_KEY.encode(), b"relance.portal:" + link_uuid.bytes, hashlib.sha256
@@ -39,9 +70,53 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def portal_short_code(link_uuid: uuid.UUID) -> str:
+    """The short form of a link's key, grouped by four: ``K7QM-4XT2-9PDA-3HRB``."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), b"relance.portal.short:" + link_uuid.bytes, hashlib.sha256
+    ).digest()
+    number = int.from_bytes(digest[:10])  # the first 80 bits
+    code = "".join(
+        SHORT_ALPHABET[(number >> (5 * shift)) & 31] for shift in reversed(range(SHORT_LENGTH))
+    )
+    return "-".join(code[at : at + SHORT_GROUP] for at in range(0, SHORT_LENGTH, SHORT_GROUP))
+
+
+def short_code_normalise(text: str) -> str:
+    """The 16 characters a typed short code stands for (any case, dashes or spaces anywhere,
+    O for 0, I or L for 1), "" when it is not one."""
+    if len(text) > SHORT_TYPED_MAX:
+        return ""
+    code = text.upper().replace("-", "").replace(" ", "").translate(_MISREAD)
+    if len(code) != SHORT_LENGTH or any(char not in SHORT_ALPHABET for char in code):
+        return ""
+    return code
+
+
+def short_hash(code: str) -> str:
+    return token_hash(short_code_normalise(code))
+
+
 def portal_url(token: str) -> str:
     """The absolute address of a link, as reminders print it."""
     return f"{settings.RELANCE_PUBLIC_URL.rstrip('/')}/{PREFIX}{token}/"
+
+
+def portal_short_url(code: str) -> str:
+    """The short address: no trailing slash to type (the site adds it by a redirect)."""
+    return f"{settings.RELANCE_PUBLIC_URL.rstrip('/')}/{PREFIX}{code}"
+
+
+def portal_address(link_uuid: uuid.UUID) -> PortalAddress:
+    return PortalAddress(url=portal_url(portal_token(link_uuid)),
+                         short_url=portal_short_url(portal_short_code(link_uuid)))  # fmt: skip
+
+
+def portal_example() -> PortalAddress:
+    """What a preview shows for a customer who has no link yet: marked as an example, never
+    a working address (a U is in no short code, and the long one is no token)."""
+    return PortalAddress(url=portal_url("EXEMPLE-lien-personnel-cree-a-l-envoi"),
+                         short_url=portal_short_url("EXEM-PLE0-URL0-0000"))  # fmt: skip
 
 
 def _lifetime() -> timedelta:
@@ -54,24 +129,55 @@ def _reusable(now: datetime) -> dict[str, object]:
     return {"revoked_at": None, "expires_at__gt": now + _lifetime() / 2}
 
 
+def _current(
+    organisation: Organisation, ids: list[int], now: datetime
+) -> dict[int, tuple[int, uuid.UUID, str | None]]:
+    """Each customer's link still good for long enough: (id, uuid, short hash)."""
+    found: dict[int, tuple[int, uuid.UUID, str | None]] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = (
+            PortalLink.objects.filter(organisation=organisation,
+                                      customer_id__in=ids[start : start + CHUNK],
+                                      **_reusable(now))
+            .order_by("customer_id", "-expires_at")
+            .values_list("customer_id", "pk", "uuid", "short_hash")
+        )  # fmt: skip
+        for customer_id, pk, link_uuid, short in rows:
+            found.setdefault(customer_id, (pk, link_uuid, short))
+    return found
+
+
+def portal_links_current(
+    *, organisation: Organisation, customer_ids: Iterable[int]
+) -> dict[int, PortalAddress]:
+    """The address each customer's next message would reuse, for those who have one. A read:
+    previews show this and create nothing."""
+    found = _current(organisation, sorted(set(customer_ids)), timezone.now())
+    return {customer_id: portal_address(value) for customer_id, (_, value, _) in found.items()}
+
+
+def portal_link_shown(customer: Customer) -> PortalAddress:
+    """What a preview shows: the customer's reusable link, else an example address."""
+    current = portal_links_current(organisation=customer.organisation, customer_ids=[customer.pk])
+    return current.get(customer.pk) or portal_example()
+
+
 def portal_links_issue(
     *, organisation: Organisation, customer_ids: Iterable[int], actor: Actor
-) -> dict[int, str]:
+) -> dict[int, PortalAddress]:
     """The portal address of each customer, for a whole batch in a few queries: the link
     still good for long enough, else a new one."""
     now = timezone.now()
     ids = sorted(set(customer_ids))
-    found: dict[int, uuid.UUID] = {}
     with transaction.atomic():
-        for start in range(0, len(ids), CHUNK):
-            rows = (
-                PortalLink.objects.filter(organisation=organisation,
-                                          customer_id__in=ids[start : start + CHUNK],
-                                          **_reusable(now))
-                .order_by("customer_id", "-expires_at").values_list("customer_id", "uuid")
-            )  # fmt: skip
-            for customer_id, link_uuid in rows:
-                found.setdefault(customer_id, link_uuid)
+        current = _current(organisation, ids, now)
+        found = {customer_id: value for customer_id, (_, value, _) in current.items()}
+        # A link issued before short forms existed gets its short form when reused.
+        PortalLink.objects.bulk_update(
+            [PortalLink(pk=pk, short_hash=short_hash(portal_short_code(value)))
+             for pk, value, short in current.values() if short is None],
+            ["short_hash"], batch_size=CHUNK,
+        )  # fmt: skip
         new = [
             PortalLink(organisation=organisation, customer_id=customer_id, uuid=uuid.uuid4(),
                        created_at=now, expires_at=now + _lifetime())
@@ -79,6 +185,7 @@ def portal_links_issue(
         ]  # fmt: skip
         for link in new:
             link.token_hash = token_hash(portal_token(link.uuid))
+            link.short_hash = short_hash(portal_short_code(link.uuid))
             found[link.customer_id] = link.uuid
         PortalLink.objects.bulk_create(new, batch_size=CHUNK)
         customers = dict(
@@ -92,10 +199,10 @@ def portal_links_issue(
             changes=[(str(customers[link.customer_id]), None,
                       {"expires_at": link.expires_at.isoformat()}) for link in new],
         )  # fmt: skip
-    return {customer_id: portal_url(portal_token(value)) for customer_id, value in found.items()}
+    return {customer_id: portal_address(value) for customer_id, value in found.items()}
 
 
-def portal_link_issue(*, customer: Customer, actor: Actor) -> str:
+def portal_link_issue(*, customer: Customer, actor: Actor) -> PortalAddress:
     """One customer's portal address (a reused link or a new one)."""
     return portal_links_issue(
         organisation=customer.organisation, customer_ids=[customer.pk], actor=actor
@@ -123,11 +230,13 @@ class Resolved:
 
 
 def portal_link_resolve(token: str) -> Resolved:
-    """The link a token opens, or why it opens nothing."""
+    """The link a token or a short code opens, or why it opens nothing."""
     if not token or len(token) > 64:
         return Resolved(None, "unknown")
+    code = short_code_normalise(token)
+    wanted = {"short_hash": token_hash(code)} if code else {"token_hash": token_hash(token)}
     link = (
-        PortalLink.objects.filter(token_hash=token_hash(token))
+        PortalLink.objects.filter(**wanted)
         .select_related("customer", "organisation").first()
     )  # fmt: skip
     if link is None:

@@ -24,7 +24,7 @@ def test_a_debtor_disputes_with_a_file_and_the_collector_sees_it(
     invoice = garage_invoice(organisation, actor)
     collector = user_create(email="camille@atelier.example", organisation=organisation,
                             role="collector", password=PASSWORD, actor=actor)  # fmt: skip
-    path = urlparse(portal_link_issue(customer=invoice.customer, actor=actor)).path
+    path = urlparse(portal_link_issue(customer=invoice.customer, actor=actor).url).path
     page.goto(path)
     page.get_by_role("link", name="Contester").click()
     page.get_by_role("heading", name="Contester la facture F-1").wait_for()

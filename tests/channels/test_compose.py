@@ -150,7 +150,7 @@ scenarios:
     assert counts["sms"] == 1
     sms = OutboundMessage.objects.get(channel="sms")
     assert sms.recipients == ["+33612345678"] and "F-101" not in sms.body_text
-    assert "1\u202f234,56" in sms.body_text and "STOP" in sms.body_text
+    assert "1 234,56 €" in sms.body_text and "STOP" in sms.body_text  # GSM-7 spaces
     # Send on the next French business day at 10:00 in Paris, inside the SMS hours.
     from datetime import UTC, datetime, timedelta
 

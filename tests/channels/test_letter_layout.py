@@ -109,7 +109,7 @@ def test_page_one_holds_the_demand_the_amount_the_deadline_and_the_signer(
         assert expected in first, expected
     assert letter.claim.total > letter.claim.principal == Decimal("37036.80")
     assert f"Total réclamé {flat(format_money(letter.claim.total, 'fr'))}" in first
-    assert len(reader.pages[0].images) == 1  # the logo
+    assert len(reader.pages[0].images) == 2  # the logo, and the portal link as a QR code
     last = flat(reader.pages[-1].extract_text())
     assert "Camille Martin" in last and "Chargée de recouvrement" in last  # the signature
 

@@ -19,7 +19,8 @@ from relance.channels.manual import (
 )
 from relance.channels.models import OutboundMessage
 from relance.dunning.todo import attachment_add, reminder_draft_save
-from relance.ledger.models import Contact
+from relance.ledger.models import Contact, PortalLink
+from relance.ledger.portal_links import portal_address, portal_example
 from tests.dunning.todo_helpers import make_todo
 
 TODAY = date(2026, 3, 12)
@@ -70,11 +71,17 @@ def test_send_stores_exactly_the_preview_in_the_outbox(todo, actor):
     preview = preview_email(todo.email, Draft.of(todo.email), today=TODAY)
     with pytest.raises(ContentChanged):
         todo_send_email(reminder=todo.email, today=TODAY, actor=actor, fingerprint="0" * 64)
+    composed = preview.composed
+    example = portal_example()  # the customer had no link: the preview made none
+    assert example.url in composed.text and not PortalLink.objects.exists()
     message = todo_send_email(reminder=todo.email, today=TODAY, actor=actor,
                               fingerprint=preview.fingerprint)  # fmt: skip
-    composed = preview.composed
-    assert (message.subject, message.body_text, message.body_html) == (
-        composed.subject, composed.text, composed.html)  # fmt: skip
+    link = PortalLink.objects.get()  # the send issued it, and it takes the example's place
+    issued = portal_address(link.uuid)
+    assert (message.subject, message.body_text, message.body_html) == tuple(
+        part.replace(example.url, issued.url)
+        for part in (composed.subject, composed.text, composed.html)
+    )  # fmt: skip
     assert message.copy_to == composed.copy_to and message.recipients == composed.recipients
     assert [a["name"] for a in message.attachments] == ["releve.pdf"]
     assert message.attachments[0]["content_type"] == "application/pdf"
@@ -101,9 +108,12 @@ def test_an_sms_on_the_todo_is_previewed_and_queued(todo, actor):
     preview = preview_sms(todo.small_email, Draft(), today=TODAY)
     assert preview.phone == "+33612345678" and preview.problem == ""
     assert "300" in preview.text and preview.length.segments >= 1
+    assert portal_example().short_url in preview.text and not PortalLink.objects.exists()
     message = todo_send_sms(reminder=todo.small_email, today=TODAY, actor=actor,
                             fingerprint=preview.fingerprint)  # fmt: skip
-    assert message.channel == "sms" and message.body_text == preview.text
+    issued = portal_address(PortalLink.objects.get().uuid)  # in the example's place
+    assert message.channel == "sms"
+    assert message.body_text == preview.text.replace(portal_example().short_url, issued.short_url)
     assert message.recipients == ["+33612345678"]
 
 

@@ -82,5 +82,5 @@ def test_the_sms_text_follows_the_organisations_template(organisation, actor):
     draft = Reminder(organisation=organisation, customer=customer, step="reminder_1",
                      channel="sms", mode="auto", currency="EUR", penalties="none")  # fmt: skip
     assert compose_sms_text(draft, today=date(2026, 3, 9)) == (
-        "Boulangerie Lefèvre SARL : 1\u202f234,56\u00a0€ dus."
+        "Boulangerie Lefèvre SARL : 1 234,56 € dus."  # plain spaces: GSM-7, 160 a SMS
     )

@@ -21,8 +21,15 @@ def test_a_collector_copies_then_revokes_the_link(collector, organisation, actor
     assert link is not None
     path = urlparse(link.group(0)).path
     assert client.get(path).status_code == 200
+    # The short form too, to read out on the phone: the same statement.
+    typed = re.search(r"à dicter : [^\s<]+(/p/[0-9A-Z]{4}(-[0-9A-Z]{4}){3})",
+                      shown.content.decode())  # fmt: skip
+    assert typed is not None
+    short = typed.group(1) + "/"
+    assert client.get(short).status_code == 200
     collector.post(reverse("customer_portal_revoke", kwargs=kwargs))
     assert client.get(path).status_code == 410
+    assert client.get(short).status_code == 410  # revoking ends the short form as well
     # The customer's history says what happened, the debtor's visit included.
     history = collector.get(reverse("customer", kwargs=kwargs)).content.decode()
     for event in (

@@ -16,12 +16,13 @@ from datetime import date
 from html import escape
 
 from relance.accounts.models import Organisation, User
-from relance.channels.compose import ZERO, message_context, signer
+from relance.channels.compose import ZERO, message_context, portal_for, signer
 from relance.channels.letter.labels import labels
 from relance.channels.letter.pdf import Claim, Letter, Signer
 from relance.channels.message_templates import render_message
 from relance.channels.templating import TemplateRejected
 from relance.dunning.models import Reminder
+from relance.ledger.portal_links import NO_LINK, PortalAddress
 from relance.ledger.postal import postal_address_lines, postal_address_problem
 
 # Where the default formal notice's own letterhead, addresses and date end: the PDF layout
@@ -43,14 +44,24 @@ def letter_problem(reminder: Reminder) -> str:
     return postal_address_problem(reminder.customer)
 
 
-def compose_letter(reminder: Reminder, *, today: date, printed_by: User | None = None) -> Letter:
+def compose_letter(
+    reminder: Reminder,
+    *,
+    today: date,
+    printed_by: User | None = None,
+    portal: PortalAddress | None = None,
+) -> Letter:
     """The letter of a reminder, ready for ``letters_pdf``. It is signed by the customer's
-    collector, else by ``printed_by`` (the person printing), else as the e-mails are."""
+    collector, else by ``printed_by`` (the person printing), else as the e-mails are.
+    ``portal``: the link issued for the print; without it the letter is a preview, with the
+    customer's current link or an example (``relance.channels.compose.portal_for``)."""
     problem = letter_problem(reminder)
     if problem:
         raise LetterRefused(problem)
     organisation, customer = reminder.organisation, reminder.customer
-    context = message_context(reminder, today=today)
+    link = portal_for(customer, None, portal)
+    # The layout prints the link (short address and QR code): the body does not repeat it.
+    context = message_context(reminder, today=today, portal=NO_LINK)
     if customer.collector is None and printed_by is not None:
         context = dataclasses.replace(context, collector=signer(organisation, printed_by))
     try:
@@ -91,6 +102,8 @@ def compose_letter(reminder: Reminder, *, today: date, printed_by: User | None =
         signer=Signer(name=collector.name, title=collector.title, phone=collector.phone,
                       email=collector.email),
         claim=claim,
+        portal_url=link.url,
+        portal_typed=link.typed,
     )  # fmt: skip
 
 

@@ -2,7 +2,8 @@
 
 The body of a letter is the step's template; these are the words the layout itself prints
 around it: the registered-mail mention, the subject and reference lines, who handles the file,
-the claim box, the table headers and the labels of the creditor's legal mentions.
+the claim box, the line that leads to the debtor portal, the table headers and the
+labels of the creditor's legal mentions.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
         "vat": "TVA",
         "enterprise": "BCE",
         "page": "Page",
+        "portal": "Consultez votre relevé et payez en ligne :",
     },
     "nl": {
         "registered": "AANGETEKENDE BRIEF MET ONTVANGSTBEWIJS",
@@ -55,6 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
         "vat": "Btw",
         "enterprise": "KBO",
         "page": "Pagina",
+        "portal": "Bekijk uw rekeningoverzicht en betaal online:",
     },
     "en": {
         "registered": "REGISTERED LETTER WITH ACKNOWLEDGEMENT OF RECEIPT",
@@ -77,6 +80,7 @@ LABELS: dict[str, dict[str, str]] = {
         "vat": "VAT",
         "enterprise": "CBE",
         "page": "Page",
+        "portal": "View your statement and pay online:",
     },
     "de": {
         "registered": "EINSCHREIBEN MIT RÜCKSCHEIN",
@@ -99,6 +103,7 @@ LABELS: dict[str, dict[str, str]] = {
         "vat": "USt-IdNr.",
         "enterprise": "ZDU",
         "page": "Seite",
+        "portal": "Sehen Sie Ihren Kontoauszug ein und bezahlen Sie online:",
     },
 }
 

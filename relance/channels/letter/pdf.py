@@ -4,7 +4,8 @@ The recipient's address sits where the window of a standard DL envelope (110 x 2
 45 x 100 mm, 20 mm from the right edge and 50 mm from the top... see ``WINDOW``) shows it;
 the sender's letterhead (logo, name, address) is at the top left, with who handles the file
 under it. Page 1 always carries the date, the subject, the amount claimed and the deadline;
-the account statement may run on. The creditor's legal mentions are in every page's footer.
+the account statement may run on, and the debtor portal: its short address to type and a QR
+code of the full one. The creditor's legal mentions are in every page's footer.
 A print batch of the day is one PDF; each letter is also written on its own, to be kept.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+import segno
 from django.template.loader import render_to_string
 from weasyprint import HTML, URLFetcher
 from weasyprint.document import Document
@@ -85,16 +87,25 @@ class Letter:
     reference: str = ""  # the customer's number, as the creditor knows it
     signer: Signer | None = None
     claim: Claim | None = None
+    portal_url: str = ""  # the debtor portal link, in the QR code; "" for none
+    portal_typed: str = ""  # its short form, as a person types it
 
 
 def _money(value: Decimal, letter: Letter) -> str:
     return format_money(value, letter.language, letter.currency)
 
 
+def portal_qr(url: str) -> str:
+    """The QR code of a link as an inline PNG: large modules, sharp edges, the quiet zone a
+    phone needs around it."""
+    return str(segno.make(url, error="m").png_data_uri(scale=8, border=4))
+
+
 def render_letter_html(letter: Letter) -> str:
     words = labels(letter.language)
     claim = letter.claim
     context = {
+        "portal_qr": portal_qr(letter.portal_url) if letter.portal_url else "",
         "letter": letter, "words": words, "claim": claim,
         "window": {**WINDOW, "left_in": WINDOW["left"] - MARGIN["left"],
                    "top_in": WINDOW["top"] - MARGIN["top"]},

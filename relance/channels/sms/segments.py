@@ -28,6 +28,9 @@ GSM7_BASIC = frozenset(
 # Extension table: sent as ESC + one septet.
 GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
 
+# Spaces a phone shows as spaces but GSM-7 lacks: amounts are written with them (1 234,56 €).
+_PLAIN_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u202f", " "))
+
 SINGLE = {"GSM-7": 160, "UCS-2": 70}
 PART = {"GSM-7": 153, "UCS-2": 67}
 
@@ -49,6 +52,12 @@ class SmsLength:
 def is_gsm7(text: str) -> bool:
     """True when every character of ``text`` is in the GSM-7 alphabet or its extension."""
     return all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in text)
+
+
+def plain_spaces(text: str) -> str:
+    """``text`` with its no-break and thin spaces as plain ones: a single one of them would
+    send the whole SMS in UCS-2, 70 characters per SMS instead of 160."""
+    return text.translate(_PLAIN_SPACES)
 
 
 def _widths(text: str, encoding: Encoding) -> list[int]:

@@ -105,6 +105,7 @@ class MessageContext:
     currency: str = "EUR"
     payment_reference: str = ""  # +++123/4567/89012+++ (BE) or RF18 5390 0754 7034 (ISO 11649)
     portal_url: str = ""
+    portal_short_url: str = ""  # the same link, short enough to type or to fit in an SMS
     penalties: Penalties | None = None
     deadline: date | None = None  # formal notice: pay before this date
     language: str = ""  # language of the message; empty = the customer's language
@@ -159,6 +160,7 @@ TEMPLATE_VARIABLES: Mapping[str, str] = {
     "currency": "devise (EUR)",
     "payment_reference": "communication structurée (BE) ou référence RF (ISO 11649)",
     "portal_url": "lien du portail de paiement (peut être vide)",
+    "portal_short_url": "le même lien, en forme courte (SMS, courrier ; peut être vide)",
     "penalties": "pénalités calculées ou None : interest, indemnity, total, lines, "
     "interest_missing (intérêts non chiffrés faute de taux publié)",
     "deadline": "date limite de paiement (mise en demeure) ou None",

@@ -17,8 +17,9 @@ from relance.web.customers.views import _customer, _done, actor_of
 @require_POST
 def portal_link_post(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpResponse:
     target = _customer(ws, customer)
-    url = portal_link_issue(customer=target, actor=actor_of(ws))
-    return _done(request, ws, target, _("Lien du portail à copier : %(url)s") % {"url": url})
+    link = portal_link_issue(customer=target, actor=actor_of(ws))
+    said = _("Lien du portail à copier : %(url)s (forme courte, à dicter : %(short)s)")
+    return _done(request, ws, target, said % {"url": link.url, "short": link.typed})
 
 
 @org_view
