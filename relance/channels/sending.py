@@ -241,10 +241,10 @@ def send_loop(
 ) -> None:
     """Send these messages (one organisation's, one channel's) through an open transport.
 
-    While the server reads a message, the loop prepares the next one (builds and signs it)
-    and records the outcome of the one before: the server's time is not added to the
-    loop's. The next message is claimed and asked the "still due?" question only once the
-    server has answered for the one before, so a payment recorded meanwhile still stops it.
+    While the server reads a message, the loop prepares the next one (builds and signs it):
+    the server's time is not added to the loop's. The next message is claimed and asked the
+    "still due?" question only once the server has answered for the one before and that
+    outcome is recorded, so a payment recorded meanwhile still stops it.
     """
     messages = list(
         OutboundMessage.objects.filter(pk__in=list(ids))
@@ -263,6 +263,9 @@ def send_loop(
             if waiting is not None:
                 outcomes.answered(*waiting)
                 waiting = None
+            # Written before the next one leaves: a worker killed while the server reads a
+            # message leaves that one message unknown, no other.
+            outcomes.write()
             if not _claimed(message, transport, worker, summary):
                 continue
             # After the claim, for this message alone: a payment of a second ago counts.
@@ -273,7 +276,6 @@ def send_loop(
                 outcomes.failed(message, prepared)
             else:
                 waiting = _handed_over(transport, message, prepared, outcomes)
-            outcomes.write()
     finally:
         try:
             if waiting is not None:
@@ -322,10 +324,8 @@ def _handed_over(
 
 
 class _Outcomes:
-    """What became of each claimed message, recorded with its reminder's. A message that
-    left is written when the loop next has the server's time to spare (``write``): a worker
-    that dies before leaves it in ``sending``, to become ``uncertain`` and go to the to-do,
-    never sent again by itself. Every other outcome is recorded at once."""
+    """What became of each claimed message, recorded with its reminder's: a message that left
+    is written (``write``) before the next one is handed over; every other outcome at once."""
 
     def __init__(self, worker: str, summary: SendSummary) -> None:
         self.worker, self.summary = worker, summary
