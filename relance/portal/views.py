@@ -9,16 +9,23 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from relance.ledger.models import Invoice, PortalLink
-from relance.ledger.portal_links import portal_hit_allow, portal_link_resolve, portal_view_record
+from relance.ledger.portal_links import (
+    portal_hit_allow,
+    portal_link_resolve,
+    portal_token,
+    portal_url,
+    portal_view_record,
+)
 from relance.ledger.selectors import customer_statement_rows
+from relance.payments.checkout import CheckoutRefused, online_checkout_start, online_payment_offered
 from relance.portal.statement import build_statement, transfer_qr
-from relance.portal.wording import LANGUAGES, NAMES, WORDS
+from relance.portal.wording import LANGUAGES, NAMES, ONLINE_WORDS, WORDS
 
 STATUS = {"unknown": 404, "expired": 410, "revoked": 410}
 View = Callable[..., HttpResponseBase]
@@ -34,17 +41,17 @@ def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def with_link(view: View) -> Callable[..., HttpResponseBase]:
+def with_link(view: View, *, method: str = "GET") -> Callable[..., HttpResponseBase]:
     """Throttle, resolve the token, pick the language: the gate of every portal page."""
 
-    @require_GET
+    @require_http_methods([method])
     def gate(request: HttpRequest, token: str, **kwargs: object) -> HttpResponseBase:
         if not portal_hit_allow(_client_ip(request)):
             return _problem(request, "throttled", 429)
         resolved = portal_link_resolve(token)
         if resolved.link is None:
             return _problem(request, resolved.problem, STATUS[resolved.problem])
-        asked = request.GET.get("lang", "")
+        asked = request.GET.get("lang", "") or request.POST.get("lang", "")
         language = asked if asked in LANGUAGES else resolved.link.customer.language
         if language not in LANGUAGES:
             language = "fr"
@@ -58,7 +65,8 @@ def _context(link: PortalLink, language: str) -> dict[str, object]:
     statement = build_statement(customer, today=timezone.localdate(), language=language)
     return {"statement": statement, "customer_name": customer.name, "w": WORDS[language],
             "language": language, "languages": [(code, NAMES[code]) for code in LANGUAGES],
-            "organisation": link.organisation.legal_name}  # fmt: skip
+            "organisation": link.organisation.legal_name,
+            "online": online_payment_offered(customer), "wo": ONLINE_WORDS[language]}  # fmt: skip
 
 
 @with_link
@@ -121,3 +129,42 @@ def _qr(link: PortalLink, amount: Decimal) -> HttpResponse:
     response = HttpResponse(out.getvalue(), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Paying online: the checkout is opened at the provider, which sends the debtor back here.
+# Coming back proves nothing: only the provider's verified webhook records a payment.
+
+
+def _pay_online(request: HttpRequest, link: PortalLink, language: str) -> HttpResponse:
+    chosen = request.POST.get("invoice", "")
+    try:
+        invoice = UUID(chosen) if chosen else None
+    except ValueError:
+        return _refused(request, link, language, "nothing_due", 400)
+    address = portal_url(portal_token(link.uuid))
+    try:
+        online = online_checkout_start(
+            customer=link.customer, invoice=invoice, language=language,
+            return_url=f"{address}payment/return/?lang={language}",
+            cancel_url=f"{address}?lang={language}",
+        )  # fmt: skip
+    except CheckoutRefused as refused:
+        status = {"nothing_due": 409, "unavailable": 404}.get(refused.reason, 503)
+        return _refused(request, link, language, refused.reason, status)
+    return redirect(online.checkout_url)
+
+
+pay_online = with_link(_pay_online, method="POST")
+
+
+def _refused(
+    request: HttpRequest, link: PortalLink, language: str, reason: str, status: int
+) -> HttpResponse:
+    return render(request, "portal/online/refused.html",
+                  {**_context(link, language), "reason": ONLINE_WORDS[language][reason]},
+                  status=status)  # fmt: skip
+
+
+@with_link
+def payment_return(request: HttpRequest, link: PortalLink, language: str) -> HttpResponse:
+    return render(request, "portal/online/returned.html", _context(link, language))
