@@ -8,16 +8,13 @@ import threading
 import time
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlparse
 
 import pytest
 from django.db import connection
 
 from relance.accounts.models import AuditEvent
 from relance.ledger.models import Customer, Invoice, Payment
-from relance.ledger.portal_links import portal_link_issue
-from relance.ledger.selectors import customer_statement_rows
-from relance.ledger.services import contact_add, customer_create, invoice_create
+from relance.ledger.services import customer_create, invoice_create
 from relance.lib.sealed import unseal
 from relance.payments.accounts import (
     ProviderSetupError,
@@ -28,73 +25,24 @@ from relance.payments.models import CheckoutStatus, OnlinePayment, ProviderAccou
 from relance.payments.providers import ProviderError
 from relance.payments.selectors import webhook_url
 from tests.payment_provider import MOLLIE_KEY, STRIPE_KEY, STRIPE_SECRET
+from tests.payments.helpers import (
+    debtor_with_two_invoices,
+    deliver,
+    hook_path,
+    mollie_account,
+    owed,
+    pay_online,
+    portal_path,
+    stripe_account,
+    written,
+)
 
 D = Decimal
 
 
 @pytest.fixture
 def debtor(organisation, actor):
-    organisation.iban, organisation.bic = "FR7630006000011234567890189", "AGRIFRPP"
-    organisation.save()
-    customer = customer_create(organisation=organisation, external_ref="K-1", actor=actor,
-                               name="Boulangerie Lefèvre SARL")  # fmt: skip
-    contact_add(customer=customer, email="compta@lefevre.example", is_primary=True, actor=actor)
-    for number, amount, due in (("F-1", "100.00", date(2026, 1, 31)),
-                                ("F-2", "23.45", date(2026, 2, 28))):  # fmt: skip
-        invoice_create(organisation=organisation, customer=customer, number=number,
-                       issue_date=date(2026, 1, 1), due_date=due, amount_incl_tax=D(amount),
-                       actor=actor)  # fmt: skip
-    return customer
-
-
-def _owed(customer) -> dict[str, Decimal]:
-    owed: dict[str, Decimal] = {}
-    for row in customer_statement_rows(customer):
-        owed[str(row[4])] = owed.get(str(row[4]), D("0")) + Decimal(str(row[8]))
-    return owed
-
-
-def _stripe(organisation, actor, settings, standin=None):
-    account = provider_account_set(organisation=organisation, provider="stripe",
-                                   api_key=STRIPE_KEY, webhook_secret=STRIPE_SECRET,
-                                   methods=["card", "sepa_debit"], actor=actor)  # fmt: skip
-    if standin is not None:
-        standin.stripe_webhook_url = webhook_url(account)
-    return account
-
-
-def _mollie(organisation, actor):
-    return provider_account_set(organisation=organisation, provider="mollie",
-                                api_key=MOLLIE_KEY, webhook_secret=None,
-                                methods=["card"], actor=actor)  # fmt: skip
-
-
-def _portal(customer, actor) -> str:
-    return urlparse(portal_link_issue(customer=customer, actor=actor)).path
-
-
-def _start(client, path, invoice=None):
-    """The debtor clicks "Pay online": the checkout at the provider it is sent to."""
-    answer = client.post(path + "payment/", {"invoice": str(invoice)} if invoice else {})
-    assert answer.status_code == 302, answer.content
-    return OnlinePayment.objects.latest("created_at"), answer["Location"]
-
-
-def _hook(account) -> str:
-    return urlparse(webhook_url(account)).path
-
-
-def _post(client, url, body, headers):
-    extra = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()
-             if name.lower() != "content-type"}  # fmt: skip
-    content_type = headers.get("Content-Type", "application/json")
-    return client.generic("POST", url, body, content_type=content_type, **extra)
-
-
-def _written() -> tuple[int, int, int, int]:
-    return (Payment.objects.count(), WebhookEvent.objects.count(),
-            AuditEvent.objects.filter(action__startswith="online_payment_paid").count(),
-            OnlinePayment.objects.filter(status=CheckoutStatus.PAID).count())  # fmt: skip
+    return debtor_with_two_invoices(organisation, actor)
 
 
 # Setting up ------------------------------------------------------------------------------
@@ -103,7 +51,7 @@ def _written() -> tuple[int, int, int, int]:
 def test_keys_are_sealed_shown_by_their_end_and_checked_at_the_provider(
     organisation, actor, settings, payment_provider
 ):
-    account = _stripe(organisation, actor, settings)
+    account = stripe_account(organisation, actor, settings)
     stored = ProviderAccount.objects.get()
     assert STRIPE_KEY not in stored.api_key and STRIPE_SECRET not in stored.webhook_secret
     assert unseal(stored.api_key) == STRIPE_KEY and stored.api_key_hint == "sk_test_…1234"
@@ -145,7 +93,7 @@ def test_bad_settings_are_refused_and_change_nothing(
 
 
 def test_no_button_without_a_provider(client, debtor, actor):
-    path = _portal(debtor, actor)
+    path = portal_path(debtor, actor)
     assert "Payer en ligne" not in client.get(path).content.decode()
     answer = client.post(path + "payment/")
     assert answer.status_code == 404 and not OnlinePayment.objects.exists()
@@ -155,13 +103,13 @@ def test_no_button_without_a_provider(client, debtor, actor):
 def test_stripe_checkout_for_the_total_in_the_debtors_language(
     client, debtor, actor, settings, payment_provider
 ):
-    _stripe(debtor.organisation, actor, settings, payment_provider)
+    stripe_account(debtor.organisation, actor, settings, payment_provider)
     debtor.language = "nl"
     debtor.save()
-    path = _portal(debtor, actor)
+    path = portal_path(debtor, actor)
     page = client.get(path).content.decode()
     assert "Het totaal online betalen" in page and page.count('name="invoice"') == 2
-    online, location = _start(client, path)
+    online, location = pay_online(client, path)
     session = payment_provider.sessions[online.provider_id]
     assert location == session["url"] and location.startswith(payment_provider.base)
     assert session["amount_total"] == 12345 and session["currency"] == "eur"
@@ -172,14 +120,14 @@ def test_stripe_checkout_for_the_total_in_the_debtors_language(
     assert online.amount == D("123.45") and online.status == CheckoutStatus.OPEN
     assert sorted(online.invoices.values_list("number", flat=True)) == ["F-1", "F-2"]
     # A second click a moment later goes to the same checkout.
-    assert _start(client, path)[1] == location and OnlinePayment.objects.count() == 1
+    assert pay_online(client, path)[1] == location and OnlinePayment.objects.count() == 1
 
 
 def test_mollie_checkout_for_one_invoice(client, debtor, actor, payment_provider):
-    account = _mollie(debtor.organisation, actor)
-    path = _portal(debtor, actor)
+    account = mollie_account(debtor.organisation, actor)
+    path = portal_path(debtor, actor)
     invoice = Invoice.objects.get(number="F-2")
-    online, location = _start(client, path, invoice.uuid)
+    online, location = pay_online(client, path, invoice.uuid)
     payment = payment_provider.mollie[online.provider_id]
     assert location == payment["_links"]["checkout"]["href"]
     assert payment["amount"] == {"currency": "EUR", "value": "23.45"}
@@ -191,13 +139,13 @@ def test_mollie_checkout_for_one_invoice(client, debtor, actor, payment_provider
 def test_someone_elses_invoice_or_a_broken_form_opens_no_checkout(
     client, debtor, organisation, actor, settings, payment_provider
 ):
-    _stripe(organisation, actor, settings, payment_provider)
+    stripe_account(organisation, actor, settings, payment_provider)
     other = customer_create(organisation=organisation, external_ref="K-2", name="Autre",
                             actor=actor)  # fmt: skip
     theirs = invoice_create(organisation=organisation, customer=other, number="F-9",
                             issue_date=date(2026, 1, 1), due_date=date(2026, 1, 31),
                             amount_incl_tax=D("50.00"), actor=actor)  # fmt: skip
-    path = _portal(debtor, actor)
+    path = portal_path(debtor, actor)
     answer = client.post(path + "payment/", {"invoice": str(theirs.uuid)})
     assert answer.status_code == 409 and "F-9" not in answer.content.decode()
     assert client.post(path + "payment/", {"invoice": "../../x"}).status_code == 400
@@ -208,19 +156,19 @@ def test_someone_elses_invoice_or_a_broken_form_opens_no_checkout(
 def test_a_provider_that_does_not_answer_gives_a_clear_page(
     client, debtor, actor, settings, payment_provider
 ):
-    _stripe(debtor.organisation, actor, settings, payment_provider)
+    stripe_account(debtor.organisation, actor, settings, payment_provider)
     payment_provider.failing = True
-    answer = client.post(_portal(debtor, actor) + "payment/")
+    answer = client.post(portal_path(debtor, actor) + "payment/")
     assert answer.status_code == 503 and "virement" in answer.content.decode()
     assert OnlinePayment.objects.get().status == CheckoutStatus.ERROR
     assert not Payment.objects.exists()
 
 
 def test_the_return_page_thanks_and_records_nothing(client, debtor, actor):
-    path = _portal(debtor, actor)
+    path = portal_path(debtor, actor)
     answer = client.get(path + "payment/return/?lang=de&session_id=cs_forged&status=paid")
     assert answer.status_code == 200 and "Danke" in answer.content.decode()
-    assert not Payment.objects.exists() and _owed(debtor)["F-1"] == D("100.00")
+    assert not Payment.objects.exists() and owed(debtor)["F-1"] == D("100.00")
 
 
 # Stripe webhooks ---------------------------------------------------------------------------
@@ -228,8 +176,8 @@ def test_the_return_page_thanks_and_records_nothing(client, debtor, actor):
 
 @pytest.fixture
 def stripe_checkout(client, debtor, actor, settings, payment_provider):
-    account = _stripe(debtor.organisation, actor, settings, payment_provider)
-    online, _location = _start(client, _portal(debtor, actor))
+    account = stripe_account(debtor.organisation, actor, settings, payment_provider)
+    online, _location = pay_online(client, portal_path(debtor, actor))
     return account, online
 
 
@@ -237,7 +185,7 @@ def test_a_paid_card_checkout_pays_its_invoices_once(client, debtor, payment_pro
                                                     stripe_checkout):  # fmt: skip
     account, online = stripe_checkout
     body, headers = payment_provider.stripe_pay(online.provider_id)
-    answer = _post(client, _hook(account), body, headers)
+    answer = deliver(client, hook_path(account), body, headers)
     assert answer.status_code == 200 and answer.content == b"paid"
     online.refresh_from_db()
     payment = Payment.objects.get()
@@ -246,14 +194,14 @@ def test_a_paid_card_checkout_pays_its_invoices_once(client, debtor, payment_pro
     assert payment.method == "carte (Stripe)"
     assert online.status == CheckoutStatus.PAID and online.payment == payment
     assert online.paid_at is not None and online.method == "card"
-    assert _owed(debtor) == {}
+    assert owed(debtor) == {}
     audit = AuditEvent.objects.get(action="online_payment_paid")
     assert audit.entity_id == str(debtor.uuid) and audit.after["amount"] == "123.45"
     assert audit.after["invoices"] == ["F-1", "F-2"] and "expected" not in audit.after
-    before = _written()
-    replay = _post(client, _hook(account), body, headers)
+    before = written()
+    replay = deliver(client, hook_path(account), body, headers)
     assert replay.status_code == 200 and replay.content == b"replay"
-    assert _written() == before
+    assert written() == before
 
 
 def test_forged_wrongly_signed_and_stale_deliveries_change_nothing(
@@ -261,24 +209,24 @@ def test_forged_wrongly_signed_and_stale_deliveries_change_nothing(
 ):
     account, online = stripe_checkout
     body, headers = payment_provider.stripe_pay(online.provider_id)
-    url = _hook(account)
-    before = _written()
+    url = hook_path(account)
+    before = written()
     forged = body.replace(b"12345", b"99999")
-    assert _post(client, url, forged, headers).status_code == 400
-    assert _post(client, url, body, {}).status_code == 400
+    assert deliver(client, url, forged, headers).status_code == 400
+    assert deliver(client, url, body, {}).status_code == 400
     payment_provider.stripe_secret = "whsec_anotherEndpointSecret"
     _wrong_body, wrong = payment_provider.stripe_pay(online.provider_id)
-    assert _post(client, url, _wrong_body, wrong).status_code == 400
+    assert deliver(client, url, _wrong_body, wrong).status_code == 400
     payment_provider.stripe_secret = STRIPE_SECRET
     stale_body, stale = payment_provider.stripe_event(
         "checkout.session.completed", payment_provider.sessions[online.provider_id],
         timestamp=int(time.time()) - 3600,
     )  # fmt: skip
-    assert _post(client, url, stale_body, stale).status_code == 400
-    assert _post(client, url, b"not json", headers).status_code == 400
-    assert _post(client, url.replace(account.webhook_token, "x" * 43), body,
+    assert deliver(client, url, stale_body, stale).status_code == 400
+    assert deliver(client, url, b"not json", headers).status_code == 400
+    assert deliver(client, url.replace(account.webhook_token, "x" * 43), body,
                  headers).status_code == 404  # fmt: skip
-    assert _written() == before and not WebhookEvent.objects.exists()
+    assert written() == before and not WebhookEvent.objects.exists()
     assert AuditEvent.objects.filter(action__startswith="online_payment_").count() == 1  # started
 
 
@@ -289,9 +237,9 @@ def test_an_authentic_event_about_another_checkout_is_ignored(client, payment_pr
     session.update(id="cs_test_elsewhere", client_reference_id="not-ours",
                    payment_status="paid", payment_intent="pi_elsewhere")  # fmt: skip
     body, headers = payment_provider.stripe_event("checkout.session.completed", session)
-    answer = _post(client, _hook(account), body, headers)
+    answer = deliver(client, hook_path(account), body, headers)
     assert answer.status_code == 200 and answer.content == b"unknown_checkout"
-    assert _written() == (0, 0, 0, 0)
+    assert written() == (0, 0, 0, 0)
 
 
 def test_an_amount_that_differs_is_recorded_as_received(client, debtor, payment_provider,
@@ -299,25 +247,25 @@ def test_an_amount_that_differs_is_recorded_as_received(client, debtor, payment_
     account, online = stripe_checkout
     payment_provider.sessions[online.provider_id]["amount_total"] = 10000
     body, headers = payment_provider.stripe_pay(online.provider_id)
-    assert _post(client, _hook(account), body, headers).content == b"paid"
+    assert deliver(client, hook_path(account), body, headers).content == b"paid"
     assert Payment.objects.get().amount == D("100.00")
-    assert _owed(debtor) == {"F-2": D("23.45")}  # oldest first: F-1 paid, F-2 still owed
+    assert owed(debtor) == {"F-2": D("23.45")}  # oldest first: F-1 paid, F-2 still owed
     audit = AuditEvent.objects.get(action="online_payment_paid")
     assert audit.after["expected"] == "123.45 EUR" and audit.after["amount"] == "100.00"
 
 
 def test_a_refund_takes_back_what_it_must(client, debtor, payment_provider, stripe_checkout):
     account, online = stripe_checkout
-    _post(client, _hook(account), *payment_provider.stripe_pay(online.provider_id))
-    assert _owed(debtor) == {}
+    deliver(client, hook_path(account), *payment_provider.stripe_pay(online.provider_id))
+    assert owed(debtor) == {}
     partial = payment_provider.stripe_refund(online.provider_id, 2345)
-    assert _post(client, _hook(account), *partial).content == b"reversed"
-    assert _owed(debtor) == {"F-2": D("23.45")}  # the last-settled invoice is owed again
+    assert deliver(client, hook_path(account), *partial).content == b"reversed"
+    assert owed(debtor) == {"F-2": D("23.45")}  # the last-settled invoice is owed again
     assert Payment.objects.get().amount == D("100.00")
-    assert _post(client, _hook(account), *partial).content == b"replay"
+    assert deliver(client, hook_path(account), *partial).content == b"replay"
     full = payment_provider.stripe_refund(online.provider_id, 12345)
-    assert _post(client, _hook(account), *full).content == b"reversed"
-    assert _owed(debtor) == {"F-1": D("100.00"), "F-2": D("23.45")}
+    assert deliver(client, hook_path(account), *full).content == b"reversed"
+    assert owed(debtor) == {"F-1": D("100.00"), "F-2": D("23.45")}
     assert not Payment.objects.exists()
     online.refresh_from_db()
     assert online.status == CheckoutStatus.REFUNDED and online.reversed_amount == D("123.45")
@@ -328,7 +276,7 @@ def test_a_refund_takes_back_what_it_must(client, debtor, payment_provider, stri
     body, headers = payment_provider.stripe_event(
         "checkout.session.completed", payment_provider.sessions[online.provider_id]
     )
-    assert _post(client, _hook(account), body, headers).content == b"already_paid"
+    assert deliver(client, hook_path(account), body, headers).content == b"already_paid"
     assert not Payment.objects.exists()
 
 
@@ -339,13 +287,13 @@ def test_a_sepa_debit_is_paid_when_it_clears_and_a_failed_one_pays_nothing(
     session = payment_provider.sessions[online.provider_id]
     session["payment_intent"] = "pi_sepa"
     pending = payment_provider.stripe_event("checkout.session.completed", session)
-    assert _post(client, _hook(account), *pending).content == b"processing"
+    assert deliver(client, hook_path(account), *pending).content == b"processing"
     assert not Payment.objects.exists()
     failed = payment_provider.stripe_event("checkout.session.async_payment_failed", session)
-    assert _post(client, _hook(account), *failed).content == b"failed"
+    assert deliver(client, hook_path(account), *failed).content == b"failed"
     online.refresh_from_db()
     assert online.status == CheckoutStatus.FAILED and not Payment.objects.exists()
-    assert _owed(debtor)["F-1"] == D("100.00")
+    assert owed(debtor)["F-1"] == D("100.00")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -355,8 +303,8 @@ def test_two_deliveries_at_the_same_instant_pay_once(
     settings.RELANCE_PUBLIC_URL = live_server.url
     from django.test import Client
 
-    account = _stripe(debtor.organisation, actor, settings, payment_provider)
-    online, _location = _start(Client(), _portal(debtor, actor))
+    account = stripe_account(debtor.organisation, actor, settings, payment_provider)
+    online, _location = pay_online(Client(), portal_path(debtor, actor))
     body, headers = payment_provider.stripe_pay(online.provider_id)
     start = threading.Barrier(4)
 
@@ -382,22 +330,22 @@ def test_two_deliveries_at_the_same_instant_pay_once(
 def test_mollie_payment_read_back_from_the_api_pays_once_and_refunds(
     client, debtor, actor, payment_provider
 ):
-    account = _mollie(debtor.organisation, actor)
-    online, _location = _start(client, _portal(debtor, actor))
+    account = mollie_account(debtor.organisation, actor)
+    online, _location = pay_online(client, portal_path(debtor, actor))
     form = "application/x-www-form-urlencoded"
-    url = _hook(account)
+    url = hook_path(account)
     # Said paid before it is: the API says open, nothing happens.
-    early = _post(client, url, f"id={online.provider_id}".encode(), {"Content-Type": form})
+    early = deliver(client, url, f"id={online.provider_id}".encode(), {"Content-Type": form})
     assert early.status_code == 200 and early.content == b"ignored"
     body = payment_provider.mollie_pay(online.provider_id)
-    assert _post(client, url, body, {"Content-Type": form}).content == b"paid"
+    assert deliver(client, url, body, {"Content-Type": form}).content == b"paid"
     payment = Payment.objects.get()
     assert payment.reference == f"mollie:{online.provider_id}" and payment.amount == D("123.45")
-    assert payment.method == "carte (Mollie)" and _owed(debtor) == {}
-    assert _post(client, url, body, {"Content-Type": form}).content == b"replay"
+    assert payment.method == "carte (Mollie)" and owed(debtor) == {}
+    assert deliver(client, url, body, {"Content-Type": form}).content == b"replay"
     refund = payment_provider.mollie_refund(online.provider_id, D("123.45"))
-    assert _post(client, url, refund, {"Content-Type": form}).content == b"reversed"
-    assert not Payment.objects.exists() and _owed(debtor)["F-1"] == D("100.00")
+    assert deliver(client, url, refund, {"Content-Type": form}).content == b"reversed"
+    assert not Payment.objects.exists() and owed(debtor)["F-1"] == D("100.00")
 
 
 @pytest.mark.parametrize("body", [b"id=tr_unknown1", b"id=ch_notapayment", b"id=", b"x" * 2000,
@@ -405,23 +353,23 @@ def test_mollie_payment_read_back_from_the_api_pays_once_and_refunds(
 def test_mollie_ids_the_api_does_not_confirm_are_refused(
     client, debtor, actor, payment_provider, body
 ):
-    account = _mollie(debtor.organisation, actor)
-    _start(client, _portal(debtor, actor))
-    before = _written()
-    answer = _post(client, _hook(account), body,
+    account = mollie_account(debtor.organisation, actor)
+    pay_online(client, portal_path(debtor, actor))
+    before = written()
+    answer = deliver(client, hook_path(account), body,
                    {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
-    assert answer.status_code == 400 and _written() == before
+    assert answer.status_code == 400 and written() == before
 
 
 def test_a_payment_of_one_organisation_is_never_applied_to_another(
     client, debtor, actor, other_organisation, payment_provider
 ):
-    _mollie(debtor.organisation, actor)
-    online, _location = _start(client, _portal(debtor, actor))
+    mollie_account(debtor.organisation, actor)
+    online, _location = pay_online(client, portal_path(debtor, actor))
     payment_provider.mollie_pay(online.provider_id)
-    other = _mollie(other_organisation, actor)
-    answer = _post(client, _hook(other), f"id={online.provider_id}".encode(),
+    other = mollie_account(other_organisation, actor)
+    answer = deliver(client, hook_path(other), f"id={online.provider_id}".encode(),
                    {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
     assert answer.status_code == 200 and answer.content == b"unknown_checkout"
-    assert _written() == (0, 0, 0, 0)
+    assert written() == (0, 0, 0, 0)
     assert Customer.objects.filter(organisation=other_organisation).count() == 0
