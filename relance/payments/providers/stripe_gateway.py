@@ -23,7 +23,9 @@ from relance.payments.providers.base import (
 )
 
 CENTS = Decimal(100)
-TIMEOUT_RETRIES = 1
+RETRIES = 1
+# The debtor waits for the checkout; Stripe's SDK would wait 80 seconds by default.
+TIMEOUT = (5, 20)  # seconds to connect, to read
 LOCALES = {"fr": "fr", "nl": "nl", "en": "en", "de": "de"}
 
 
@@ -42,7 +44,8 @@ class StripeGateway:
         self.client = stripe.StripeClient(
             api_key,
             base_addresses={"api": base} if base else None,
-            max_network_retries=TIMEOUT_RETRIES,
+            max_network_retries=RETRIES,
+            http_client=stripe.RequestsClient(timeout=TIMEOUT),
         )
 
     def checkout_create(self, request: CheckoutRequest) -> Checkout:
