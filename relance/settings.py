@@ -227,6 +227,10 @@ RELANCE_PORTAL_LINK_DAYS = env.count(
 RELANCE_PORTAL_PER_IP = env.count(
     "RELANCE_PORTAL_PER_IP", os.environ.get("RELANCE_PORTAL_PER_IP"), 300
 )
+# The largest file a debtor may join to a dispute (PDF, JPEG or PNG), in MiB.
+RELANCE_PORTAL_ATTACHMENT_MAX_MB = env.count(
+    "RELANCE_PORTAL_ATTACHMENT_MAX_MB", os.environ.get("RELANCE_PORTAL_ATTACHMENT_MAX_MB"), 5
+)
 
 # Online payment (docs/portal.md): the providers' API addresses. For testing only: a local
 # stand-in of the provider; empty, the SDKs talk to the providers themselves.

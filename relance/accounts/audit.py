@@ -12,10 +12,15 @@ from django.utils import timezone
 from relance.accounts.models import AuditEvent, Organisation, User
 from relance.lib.bulk import insert_rows, now_for_db
 
+# The label of the debtor acting from the portal, followed by their link's reference: the
+# history tells which link was used (a forwarded link is then seen for what it is).
+DEBTOR_PREFIX = "debtor-portal:"
+
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a signed-in user, or a named process (the command line, an import...)."""
+    """Who is acting: a signed-in user, a named process (the command line, an import...), or
+    the debtor through a portal link."""
 
     user: User | None = None
     label: str = ""
@@ -23,6 +28,17 @@ class Actor:
     @classmethod
     def system(cls, label: str) -> Actor:
         return cls(user=None, label=label)
+
+    @classmethod
+    def debtor(cls, link_reference: str) -> Actor:
+        """The debtor, through the portal link of that reference (``debtor_link_reference``)."""
+        return cls(user=None, label=f"{DEBTOR_PREFIX}{link_reference}")
+
+
+def debtor_link_reference(label: str) -> str | None:
+    """The portal link reference an event's actor label names, or None when a debtor did
+    not act."""
+    return label.removeprefix(DEBTOR_PREFIX) if label.startswith(DEBTOR_PREFIX) else None
 
 
 def audit_record(

@@ -72,3 +72,25 @@ def password_reset_email_send(*, user: User, language: str = "") -> bool:
         log.exception("password link to %s did not leave", user.email)
         return False
     return True
+
+
+def debtor_request_notice_send(
+    *, users: list[User], organisation: Organisation, customer_name: str, kind: str, path: str
+) -> int:
+    """Tell the people who follow a customer that the debtor did or asked something from
+    the portal: one short e-mail each, in their language, with the link to the customer page
+    (``path``) and nothing the debtor sent. How many left."""
+    left = 0
+    for user in users:
+        context = {"organisation": organisation, "customer": customer_name, "kind": kind,
+                   "link": f"{settings.RELANCE_BASE_URL}{path}"}  # fmt: skip
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject = render_to_string("accounts/debtor_request_subject.txt", context)
+            body = render_to_string("accounts/debtor_request_email.txt", context)
+        try:
+            send_mail(" ".join(subject.split()), body, None, [user.email])
+        except (OSError, smtplib.SMTPException):
+            log.exception("debtor request notice to %s did not leave", user.email)
+            continue
+        left += 1
+    return left

@@ -9,8 +9,8 @@ Why a message can never leave twice:
 
 * A worker claims a message with one conditional UPDATE (``queued``/``failed`` and due ->
   ``sending``); the database lets exactly one worker win, however many run at once.
-* The claim is committed before the message is handed over, and the result is recorded right
-  after (``sent``; ``failed`` with a retry time; ``dead``; ``uncertain`` when the transport
+* The claim is committed before the message is handed over, and the result is recorded once
+  known (``sent``; ``failed`` with a retry time; ``dead``; ``uncertain`` when the transport
   cannot tell whether it left), with its reminder's, in one transaction: a worker that stops
   after any message leaves no reminder behind its message.
 * A message left in ``sending`` (the worker died between the two) is never retried by itself:
@@ -24,7 +24,7 @@ message handed over completes its reminder: the step counts from that day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -75,8 +75,14 @@ class Transport(Protocol):
         """A reason of the channel's own never to send it (a STOP), else ""."""
         ...
 
-    def send(self, message: OutboundMessage) -> None:
-        """Hand it over; ``DeliveryError`` when it did not leave (or may have)."""
+    def prepare(self, message: OutboundMessage) -> object:
+        """What can be made before the message is claimed (its bytes, signed), given back
+        to ``hand_over``; ``DeliveryError`` when it cannot be made."""
+        ...
+
+    def hand_over(self, message: OutboundMessage, prepared: object) -> Callable[[], None]:
+        """Hand it over and return what waits for the receiving end's answer; both raise
+        ``DeliveryError`` when it did not leave (or may have)."""
         ...
 
 
@@ -126,6 +132,24 @@ def record_outcome(message: OutboundMessage, worker: str, status: str, **fields:
             reminder_outcome(message.reminder_id, status,
                              on=local_day(message.organisation, timezone.now()))  # fmt: skip
     return True
+
+
+def record_sent(sent: Sequence[tuple[OutboundMessage, datetime]], worker: str) -> int:
+    """Messages that left (each with its moment), recorded with their reminders in one
+    transaction; one this worker no longer holds is left as it is. Returns how many."""
+    by_day: dict[date, list[int]] = {}
+    done = 0
+    with transaction.atomic():
+        for message, at in sent:
+            if not finish(message, worker, OutboxStatus.SENT, sent_at=at, last_error=""):
+                continue
+            done += 1
+            if message.reminder_id:
+                day = local_day(message.organisation, at)
+                by_day.setdefault(day, []).append(message.reminder_id)
+        for day, reminder_ids in by_day.items():
+            reminders_complete(reminder_ids=reminder_ids, on=day)
+    return done
 
 
 def reminder_outcome(reminder_id: int, status: str, *, on: date) -> None:
@@ -215,66 +239,129 @@ def reconcile_reminders() -> int:
 def send_loop(
     ids: Sequence[int], transport: Transport, *, worker: str, summary: SendSummary
 ) -> None:
-    """Send these messages (one organisation's, one channel's) through an open transport."""
+    """Send these messages (one organisation's, one channel's) through an open transport.
+
+    While the server reads a message, the loop prepares the next one (builds and signs it)
+    and records the outcome of the one before: the server's time is not added to the
+    loop's. The next message is claimed and asked the "still due?" question only once the
+    server has answered for the one before, so a payment recorded meanwhile still stops it.
+    """
     messages = list(
         OutboundMessage.objects.filter(pk__in=list(ids))
         .select_related("organisation", "customer").order_by("id")
     )  # fmt: skip
-    check = None
-    if messages:  # one organisation's: its settings read once, the ledger at every message
-        organisation = messages[0].organisation
-        check = StillDueCheck.for_day(organisation, today=local_day(organisation))
-    for message in messages:
-        now = timezone.now()
-        until = transport.hold_until(message, now)
-        if until is not None:
-            # Conditional, like a claim: never moves a message another worker has taken.
-            OutboundMessage.objects.filter(
-                pk=message.pk, status__in=(OutboxStatus.QUEUED, OutboxStatus.FAILED)
-            ).update(next_attempt_at=until)
-            summary.deferred += 1
-            continue
-        if not claim(message.pk, worker, now):
-            summary.skipped += 1
-            continue
-        message.attempts += 1  # as the claim recorded it
-        # After the claim, for this message alone: a payment recorded a second ago counts.
-        reason = transport.refusal(message) or stale_reason(message, check)
-        _hand_over(message, reason, transport, worker, summary)
-
-
-def _hand_over(
-    message: OutboundMessage, reason: str, transport: Transport, worker: str,
-    summary: SendSummary,
-) -> None:  # fmt: skip
-    """Hand one claimed message over and record its outcome at once; returns its status."""
-    if reason:
-        record_outcome(message, worker, OutboxStatus.CANCELLED, last_error=reason)
-        summary.cancelled += 1
-        summary.reasons.append(reason)
+    if not messages:
         return
+    # One organisation's: its settings read once, the ledger at every message.
+    organisation = messages[0].organisation
+    check = StillDueCheck.for_day(organisation, today=local_day(organisation))
+    outcomes = _Outcomes(worker, summary)
+    waiting: _Waiting | None = None  # handed over, the server's answer not read yet
     try:
-        transport.send(message)
+        for message in messages:
+            prepared = _prepared(transport, message)
+            if waiting is not None:
+                outcomes.answered(*waiting)
+                waiting = None
+            if not _claimed(message, transport, worker, summary):
+                continue
+            # After the claim, for this message alone: a payment of a second ago counts.
+            reason = transport.refusal(message) or stale_reason(message, check)
+            if reason:
+                outcomes.cancelled(message, reason)
+            elif isinstance(prepared, DeliveryError):
+                outcomes.failed(message, prepared)
+            else:
+                waiting = _handed_over(transport, message, prepared, outcomes)
+            outcomes.write()
+    finally:
+        try:
+            if waiting is not None:
+                outcomes.answered(*waiting)
+        finally:
+            outcomes.write()
+
+
+_Waiting = tuple[OutboundMessage, Callable[[], None]]
+
+
+def _prepared(transport: Transport, message: OutboundMessage) -> object:
+    try:
+        return transport.prepare(message)
+    except DeliveryError as exc:  # an attachment gone: the message fails once claimed
+        return exc
+
+
+def _claimed(
+    message: OutboundMessage, transport: Transport, worker: str, summary: SendSummary
+) -> bool:
+    now = timezone.now()
+    until = transport.hold_until(message, now)
+    if until is not None:
+        # Conditional, like a claim: never moves a message another worker has taken.
+        OutboundMessage.objects.filter(
+            pk=message.pk, status__in=(OutboxStatus.QUEUED, OutboxStatus.FAILED)
+        ).update(next_attempt_at=until)
+        summary.deferred += 1
+        return False
+    if not claim(message.pk, worker, now):
+        summary.skipped += 1
+        return False
+    message.attempts += 1  # as the claim recorded it
+    return True
+
+
+def _handed_over(
+    transport: Transport, message: OutboundMessage, prepared: object, outcomes: _Outcomes
+) -> _Waiting | None:
+    try:
+        return message, transport.hand_over(message, prepared)
     except DeliveryError as exc:
-        _failed(message, worker, exc, summary)
-        return
-    record_outcome(message, worker, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
-    summary.sent += 1
+        outcomes.failed(message, exc)
+        return None
 
 
-def _failed(
-    message: OutboundMessage, worker: str, error: DeliveryError, summary: SendSummary
-) -> None:
-    if error.maybe_sent:
-        record_outcome(message, worker, OutboxStatus.UNCERTAIN, last_error=str(error))
-        summary.uncertain += 1
-        return
-    attempts = message.attempts  # already counts this attempt
-    if error.permanent or attempts >= MAX_ATTEMPTS:
-        record_outcome(message, worker, OutboxStatus.DEAD, last_error=str(error))
-        summary.dead += 1
-        return
-    retry_at = timezone.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
-    record_outcome(message, worker, OutboxStatus.FAILED, last_error=str(error),
-                   next_attempt_at=retry_at)  # fmt: skip
-    summary.failed += 1
+class _Outcomes:
+    """What became of each claimed message, recorded with its reminder's. A message that
+    left is written when the loop next has the server's time to spare (``write``): a worker
+    that dies before leaves it in ``sending``, to become ``uncertain`` and go to the to-do,
+    never sent again by itself. Every other outcome is recorded at once."""
+
+    def __init__(self, worker: str, summary: SendSummary) -> None:
+        self.worker, self.summary = worker, summary
+        self.sent: list[tuple[OutboundMessage, datetime]] = []
+
+    def answered(self, message: OutboundMessage, answer: Callable[[], None]) -> None:
+        try:
+            answer()
+        except DeliveryError as exc:
+            self.failed(message, exc)
+            return
+        self.sent.append((message, timezone.now()))
+        self.summary.sent += 1
+
+    def write(self) -> None:
+        if self.sent:
+            sent, self.sent = self.sent, []
+            record_sent(sent, self.worker)
+
+    def cancelled(self, message: OutboundMessage, reason: str) -> None:
+        record_outcome(message, self.worker, OutboxStatus.CANCELLED, last_error=reason)
+        self.summary.cancelled += 1
+        self.summary.reasons.append(reason)
+
+    def failed(self, message: OutboundMessage, error: DeliveryError) -> None:
+        worker, summary = self.worker, self.summary
+        if error.maybe_sent:
+            record_outcome(message, worker, OutboxStatus.UNCERTAIN, last_error=str(error))
+            summary.uncertain += 1
+            return
+        attempts = message.attempts  # already counts this attempt
+        if error.permanent or attempts >= MAX_ATTEMPTS:
+            record_outcome(message, worker, OutboxStatus.DEAD, last_error=str(error))
+            summary.dead += 1
+            return
+        retry_at = timezone.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1]
+        record_outcome(message, worker, OutboxStatus.FAILED, last_error=str(error),
+                       next_attempt_at=retry_at)  # fmt: skip
+        summary.failed += 1

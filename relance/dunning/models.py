@@ -36,6 +36,20 @@ class DunningSettings(models.Model):
     bank_freshness_days = models.PositiveSmallIntegerField(
         "fraîcheur des relevés bancaires (jours ouvrés)", default=3
     )
+    # What a debtor may ask from the portal (docs/portal.md, "Debtor actions").
+    portal_promise_max_days = models.PositiveSmallIntegerField(
+        "promesse du portail : jours d'avance au plus", default=30
+    )
+    portal_plans_allowed = models.BooleanField("échéanciers demandés au portail", default=True)
+    portal_plan_max_instalments = models.PositiveSmallIntegerField(
+        "échéancier du portail : échéances au plus", default=6
+    )
+    portal_plan_min_instalment = money_field(
+        "échéancier du portail : montant minimum d'une échéance", default=Decimal("50.00")
+    )
+    # A code e-mailed to the billing address on record before a dispute, a plan request or
+    # a change of contact: a forwarded link alone then cannot act for the customer.
+    portal_code_required = models.BooleanField("code par e-mail au portail", default=False)
 
     def __str__(self) -> str:
         return f"Règles de relance de {self.organisation}"
@@ -364,6 +378,79 @@ class PaymentPlanInstalment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.due_date} {self.amount}"
+
+
+class DebtorRequestKind(models.TextChoices):
+    DISPUTE = "dispute", _("Contestation")
+    PROMISE = "promise", _("Promesse de paiement")
+    PLAN = "plan", _("Demande d'échéancier")
+    CONTACT = "contact", _("Nouvelles coordonnées")
+
+
+class DebtorRequestStatus(models.TextChoices):
+    PENDING = "pending", _("À traiter")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    DONE = "done", _("Traitée")
+
+
+class DisputeCategory(models.TextChoices):
+    AMOUNT = "amount", _("Montant erroné")
+    NOT_RECEIVED = "not_received", _("Marchandise ou service non reçu")
+    ALREADY_PAID = "already_paid", _("Déjà payée")
+    QUALITY = "quality", _("Problème de qualité")
+    OTHER = "other", _("Autre")
+
+
+def _debtor_file_path(instance: DebtorRequest, filename: str) -> str:
+    return f"debtor-requests/{instance.uuid}/{instance.attachment_sha256[:16]}-{filename}"
+
+
+class DebtorRequest(models.Model):
+    """What a debtor did or asked from the portal, on the collector's to-do until handled.
+
+    A dispute or a promise takes effect at once (``dispute``, ``promise``); a plan is only
+    asked for (``plan_count``, ``plan_first_on``): its invoices are held while the request is
+    pending, and the plan exists once a collector accepts it (``plan``)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="debtor_requests")
+    portal_link = models.ForeignKey(
+        "ledger.PortalLink", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=DebtorRequestKind.choices)
+    status = models.CharField(
+        max_length=10, choices=DebtorRequestStatus.choices, default=DebtorRequestStatus.PENDING
+    )
+    created_at = models.DateTimeField()
+    invoices = models.ManyToManyField(Invoice, related_name="debtor_requests", blank=True)
+    category = models.CharField(max_length=20, choices=DisputeCategory.choices, blank=True)
+    message = models.TextField(blank=True)
+    dispute = models.ForeignKey(Dispute, null=True, on_delete=models.SET_NULL, related_name="+")
+    promise = models.ForeignKey(Promise, null=True, on_delete=models.SET_NULL, related_name="+")
+    plan_count = models.PositiveSmallIntegerField(null=True)
+    plan_first_on = models.DateField(null=True)
+    plan = models.ForeignKey(PaymentPlan, null=True, on_delete=models.SET_NULL, related_name="+")
+    contact_before = models.JSONField(default=dict, blank=True)
+    contact_after = models.JSONField(default=dict, blank=True)
+    attachment = models.FileField(upload_to=_debtor_file_path, max_length=300, blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment_sha256 = models.CharField(max_length=64, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organisation", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.customer_id} {self.created_at:%Y-%m-%d}"
 
 
 class CallOutcomeKind(models.TextChoices):

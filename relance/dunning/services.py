@@ -37,7 +37,8 @@ class DunningError(ValueError):
     pass
 
 
-def _resume(invoice_ids: Iterable[int], day: date) -> None:
+def invoices_resume(invoice_ids: Iterable[int], day: date) -> None:
+    """The items of these invoices are taken up again from ``day``, gently (see above)."""
     instalment_ids = list(
         Instalment.objects.filter(invoice_id__in=list(invoice_ids)).values_list("id", flat=True)
     )
@@ -74,7 +75,7 @@ def dispute_close(*, dispute: Dispute, day: date, actor: Actor, outcome: str = "
         raise DunningError("Un litige ne peut pas être clos avant d'avoir été ouvert.")
     dispute.closed_on = day
     dispute.save(update_fields=["closed_on"])
-    _resume([dispute.invoice_id], day)
+    invoices_resume([dispute.invoice_id], day)
     audit_record(
         organisation=dispute.invoice.organisation, actor=actor, action="dispute_close",
         entity_type="invoice", entity_id=str(dispute.invoice.uuid),
@@ -151,7 +152,7 @@ def promises_check_broken(*, organisation: Organisation, day: date, actor: Actor
     for promise in broken:
         promise.broken_on = day
     Promise.objects.bulk_update(broken, ["broken_on"])
-    _resume(
+    invoices_resume(
         Invoice.objects.filter(Q(promises__in=broken)).values_list("id", flat=True).distinct(),
         day,
     )
@@ -249,7 +250,7 @@ def payment_plans_check(*, organisation: Organisation, day: date, actor: Actor) 
     for plan in defaulted:
         plan.status, plan.ended_on = PaymentPlanStatus.DEFAULTED, day
     PaymentPlan.objects.bulk_update([*completed, *defaulted], ["status", "ended_on"])
-    _resume([i.pk for plan in defaulted for i in plan.invoices.all()], day)
+    invoices_resume([i.pk for plan in defaulted for i in plan.invoices.all()], day)
     audit_record_many(
         organisation=organisation, actor=actor, action="payment_plan_defaulted",
         entity_type="customer",
@@ -294,7 +295,7 @@ def customer_resume(*, customer: Customer, day: date, actor: Actor) -> CustomerD
         raise DunningError("Les relances de ce client ne sont pas suspendues.")
     dunning.paused = False
     dunning.save(update_fields=["paused"])
-    _resume(
+    invoices_resume(
         open_instalments(customer.organisation)
         .filter(customer=customer)
         .values_list("invoice_id", flat=True)
@@ -334,6 +335,8 @@ def customer_scenario_set(
 MAX_GAP_DAYS = 90
 MAX_GRACE_DAYS = 60
 MAX_FRESHNESS_DAYS = 60
+MAX_PORTAL_PROMISE_DAYS = 365
+MAX_PORTAL_INSTALMENTS = 60
 
 
 @transaction.atomic
@@ -348,6 +351,11 @@ def dunning_settings_update(
     window_end: time,
     track_opens: bool,
     bank_freshness_days: int = 3,
+    portal_promise_max_days: int = 30,
+    portal_plans_allowed: bool = True,
+    portal_plan_max_instalments: int = 6,
+    portal_plan_min_instalment: Decimal = Decimal("50.00"),
+    portal_code_required: bool = False,
 ) -> DunningSettings:
     """Change the organisation's business rules of reminding; records what changed."""
     if not 0 <= min_gap_days <= MAX_GAP_DAYS:
@@ -362,12 +370,28 @@ def dunning_settings_update(
         raise DunningError(
             f"La fraîcheur des relevés doit être entre 1 et {MAX_FRESHNESS_DAYS} jours ouvrés."
         )
+    if not 1 <= portal_promise_max_days <= MAX_PORTAL_PROMISE_DAYS:
+        raise DunningError(
+            f"L'horizon des promesses du portail doit être entre 1 et {MAX_PORTAL_PROMISE_DAYS} "
+            "jours."
+        )
+    if not 2 <= portal_plan_max_instalments <= MAX_PORTAL_INSTALMENTS:
+        raise DunningError(
+            f"Les échéanciers du portail ont de 2 à {MAX_PORTAL_INSTALMENTS} échéances au plus."
+        )
+    if portal_plan_min_instalment < 0:
+        raise DunningError("Le montant minimum d'une échéance ne peut pas être négatif.")
     rules, _ = DunningSettings.objects.select_for_update().get_or_create(organisation=organisation)
     new = {
         "min_gap_days": min_gap_days, "min_amount": min_amount.quantize(Decimal("0.01")),
         "promise_grace_days": promise_grace_days, "window_start": window_start,
         "window_end": window_end, "track_opens": track_opens,
         "bank_freshness_days": bank_freshness_days,
+        "portal_promise_max_days": portal_promise_max_days,
+        "portal_plans_allowed": portal_plans_allowed,
+        "portal_plan_max_instalments": portal_plan_max_instalments,
+        "portal_plan_min_instalment": portal_plan_min_instalment.quantize(Decimal("0.01")),
+        "portal_code_required": portal_code_required,
     }  # fmt: skip
     changed = [name for name, value in new.items() if getattr(rules, name) != value]
     if not changed:

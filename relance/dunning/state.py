@@ -13,6 +13,9 @@ from relance.core.scenario import Scenario
 from relance.dunning.completion import UNDER_WAY
 from relance.dunning.models import (
     CustomerDunning,
+    DebtorRequest,
+    DebtorRequestKind,
+    DebtorRequestStatus,
     Dispute,
     InstalmentDunning,
     PaymentPlan,
@@ -40,14 +43,20 @@ def open_items(organisation: Organisation) -> dict[int, list[ItemState]]:
     in_plan = PaymentPlan.objects.filter(
         invoices=OuterRef("invoice_id"), status=PaymentPlanStatus.ACTIVE
     )
+    # A plan the debtor asked for holds its invoices like an agreed one until it is answered.
+    plan_asked = DebtorRequest.objects.filter(
+        invoices=OuterRef("invoice_id"), kind=DebtorRequestKind.PLAN,
+        status=DebtorRequestStatus.PENDING,
+    )  # fmt: skip
     rows = (
         open_instalments(organisation)
         .annotate(
-            disputed=Exists(open_dispute), promised_until=promised, in_plan=Exists(in_plan)
+            disputed=Exists(open_dispute), promised_until=promised, in_plan=Exists(in_plan),
+            plan_asked=Exists(plan_asked),
         )
         .values_list(
             "id", "customer_id", "invoice__number", "due_date", "outstanding",
-            "invoice__currency", "disputed", "promised_until", "in_plan",
+            "invoice__currency", "disputed", "promised_until", "in_plan", "plan_asked",
         )
         .order_by()
     )  # fmt: skip
@@ -68,6 +77,7 @@ def open_items(organisation: Organisation) -> dict[int, list[ItemState]]:
         disputed,
         until,
         in_plan,
+        plan_asked,
     ) in rows.iterator(20_000):
         last_step, last_on, shift, resumed = states.get(pk, ("", None, 0, None))
         items.setdefault(customer_id, []).append(
@@ -76,7 +86,7 @@ def open_items(organisation: Organisation) -> dict[int, list[ItemState]]:
                 outstanding=Decimal(outstanding).quantize(CENT), currency=currency,
                 last_step=last_step or None, last_step_on=last_on, shift_days=shift,
                 resumed_on=resumed, disputed=bool(disputed), promised_until=until,
-                in_payment_plan=bool(in_plan),
+                in_payment_plan=bool(in_plan or plan_asked),
             )
         )  # fmt: skip
     return items

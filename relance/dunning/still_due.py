@@ -4,7 +4,8 @@ debtor.
 An e-mail or SMS after it is claimed for sending, a letter or formal notice when it is printed
 and when it is marked posted, a call or legal task when it is opened or listed: each asks
 ``still_due_reasons`` about the items it covers. A paid or credited item, an open dispute, a
-promise that holds, an active payment plan or a paused customer stops it, with the reason; the
+promise that holds, an active payment plan (or one the debtor asked for and nobody answered
+yet) or a paused customer stops it, with the reason; the
 caller cancels the message or takes the task off the to-do (``reminders_cancel``).
 """
 
@@ -24,6 +25,9 @@ from django.utils.translation import gettext_lazy as _
 from relance.accounts.models import Organisation
 from relance.dunning.models import (
     CustomerDunning,
+    DebtorRequest,
+    DebtorRequestKind,
+    DebtorRequestStatus,
     Dispute,
     PaymentPlan,
     PaymentPlanStatus,
@@ -43,7 +47,9 @@ REASONS = {
     ),
     "disputed": _("Un litige est ouvert sur une facture concernée."),
     "promised": _("Une promesse de paiement en cours couvre une facture concernée."),
-    "payment_plan": _("Un échéancier en cours couvre une facture concernée."),
+    "payment_plan": _(
+        "Un échéancier, en cours ou demandé par le client, couvre une facture concernée."
+    ),
     "paused": _("Les relances de ce client sont en pause."),
 }
 
@@ -93,7 +99,9 @@ class StillDueCheck:
             for start in range(0, len(ids), CHUNK):
                 chunk = ids[start : start + CHUNK]
                 cursor.execute(_facts_sql(len(chunk)),
-                               [since, PaymentPlanStatus.ACTIVE.value, *chunk])  # fmt: skip
+                               [since, PaymentPlanStatus.ACTIVE.value,
+                                DebtorRequestKind.PLAN.value, DebtorRequestStatus.PENDING.value,
+                                *chunk])  # fmt: skip
                 for pk, organisation, owed, disputed, promised, in_plan in cursor.fetchall():
                     if organisation == self.organisation_id:
                         facts[pk] = (_decimal(owed), bool(disputed), bool(promised),
@@ -179,6 +187,8 @@ def _facts_template() -> str:
     promise_link, link_promise, link_invoice = _through(Promise, "invoices")
     plan, plan_pk, status = quoted_names(PaymentPlan, "id", "status")
     plan_link, link_plan, plan_invoice = _through(PaymentPlan, "invoices")
+    asked, asked_pk, kind, asked_status = quoted_names(DebtorRequest, "id", "kind", "status")
+    asked_link, link_asked, asked_invoice = _through(DebtorRequest, "invoices")
     return (
         f"SELECT i.{pk}, i.{organisation}, i.{amount} - COALESCE((SELECT SUM(a.{allocated})"
         f" FROM {allocation} a WHERE a.{allocation_instalment} = i.{pk}), 0),"
@@ -187,8 +197,11 @@ def _facts_template() -> str:
         f" EXISTS(SELECT 1 FROM {promise} p JOIN {promise_link} pl ON pl.{link_promise} ="
         f" p.{promise_pk} WHERE pl.{link_invoice} = i.{invoice} AND p.{broken_on} IS NULL"
         f" AND p.{promised_on} >= %s),"
-        f" EXISTS(SELECT 1 FROM {plan} q JOIN {plan_link} ql ON ql.{link_plan} = q.{plan_pk}"
+        f" (EXISTS(SELECT 1 FROM {plan} q JOIN {plan_link} ql ON ql.{link_plan} = q.{plan_pk}"
         f" WHERE ql.{plan_invoice} = i.{invoice} AND q.{status} = %s)"
+        f" OR EXISTS(SELECT 1 FROM {asked} r JOIN {asked_link} rl"
+        f" ON rl.{link_asked} = r.{asked_pk} WHERE rl.{asked_invoice} = i.{invoice}"
+        f" AND r.{kind} = %s AND r.{asked_status} = %s))"
         f" FROM {instalment} i WHERE i.{pk} IN ({{ids}})"
     )
 

@@ -416,7 +416,7 @@ def attachment_size_check(size: int) -> None:
         )
 
 
-def _safe_name(name: str) -> str:
+def safe_file_name(name: str) -> str:
     base = PurePath(name.replace("\\", "/")).name
     base = unicodedata.normalize("NFKC", base)
     base = re.sub(r"[^\w.\- ()]", "_", base).strip(" .")
@@ -433,7 +433,7 @@ def attachment_add(
 ) -> ReminderAttachment:
     """Store a file to send with the message; its hash is checked again when it leaves."""
     attachment_size_check(len(data))
-    safe = _safe_name(name)
+    safe = safe_file_name(name)
     extension = PurePath(safe).suffix.lower()
     if extension not in ATTACHMENT_TYPES:
         allowed = ", ".join(sorted(ATTACHMENT_TYPES))

@@ -391,3 +391,18 @@ class PortalHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ip} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PortalCode(models.Model):
+    """A one-time code e-mailed to a customer's billing address before a sensitive portal
+    action. Only its salted hash is kept; it expires, and a few wrong tries end it."""
+
+    link = models.ForeignKey(PortalLink, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"PortalCode {self.link_id} {self.created_at:%Y-%m-%d %H:%M}"

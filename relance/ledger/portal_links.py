@@ -154,8 +154,18 @@ def portal_hit_allow(ip: str | None) -> bool:
     return True
 
 
+def portal_link_reference(link: PortalLink) -> str:
+    """How staff pages name a link: the start of its uuid (which opens nothing by itself)."""
+    return link.uuid.hex[:8]
+
+
+def portal_actor(link: PortalLink) -> Actor:
+    """The debtor, acting through this link."""
+    return Actor.debtor(portal_link_reference(link))
+
+
 def portal_view_record(*, link: PortalLink, page: str) -> None:
     """The debtor opened a page: proof they saw it, in the customer's history."""
-    audit_record(organisation=link.organisation, actor=Actor.system("portail client"),
+    audit_record(organisation=link.organisation, actor=portal_actor(link),
                  action="portal_viewed", entity_type="customer",
                  entity_id=str(link.customer.uuid), after={"page": page})  # fmt: skip

@@ -12,8 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relance.ledger.models import Invoice, PortalLink
 from relance.ledger.portal_links import (
@@ -25,6 +24,7 @@ from relance.ledger.portal_links import (
 )
 from relance.ledger.selectors import customer_statement_rows
 from relance.payments.checkout import CheckoutRefused, online_checkout_start, online_payment_offered
+from relance.portal.action_words import ACTION_WORDS
 from relance.portal.statement import build_statement, transfer_qr
 from relance.portal.wording import LANGUAGES, NAMES, ONLINE_WORDS, WORDS
 
@@ -42,17 +42,16 @@ def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def with_link(view: View, *, method: str = "GET") -> Callable[..., HttpResponseBase]:
+def _gate(view: View) -> Callable[..., HttpResponseBase]:
     """Throttle, resolve the token, pick the language: the gate of every portal page."""
 
-    @require_http_methods([method])
     def gate(request: HttpRequest, token: str, **kwargs: object) -> HttpResponseBase:
         if not portal_hit_allow(_client_ip(request)):
             return _problem(request, "throttled", 429)
         resolved = portal_link_resolve(token)
         if resolved.link is None:
             return _problem(request, resolved.problem, STATUS[resolved.problem])
-        asked = request.GET.get("lang", "") or request.POST.get("lang", "")
+        asked = request.POST.get("lang", "") or request.GET.get("lang", "")
         language = asked if asked in LANGUAGES else resolved.link.customer.language
         if language not in LANGUAGES:
             language = "fr"
@@ -61,10 +60,22 @@ def with_link(view: View, *, method: str = "GET") -> Callable[..., HttpResponseB
     return gate
 
 
+def with_link(view: View) -> Callable[..., HttpResponseBase]:
+    """The gate of the pages that only show (GET)."""
+    return require_GET(_gate(view))
+
+
+def with_link_form(view: View) -> Callable[..., HttpResponseBase]:
+    """The gate of the pages where the debtor acts: a form (GET) and its sending (POST,
+    under the CSRF check of every POST), behind the same throttle and link check."""
+    return require_http_methods(["GET", "HEAD", "POST"])(_gate(view))
+
+
 def _context(link: PortalLink, language: str) -> dict[str, object]:
     customer = link.customer
     statement = build_statement(customer, today=timezone.localdate(), language=language)
-    return {"statement": statement, "customer_name": customer.name, "w": WORDS[language],
+    return {"statement": statement, "customer_name": customer.name,
+            "w": WORDS[language] | ACTION_WORDS[language],
             "language": language, "languages": [(code, NAMES[code]) for code in LANGUAGES],
             "organisation": link.organisation.legal_name,
             "online": online_payment_offered(customer), "wo": ONLINE_WORDS[language]}  # fmt: skip
@@ -155,11 +166,8 @@ def _pay_online(request: HttpRequest, link: PortalLink, language: str) -> HttpRe
     return redirect(online.checkout_url)
 
 
-# No CSRF token: what a forged form could do here, the link's token alone already allows
-# (the token in the address is the debtor's only credential, no cookie is involved), and
-# the portal's no-referrer policy makes browsers send "Origin: null", which Django's check
-# would refuse.
-pay_online = csrf_exempt(with_link(_pay_online, method="POST"))
+# Under the CSRF check of every POST, like the debtor's other forms.
+pay_online = require_POST(_gate(_pay_online))
 
 
 def _refused(

@@ -53,19 +53,20 @@ def pay_in_full(organisation, actor, ref: str) -> None:
                    actor=actor)  # fmt: skip
 
 
-class PaymentArrivesAfterTheFirstMessage(SmtpSender):
-    """A real SMTP connection; the debtor of the second message pays the instant the first
-    one is handed over (a bank feed, a collector at the next desk)."""
+class PaymentArrivesWhileTheFirstMessageLeaves(SmtpSender):
+    """A real SMTP connection; the debtor of the second message pays while the first one is
+    with the server (a bank feed, a collector at the next desk), after the second message
+    was read and prepared."""
 
     def __init__(self, organisation, actor, ref: str, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.organisation, self.actor, self.ref, self.sent = organisation, actor, ref, 0
+        self.organisation, self.actor, self.ref = organisation, actor, ref
 
-    def send(self, message: OutboundMessage) -> None:
-        super().send(message)
-        self.sent += 1
-        if self.sent == 1:
+    def prepare(self, message: OutboundMessage) -> bytes:
+        data = super().prepare(message)
+        if message.customer.external_ref == self.ref:
             pay_in_full(self.organisation, self.actor, self.ref)
+        return data
 
 
 def test_a_payment_between_two_messages_of_one_batch_stops_the_second(
@@ -74,7 +75,7 @@ def test_a_payment_between_two_messages_of_one_batch_stops_the_second(
     customers(organisation, actor, "A", "B")
     daily_cycle(organisation=organisation, day=DAY, actor=actor)
     assert OutboundMessage.objects.filter(status="queued").count() == 2
-    transport = PaymentArrivesAfterTheFirstMessage(
+    transport = PaymentArrivesWhileTheFirstMessageLeaves(
         organisation, actor, "B", host="127.0.0.1", port=smtp_server.port
     )
     summary = send_due(worker="w1", sender_for=lambda _: transport)

@@ -45,7 +45,9 @@ def profile(organisation: Organisation, **changes: object) -> dict[str, object]:
 RULES = {
     "min_gap_days": "10", "min_amount": "25.50", "promise_grace_days": "2",
     "window_start": "09:00", "window_end": "17:30", "track_opens": "on",
-    "bank_freshness_days": "5",
+    "bank_freshness_days": "5", "portal_promise_max_days": "45",
+    "portal_plans_allowed": "on", "portal_plan_max_instalments": "8",
+    "portal_plan_min_instalment": "75.00", "portal_code_required": "on",
 }  # fmt: skip
 
 
@@ -243,7 +245,11 @@ def test_business_rules_are_saved_and_audited(admin_client_org, organisation):
         True,
     )
     assert rules.bank_freshness_days == 5
+    assert (rules.portal_promise_max_days, rules.portal_plans_allowed,
+            rules.portal_plan_max_instalments, rules.portal_plan_min_instalment,
+            rules.portal_code_required) == (45, True, 8, Decimal("75.00"), True)  # fmt: skip
     event = AuditEvent.objects.get(action="dunning_settings_update")
+    assert event.after["portal_code_required"] is True
     assert event.before["window_start"] == "08:30:00" and event.after["track_opens"] is True
     assert (event.before["bank_freshness_days"], event.after["bank_freshness_days"]) == (3, 5)
     page = admin_client_org.get(url("settings_rules", organisation)).content.decode()
@@ -258,6 +264,8 @@ def test_business_rules_are_saved_and_audited(admin_client_org, organisation):
         ({"min_amount": "-1"}, "ne peut pas être négatif"),
         ({"min_amount": "1.000"}, "Montant ambigu"),
         ({"min_gap_days": "400"}, "inférieure ou égale à 90"),
+        ({"portal_plan_max_instalments": "1"}, "supérieure ou égale à 2"),
+        ({"portal_promise_max_days": "0"}, "supérieure ou égale à 1"),
     ],
 )
 def test_business_rules_errors(admin_client_org, organisation, changes, message):

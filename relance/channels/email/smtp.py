@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import smtplib
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 from django.conf import settings
@@ -40,7 +42,10 @@ def message_bytes(message: OutboundMessage) -> bytes:
 
 
 class SmtpSender:
-    """``with SmtpSender.from_settings() as sender: sender.send(message)``."""
+    """``with SmtpSender.from_settings() as sender: sender.send(message)``.
+
+    A send loop calls ``prepare`` (which reads the DKIM key, once), then ``hand_over`` and,
+    once it has done something else meanwhile, the answer ``hand_over`` returned."""
 
     def __init__(
         self,
@@ -124,6 +129,10 @@ class SmtpSender:
                 raise DeliveryError(REFUSED, permanent=False) from exc
             except (OSError, smtplib.SMTPException) as exc:
                 raise DeliveryError(f"serveur SMTP injoignable : {exc}", permanent=False) from exc
+            # Each command is written whole and answered before the next: waiting to fill a
+            # packet (Nagle) only delays the end of a message, up to the server's ACK timer.
+            if connection.sock is not None:
+                connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.connection = connection
         return self.connection
 
@@ -132,13 +141,38 @@ class SmtpSender:
             return GuardedSMTPSSL if self.use_ssl else GuardedSMTP
         return smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
 
-    def send(self, message: OutboundMessage) -> None:
+    def prepare(self, message: OutboundMessage) -> bytes:
+        """The bytes that leave, signed: the work done before the server is reached."""
         data = message_bytes(message)
         if self.signer is not None:
             data = self.signer(message.organisation_id, message.sender, data)
+        return data
+
+    def send(self, message: OutboundMessage) -> None:
+        """Hand the message over and wait for the server's answer."""
+        self.hand_over(message, self.prepare(message))()
+
+    def hand_over(self, message: OutboundMessage, data: bytes) -> Callable[[], None]:
+        """Write the message (``data``: what ``prepare`` gave) to the server and return what
+        waits for the server's answer: meanwhile, the server reads the message and the caller
+        may prepare the next one. Both raise ``DeliveryError``."""
         recipients = [*message.recipients, *message.copy_to]
+        with self._delivery_errors():
+            connection = self._connect()
+            _write(connection, return_path(message), recipients, data)
+
+        def answer() -> None:
+            with self._delivery_errors():
+                _read_answer(connection)
+
+        return answer
+
+    @contextmanager
+    def _delivery_errors(self) -> Iterator[None]:
+        """What went wrong with the server, as a ``DeliveryError`` that says whether a retry
+        may help and whether the message may have left."""
         try:
-            refused = _transmit(self._connect(), return_path(message), recipients, data)
+            yield
         except smtplib.SMTPRecipientsRefused as exc:
             # "450 mailbox busy" or "421 closing" may pass later; "550 no such user" will not.
             raise DeliveryError(
@@ -161,8 +195,6 @@ class SmtpSender:
         except (TimeoutError, OSError, smtplib.SMTPException) as exc:
             self.close()
             raise DeliveryError(f"connexion SMTP interrompue : {exc}", permanent=False) from exc
-        if refused and len(refused) == len(recipients):
-            raise DeliveryError(f"destinataires refusés : {refused}", permanent=True)
 
     def close(self) -> None:
         if self.connection is not None:
@@ -177,13 +209,10 @@ class _AnswerLost(Exception):
     """The whole message went to the server, then its answer never came."""
 
 
-def _transmit(
-    connection: smtplib.SMTP, sender: str, recipients: list[str], data: bytes
-) -> dict[str, tuple[int, bytes]]:
-    """``smtplib.SMTP.sendmail``, which cannot say how far it got, in its steps: a failure up
-    to the end of the data is a failure (the server does not keep a message whose end it
-    never received), one while waiting for the server's answer to the complete message is
-    ``_AnswerLost``: the message may have left, and must not be sent again by itself."""
+def _write(connection: smtplib.SMTP, sender: str, recipients: list[str], data: bytes) -> None:
+    """``smtplib.SMTP.sendmail`` up to the end of the data, which it cannot say how far it got:
+    a failure up to there is a failure (the server does not keep a message whose end it never
+    received); the server's answer to the complete message is read by ``_read_answer``."""
     connection.ehlo_or_helo_if_needed()
     options = [f"SIZE={len(data)}"] if connection.has_extn("size") else []
     # MAIL and RCPT written here: smtplib's own parse every address again, for every message.
@@ -205,13 +234,17 @@ def _transmit(
         raise smtplib.SMTPDataError(code, reply)
     ending = b"" if data.endswith(b"\r\n") else b"\r\n"
     connection.send(_LEADING_DOT.sub(b"..", data) + ending + b".\r\n")
+
+
+def _read_answer(connection: smtplib.SMTP) -> None:
+    """The server's answer to a complete message: lost, the message may have left
+    (``_AnswerLost``), and must not be sent again by itself."""
     try:
         code, reply = connection.getreply()
     except (TimeoutError, OSError, smtplib.SMTPServerDisconnected) as exc:
         raise _AnswerLost() from exc
     if code != 250:
         raise smtplib.SMTPDataError(code, reply)
-    return refused
 
 
 # A line starting with a dot is sent with one more (RFC 5321 4.5.2): "." alone ends the data.

@@ -10,6 +10,7 @@ its own SMTP server always sends through it.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -36,10 +37,23 @@ class EmailTransport(Protocol):
         trace: TracebackType | None,
     ) -> None: ...
 
-    def send(self, message: OutboundMessage) -> None: ...
+    def prepare(self, message: OutboundMessage) -> bytes:
+        """The message's bytes as they leave; ``DeliveryError`` when it cannot be made."""
+        ...
+
+    def hand_over(self, message: OutboundMessage, data: bytes) -> Callable[[], None]:
+        """Hand ``data`` over; returns what waits for the receiving end's answer."""
+        ...
+
+
+def _answered() -> None:
+    """The answer of a transport that has none to wait for."""
 
 
 class _NoConnection:
+    def prepare(self, message: OutboundMessage) -> bytes:
+        return message_bytes(message)
+
     def __enter__(self) -> Self:
         return self
 
@@ -58,11 +72,12 @@ class ConsoleTransport(_NoConnection):
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream
 
-    def send(self, message: OutboundMessage) -> None:
+    def hand_over(self, message: OutboundMessage, data: bytes) -> Callable[[], None]:
         stream = self.stream or sys.stdout
-        stream.write(message_bytes(message).decode("utf-8", "replace"))
+        stream.write(data.decode("utf-8", "replace"))
         stream.write("\n" + "-" * 79 + "\n")
         stream.flush()
+        return _answered
 
 
 class FileTransport(_NoConnection):
@@ -71,13 +86,14 @@ class FileTransport(_NoConnection):
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
 
-    def send(self, message: OutboundMessage) -> None:
+    def hand_over(self, message: OutboundMessage, data: bytes) -> Callable[[], None]:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            (self.directory / f"{message.uuid}.eml").write_bytes(message_bytes(message))
+            (self.directory / f"{message.uuid}.eml").write_bytes(data)
         except OSError as exc:
             raise DeliveryError(f"écriture impossible dans {self.directory} : {exc}",
                                 permanent=False) from exc  # fmt: skip
+        return _answered
 
 
 class EmailChannel:
@@ -105,8 +121,12 @@ class EmailChannel:
     def refusal(self, message: OutboundMessage) -> str:
         return ""
 
-    def send(self, message: OutboundMessage) -> None:
-        self.transport.send(message)
+    def prepare(self, message: OutboundMessage) -> bytes:
+        return self.transport.prepare(message)
+
+    def hand_over(self, message: OutboundMessage, prepared: object) -> Callable[[], None]:
+        assert isinstance(prepared, bytes)
+        return self.transport.hand_over(message, prepared)
 
 
 def email_transport_for(organisation_id: int) -> EmailTransport:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -338,7 +338,15 @@ class SmsChannel:
         opted_out = sms_opted_out(organisation_id=message.organisation_id, phone=phone)
         return OPTED_OUT if opted_out else ""
 
-    def send(self, message: OutboundMessage) -> None:
+    def prepare(self, message: OutboundMessage) -> None:
+        return None  # the text is the message's own: nothing to build
+
+    def hand_over(self, message: OutboundMessage, prepared: object) -> Callable[[], None]:
+        """The provider answers at once: nothing left to wait for."""
+        self._send(message)
+        return lambda: None
+
+    def _send(self, message: OutboundMessage) -> None:
         phone = message.recipients[0]
         try:
             provider_id = self.backend.send(phone, message.body_text, message.sender)

@@ -19,6 +19,7 @@ from django.utils.functional import Promise as LazyText
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from relance.accounts.audit import debtor_link_reference
 from relance.accounts.models import AuditEvent
 from relance.channels.models import (
     DeliveryEvent,
@@ -28,7 +29,9 @@ from relance.channels.models import (
 )
 from relance.dunning.models import (
     CallOutcome,
+    DebtorRequestStatus,
     Dispute,
+    DisputeCategory,
     PaymentPlan,
     PaymentPlanStatus,
     Promise,
@@ -94,7 +97,8 @@ def _online_payment(action: str, after: dict[str, object]) -> tuple[str, str]:
 # Manual changes to a customer recorded in the audit trail, shown in its history.
 CHANGES = ("customer_pause", "customer_resume", "customer_scenario", "customer_collector",
            "customer_segment", "customer_address", "portal_viewed", "portal_link_issued",
-           "portal_link_revoked", *ONLINE_PAYMENT_TITLES)  # fmt: skip
+           "portal_link_revoked", "debtor_request", "debtor_request_resolved",
+           *ONLINE_PAYMENT_TITLES)  # fmt: skip
 
 
 PORTAL_TITLES = {
@@ -114,6 +118,42 @@ def _portal_page(page: str) -> str:
     if kind == "invoice_pdf":
         return str(_("facture %(number)s en PDF") % {"number": number})
     return ""
+
+
+def _debtor_request(after: dict[str, object], before: dict[str, object]) -> tuple[str, str]:
+    """Title and detail of what a debtor did or asked from the portal."""
+    kind = after.get("kind")
+    numbers = ", ".join(str(number) for number in after.get("invoices") or [])  # type: ignore[attr-defined]
+    if kind == "dispute":
+        category = str(after.get("category") or "")
+        label = DisputeCategory(category).label if category in DisputeCategory.values else ""
+        title = _("Contestation de %(numbers)s depuis le portail") % {"numbers": numbers}
+        return str(title), str(label)
+    if kind == "promise":
+        day = date.fromisoformat(str(after.get("promised_on"))).strftime("%d/%m/%Y")
+        title = _("Promesse de paiement de %(amount)s pour le %(day)s depuis le portail") % {
+            "amount": after.get("amount"), "day": day,
+        }  # fmt: skip
+        return str(title), numbers
+    if kind == "plan":
+        title = _("Échéancier demandé depuis le portail (%(count)s échéances)")
+        return str(title % {"count": after.get("count")}), numbers
+    old, new = before.get("contact"), after.get("contact")
+    old, new = (old if isinstance(old, dict) else {}), (new if isinstance(new, dict) else {})
+    changes = [
+        f"{old.get(name) or '—'} → {new.get(name) or '—'}"
+        for name in ("name", "email", "phone")
+        if old.get(name) != new.get(name)
+    ]
+    return str(_("Coordonnées de facturation changées depuis le portail")), "; ".join(changes)
+
+
+def _debtor_answer(after: dict[str, object]) -> tuple[str, str]:
+    status = str(after.get("status") or "")
+    label = DebtorRequestStatus(status).label if status in DebtorRequestStatus.values else status
+    return str(_("Demande du débiteur : %(status)s") % {"status": label}), str(
+        after.get("note") or ""
+    )
 
 
 @dataclass(frozen=True)
@@ -380,7 +420,14 @@ def _changes(customer: Customer, limit: int) -> Iterable[Event]:
         before = event.before or {}
         amount, currency = None, ""
         who = (event.actor.get_full_name() or event.actor.email) if event.actor else ""
-        if event.action == "customer_pause":
+        link = debtor_link_reference(event.actor_label)
+        if link:
+            who = _("Débiteur, lien du portail %(link)s") % {"link": link}
+        if event.action == "debtor_request":
+            title, detail = _debtor_request(after, before)
+        elif event.action == "debtor_request_resolved":
+            title, detail = _debtor_answer(after)
+        elif event.action == "customer_pause":
             title, detail = _("Relances suspendues"), str(after.get("reason", ""))
         elif event.action == "customer_resume":
             title, detail = _("Relances reprises"), ""

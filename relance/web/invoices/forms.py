@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relance.core import money
+from relance.core.schedule import add_months, split_evenly
 from relance.ledger.services import NOTE_MAX_LENGTH
 from relance.lib.forms import MESSAGES as MONEY_MESSAGES
 from relance.lib.forms import MoneyField, money_text
@@ -121,19 +121,6 @@ class PromiseForm(forms.Form):
                 % {"owed": money_text(self.outstanding)}
             )
         return amount
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day when it is shorter."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def split_evenly(total: Decimal, count: int) -> list[Decimal]:
-    """``count`` parts to the cent adding up to ``total``; the last takes the remainder."""
-    part = (total / count).quantize(CENT, rounding="ROUND_DOWN")
-    return [part] * (count - 1) + [total - part * (count - 1)]
 
 
 LINE = re.compile(r"^\s*(\S+)\s*[;,\t ]\s*(.+?)\s*$")

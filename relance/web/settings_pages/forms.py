@@ -17,7 +17,13 @@ from relance.accounts.services import AccountError, identifier_check, logo_check
 from relance.channels.email.setup import SmtpSecurity, smtp_security
 from relance.channels.models import SmtpSettings
 from relance.dunning.models import DunningSettings
-from relance.dunning.services import MAX_FRESHNESS_DAYS, MAX_GAP_DAYS, MAX_GRACE_DAYS
+from relance.dunning.services import (
+    MAX_FRESHNESS_DAYS,
+    MAX_GAP_DAYS,
+    MAX_GRACE_DAYS,
+    MAX_PORTAL_INSTALMENTS,
+    MAX_PORTAL_PROMISE_DAYS,
+)
 from relance.lib.forms import MoneyField
 from relance.payments.models import Method, Provider, ProviderAccount
 
@@ -221,6 +227,34 @@ class RulesForm(forms.Form):
             "données personnelles (RGPD) : ne l'activez que si vous en avez l'usage, et "
             "mentionnez-le dans l'information donnée à vos clients."
         ),
+    )  # fmt: skip
+
+    # What a debtor may do from the portal (docs/portal.md).
+    portal_promise_max_days = forms.IntegerField(
+        label=_("Portail : une promesse de paiement au plus à (jours)"), min_value=1,
+        max_value=MAX_PORTAL_PROMISE_DAYS,
+        help_text=_("Le débiteur choisit une date de paiement au plus ce nombre de jours après "
+                    "aujourd'hui ; c'est aussi la limite de la première échéance d'un échéancier "
+                    "demandé."),
+    )  # fmt: skip
+    portal_plans_allowed = forms.BooleanField(
+        label=_("Portail : les débiteurs peuvent demander un échéancier"), required=False,
+        help_text=_("La demande arrive dans « À faire » : vous l'acceptez ou la refusez. En "
+                    "attendant, les factures concernées ne sont pas relancées."),
+    )  # fmt: skip
+    portal_plan_max_instalments = forms.IntegerField(
+        label=_("Portail : nombre maximum d'échéances"), min_value=2,
+        max_value=MAX_PORTAL_INSTALMENTS,
+    )  # fmt: skip
+    portal_plan_min_instalment = MoneyField(
+        label=_("Portail : montant minimum d'une échéance"), min_value=Decimal(0),
+        help_text=_("Dans la devise des factures concernées."),
+    )  # fmt: skip
+    portal_code_required = forms.BooleanField(
+        label=_("Portail : code par e-mail pour les démarches sensibles"), required=False,
+        help_text=_("Avant une contestation, une demande d'échéancier ou un changement de "
+                    "coordonnées, le débiteur saisit un code envoyé à l'adresse e-mail de "
+                    "facturation que vous connaissez : un lien transféré ne suffit plus."),
     )  # fmt: skip
 
     @classmethod

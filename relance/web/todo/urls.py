@@ -1,11 +1,26 @@
 from django.urls import path
 
-from relance.web.todo import call_views, letter_views, message_views, views
+from relance.web.todo import call_views, letter_views, message_views, request_views, views
 
 urlpatterns = [
     path("", views.todo_list, name="todo"),
     path("send/", views.todo_bulk, name="todo-bulk"),
     path("print/", views.todo_print, name="todo-print"),
+    path(
+        "requests/<uuid:request_id>/",
+        request_views.debtor_request_page,
+        name="todo-request",
+    ),
+    path(
+        "requests/<uuid:request_id>/answer/",
+        request_views.debtor_request_answer,
+        name="todo-request-answer",
+    ),
+    path(
+        "requests/<uuid:request_id>/file/",
+        request_views.debtor_request_file,
+        name="todo-request-file",
+    ),
     path("<uuid:reminder>/", views.todo_detail, name="todo-detail"),
     path("<uuid:reminder>/preview/", message_views.todo_preview, name="todo-preview"),
     path("<uuid:reminder>/skip/", views.todo_skip, name="todo-skip"),

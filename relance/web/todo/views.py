@@ -26,6 +26,7 @@ from relance.accounts.clock import local_day
 from relance.accounts.models import Membership, Role
 from relance.channels.letter.batch import letters_pending, letters_to_print
 from relance.channels.manual import SendRefused, todo_print_letters, todo_send_bulk
+from relance.dunning.debtor_requests import pending_debtor_requests
 from relance.dunning.models import Reminder
 from relance.dunning.services import DunningError
 from relance.dunning.todo import (
@@ -89,6 +90,8 @@ def todo_list(request: HttpRequest, ws: Workspace) -> HttpResponse:
         "letters_waiting": len(letters_ready),
         "letters_blocked": len(letters_held),
         "any_bulk": any(row.bulk_ok for row in rows),
+        # What debtors did or asked from the portal comes first: someone is waiting.
+        "debtor_requests": list(pending_debtor_requests(organisation, collector=collector)),
     }
     return render(request, "web/todo/list.html", context)
 
