@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "relance.ledger",
     "relance.rates",
     "relance.imports",
+    "relance.payments",
     "relance.dunning",
     "relance.channels",
     "relance.reports",
@@ -230,3 +231,8 @@ RELANCE_PORTAL_PER_IP = env.count(
 RELANCE_PORTAL_ATTACHMENT_MAX_MB = env.count(
     "RELANCE_PORTAL_ATTACHMENT_MAX_MB", os.environ.get("RELANCE_PORTAL_ATTACHMENT_MAX_MB"), 5
 )
+
+# Online payment (docs/portal.md): the providers' API addresses. For testing only: a local
+# stand-in of the provider; empty, the SDKs talk to the providers themselves.
+RELANCE_STRIPE_API_BASE = os.environ.get("RELANCE_STRIPE_API_BASE", "")
+RELANCE_MOLLIE_API_BASE = os.environ.get("RELANCE_MOLLIE_API_BASE", "")

@@ -121,3 +121,15 @@ def broker_url_for_tests() -> str:
     from django.db import connection
 
     return f"redis://127.0.0.1:6379/{14 if connection.vendor == 'postgresql' else 15}"
+
+
+@pytest.fixture
+def payment_provider(settings):
+    """The stand-in of Stripe's and Mollie's APIs (tests/payment_provider.py), the SDKs
+    pointed at it."""
+    from tests.payment_provider import StandInServer
+
+    with StandInServer() as standin:
+        settings.RELANCE_STRIPE_API_BASE = standin.base
+        settings.RELANCE_MOLLIE_API_BASE = standin.base
+        yield standin

@@ -136,6 +136,11 @@ def test_hsts_choices(settings):
         ({"RELANCE_ENV": "prod"}, "RELANCE_ENV"),
         ({"RELANCE_ENV": "production"}, "ALLOWED_HOSTS"),
         ({**PRODUCTION, "DEBUG": "1"}, "DEBUG"),
+        (
+            {**PRODUCTION, "RELANCE_STRIPE_API_BASE": "http://127.0.0.1:1"},
+            "RELANCE_STRIPE_API_BASE",
+        ),
+        ({**PRODUCTION, "RELANCE_MOLLIE_API_BASE": "http://x"}, "RELANCE_MOLLIE_API_BASE"),
         ({**PRODUCTION, "RELANCE_HSTS_SECONDS": "-1"}, "RELANCE_HSTS_SECONDS"),
         ({"RELANCE_TRUSTED_ORIGINS": "relance.example.com"}, "RELANCE_TRUSTED_ORIGINS"),
         ({"RELANCE_BEHIND_PROXY": "maybe"}, "RELANCE_BEHIND_PROXY"),

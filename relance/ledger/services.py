@@ -459,3 +459,53 @@ def customer_address_update(
         before=before, after={name: new[name] for name in changed},
     )  # fmt: skip
     return customer
+
+
+@transaction.atomic
+def payment_reverse(
+    *, payment: Payment, amount: Decimal, reason: str, actor: Actor
+) -> Payment | None:
+    """Take ``amount`` of a payment back (a refund, a chargeback, a failed direct debit): its
+    unallocated credit first, then its allocations from the latest due instalment back, so
+    that what becomes owed again is what was settled last. Reversed whole, the payment is
+    removed; the audit trail keeps what it was. Returns what remains of it."""
+    amount = _money(amount, "Montant repris")
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if amount > payment.amount:
+        raise LedgerError(f"On ne peut reprendre {amount} d'un paiement de {payment.amount}.")
+    allocations = list(
+        Allocation.objects.filter(payment=payment)
+        .select_related("instalment")
+        .order_by("-instalment__due_date", "-instalment_id", "-id")
+    )
+    allocated = sum((part.amount for part in allocations), Decimal("0.00"))
+    left = amount - min(payment.amount - allocated, amount)  # the credit goes back first
+    undone: list[list[object]] = []
+    for part in allocations:
+        if left <= 0:
+            break
+        taken = min(part.amount, left)
+        undone.append([part.instalment_id, str(taken)])
+        left -= taken
+        if taken == part.amount:
+            part.delete()
+        else:
+            part.amount -= taken
+            part.save(update_fields=["amount"])
+    before = {"reference": payment.reference, "amount": str(payment.amount),
+              "currency": payment.currency, "method": payment.method}  # fmt: skip
+    remaining: Payment | None = payment
+    if amount == payment.amount:
+        payment.delete()
+        remaining = None
+    else:
+        payment.amount -= amount
+        payment.save(update_fields=["amount"])
+    audit_record(
+        organisation=payment.organisation, actor=actor, action="payment_reverse",
+        entity_type="payment", entity_id=str(payment.uuid), before=before,
+        after={"reversed": str(amount), "reason": reason, "unallocated": undone,
+               "remaining": str(remaining.amount) if remaining else "0.00"},
+    )  # fmt: skip
+    customer_balances_touch(organisation=payment.organisation, customer_ids=[payment.customer_id])
+    return remaining

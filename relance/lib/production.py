@@ -20,6 +20,8 @@ PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Django's own bar for a secret key (security.W009): long and not made of a few characters.
 SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE = 5
+# Stand-ins of the payment providers' APIs, for testing: a site would send its keys there.
+TESTING_ONLY = ("RELANCE_STRIPE_API_BASE", "RELANCE_MOLLIE_API_BASE")
 
 
 def is_production(environ: Mapping[str, str]) -> bool:
@@ -45,6 +47,10 @@ def web_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     if flag("DEBUG", environ.get("DEBUG"), default=False):
         raise fail("DEBUG", environ["DEBUG"], "off when RELANCE_ENV=production (it shows "
                    "settings and source code to anyone who triggers an error)")  # fmt: skip
+    for name in TESTING_ONLY:
+        if environ.get(name):
+            raise fail(name, environ[name], "unset when RELANCE_ENV=production (for testing "
+                       "only: the payment provider's API key would be sent there)")  # fmt: skip
     preload = flag("RELANCE_HSTS_PRELOAD", environ.get("RELANCE_HSTS_PRELOAD"), False)
     values.update(
         SECURE_SSL_REDIRECT=True,

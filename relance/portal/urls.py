@@ -15,4 +15,7 @@ urlpatterns = [
     path("<str:token>/plan/", actions.plan, name="plan"),
     path("<str:token>/contact/", actions.contact, name="contact"),
     path("<str:token>/done/<uuid:request_id>/", actions.done, name="done"),
+    # Paying online (relance.payments).
+    path("<str:token>/payment/", views.pay_online, name="pay_online"),
+    path("<str:token>/payment/return/", views.payment_return, name="payment_return"),
 ]

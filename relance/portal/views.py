@@ -9,17 +9,24 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relance.ledger.models import Invoice, PortalLink
-from relance.ledger.portal_links import portal_hit_allow, portal_link_resolve, portal_view_record
+from relance.ledger.portal_links import (
+    portal_hit_allow,
+    portal_link_resolve,
+    portal_token,
+    portal_url,
+    portal_view_record,
+)
 from relance.ledger.selectors import customer_statement_rows
+from relance.payments.checkout import CheckoutRefused, online_checkout_start, online_payment_offered
 from relance.portal.action_words import ACTION_WORDS
 from relance.portal.statement import build_statement, transfer_qr
-from relance.portal.wording import LANGUAGES, NAMES, WORDS
+from relance.portal.wording import LANGUAGES, NAMES, ONLINE_WORDS, WORDS
 
 STATUS = {"unknown": 404, "expired": 410, "revoked": 410}
 View = Callable[..., HttpResponseBase]
@@ -70,7 +77,8 @@ def _context(link: PortalLink, language: str) -> dict[str, object]:
     return {"statement": statement, "customer_name": customer.name,
             "w": WORDS[language] | ACTION_WORDS[language],
             "language": language, "languages": [(code, NAMES[code]) for code in LANGUAGES],
-            "organisation": link.organisation.legal_name}  # fmt: skip
+            "organisation": link.organisation.legal_name,
+            "online": online_payment_offered(customer), "wo": ONLINE_WORDS[language]}  # fmt: skip
 
 
 @with_link
@@ -133,3 +141,43 @@ def _qr(link: PortalLink, amount: Decimal) -> HttpResponse:
     response = HttpResponse(out.getvalue(), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Paying online: the checkout is opened at the provider, which sends the debtor back here.
+# Coming back proves nothing: only the provider's verified webhook records a payment.
+
+
+def _pay_online(request: HttpRequest, link: PortalLink, language: str) -> HttpResponse:
+    chosen = request.POST.get("invoice", "")
+    try:
+        invoice = UUID(chosen) if chosen else None
+    except ValueError:
+        return _refused(request, link, language, "nothing_due", 400)
+    address = portal_url(portal_token(link.uuid))
+    try:
+        online = online_checkout_start(
+            customer=link.customer, invoice=invoice, language=language,
+            return_url=f"{address}payment/return/?lang={language}",
+            cancel_url=f"{address}?lang={language}",
+        )  # fmt: skip
+    except CheckoutRefused as refused:
+        status = {"nothing_due": 409, "unavailable": 404}.get(refused.reason, 503)
+        return _refused(request, link, language, refused.reason, status)
+    return redirect(online.checkout_url)
+
+
+# Under the CSRF check of every POST, like the debtor's other forms.
+pay_online = require_POST(_gate(_pay_online))
+
+
+def _refused(
+    request: HttpRequest, link: PortalLink, language: str, reason: str, status: int
+) -> HttpResponse:
+    return render(request, "portal/online/refused.html",
+                  {**_context(link, language), "reason": ONLINE_WORDS[language][reason]},
+                  status=status)  # fmt: skip
+
+
+@with_link
+def payment_return(request: HttpRequest, link: PortalLink, language: str) -> HttpResponse:
+    return render(request, "portal/online/returned.html", _context(link, language))

@@ -120,3 +120,72 @@ WORDS: dict[str, dict[str, str]] = {
         "as_of": "Stand am",
     },
 }
+
+
+# Paying online through the organisation's payment provider (relance.payments).
+ONLINE_WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "Payer en ligne",
+        "intro": "Réglez tout de suite par carte bancaire ou prélèvement SEPA, sur la page "
+        "sécurisée de notre prestataire de paiement.",
+        "pay_total": "Payer en ligne le total",
+        "pay_invoice": "Payer en ligne",
+        "returned_title": "Merci",
+        "returned": "Si vous avez mené le paiement à son terme, il est bien reçu : merci. Il "
+        "peut falloir un moment avant qu'il apparaisse sur votre situation de compte.",
+        "back": "Revenir à ma situation de compte",
+        "unavailable": "Le paiement en ligne n'est pas proposé pour le moment. Vous pouvez "
+        "payer par virement.",
+        "nothing_due": "Il n'y a rien à payer en ligne pour ce choix.",
+        "provider": "Le service de paiement ne répond pas pour le moment. Réessayez plus "
+        "tard, ou payez par virement.",
+    },
+    "nl": {
+        "title": "Online betalen",
+        "intro": "Betaal meteen met bankkaart of SEPA-domiciliëring, op de beveiligde pagina "
+        "van onze betaaldienst.",
+        "pay_total": "Het totaal online betalen",
+        "pay_invoice": "Online betalen",
+        "returned_title": "Dank u",
+        "returned": "Als u de betaling hebt voltooid, is ze goed ontvangen: dank u. Het kan "
+        "even duren voor ze op uw rekeningoverzicht verschijnt.",
+        "back": "Terug naar mijn rekeningoverzicht",
+        "unavailable": "Online betalen is momenteel niet mogelijk. U kunt per overschrijving "
+        "betalen.",
+        "nothing_due": "Er valt voor deze keuze niets online te betalen.",
+        "provider": "De betaaldienst antwoordt momenteel niet. Probeer het later opnieuw, of "
+        "betaal per overschrijving.",
+    },
+    "en": {
+        "title": "Pay online",
+        "intro": "Pay right away by card or SEPA direct debit, on our payment provider's "
+        "secure page.",
+        "pay_total": "Pay the total online",
+        "pay_invoice": "Pay online",
+        "returned_title": "Thank you",
+        "returned": "If you completed the payment, it has been received: thank you. It may "
+        "take a moment to show on your account statement.",
+        "back": "Back to my account statement",
+        "unavailable": "Online payment is not available at the moment. You can pay by bank "
+        "transfer.",
+        "nothing_due": "There is nothing to pay online for this choice.",
+        "provider": "The payment service is not answering at the moment. Try again later, or "
+        "pay by bank transfer.",
+    },
+    "de": {
+        "title": "Online bezahlen",
+        "intro": "Zahlen Sie sofort per Karte oder SEPA-Lastschrift, auf der sicheren Seite "
+        "unseres Zahlungsdienstleisters.",
+        "pay_total": "Gesamtbetrag online bezahlen",
+        "pay_invoice": "Online bezahlen",
+        "returned_title": "Danke",
+        "returned": "Wenn Sie die Zahlung abgeschlossen haben, ist sie eingegangen: danke. Es "
+        "kann einen Moment dauern, bis sie in Ihrem Kontoauszug erscheint.",
+        "back": "Zurück zu meinem Kontoauszug",
+        "unavailable": "Online-Zahlung ist im Moment nicht möglich. Sie können per "
+        "Überweisung zahlen.",
+        "nothing_due": "Für diese Auswahl ist online nichts zu bezahlen.",
+        "provider": "Der Zahlungsdienst antwortet im Moment nicht. Versuchen Sie es später "
+        "erneut oder zahlen Sie per Überweisung.",
+    },
+}

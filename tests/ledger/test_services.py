@@ -15,6 +15,7 @@ from relance.ledger.services import (
     customer_create,
     invoice_create,
     payment_record,
+    payment_reverse,
 )
 from tests.imports.helpers import outstanding
 
@@ -164,3 +165,29 @@ def test_multi_currency_is_never_mixed(organisation, customer, actor):
 def test_other_organisations_customer_is_refused(organisation, other_organisation, customer, actor):
     with pytest.raises(LedgerError, match="n'appartient pas"):
         _invoice(other_organisation, customer, actor, "F-X", date(2026, 2, 1), "10.00")
+
+
+def test_a_reversal_takes_the_credit_back_first_then_the_last_settled_invoice(
+    organisation, customer, actor
+):
+    older = _invoice(organisation, customer, actor, "F-OLD", date(2026, 1, 31), "100.00")
+    newer = _invoice(organisation, customer, actor, "F-NEW", date(2026, 2, 28), "23.45")
+    payment = payment_record(organisation=organisation, customer=customer, reference="P-1",
+                             date=date(2026, 3, 1), amount=D("150.00"), actor=actor)  # fmt: skip
+    assert outstanding(older) == outstanding(newer) == D("0.00")  # and 26.55 of credit
+    left = payment_reverse(payment=payment, amount=D("30.00"), reason="refund", actor=actor)
+    assert left is not None and left.amount == D("120.00")
+    assert outstanding(older) == D("0.00") and outstanding(newer) == D("3.45")
+    with pytest.raises(LedgerError, match="reprendre"):
+        payment_reverse(payment=payment, amount=D("120.01"), reason="refund", actor=actor)
+    with pytest.raises(LedgerError, match="deux décimales"):
+        payment_reverse(payment=payment, amount=D("1.001"), reason="refund", actor=actor)
+    assert payment_reverse(payment=payment, amount=D("120.00"), reason="chargeback",
+                           actor=actor) is None  # fmt: skip
+    assert outstanding(older) == D("100.00") and outstanding(newer) == D("23.45")
+    assert not Allocation.objects.exists()
+    events = AuditEvent.objects.filter(action="payment_reverse").order_by("id")
+    assert [(event.before["amount"], event.after["reversed"], event.after["remaining"])
+            for event in events] == [("150.00", "30.00", "120.00"),
+                                     ("120.00", "120.00", "0.00")]  # fmt: skip
+    assert events[0].after["unallocated"] == [[newer.instalments.get().pk, "3.45"]]

@@ -63,10 +63,42 @@ PLAN_CSS: dict[str, str] = {
     PaymentPlanStatus.ACTIVE: "info", PaymentPlanStatus.COMPLETED: "good",
     PaymentPlanStatus.DEFAULTED: "bad",
 }  # fmt: skip
+# Payments made online from the portal (relance.payments), each step of them.
+ONLINE_PAYMENT_TITLES = {
+    "online_payment_started": gettext_lazy("Paiement en ligne commencé"),
+    "online_payment_processing": gettext_lazy("Paiement en ligne en cours de traitement"),
+    "online_payment_paid": gettext_lazy("Payé en ligne"),
+    "online_payment_failed": gettext_lazy("Paiement en ligne échoué"),
+    "online_payment_reversed": gettext_lazy("Paiement en ligne repris par le prestataire"),
+    "online_payment_error": gettext_lazy("Le prestataire n'a pas ouvert le paiement en ligne"),
+    "online_payment_refused": gettext_lazy("Paiement en ligne non enregistré"),
+}
+ONLINE_METHODS = {"card": gettext_lazy("par carte"),
+                  "sepa_debit": gettext_lazy("par prélèvement SEPA")}  # fmt: skip
+REVERSALS = {"refunded": gettext_lazy("remboursement ou contestation"),
+             "failed": gettext_lazy("prélèvement rejeté")}  # fmt: skip
+
+
+def _online_payment(action: str, after: dict[str, object]) -> tuple[str, str]:
+    """The title and detail of a step of an online payment."""
+    title = str(ONLINE_PAYMENT_TITLES[action])
+    method = ONLINE_METHODS.get(str(after.get("method") or ""))
+    if action == "online_payment_paid" and method:
+        title = f"{title} {method}"
+    invoices = after.get("invoices")
+    details = [", ".join(str(number) for number in invoices) if isinstance(invoices, list) else ""]
+    if after.get("expected"):
+        details.append(_("montant attendu %(expected)s") % {"expected": after["expected"]})
+    reason = str(after.get("reason") or after.get("error") or "")
+    details.append(str(REVERSALS.get(reason, reason)))
+    return title, " — ".join(part for part in details if part)
+
+
 # Manual changes to a customer recorded in the audit trail, shown in its history.
 CHANGES = ("customer_pause", "customer_resume", "customer_scenario", "customer_collector",
            "customer_segment", "customer_address", "portal_viewed", "portal_link_issued",
-           "portal_link_revoked", "debtor_request", "debtor_request_resolved")  # fmt: skip
+           "portal_link_revoked", "debtor_request", "debtor_request_resolved",
+           *ONLINE_PAYMENT_TITLES)  # fmt: skip
 
 
 PORTAL_TITLES = {
@@ -386,6 +418,7 @@ def _changes(customer: Customer, limit: int) -> Iterable[Event]:
     for event in events:
         after = event.after or {}
         before = event.before or {}
+        amount, currency = None, ""
         who = (event.actor.get_full_name() or event.actor.email) if event.actor else ""
         link = debtor_link_reference(event.actor_label)
         if link:
@@ -413,6 +446,9 @@ def _changes(customer: Customer, limit: int) -> Iterable[Event]:
             detail = "; ".join(str(value) for value in after.values() if value)
         elif event.action in PORTAL_TITLES:
             title, detail = str(PORTAL_TITLES[event.action]), _portal_page(after.get("page", ""))
+        elif event.action in ONLINE_PAYMENT_TITLES:
+            title, detail = _online_payment(event.action, after)
+            amount, currency = _money(after.get("amount")), str(after.get("currency") or "")
         else:
             title = _("Segment : %(before)s → %(after)s") % {
                 "before": before.get("segment") or "—",
@@ -420,7 +456,15 @@ def _changes(customer: Customer, limit: int) -> Iterable[Event]:
             }
             detail = "; ".join(str(reason) for reason in after.get("reasons", []))
         yield Event(_local_day(event.at), "change", title, detail=detail, at=event.at,
-                    badges=((who, ""),) if who else ())  # fmt: skip
+                    badges=((who, ""),) if who else (), amount=amount,
+                    currency=currency)  # fmt: skip
+
+
+def _money(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except ArithmeticError:
+        return None
 
 
 def customer_timeline(customer: Customer, *, org: str, limit: int, today: date) -> Timeline:

@@ -25,6 +25,7 @@ from relance.dunning.services import (
     MAX_PORTAL_PROMISE_DAYS,
 )
 from relance.lib.forms import MoneyField
+from relance.payments.models import Method, Provider, ProviderAccount
 
 IDENTIFIERS_BY_COUNTRY = {
     Country.FR: ("siren", "siret", "vat_number"),
@@ -268,3 +269,29 @@ class RulesForm(forms.Form):
                 "window_end", _("La fin de la fenêtre d'envoi doit être après son début.")
             )
         return cleaned
+
+
+class PaymentProviderForm(forms.Form):
+    provider = forms.ChoiceField(label=_("Prestataire de paiement"), choices=Provider.choices)
+    api_key = forms.CharField(
+        label=_("Clé d'API secrète"), required=False, strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Stripe : sk_live_… (ou rk_live_…) ; Mollie : live_…. Enregistrée chiffrée "
+                    "et jamais réaffichée. Laissez vide pour garder celle qui est enregistrée."),
+    )  # fmt: skip
+    webhook_secret = forms.CharField(
+        label=_("Secret de signature du webhook (Stripe)"), required=False, strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("whsec_…, donné par Stripe quand vous ajoutez l'adresse du webhook. "
+                    "Inutile pour Mollie."),
+    )  # fmt: skip
+    methods = forms.MultipleChoiceField(
+        label=_("Moyens de paiement proposés"), choices=Method.choices,
+        widget=forms.CheckboxSelectMultiple, initial=[Method.CARD],
+    )  # fmt: skip
+
+    @classmethod
+    def for_account(cls, account: ProviderAccount | None) -> PaymentProviderForm:
+        if account is None:
+            return cls()
+        return cls(initial={"provider": account.provider, "methods": account.methods})
