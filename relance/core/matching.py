@@ -6,6 +6,11 @@ same against a thousand open items as against a million.
 
 Rules, in order of confidence (the first sure one wins, else the first likely one):
 
+0. ``invoice_reference``: the credit's structured reference is an invoice's own payment
+   reference (the one its issuing software printed: RF, +++ or free text), or its text holds
+   that reference as a whole word (or words) -> that invoice, oldest instalment first; what
+   is left is customer credit. Sure. A reference printed on several customers' invoices is
+   not used.
 1. ``structured_reference``: the credit carries a customer's payment reference (RF or
    Belgian +++) -> that customer, oldest items first; what is left is customer credit. Sure.
 2. ``invoice_number``: invoice numbers found in the remittance text -> those invoices. Sure
@@ -45,6 +50,10 @@ _NUMBER_PREFIX = re.compile(
 MIN_NUMBER_KEY = 3
 # Numbers written in a few pieces ("F 2024 0012") are rejoined up to this many words.
 MAX_NUMBER_WORDS = 4
+# An invoice's free-text reference shorter than this would be found by chance in labels.
+MIN_REFERENCE_KEY = 4
+# A free-text reference is looked for in at most this many consecutive words.
+MAX_REFERENCE_WORDS = 8
 LEGAL_FORMS = frozenset(
     (
         *("sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "scs", "sca", "scop"),
@@ -68,6 +77,8 @@ class Item:
     open_amount: Decimal
     currency: str
     due_date: date
+    # The invoice's own payment reference, as printed by the software that issued it.
+    payment_reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +176,10 @@ class Index:
     by_number: dict[str, int | None] = field(default_factory=dict)
     by_amount: dict[tuple[int, Decimal], Group] = field(default_factory=dict)
     by_reference: dict[str, int] = field(default_factory=dict)
+    # reference key -> the items of the invoice(s) printed with that payment reference
+    by_invoice_reference: dict[str, Group] = field(default_factory=dict)
+    # The most words a known free-text invoice reference is written in.
+    reference_words: int = 0
     by_iban: dict[str, set[int]] = field(default_factory=dict)
     by_name: dict[str, set[int]] = field(default_factory=dict)
 
@@ -203,7 +218,9 @@ def build_index(items: Iterable[Item], payers: Iterable[Payer]) -> Index:
         _put(index.of_invoice, item.invoice_id, item)
         _put(index.by_amount, (item.customer_id, item.open_amount), item)
         index.add_invoice_number(item.invoice_id, item.invoice_number)
-    for groups in (index.of_customer, index.of_invoice):
+        if item.payment_reference:
+            _add_invoice_reference(index, item)
+    for groups in (index.of_customer, index.of_invoice, index.by_invoice_reference):
         for group in groups.values():
             if isinstance(group, list):
                 group.sort(key=_age)
@@ -216,6 +233,15 @@ def build_index(items: Iterable[Item], payers: Iterable[Payer]) -> Index:
         if key:
             index.by_name.setdefault(key, set()).add(payer.id)
     return index
+
+
+def _add_invoice_reference(index: Index, item: Item) -> None:
+    key = reference_key(item.payment_reference)
+    if len(key) < MIN_REFERENCE_KEY:
+        return
+    _put(index.by_invoice_reference, key, item)
+    words = min(len(_WORDS.findall(item.payment_reference)), MAX_REFERENCE_WORDS)
+    index.reference_words = max(index.reference_words, words)
 
 
 def _age(item: Item) -> tuple[date, int]:
@@ -239,7 +265,7 @@ def match(credit: Credit, index: Index) -> Decision:
     if refused:
         return Decision(credit.id, "none", refused)
     likely: Decision | None = None
-    for rule in (_by_reference, _by_invoice_number, _by_iban, _by_name):
+    for rule in (_by_invoice_reference, _by_reference, _by_invoice_number, _by_iban, _by_name):
         decision = rule(credit, index)
         if decision is None:
             continue
@@ -277,6 +303,36 @@ def _allocate(
         parts.append((item.id, part))
         left -= part
     return tuple(parts), left
+
+
+def _by_invoice_reference(credit: Credit, index: Index) -> Decision | None:
+    if not index.by_invoice_reference:
+        return None
+    items: Sequence[Item] = ()
+    if credit.structured_reference:
+        key = reference_key(credit.structured_reference)
+        items = _members(index.by_invoice_reference, key)
+    if not items:
+        items = invoice_reference_in_text(credit.text, index)
+    owners = {item.customer_id for item in items}
+    if len(owners) != 1:
+        return None
+    parts, left = _allocate(credit, items, index)
+    return Decision(credit.id, "sure", "invoice_reference", owners.pop(), parts, left)
+
+
+def invoice_reference_in_text(text: str, index: Index) -> Sequence[Item]:
+    """The items of the first invoice whose own payment reference is written in ``text`` as
+    whole words: spaces, case and punctuation aside, never as part of a longer word (the
+    reference ``AB-123`` is in "virement AB 123" but not in "XAB123")."""
+    words = _WORDS.findall(text)
+    for position in range(len(words)):
+        for size in range(min(index.reference_words, len(words) - position), 0, -1):
+            key = reference_key("".join(words[position : position + size]))
+            items = _members(index.by_invoice_reference, key)
+            if items:
+                return items
+    return ()
 
 
 def _by_reference(credit: Credit, index: Index) -> Decision | None:

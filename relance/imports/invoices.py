@@ -71,6 +71,7 @@ def _row_snapshot(row: InvoiceRow) -> dict[str, Any]:
         row.payment_terms,
         [(item.due_date, item.amount) for item in row.instalments],
         paid,
+        row.payment_reference,
     )
 
 
@@ -182,11 +183,12 @@ def _apply_changes(
     now = bulk.now_for_db()
     bulk.update_rows(
         Invoice,
-        ("issue_date", "amount_incl_tax", "payment_terms", "updated_at"),
+        ("issue_date", "amount_incl_tax", "payment_terms", "payment_reference", "updated_at"),
         (
-            (c.row.issue_date, c.row.amount_incl_tax, c.row.payment_terms, now, c.existing.id)
+            (c.row.issue_date, c.row.amount_incl_tax, c.row.payment_terms,
+             c.row.payment_reference, now, c.existing.id)
             for c in changes
-        ),
+        ),  # fmt: skip
     )
     updates: list[tuple[Any, ...]] = []
     inserts: list[tuple[Any, ...]] = []

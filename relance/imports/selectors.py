@@ -38,12 +38,16 @@ def _open_items(organisation: Organisation) -> Iterator[matching.Item]:
             "outstanding",
             "invoice__currency",
             "due_date",
+            "invoice__payment_reference",
         )
     )
-    for pk, invoice_id, number, customer_id, outstanding, currency, due in rows.iterator(CHUNK):
+    for pk, invoice_id, number, customer_id, left, currency, due, reference in rows.iterator(
+        CHUNK
+    ):
         yield matching.Item(
-            pk, invoice_id, number, customer_id, Decimal(outstanding).quantize(CENT), currency, due
-        )
+            pk, invoice_id, number, customer_id, Decimal(left).quantize(CENT), currency, due,
+            reference,
+        )  # fmt: skip
 
 
 def _payers(organisation: Organisation) -> Iterator[matching.Payer]:
