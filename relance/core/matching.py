@@ -63,6 +63,7 @@ LEGAL_FORMS = frozenset(
     )
 )
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_ALNUM_RUNS = re.compile(r"[0-9A-Za-z]+")
 _WORDS = re.compile(r"[^\s,;:()\[\]]+")
 
 
@@ -240,8 +241,10 @@ def _add_invoice_reference(index: Index, item: Item) -> None:
     if len(key) < MIN_REFERENCE_KEY:
         return
     _put(index.by_invoice_reference, key, item)
-    words = min(len(_WORDS.findall(item.payment_reference)), MAX_REFERENCE_WORDS)
-    index.reference_words = max(index.reference_words, words)
+    # Written in a label, each run of letters or digits may be a word, and so may each
+    # separator between them ("CMD 4521 / B").
+    runs = len(_ALNUM_RUNS.findall(item.payment_reference))
+    index.reference_words = max(index.reference_words, min(2 * runs - 1, MAX_REFERENCE_WORDS))
 
 
 def _age(item: Item) -> tuple[date, int]:

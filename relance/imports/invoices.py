@@ -181,15 +181,16 @@ def _apply_changes(
 ) -> None:
     """Update changed invoices: fields, instalments by sequence, and the imported payment."""
     now = bulk.now_for_db()
+    fields = ("issue_date", "amount_incl_tax", "payment_terms", "payment_reference", "updated_at")
     bulk.update_rows(
         Invoice,
-        ("issue_date", "amount_incl_tax", "payment_terms", "payment_reference", "updated_at"),
+        fields,
         (
             (c.row.issue_date, c.row.amount_incl_tax, c.row.payment_terms,
              c.row.payment_reference, now, c.existing.id)
             for c in changes
-        ),  # fmt: skip
-    )
+        ),
+    )  # fmt: skip
     updates: list[tuple[Any, ...]] = []
     inserts: list[tuple[Any, ...]] = []
     removed: list[int] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from relance.accounts.models import Organisation
 from relance.core import matching
@@ -41,9 +41,7 @@ def _open_items(organisation: Organisation) -> Iterator[matching.Item]:
             "invoice__payment_reference",
         )
     )
-    for pk, invoice_id, number, customer_id, left, currency, due, reference in rows.iterator(
-        CHUNK
-    ):
+    for pk, invoice_id, number, customer_id, left, currency, due, reference in rows.iterator(CHUNK):
         yield matching.Item(
             pk, invoice_id, number, customer_id, Decimal(left).quantize(CENT), currency, due,
             reference,
@@ -110,12 +108,13 @@ def payer_ibans_of(customer: Customer) -> set[str]:
 
 
 def reconciliation_entries(organisation: Organisation) -> QuerySet[BankEntry]:
-    """The credits still waiting for a person, newest first."""
+    """The credits still waiting for a person, and the reversals or returns relance could not
+    tie to a payment, newest first."""
     return (
         BankEntry.objects.filter(
+            Q(status__in=(BankEntryStatus.SUGGESTED, BankEntryStatus.UNMATCHED), amount__gt=0)
+            | Q(status=BankEntryStatus.TO_CHECK),
             organisation=organisation,
-            status__in=(BankEntryStatus.SUGGESTED, BankEntryStatus.UNMATCHED),
-            amount__gt=0,
         )
         .select_related("customer")
         .order_by("-booking_date", "-id")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from relance.accounts.audit import Actor, audit_record
+from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Membership, Organisation, Role, User
 from relance.core import identifiers
 from relance.core.allocation import OpenItem, allocate_oldest_first
@@ -33,6 +34,7 @@ from relance.ledger.models import (
     Payment,
 )
 from relance.ledger.selectors import open_items_of_customers
+from relance.lib import bulk
 
 CENT = Decimal("0.01")
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -325,6 +327,62 @@ def payment_record(
     )  # fmt: skip
     customer_balances_touch(organisation=organisation, customer_ids=[customer.pk])
     return payment
+
+
+@dataclass(frozen=True)
+class PaymentReversal:
+    """A payment the bank took back: on which day, and why (its return reason code, or
+    ``reversal`` for a reversal without one)."""
+
+    payment_id: int
+    on: date
+    reason: str
+
+
+@transaction.atomic
+def payments_reverse(
+    *, organisation: Organisation, reversals: Sequence[PaymentReversal], actor: Actor
+) -> list[int]:
+    """Undo payments the bank took back (reversals, direct-debit returns), set-based.
+
+    Each payment's allocations are removed, so the invoices it paid are open again and the
+    morning run reminds them; the payment is kept for the record, marked reversed with its
+    date and reason, and the reversal is audited with what it had paid. A payment already
+    reversed is left as it is: undoing twice undoes once. Returns the ids reversed."""
+    wanted = {reversal.payment_id: reversal for reversal in reversals}
+    ids = sorted(wanted)
+    payments: list[tuple[int, object, int]] = []
+    paid: dict[int, list[list[object]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        payments.extend(
+            Payment.objects.select_for_update()
+            .filter(organisation=organisation, pk__in=chunk, reversed_on__isnull=True)
+            .values_list("id", "uuid", "customer_id")
+        )
+        for payment_id, instalment_id, amount in Allocation.objects.filter(
+            payment_id__in=chunk
+        ).values_list("payment_id", "instalment_id", "amount"):
+            paid.setdefault(payment_id, []).append([instalment_id, str(amount)])
+    reversed_ids = [pk for pk, _, _ in payments]
+    bulk.delete_where(Allocation, "payment_id", reversed_ids)
+    bulk.update_rows(
+        Payment,
+        ("reversed_on", "reversal_reason"),
+        ((wanted[pk].on, wanted[pk].reason[:100], pk) for pk in reversed_ids),
+    )
+    audit_record_many(
+        organisation=organisation, actor=actor, action="payment_reverse", entity_type="payment",
+        changes=(
+            (str(uuid), {"allocated": paid.get(pk, [])},
+             {"reversed_on": wanted[pk].on.isoformat(), "reason": wanted[pk].reason})
+            for pk, uuid, _ in payments
+        ),
+    )  # fmt: skip
+    customer_balances_touch(
+        organisation=organisation, customer_ids={customer for _, _, customer in payments}
+    )
+    return reversed_ids
 
 
 @transaction.atomic
