@@ -87,7 +87,7 @@ def bank_statement_import(
     report.warnings = [*parsed.warnings, *(w for s in parsed.statements for w in s.warnings)]
     entries = [(s.account, e) for s in parsed.statements for e in s.entries]
     report.entries = len(entries)
-    with bulk.large_cache(), transaction.atomic():
+    with transaction.atomic():
         # One import at a time per organisation: what is open must not change under us.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         booked, decisions, index, backs = _decide(organisation, entries, report)
@@ -101,10 +101,14 @@ def bank_statement_import(
                             data=data, filename=filename, rows=len(entries),
                             actor=actor)  # fmt: skip
         try:
-            report.payments = _write(organisation, booked, decisions, index, batch, actor)
-            report.reversed = _take_back(organisation, booked, backs, batch, actor)
-            _finish_batch(batch, report, actor)
-            customer_balances_refresh(organisation=organisation, as_of=balances_day(organisation))
+            # Only the writes get a large page cache: reading what is open once would fill
+            # it with the whole ledger for nothing (hundreds of MB at a million invoices).
+            with bulk.large_cache():
+                report.payments = _write(organisation, booked, decisions, index, batch, actor)
+                report.reversed = _take_back(organisation, booked, backs, batch, actor)
+                _finish_batch(batch, report, actor)
+                day = balances_day(organisation)
+                customer_balances_refresh(organisation=organisation, as_of=day)
         except BaseException:
             default_storage.delete(batch.original.name)  # the transaction rolls back
             raise

@@ -275,3 +275,28 @@ def test_a_reference_printed_on_invoices_of_two_customers_is_not_used() -> None:
     ]
     decision = match(credit("80.00", text="COMMON-REF"), build_index(items, PAYERS))
     assert decision.reason != "invoice_reference"
+
+
+def test_a_customer_with_many_open_items_is_found_by_amount_all_the_same() -> None:
+    many = [item(100 + n, f"B-{n:05d}", 30, f"{1000 + 10 * n}.00", date(2024, 1, 1))
+            for n in range(80)]  # fmt: skip
+    found = build_index([*ITEMS, *many], PAYERS)
+    decision = match(credit("1400.00", counterparty_iban="BE68539007547034"), found)
+    assert (decision.confidence, decision.allocations) == ("sure", ((140, D("1400.00")),))
+    # Partly paid by a sure match, an item is found again by what it still owes.
+    known = "BE68539007547034"
+    match_all([Credit("a", D("5.00"), EUR, text="B-00041", counterparty_iban=known)], found)
+    again = match(credit("1405.00", counterparty_iban="BE68539007547034"), found)
+    assert (again.confidence, again.allocations) == ("sure", ((141, D("1405.00")),))
+
+
+def test_two_customers_of_one_name_are_both_candidates() -> None:
+    payers = [*PAYERS, Payer(40, "Dupont & Fils", "")]
+    items = [*ITEMS, item(9, "Z-999", 40, "777.00", date(2024, 1, 1))]
+    decision = match(credit("777.00", counterparty_name="DUPONT ET FILS SARL"),
+                     build_index(items, payers))  # fmt: skip
+    assert decision.reason != "name_amount"  # "et" is a word of the name: not the same name
+    decision = match(
+        credit("777.00", counterparty_name="Dupont & Fils"), build_index(items, payers)
+    )
+    assert (decision.reason, decision.customer_id) == ("name_amount", 40)

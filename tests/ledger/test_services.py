@@ -10,11 +10,13 @@ from relance.ledger.models import Allocation
 from relance.ledger.selectors import ledger_summary, outstanding_by_currency
 from relance.ledger.services import (
     LedgerError,
+    PaymentReversal,
     contact_add,
     credit_note_create,
     customer_create,
     invoice_create,
     payment_record,
+    payments_reverse,
 )
 from tests.imports.helpers import outstanding
 
@@ -164,3 +166,27 @@ def test_multi_currency_is_never_mixed(organisation, customer, actor):
 def test_other_organisations_customer_is_refused(organisation, other_organisation, customer, actor):
     with pytest.raises(LedgerError, match="n'appartient pas"):
         _invoice(other_organisation, customer, actor, "F-X", date(2026, 2, 1), "10.00")
+
+
+def test_a_reversed_payment_reopens_what_it_paid_once(organisation, customer, actor):
+    first = _invoice(organisation, customer, actor, "F-1", date(2026, 2, 1), "100.00")
+    second = _invoice(organisation, customer, actor, "F-2", date(2026, 3, 1), "200.00")
+    payment = payment_record(organisation=organisation, customer=customer, reference="VIR-1",
+                             date=date(2026, 3, 5), amount=D("300.00"), actor=actor)  # fmt: skip
+    assert outstanding(first) == outstanding(second) == 0
+    back = PaymentReversal(payment.pk, date(2026, 3, 9), "MD06")
+    assert payments_reverse(organisation=organisation, reversals=[back], actor=actor) == [
+        payment.pk
+    ]
+    assert (outstanding(first), outstanding(second)) == (D("100.00"), D("200.00"))
+    payment.refresh_from_db()
+    assert (payment.reversed_on, payment.reversal_reason) == (date(2026, 3, 9), "MD06")
+    event = AuditEvent.objects.get(action="payment_reverse")
+    assert sorted(part[1] for part in event.before["allocated"]) == ["100.00", "200.00"]
+    assert event.after == {"reversed_on": "2026-03-09", "reason": "MD06"}
+    assert customer.balances.get().outstanding == D("300.00")
+    again = PaymentReversal(payment.pk, date(2026, 3, 10), "AM04")
+    assert payments_reverse(organisation=organisation, reversals=[again], actor=actor) == []
+    payment.refresh_from_db()
+    assert payment.reversal_reason == "MD06"
+    assert AuditEvent.objects.filter(action="payment_reverse").count() == 1
