@@ -6,6 +6,11 @@ same against a thousand open items as against a million.
 
 Rules, in order of confidence (the first sure one wins, else the first likely one):
 
+0. ``invoice_reference``: the credit's structured reference is an invoice's own payment
+   reference (the one its issuing software printed: RF, +++ or free text), or its text holds
+   that reference as a whole word (or words) -> that invoice, oldest instalment first; what
+   is left is customer credit. Sure. A reference printed on several customers' invoices is
+   not used.
 1. ``structured_reference``: the credit carries a customer's payment reference (RF or
    Belgian +++) -> that customer, oldest items first; what is left is customer credit. Sure.
 2. ``invoice_number``: invoice numbers found in the remittance text -> those invoices. Sure
@@ -26,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -45,6 +50,13 @@ _NUMBER_PREFIX = re.compile(
 MIN_NUMBER_KEY = 3
 # Numbers written in a few pieces ("F 2024 0012") are rejoined up to this many words.
 MAX_NUMBER_WORDS = 4
+# A customer with at most this many open items has them read through for an amount rather
+# than indexed by amount.
+SCAN_ITEMS = 32
+# An invoice's free-text reference shorter than this would be found by chance in labels.
+MIN_REFERENCE_KEY = 4
+# A free-text reference is looked for in at most this many consecutive words.
+MAX_REFERENCE_WORDS = 8
 LEGAL_FORMS = frozenset(
     (
         *("sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "scs", "sca", "scop"),
@@ -54,6 +66,7 @@ LEGAL_FORMS = frozenset(
     )
 )
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_ALNUM_RUNS = re.compile(r"[0-9A-Za-z]+")
 _WORDS = re.compile(r"[^\s,;:()\[\]]+")
 
 
@@ -68,6 +81,8 @@ class Item:
     open_amount: Decimal
     currency: str
     due_date: date
+    # The invoice's own payment reference, as printed by the software that issued it.
+    payment_reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +125,7 @@ class Decision:
 
 def number_key(number: str) -> str:
     """An invoice number as compared: letters and digits only, no prefix, no leading zeros."""
-    key = _NOT_ALNUM.sub("", _fold(number).upper())
+    key = _NOT_ALNUM.sub("", (number if number.isascii() else _fold(number)).upper())
     return _NUMBER_PREFIX.sub("", key, count=1).lstrip("0")
 
 
@@ -144,7 +159,7 @@ def _put(groups: dict[Any, Group], key: Any, item: Item) -> None:
         groups[key] = [found, item]
 
 
-def _members(groups: dict[Any, Group], key: Any) -> Sequence[Item]:
+def _members(groups: Mapping[Any, Group | None], key: Any) -> Sequence[Item]:
     found = groups.get(key)
     if found is None:
         return ()
@@ -160,38 +175,73 @@ class Index:
     # What matches of this run took: an item not in it still owes its ``open_amount``.
     paid: dict[int, Decimal] = field(default_factory=dict)
     of_customer: dict[int, list[Item]] = field(default_factory=dict)
-    of_invoice: dict[int, Group] = field(default_factory=dict)
-    # number key -> invoice id, or None when two invoices share the key
-    by_number: dict[str, int | None] = field(default_factory=dict)
-    by_amount: dict[tuple[int, Decimal], Group] = field(default_factory=dict)
+    # number key -> the items of the invoice so numbered, or None when two invoices share it
+    by_number: dict[str, Group | None] = field(default_factory=dict)
+    # customer id -> what its items still owe -> those items; built on first use and only for
+    # a customer with many open items (a short list is read through instead): keyed for all,
+    # a million items would take more memory than they do themselves.
+    by_amount: dict[int, dict[Decimal, Group]] = field(default_factory=dict)
     by_reference: dict[str, int] = field(default_factory=dict)
+    # reference key -> the items of the invoice(s) printed with that payment reference
+    by_invoice_reference: dict[str, Group] = field(default_factory=dict)
+    # The most words a known free-text invoice reference is written in.
+    reference_words: int = 0
     by_iban: dict[str, set[int]] = field(default_factory=dict)
-    by_name: dict[str, set[int]] = field(default_factory=dict)
+    # name key -> the customer so named, or the set of them when several share the name
+    by_name: dict[str, int | set[int]] = field(default_factory=dict)
 
-    def add_invoice_number(self, invoice_id: int, number: str) -> None:
-        key = number_key(number)
+    def add_invoice_number(self, item: Item) -> None:
+        key = number_key(item.invoice_number)
         if len(key) < MIN_NUMBER_KEY:
             return
-        if self.by_number.get(key, invoice_id) != invoice_id:
-            self.by_number[key] = None
+        found = self.by_number.get(key, item)
+        if found is None:
+            return
+        first = found[0] if isinstance(found, list) else found
+        if first.invoice_id != item.invoice_id:
+            self.by_number[key] = None  # two invoices: the number says nothing
+        elif found is item:
+            self.by_number[key] = item
         else:
-            self.by_number[key] = invoice_id
+            _put(self.by_number, key, item)  # type: ignore[arg-type]
+
+    def named(self, key: str) -> Collection[int]:
+        found = self.by_name.get(key)
+        if found is None:
+            return ()
+        return found if isinstance(found, set) else (found,)
+
+    def add_name(self, key: str, customer_id: int) -> None:
+        found = self.by_name.get(key)
+        if found is None:
+            self.by_name[key] = customer_id
+        elif isinstance(found, set):
+            found.add(customer_id)
+        elif found != customer_id:
+            self.by_name[key] = {found, customer_id}
 
     def left(self, item: Item) -> Decimal:
         return item.open_amount - self.paid.get(item.id, ZERO)
 
-    def of_invoices(self, invoice_ids: Iterable[int]) -> list[Item]:
-        return [item for pk in invoice_ids for item in _members(self.of_invoice, pk)]
-
     def with_amount(self, customer_id: int, amount: Decimal) -> Sequence[Item]:
-        return _members(self.by_amount, (customer_id, amount))
+        """The customer's items that may still owe ``amount`` (the caller checks)."""
+        items = self.of_customer.get(customer_id, [])
+        if len(items) <= SCAN_ITEMS:
+            return items
+        amounts = self.by_amount.get(customer_id)
+        if amounts is None:
+            amounts = self.by_amount[customer_id] = {}
+            for item in items:
+                _put(amounts, self.left(item), item)
+        return _members(amounts, amount)
 
     def reduce(self, item_id: int, amount: Decimal) -> None:
         item = self.items[item_id]
         self.paid[item_id] = self.paid.get(item_id, ZERO) + amount
         left = self.left(item)
-        if left > ZERO:
-            _put(self.by_amount, (item.customer_id, left), item)
+        amounts = self.by_amount.get(item.customer_id)
+        if left > ZERO and amounts is not None:
+            _put(amounts, left, item)
 
 
 def build_index(items: Iterable[Item], payers: Iterable[Payer]) -> Index:
@@ -200,10 +250,10 @@ def build_index(items: Iterable[Item], payers: Iterable[Payer]) -> Index:
         index.currencies.add(item.currency)
         index.items[item.id] = item
         index.of_customer.setdefault(item.customer_id, []).append(item)
-        _put(index.of_invoice, item.invoice_id, item)
-        _put(index.by_amount, (item.customer_id, item.open_amount), item)
-        index.add_invoice_number(item.invoice_id, item.invoice_number)
-    for groups in (index.of_customer, index.of_invoice):
+        index.add_invoice_number(item)
+        if item.payment_reference:
+            _add_invoice_reference(index, item)
+    for groups in (index.of_customer, index.by_number, index.by_invoice_reference):
         for group in groups.values():
             if isinstance(group, list):
                 group.sort(key=_age)
@@ -214,8 +264,19 @@ def build_index(items: Iterable[Item], payers: Iterable[Payer]) -> Index:
             index.by_iban.setdefault(reference_key(iban), set()).add(payer.id)
         key = name_key(payer.name)
         if key:
-            index.by_name.setdefault(key, set()).add(payer.id)
+            index.add_name(key, payer.id)
     return index
+
+
+def _add_invoice_reference(index: Index, item: Item) -> None:
+    key = reference_key(item.payment_reference)
+    if len(key) < MIN_REFERENCE_KEY:
+        return
+    _put(index.by_invoice_reference, key, item)
+    # Written in a label, each run of letters or digits may be a word, and so may each
+    # separator between them ("CMD 4521 / B").
+    runs = len(_ALNUM_RUNS.findall(item.payment_reference))
+    index.reference_words = max(index.reference_words, min(2 * runs - 1, MAX_REFERENCE_WORDS))
 
 
 def _age(item: Item) -> tuple[date, int]:
@@ -239,7 +300,7 @@ def match(credit: Credit, index: Index) -> Decision:
     if refused:
         return Decision(credit.id, "none", refused)
     likely: Decision | None = None
-    for rule in (_by_reference, _by_invoice_number, _by_iban, _by_name):
+    for rule in (_by_invoice_reference, _by_reference, _by_invoice_number, _by_iban, _by_name):
         decision = rule(credit, index)
         if decision is None:
             continue
@@ -279,6 +340,36 @@ def _allocate(
     return tuple(parts), left
 
 
+def _by_invoice_reference(credit: Credit, index: Index) -> Decision | None:
+    if not index.by_invoice_reference:
+        return None
+    items: Sequence[Item] = ()
+    if credit.structured_reference:
+        key = reference_key(credit.structured_reference)
+        items = _members(index.by_invoice_reference, key)
+    if not items:
+        items = invoice_reference_in_text(credit.text, index)
+    owners = {item.customer_id for item in items}
+    if len(owners) != 1:
+        return None
+    parts, left = _allocate(credit, items, index)
+    return Decision(credit.id, "sure", "invoice_reference", owners.pop(), parts, left)
+
+
+def invoice_reference_in_text(text: str, index: Index) -> Sequence[Item]:
+    """The items of the first invoice whose own payment reference is written in ``text`` as
+    whole words: spaces, case and punctuation aside, never as part of a longer word (the
+    reference ``AB-123`` is in "virement AB 123" but not in "XAB123")."""
+    words = _WORDS.findall(text)
+    for position in range(len(words)):
+        for size in range(min(index.reference_words, len(words) - position), 0, -1):
+            key = reference_key("".join(words[position : position + size]))
+            items = _members(index.by_invoice_reference, key)
+            if items:
+                return items
+    return ()
+
+
 def _by_reference(credit: Credit, index: Index) -> Decision | None:
     if not credit.structured_reference:
         return None
@@ -295,17 +386,21 @@ def invoices_in_text(text: str, index: Index) -> list[int]:
     Words are tried alone and rejoined with the next ones (a number written "F 2024 0012"),
     the longest known number winning at each place.
     """
+    return list(_invoices_in_text(text, index))
+
+
+def _invoices_in_text(text: str, index: Index) -> dict[int, Sequence[Item]]:
+    """Invoice id -> its items, for each invoice whose number is in ``text``, in order."""
     words = _WORDS.findall(text)
-    found: list[int] = []
+    found: dict[int, Sequence[Item]] = {}
     position = 0
     while position < len(words):
         step = 1
         for size in range(min(MAX_NUMBER_WORDS, len(words) - position), 0, -1):
             key = number_key("".join(words[position : position + size]))
-            invoice_id = index.by_number.get(key)
-            if invoice_id is not None:
-                if invoice_id not in found:
-                    found.append(invoice_id)
+            items = _members(index.by_number, key)
+            if items:
+                found.setdefault(items[0].invoice_id, items)
                 step = size
                 break
         position += step
@@ -313,10 +408,10 @@ def invoices_in_text(text: str, index: Index) -> list[int]:
 
 
 def _by_invoice_number(credit: Credit, index: Index) -> Decision | None:
-    invoice_ids = invoices_in_text(credit.text, index)
-    if not invoice_ids:
+    invoices = _invoices_in_text(credit.text, index)
+    if not invoices:
         return None
-    items = sorted(index.of_invoices(invoice_ids), key=_age)
+    items = sorted((item for group in invoices.values() for item in group), key=_age)
     owners = {item.customer_id for item in items}
     open_sum = sum((index.left(i) for i in items if i.currency == credit.currency), ZERO)
     parts, left = _allocate(credit, items, index)
@@ -338,7 +433,7 @@ def _payer_is(credit: Credit, customer_id: int | None, index: Index) -> bool:
     iban = reference_key(credit.counterparty_iban) if credit.counterparty_iban else ""
     name = name_key(credit.counterparty_name)
     return customer_id in index.by_iban.get(iban, set()) or (
-        bool(name) and customer_id in index.by_name.get(name, set())
+        bool(name) and customer_id in index.named(name)
     )
 
 
@@ -366,7 +461,7 @@ def _by_iban(credit: Credit, index: Index) -> Decision | None:
 
 def _by_name(credit: Credit, index: Index) -> Decision | None:
     key = name_key(credit.counterparty_name)
-    fits = _by_amount(credit, index.by_name.get(key, set()), index) if key else []
+    fits = _by_amount(credit, index.named(key), index) if key else []
     if not fits:
         return None
     first = fits[0]

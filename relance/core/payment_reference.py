@@ -4,6 +4,9 @@
   check number, their remainder modulo 97 (97 when it is 0).
 * Elsewhere (France...): the ISO 11649 creditor reference ``RF`` + two check digits + up to
   21 letters and digits, checked modulo 97 like an IBAN.
+
+An invoice may also carry the reference printed by the software that issued it: one of these
+two (then its check digits must hold), or any other text, kept as written.
 """
 
 from __future__ import annotations
@@ -11,6 +14,17 @@ from __future__ import annotations
 import re
 
 _ALNUM = re.compile(r"[^A-Z0-9]")
+# What an RF reference or a Belgian structured communication looks like before its check.
+_RF_SHAPE = re.compile(r"^RF\d{2}[A-Z0-9]+$")
+_BELGIAN_SHAPE = re.compile(
+    r"^(?:(?:\+{3}|\*{3})[\d\s/]+(?:\+{3}|\*{3})|\d{3}\s*/\s*\d{4}\s*/\s*\d{5})$"
+)
+# The longest reference an invoice keeps (the column's size).
+MAX_INVOICE_REFERENCE = 64
+
+
+class InvalidReference(ValueError):
+    """A reference that looks structured but whose check digits are wrong, or too long."""
 
 
 def belgian_structured(number: int) -> str:
@@ -42,3 +56,55 @@ def payment_reference(*, country: str, customer_number: int, customer_ref: str) 
     if country.upper() == "BE":
         return belgian_structured(customer_number)
     return creditor_reference(customer_ref)
+
+
+def checked_belgian(digits: str) -> str:
+    """The canonical +++ form of 12 digits when their check holds, else ``""``."""
+    if len(digits) != 12 or not digits.isdigit():
+        return ""
+    number = int(digits[:10])
+    if not number:
+        return ""
+    canonical = belgian_structured(number)
+    return canonical if canonical.replace("/", "").strip("+") == digits else ""
+
+
+def checked_rf(text: str) -> str:
+    """The compact RF form when ``text`` is a valid ISO 11649 reference, else ``""``."""
+    compact = "".join(text.split()).upper()
+    if not compact.startswith("RF") or not 5 <= len(compact) <= 25:
+        return ""
+    try:
+        return compact if creditor_reference(compact[4:]) == compact else ""
+    except ValueError:
+        return ""
+
+
+def invoice_reference(value: str) -> str:
+    """An invoice's own payment reference in the form kept: an RF reference compact
+    (``RF18539007547034``), a Belgian one as ``+++123/4567/89002+++``, any other text with
+    its spaces collapsed. Raises ``InvalidReference`` when an RF or +++ reference fails its
+    check digits (a typing error would send the payment nowhere) or the text is too long."""
+    text = " ".join(value.split())
+    compact = text.replace(" ", "").upper()
+    if _RF_SHAPE.match(compact):
+        found = checked_rf(compact)
+        if not found:
+            raise InvalidReference(
+                f"référence RF « {text} » invalide : les chiffres de contrôle ne correspondent "
+                "pas (ISO 11649)"
+            )
+        return found
+    if _BELGIAN_SHAPE.match(text):
+        found = checked_belgian(re.sub(r"\D", "", text))
+        if not found:
+            raise InvalidReference(
+                f"communication structurée « {text} » invalide : 12 chiffres attendus, dont les "
+                "2 derniers de contrôle (modulo 97)"
+            )
+        return found
+    if len(text) > MAX_INVOICE_REFERENCE:
+        raise InvalidReference(
+            f"référence de paiement de plus de {MAX_INVOICE_REFERENCE} caractères"
+        )
+    return text

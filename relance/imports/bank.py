@@ -4,8 +4,9 @@ The file is read whole (refused whole when it cannot be); movements already impo
 stable id: the same statement again, or an overlapping one) are passed over, so that no
 payment is ever recorded twice; a unique constraint guarantees it against two imports at
 once. Every new movement is stored with its decision. Only sure matches become payments,
-allocated as decided; a payer's IBAN seen in a sure match is learned for its customer. One
-transaction; a dry run writes nothing.
+allocated as decided; a payer's IBAN seen in a sure match is learned for its customer.
+Reversals and returns reverse the payment of the credit they take back
+(``relance.imports.bank_reversals``). One transaction; a dry run writes nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils import timezone
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core import matching
+from relance.imports import bank_reversals as reversals
 from relance.imports.bank_report import BankImportReport, amount_text
 from relance.imports.invoice_inserts import ALLOCATION_FIELDS, PAYMENT_COLUMNS
 from relance.imports.limits import import_limits
@@ -45,6 +47,7 @@ from relance.imports.selectors import matching_index, stored_entry_ids
 from relance.imports.services import batch_start
 from relance.ledger.balances import balances_day, customer_balances_refresh
 from relance.ledger.models import Allocation, Payment
+from relance.ledger.services import PaymentReversal, payments_reverse
 from relance.lib import bulk
 
 CENT = Decimal("0.01")
@@ -84,10 +87,10 @@ def bank_statement_import(
     report.warnings = [*parsed.warnings, *(w for s in parsed.statements for w in s.warnings)]
     entries = [(s.account, e) for s in parsed.statements for e in s.entries]
     report.entries = len(entries)
-    with bulk.large_cache(), transaction.atomic():
+    with transaction.atomic():
         # One import at a time per organisation: what is open must not change under us.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        booked, decisions, index = _decide(organisation, entries, report)
+        booked, decisions, index, backs = _decide(organisation, entries, report)
         if dry_run:
             report.status = BatchStatus.DRY_RUN
             return report
@@ -98,9 +101,14 @@ def bank_statement_import(
                             data=data, filename=filename, rows=len(entries),
                             actor=actor)  # fmt: skip
         try:
-            report.payments = _write(organisation, booked, decisions, index, batch, actor)
-            _finish_batch(batch, report, actor)
-            customer_balances_refresh(organisation=organisation, as_of=balances_day(organisation))
+            # Only the writes get a large page cache: reading what is open once would fill
+            # it with the whole ledger for nothing (hundreds of MB at a million invoices).
+            with bulk.large_cache():
+                report.payments = _write(organisation, booked, decisions, index, batch, actor)
+                report.reversed = _take_back(organisation, booked, backs, batch, actor)
+                _finish_batch(batch, report, actor)
+                day = balances_day(organisation)
+                customer_balances_refresh(organisation=organisation, as_of=day)
         except BaseException:
             default_storage.delete(batch.original.name)  # the transaction rolls back
             raise
@@ -109,22 +117,35 @@ def bank_statement_import(
     return report
 
 
+Backs = dict[str, reversals.TakeBack]
+
+
 def _decide(
     organisation: Organisation, entries: Sequence[tuple[str, Entry]], report: BankImportReport
-) -> tuple[list[tuple[str, Entry]], list[matching.Decision], matching.Index]:
-    """The new booked movements, their decisions and the index they were made against; the
-    report gets every new movement."""
+) -> tuple[list[tuple[str, Entry]], list[matching.Decision], matching.Index, Backs]:
+    """The new booked movements, their decisions, the index they were made against and what
+    the movements that take back a credit do; the report gets every new movement."""
     new = _new_entries(organisation, entries)
     report.already_imported = len(entries) - len(new)
     index = matching_index(organisation)
     booked = [(account, entry) for account, entry in new if entry.status == "booked"]
     decisions = matching.match_all([_credit(entry) for _, entry in booked], index)
-    for (_, entry), decision in zip(booked, decisions, strict=True):
-        report.add(decision, entry.amount, index)
+    candidates = [entry for _, entry in booked if reversals.may_take_back(entry)]
+    stored = reversals.originals_in_database(organisation, candidates) if candidates else []
+    backs = reversals.take_backs((entry for _, entry in booked), stored, stored_id)
+    for position, (_, entry) in enumerate(booked):
+        back = backs.get(entry.id)
+        if back is None:
+            report.add(decisions[position], entry.amount, index)
+            continue
+        confidence: matching.Confidence = "sure" if back.reason == reversals.UNDONE else "none"
+        decisions[position] = matching.Decision(entry.id, confidence, back.reason)
+        report.add_take_back(entry.id, entry.amount, back.reason, entry.return_reason,
+                             back.original.entry_id if back.original else None)  # fmt: skip
     for _, entry in new:
         if entry.status != "booked":  # comes back booked in a later statement
             report.add(matching.Decision(entry.id, "none", "pending"), entry.amount, index)
-    return booked, decisions, index
+    return booked, decisions, index, backs
 
 
 def stored_id(entry_id: str) -> str:
@@ -220,8 +241,9 @@ def _write(
 
 BANK_ENTRY_FIELDS = (
     "uuid", "organisation_id", "entry_id", "account", "booking_date", "amount", "currency",
-    "counterparty_name", "counterparty_iban", "reference", "text", "status", "reason",
-    "confidence", "customer_id", "allocations", "payment_id", "import_batch_id", "created_at",
+    "counterparty_name", "counterparty_iban", "reference", "text", "end_to_end_id",
+    "return_reason", "status", "reason", "confidence", "customer_id", "allocations",
+    "payment_id", "import_batch_id", "created_at",
 )  # fmt: skip
 
 
@@ -235,7 +257,11 @@ def _entry_row(
     now: Any,
 ) -> tuple[Any, ...]:
     status = STATUS_OF[decision.confidence]
-    if decision.reason in IGNORED_REASONS:
+    if decision.reason == reversals.UNDONE and decision.confidence == "sure":
+        status = BankEntryStatus.REVERSAL
+    elif decision.reason in reversals.TO_CHECK_REASONS:
+        status = BankEntryStatus.TO_CHECK
+    elif decision.reason in IGNORED_REASONS:
         status = BankEntryStatus.IGNORED
     allocations = [[item_id, str(amount)] for item_id, amount in decision.allocations]
     return (
@@ -249,6 +275,8 @@ def _entry_row(
         entry.counterparty_iban[:34],
         entry.structured_reference[:64],
         " ".join(part for part in (entry.text, entry.info) if part),
+        entry.end_to_end_id[:100],
+        entry.return_reason[:35],
         status,
         decision.reason,
         decision.confidence,
@@ -343,6 +371,47 @@ def payer_ibans_learn(
     )
 
 
+def _take_back(
+    organisation: Organisation,
+    booked: Sequence[tuple[str, Entry]],
+    backs: Backs,
+    batch: ImportBatch,
+    actor: Actor,
+) -> int:
+    """Tie each take-back to its original, reverse the payments, withdraw the suggestions;
+    the movements are written already (this file's originals too). Returns the payments
+    reversed."""
+    undone = [back for back in backs.values() if back.reason == reversals.UNDONE]
+    if not undone:
+        return 0
+    wanted = {stored_id(back.entry.id) for back in undone} | {
+        back.original.entry_id for back in undone if back.original and back.original.pk is None
+    }
+    rows = BankEntry.objects.filter(organisation=organisation, import_batch=batch)
+    pks = dict(rows.filter(entry_id__in=wanted).values_list("entry_id", "id")) if len(
+        wanted) < 500 else dict(rows.values_list("entry_id", "id"))  # fmt: skip
+    originals = BankEntry.objects.in_bulk(
+        [back.original.pk or pks[back.original.entry_id] for back in undone if back.original]
+    )
+    links: list[tuple[int, int | None, int]] = []
+    to_reverse: list[PaymentReversal] = []
+    withdrawn: list[int] = []
+    for back in undone:
+        assert back.original is not None
+        original = originals[back.original.pk or pks[back.original.entry_id]]
+        links.append((original.pk, original.payment_id, pks[stored_id(back.entry.id)]))
+        if original.payment_id is not None:
+            reason = back.entry.return_reason or reversals.UNDONE
+            to_reverse.append(PaymentReversal(original.payment_id, _paid_on(back.entry), reason))
+        elif original.status in reversals.WAITING:
+            withdrawn.append(original.pk)
+    bulk.update_rows(BankEntry, ("reverses", "payment"), links)
+    BankEntry.objects.filter(pk__in=withdrawn).update(
+        status=BankEntryStatus.IGNORED, reason=reversals.WITHDRAWN
+    )
+    return len(payments_reverse(organisation=organisation, reversals=to_reverse, actor=actor))
+
+
 def _finish_batch(batch: ImportBatch, report: BankImportReport, actor: Actor) -> None:
     batch.created = report.payments
     batch.unchanged = report.already_imported
@@ -360,6 +429,7 @@ def _finish_batch(batch: ImportBatch, report: BankImportReport, actor: Actor) ->
             "entries": report.entries,
             "already_imported": report.already_imported,
             "payments": report.payments,
+            "reversed": report.reversed,
             "suggested": len({line["entry"] for line in report.suggested}),
         },
     )

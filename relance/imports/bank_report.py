@@ -1,5 +1,6 @@
 """What a bank statement import found: its movements sorted into matched, suggested,
-unmatched, and the reasons a file was refused."""
+unmatched, the reversals that took back an earlier credit, and the reasons a file was
+refused."""
 
 from __future__ import annotations
 
@@ -7,9 +8,30 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from relance.core.matching import Decision, Index
 
 CENT = Decimal("0.01")
+# Each reason a movement is given, in words (the command's summary, the reconciliation page).
+REASONS = {
+    "invoice_reference": _("référence de paiement de la facture"),
+    "structured_reference": _("référence structurée du client"),
+    "invoice_number": _("n° de facture dans le libellé"),
+    "iban_amount": _("IBAN connu du client et montant"),
+    "name_amount": _("nom du client et montant"),
+    "debit": _("débit (argent sorti)"),
+    "reversal": _("contre-passation ou retour"),
+    "reversal_unknown": _("contre-passation ou retour d'un encaissement inconnu"),
+    "reversal_amount": _("contre-passation ou retour d'un autre montant que l'encaissement"),
+    "reversal_ambiguous": _("contre-passation ou retour : plusieurs encaissements possibles"),
+    "already_reversed": _("contre-passation ou retour d'un encaissement déjà annulé"),
+    "reversed": _("encaissement repris par la banque"),
+    "currency": _("aucune facture ouverte dans cette devise"),
+    "fraction_of_cent": _("montant avec une fraction de centime"),
+    "pending": _("opération non comptabilisée (à venir)"),
+    "no_match": _("aucune facture reconnue"),
+}
 
 
 @dataclass
@@ -20,9 +42,11 @@ class BankImportReport:
     entries: int = 0
     already_imported: int = 0
     payments: int = 0
+    reversed: int = 0  # payments reversed
     matched: list[dict[str, Any]] = field(default_factory=list)
     suggested: list[dict[str, Any]] = field(default_factory=list)
     unmatched: list[dict[str, Any]] = field(default_factory=list)
+    reversals: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     batch_uuid: str | None = None
@@ -34,6 +58,7 @@ class BankImportReport:
             "matched": self.matched,
             "suggested": self.suggested,
             "unmatched": self.unmatched,
+            "reversals": self.reversals,
             "rejected": self.rejected,
         }
 
@@ -46,6 +71,19 @@ class BankImportReport:
             self.suggested.extend(lines)
         else:
             self.unmatched.extend(lines)
+
+    def add_take_back(
+        self, entry_id: str, amount: Decimal, reason: str, code: str, original: str | None
+    ) -> None:
+        """A movement that takes back an earlier credit (``original``, the movement id), or
+        that the bank says does and waits for a person (in ``unmatched``, with its reason)."""
+        undone = reason == "reversal" and original is not None
+        line = {"entry": entry_id, "invoice": None, "amount": amount_text(amount),
+                "reason": reason, "confidence": "sure" if undone else "none"}  # fmt: skip
+        if undone:
+            self.reversals.append({**line, "original": original, "return_reason": code})
+        else:
+            self.unmatched.append(line)
 
 
 def amount_text(amount: Decimal) -> str:

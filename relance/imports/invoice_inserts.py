@@ -20,7 +20,8 @@ from relance.lib.progress import Progress
 
 INVOICE_FIELDS = (
     "id", "uuid", "organisation_id", "customer_id", "number", "issue_date", "currency",
-    "amount_incl_tax", "payment_terms", "pdf", "import_batch_id", "created_at", "updated_at",
+    "amount_incl_tax", "payment_terms", "payment_reference", "pdf", "import_batch_id",
+    "created_at", "updated_at",
 )  # fmt: skip
 INSTALMENT_FIELDS = (
     "id", "organisation_id", "invoice_id", "customer_id", "sequence", "due_date", "amount",
@@ -55,7 +56,8 @@ def insert_new_invoices(
         INVOICE_FIELDS,
         (
             (invoice_id, new_uuid(), org_id, customer_id, row.number, row.issue_date,
-             row.currency, row.amount_incl_tax, row.payment_terms, "", batch_id, now, now)
+             row.currency, row.amount_incl_tax, row.payment_terms, row.payment_reference, "",
+             batch_id, now, now)
             for invoice_id, customer_id, row in zip(invoice_ids, customers, rows, strict=True)
         ),
     )  # fmt: skip

@@ -71,6 +71,7 @@ def _row_snapshot(row: InvoiceRow) -> dict[str, Any]:
         row.payment_terms,
         [(item.due_date, item.amount) for item in row.instalments],
         paid,
+        row.payment_reference,
     )
 
 
@@ -180,14 +181,16 @@ def _apply_changes(
 ) -> None:
     """Update changed invoices: fields, instalments by sequence, and the imported payment."""
     now = bulk.now_for_db()
+    fields = ("issue_date", "amount_incl_tax", "payment_terms", "payment_reference", "updated_at")
     bulk.update_rows(
         Invoice,
-        ("issue_date", "amount_incl_tax", "payment_terms", "updated_at"),
+        fields,
         (
-            (c.row.issue_date, c.row.amount_incl_tax, c.row.payment_terms, now, c.existing.id)
+            (c.row.issue_date, c.row.amount_incl_tax, c.row.payment_terms,
+             c.row.payment_reference, now, c.existing.id)
             for c in changes
         ),
-    )
+    )  # fmt: skip
     updates: list[tuple[Any, ...]] = []
     inserts: list[tuple[Any, ...]] = []
     removed: list[int] = []

@@ -38,12 +38,14 @@ def invoice_snapshot(
     payment_terms: str,
     instalments: Sequence[tuple[date, Decimal]],
     paid: tuple[date, Decimal] | None,
+    payment_reference: str = "",
 ) -> dict[str, Any]:
     """The comparable (and audited) content of an invoice as a file describes it."""
     return {
         "amount_incl_tax": str(amount),
         "issue_date": issue_date.isoformat(),
         "payment_terms": payment_terms,
+        "payment_reference": payment_reference,
         "instalments": [[due.isoformat(), str(value)] for due, value in instalments],
         "paid": [paid[0].isoformat(), str(paid[1])] if paid else None,
     }
@@ -58,6 +60,7 @@ class InvoiceState:
     currency: str
     amount: Decimal
     payment_terms: str
+    payment_reference: str = ""
     # (instalment id, sequence, due date, amount), by sequence
     instalments: list[tuple[int, int, date, Decimal]] = field(default_factory=list)
     paid_payment_id: int | None = None
@@ -72,6 +75,7 @@ class InvoiceState:
             self.payment_terms,
             [(due, value) for _, _, due, value in self.instalments],
             self.paid,
+            self.payment_reference,
         )
 
 
@@ -110,6 +114,7 @@ def invoices_by_number(
             "currency",
             "amount_incl_tax",
             "payment_terms",
+            "payment_reference",
         ).iterator(50_000):
             states[row[2]] = InvoiceState(
                 id=row[0],
@@ -119,6 +124,7 @@ def invoices_by_number(
                 currency=row[5],
                 amount=money(row[6]),
                 payment_terms=row[7],
+                payment_reference=row[8],
             )
     if not states:
         return states

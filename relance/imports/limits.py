@@ -31,6 +31,7 @@ STORED_AS_WRITTEN: dict[str, dict[str, tuple[type[models.Model], str]]] = {
         "customer_ref": (Customer, "external_ref"),
         "applies_to": (Invoice, "number"),
         "payment_terms": (Invoice, "payment_terms"),
+        "payment_reference": (Invoice, "payment_reference"),
     },
     "payments": {
         "reference": (Payment, "reference"),

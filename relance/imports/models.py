@@ -123,6 +123,10 @@ class BankEntryStatus(models.TextChoices):
     SUGGESTED = "suggested", _("Proposé")
     UNMATCHED = "unmatched", _("Non rapproché")
     IGNORED = "ignored", _("Ignoré")
+    # Took back an earlier credit: the payment it had recorded is reversed.
+    REVERSAL = "reversal", _("Annulation")
+    # A reversal or return relance cannot tie to its payment: a person looks.
+    TO_CHECK = "to_check", _("À vérifier")
 
 
 class BankEntry(models.Model):
@@ -131,7 +135,8 @@ class BankEntry(models.Model):
     ``entry_id`` is the statement model's stable id: unique per organisation, so that a
     statement imported twice, or overlapping statements, never record a movement twice.
     ``allocations`` is the decision's split as ``[[instalment id, "amount"], ...]``: applied
-    when matched, waiting for a person when suggested.
+    when matched, waiting for a person when suggested. A reversal's ``payment`` is the payment
+    it reversed.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -146,6 +151,10 @@ class BankEntry(models.Model):
     counterparty_iban = models.CharField(max_length=34, blank=True)
     reference = models.CharField(max_length=64, blank=True)
     text = models.TextField(blank=True)
+    # What ties a reversal or a return to the credit it takes back.
+    end_to_end_id = models.CharField(max_length=100, blank=True, default="", db_default="")
+    # The bank's reason code of a return (SEPA R-transaction: AC04, MD06, AM04...).
+    return_reason = models.CharField(max_length=35, blank=True, default="", db_default="")
     status = models.CharField(max_length=10, choices=BankEntryStatus.choices)
     reason = models.CharField(max_length=30)
     confidence = models.CharField(max_length=10)
@@ -158,6 +167,10 @@ class BankEntry(models.Model):
     )
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # For a reversal or return: the credit it takes back (taken back once only).
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
     # Who settled it on the reconciliation page, and when (empty when the import did).
@@ -172,6 +185,17 @@ class BankEntry(models.Model):
         ]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["organisation", "status", "booking_date"]),
+            # Finding the credit a reversal takes back; most movements have neither.
+            models.Index(
+                fields=["organisation", "end_to_end_id"],
+                condition=~models.Q(end_to_end_id=""),
+                name="bank_entry_end_to_end_idx",
+            ),
+            models.Index(
+                fields=["organisation", "reference"],
+                condition=~models.Q(reference=""),
+                name="bank_entry_reference_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """A person settles the bank movements the import could not: accept the suggestion, name the
-invoices, or say the movement is not a customer payment.
+invoices, or say the movement is not a customer payment; and closes a reversal or return the
+import could not tie to a payment, once looked into.
 
 Each action claims the movement with a conditional UPDATE (still suggested or unmatched, or
 nothing happens), inside the transaction that records the payment: a double click, or two
@@ -78,6 +79,22 @@ def bank_entry_ignore(*, entry: BankEntry, actor: Actor) -> None:
         organisation=entry.organisation, actor=actor, action="bank_entry_ignore",
         entity_type="bank_entry", entity_id=str(entry.uuid),
         after={"entry": entry.entry_id, "amount": str(entry.amount), "currency": entry.currency},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def bank_entry_checked(*, entry: BankEntry, actor: Actor) -> None:
+    """A reversal or return "to check" that a person has looked into (and settled by hand if
+    it had to be): off the list, kept with its reason, who closed it and when."""
+    claimed = BankEntry.objects.filter(pk=entry.pk, status=BankEntryStatus.TO_CHECK).update(
+        status=BankEntryStatus.IGNORED, decided_by=actor.user, decided_at=timezone.now()
+    )
+    if not claimed:
+        raise ReconcileError(ALREADY_DONE())
+    audit_record(
+        organisation=entry.organisation, actor=actor, action="bank_entry_checked",
+        entity_type="bank_entry", entity_id=str(entry.uuid),
+        after={"entry": entry.entry_id, "amount": str(entry.amount), "reason": entry.reason},
     )  # fmt: skip
 
 

@@ -7,14 +7,18 @@ million open items is built without a query per item or per customer.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from relance.accounts.models import Organisation
 from relance.core import matching
 from relance.core.payment_reference import payment_reference
 from relance.imports.models import BankEntry, BankEntryStatus, PayerIban
+from relance.imports.parsers.cells import gc_paused
 from relance.ledger.models import Customer, Instalment, Invoice
 from relance.ledger.selectors import open_instalments
 
@@ -23,11 +27,18 @@ CENT = Decimal("0.01")
 
 
 def matching_index(organisation: Organisation) -> matching.Index:
-    return matching.build_index(_open_items(organisation), _payers(organisation))
+    # A million small objects in no reference cycle: the cyclic collector would rescan them
+    # again and again while they are made.
+    with gc_paused():
+        return matching.build_index(_open_items(organisation), _payers(organisation))
 
 
 def _open_items(organisation: Organisation) -> Iterator[matching.Item]:
-    rows = (
+    """Each open instalment as the matcher sees it, read straight from the database cursor
+    (server-side where the database has one): the ORM's conversion of each value of a million
+    rows would cost more than the query. The few distinct currencies, due dates and customers
+    are shared, not repeated a million times in memory."""
+    query = (
         open_instalments(organisation)
         .order_by()
         .values_list(  # type: ignore[misc]
@@ -38,12 +49,32 @@ def _open_items(organisation: Organisation) -> Iterator[matching.Item]:
             "outstanding",
             "invoice__currency",
             "due_date",
+            "invoice__payment_reference",
         )
     )
-    for pk, invoice_id, number, customer_id, outstanding, currency, due in rows.iterator(CHUNK):
-        yield matching.Item(
-            pk, invoice_id, number, customer_id, Decimal(outstanding).quantize(CENT), currency, due
-        )
+    sql, params = query.query.sql_with_params()
+    shared: dict[Any, Any] = {}
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            for pk, invoice_id, number, customer_id, left, currency, due, reference in rows:
+                yield matching.Item(
+                    pk, invoice_id, number, shared.setdefault(customer_id, customer_id),
+                    _money(left),
+                    shared.setdefault(currency, currency), _day(due, shared), reference,
+                )  # fmt: skip
+
+
+def _money(value: Any) -> Decimal:
+    # SQLite computes the difference of two decimals as a float; PostgreSQL as a decimal.
+    return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(CENT)
+
+
+def _day(value: Any, shared: dict[Any, Any]) -> date:
+    found = shared.get(value)
+    if found is None:
+        found = shared[value] = value if isinstance(value, date) else date.fromisoformat(value)
+    return found
 
 
 def _payers(organisation: Organisation) -> Iterator[matching.Payer]:
@@ -106,12 +137,13 @@ def payer_ibans_of(customer: Customer) -> set[str]:
 
 
 def reconciliation_entries(organisation: Organisation) -> QuerySet[BankEntry]:
-    """The credits still waiting for a person, newest first."""
+    """The credits still waiting for a person, and the reversals or returns relance could not
+    tie to a payment, newest first."""
     return (
         BankEntry.objects.filter(
+            Q(status__in=(BankEntryStatus.SUGGESTED, BankEntryStatus.UNMATCHED), amount__gt=0)
+            | Q(status=BankEntryStatus.TO_CHECK),
             organisation=organisation,
-            status__in=(BankEntryStatus.SUGGESTED, BankEntryStatus.UNMATCHED),
-            amount__gt=0,
         )
         .select_related("customer")
         .order_by("-booking_date", "-id")

@@ -129,6 +129,10 @@ class Invoice(models.Model):
     currency = models.CharField(max_length=3, default="EUR")
     amount_incl_tax = money_field("montant TTC")
     payment_terms = models.CharField(max_length=40, blank=True)
+    # The reference printed on the invoice by the software that issued it (RF, Belgian +++,
+    # or free text; see ``relance.core.payment_reference.invoice_reference``): a transfer
+    # that carries it pays this invoice.
+    payment_reference = models.CharField("référence de paiement", max_length=64, blank=True)
     pdf = models.FileField(upload_to="invoices/", blank=True)
     import_batch = models.ForeignKey(
         "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -234,6 +238,14 @@ class Payment(models.Model):
         "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Undone by the bank (a reversal, a direct-debit return): kept for the record, it pays
+    # nothing any more (its allocations are removed; see ``services.payments_reverse``).
+    reversed_on = models.DateField("annulé le", null=True, blank=True)
+    # A default in the database too: payments are also written by bulk inserts that name
+    # only the columns they fill.
+    reversal_reason = models.CharField(
+        "motif d'annulation", max_length=100, blank=True, default="", db_default=""
+    )
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [

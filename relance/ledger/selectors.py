@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -130,6 +131,17 @@ def customer_payment_reference(customer: Customer) -> str:
     return payment_reference(
         country=customer.country, customer_number=customer.pk, customer_ref=customer.external_ref
     )
+
+
+def invoice_payment_reference(customer: Customer, invoice: UUID) -> str:
+    """The reference a transfer paying this one invoice carries: the invoice's own when its
+    issuing software printed one, else the customer's."""
+    own = (
+        Invoice.objects.filter(customer=customer, uuid=invoice)
+        .values_list("payment_reference", flat=True)
+        .first()
+    )
+    return own or customer_payment_reference(customer)
 
 
 def customer_statement_rows(customer: Customer) -> list[tuple[object, ...]]:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from relance.accounts.audit import Actor, audit_record
+from relance.accounts.audit import Actor, audit_record, audit_record_many
+from relance.accounts.clock import local_day
 from relance.accounts.models import Membership, Organisation, Role, User
 from relance.core import identifiers
 from relance.core.allocation import OpenItem, allocate_oldest_first
@@ -33,6 +35,7 @@ from relance.ledger.models import (
     Payment,
 )
 from relance.ledger.selectors import open_items_of_customers
+from relance.lib import bulk
 
 CENT = Decimal("0.01")
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -327,6 +330,62 @@ def payment_record(
     return payment
 
 
+@dataclass(frozen=True)
+class PaymentReversal:
+    """A payment the bank took back: on which day, and why (its return reason code, or
+    ``reversal`` for a reversal without one)."""
+
+    payment_id: int
+    on: date
+    reason: str
+
+
+@transaction.atomic
+def payments_reverse(
+    *, organisation: Organisation, reversals: Sequence[PaymentReversal], actor: Actor
+) -> list[int]:
+    """Undo payments the bank took back (reversals, direct-debit returns), set-based.
+
+    Each payment's allocations are removed, so the invoices it paid are open again and the
+    morning run reminds them; the payment is kept for the record, marked reversed with its
+    date and reason, and the reversal is audited with what it had paid. A payment already
+    reversed is left as it is: undoing twice undoes once. Returns the ids reversed."""
+    wanted = {reversal.payment_id: reversal for reversal in reversals}
+    ids = sorted(wanted)
+    payments: list[tuple[int, object, int]] = []
+    paid: dict[int, list[list[object]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        payments.extend(
+            Payment.objects.select_for_update()
+            .filter(organisation=organisation, pk__in=chunk, reversed_on__isnull=True)
+            .values_list("id", "uuid", "customer_id")
+        )
+        for payment_id, instalment_id, amount in Allocation.objects.filter(
+            payment_id__in=chunk
+        ).values_list("payment_id", "instalment_id", "amount"):
+            paid.setdefault(payment_id, []).append([instalment_id, str(amount)])
+    reversed_ids = [pk for pk, _, _ in payments]
+    bulk.delete_where(Allocation, "payment_id", reversed_ids)
+    bulk.update_rows(
+        Payment,
+        ("reversed_on", "reversal_reason"),
+        ((wanted[pk].on, wanted[pk].reason[:100], pk) for pk in reversed_ids),
+    )
+    audit_record_many(
+        organisation=organisation, actor=actor, action="payment_reverse", entity_type="payment",
+        changes=(
+            (str(uuid), {"allocated": paid.get(pk, [])},
+             {"reversed_on": wanted[pk].on.isoformat(), "reason": wanted[pk].reason})
+            for pk, uuid, _ in payments
+        ),
+    )  # fmt: skip
+    customer_balances_touch(
+        organisation=organisation, customer_ids={customer for _, _, customer in payments}
+    )
+    return reversed_ids
+
+
 @transaction.atomic
 def credit_note_create(
     *,
@@ -463,16 +522,26 @@ def customer_address_update(
 
 @transaction.atomic
 def payment_reverse(
-    *, payment: Payment, amount: Decimal, reason: str, actor: Actor
+    *, payment: Payment, amount: Decimal, reason: str, actor: Actor, on: date | None = None
 ) -> Payment | None:
-    """Take ``amount`` of a payment back (a refund, a chargeback, a failed direct debit): its
-    unallocated credit first, then its allocations from the latest due instalment back, so
-    that what becomes owed again is what was settled last. Reversed whole, the payment is
-    removed; the audit trail keeps what it was. Returns what remains of it."""
+    """Take ``amount`` of a payment back (a refund, a chargeback, a failed direct debit).
+
+    Taken back whole, the payment is reversed as the bank's reversals are
+    (``payments_reverse``: kept for the record, marked reversed, what it paid owed again);
+    returns None. In part: its unallocated credit goes first, then its allocations from the
+    latest due instalment back, so that what becomes owed again is what was settled last;
+    returns the payment, reduced."""
     amount = _money(amount, "Montant repris")
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.reversed_on is not None:
+        raise LedgerError(f"Le paiement {payment.reference} a déjà été annulé.")
     if amount > payment.amount:
         raise LedgerError(f"On ne peut reprendre {amount} d'un paiement de {payment.amount}.")
+    if amount == payment.amount:
+        day = on or local_day(payment.organisation)
+        payments_reverse(organisation=payment.organisation, actor=actor,
+                         reversals=[PaymentReversal(payment.pk, day, reason)])  # fmt: skip
+        return None
     allocations = list(
         Allocation.objects.filter(payment=payment)
         .select_related("instalment")
@@ -494,18 +563,13 @@ def payment_reverse(
             part.save(update_fields=["amount"])
     before = {"reference": payment.reference, "amount": str(payment.amount),
               "currency": payment.currency, "method": payment.method}  # fmt: skip
-    remaining: Payment | None = payment
-    if amount == payment.amount:
-        payment.delete()
-        remaining = None
-    else:
-        payment.amount -= amount
-        payment.save(update_fields=["amount"])
+    payment.amount -= amount
+    payment.save(update_fields=["amount"])
     audit_record(
         organisation=payment.organisation, actor=actor, action="payment_reverse",
         entity_type="payment", entity_id=str(payment.uuid), before=before,
         after={"reversed": str(amount), "reason": reason, "unallocated": undone,
-               "remaining": str(remaining.amount) if remaining else "0.00"},
+               "remaining": str(payment.amount)},
     )  # fmt: skip
     customer_balances_touch(organisation=payment.organisation, customer_ids=[payment.customer_id])
-    return remaining
+    return payment

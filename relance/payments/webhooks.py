@@ -190,15 +190,17 @@ def _reverse(online: OnlinePayment, total: Decimal, actor: Actor, why: str) -> s
     amount = total - online.reversed_amount
     if amount <= ZERO:
         return "no_change"
-    if online.payment is not None:
-        online.payment = payment_reverse(
-            payment=online.payment, amount=min(amount, online.payment.amount), actor=actor,
+    payment = online.payment
+    if payment is not None and payment.reversed_on is None:
+        payment_reverse(
+            payment=payment, amount=min(amount, payment.amount), actor=actor,
             reason=f"{why} ({Provider(online.provider).label})",
         )  # fmt: skip
+        payment.refresh_from_db()  # reduced, or reversed whole (kept, marked reversed)
     online.reversed_amount += amount
     if online.reversed_amount >= online.paid_amount:
         online.status = CheckoutStatus.REFUNDED
-    online.save(update_fields=["payment", "reversed_amount", "status"])
+    online.save(update_fields=["reversed_amount", "status"])
     _audit(online, "online_payment_reversed", actor, amount=str(amount),
            currency=online.currency, reason=why)  # fmt: skip
     return "reversed"

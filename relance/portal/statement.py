@@ -15,7 +15,11 @@ import segno.helpers
 from relance.channels.compose import debtor_penalties
 from relance.core.formatting import format_date, format_iban, format_money
 from relance.ledger.models import Customer
-from relance.ledger.selectors import customer_payment_reference, customer_statement_rows
+from relance.ledger.selectors import (
+    customer_payment_reference,
+    customer_statement_rows,
+    invoice_payment_reference,
+)
 
 ZERO = Decimal("0.00")
 
@@ -93,15 +97,23 @@ def _account(
     return account
 
 
-def transfer_qr(customer: Customer, amount: Decimal) -> segno.QRCode | None:
+def transfer_qr(
+    customer: Customer, amount: Decimal, *, invoice: UUID | None = None
+) -> segno.QRCode | None:
     """The EPC ("GiroCode") SEPA transfer QR code of ``amount`` to the organisation, with the
-    customer's structured reference; None when a code cannot be made (no IBAN, no amount)."""
+    customer's structured reference, or for one ``invoice`` the reference printed on it when
+    it has one; None when a code cannot be made (no IBAN, no amount)."""
     organisation = customer.organisation
     if not organisation.iban or not ZERO < amount <= Decimal("999999999.99"):
         return None
-    reference = customer_payment_reference(customer)
+    reference = (
+        customer_payment_reference(customer)
+        if invoice is None
+        else invoice_payment_reference(customer, invoice)
+    )
     # The EPC structured field takes ISO 11649 (RF) references only; Belgian banks read the
-    # +++…+++ communication from the free text.
+    # +++…+++ communication from the free text, and so does the payer an invoice's own free
+    # reference.
     structured = reference if reference.startswith("RF") else None
     return segno.helpers.make_epc_qr(
         name=organisation.legal_name[:70], iban=organisation.iban.replace(" ", ""),

@@ -129,11 +129,11 @@ def qr_invoice(
             if row[1] == invoice and row[0] == "EUR"]  # fmt: skip
     if not rows:
         raise Http404
-    return _qr(link, sum((Decimal(str(row[8])) for row in rows), Decimal("0.00")))
+    return _qr(link, sum((Decimal(str(row[8])) for row in rows), Decimal("0.00")), invoice)
 
 
-def _qr(link: PortalLink, amount: Decimal) -> HttpResponse:
-    code = transfer_qr(link.customer, amount)
+def _qr(link: PortalLink, amount: Decimal, invoice: UUID | None = None) -> HttpResponse:
+    code = transfer_qr(link.customer, amount, invoice=invoice)
     if code is None:
         raise Http404
     out = io.BytesIO()

@@ -118,7 +118,10 @@ def closed_positions(organisation: Organisation, months: Iterable[date]) -> list
     collected: dict[tuple[str, date], Decimal] = {
         (currency, _month(month)): _money(total)
         for currency, month, total in Payment.objects.filter(
-            organisation=organisation, date__gte=wanted[0], date__lte=last_day
+            organisation=organisation,
+            date__gte=wanted[0],
+            date__lte=last_day,
+            reversed_on__isnull=True,  # taken back by the bank: nothing was collected
         )
         .annotate(month=MonthOf("date"))
         .values_list("currency", "month")
@@ -184,7 +187,9 @@ def current_positions(organisation: Organisation, day: date) -> list[MonthPositi
         .order_by()
     )
     collected = _by_currency(
-        Payment.objects.filter(organisation=organisation, date__range=(month, day))
+        Payment.objects.filter(
+            organisation=organisation, date__range=(month, day), reversed_on__isnull=True
+        )
         .values_list("currency")
         .annotate(total=Sum("amount"))
         .order_by()

@@ -65,6 +65,7 @@ def test_the_json_report_has_the_documented_shape(statement):
             {"entry": f"{ACCOUNT}/R3", "invoice": None, "amount": "9.99",
              "reason": "no_match", "confidence": "none"},
         ],
+        "reversals": [],
         "rejected": [],
     }  # fmt: skip
     assert Payment.objects.count() == 1 and BankEntry.objects.count() == 3

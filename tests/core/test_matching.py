@@ -229,3 +229,74 @@ def test_allocations_never_exceed_the_entry_nor_an_items_open_amount(
                 applied[pk] = applied.get(pk, D(0)) + amount
     for pk, amount in applied.items():
         assert amount <= opens[pk - 1]
+
+
+def with_references() -> Index:
+    """The items above, the invoices of customer 10 printed with their own references."""
+    own = {1: "RF26 2024 0012", 2: "+++090/9337/55493+++", 3: "CMD-4521 / B"}
+    items = [
+        Item(i.id, i.invoice_id, i.invoice_number, i.customer_id, i.open_amount, i.currency,
+             i.due_date, own.get(i.id, ""))
+        for i in ITEMS
+    ]  # fmt: skip
+    return build_index(items, PAYERS)
+
+
+def test_an_invoices_own_rf_reference_pays_that_invoice() -> None:
+    decision = match(credit("250.00", structured_reference="RF262024 0012"), with_references())
+    assert (decision.confidence, decision.reason, decision.customer_id) == (
+        "sure", "invoice_reference", 10,
+    )  # fmt: skip
+    # Its own invoice, not the customer's oldest one (which the customer reference would pay).
+    assert decision.allocations == ((1, D("100.00")),)
+    assert decision.credit == D("150.00")
+
+
+def test_an_invoices_own_belgian_reference_in_the_text_pays_that_invoice() -> None:
+    decision = match(credit("250.00", text="VIREMENT +++090/9337/55493+++"), with_references())
+    assert decision.reason == "invoice_reference"  # the parsers put it in the text or field
+    assert decision.allocations == ((2, D("250.00")),)
+    structured = credit("250.00", structured_reference="+++090/9337/55493+++")
+    assert match(structured, with_references()).allocations == ((2, D("250.00")),)
+
+
+def test_a_free_text_reference_is_found_whole_whatever_its_case_and_spaces() -> None:
+    for text in ("paiement cmd 4521 b", "Votre ref: CMD-4521/B.", "CMD4521B"):
+        decision = match(credit("80.00", text=text), with_references())
+        assert (decision.reason, decision.allocations) == ("invoice_reference", ((3, D("80.00")),))
+    for text in ("XCMD-4521/B", "CMD-4521/BIS", "CMD-4521"):
+        assert match(credit("80.00", text=text), with_references()).reason != "invoice_reference"
+
+
+def test_a_reference_printed_on_invoices_of_two_customers_is_not_used() -> None:
+    items = [
+        Item(1, 1, "A-1", 10, D("80.00"), EUR, date(2024, 1, 1), "COMMON-REF"),
+        Item(2, 2, "A-2", 20, D("80.00"), EUR, date(2024, 1, 1), "COMMON-REF"),
+    ]
+    decision = match(credit("80.00", text="COMMON-REF"), build_index(items, PAYERS))
+    assert decision.reason != "invoice_reference"
+
+
+def test_a_customer_with_many_open_items_is_found_by_amount_all_the_same() -> None:
+    many = [item(100 + n, f"B-{n:05d}", 30, f"{1000 + 10 * n}.00", date(2024, 1, 1))
+            for n in range(80)]  # fmt: skip
+    found = build_index([*ITEMS, *many], PAYERS)
+    decision = match(credit("1400.00", counterparty_iban="BE68539007547034"), found)
+    assert (decision.confidence, decision.allocations) == ("sure", ((140, D("1400.00")),))
+    # Partly paid by a sure match, an item is found again by what it still owes.
+    known = "BE68539007547034"
+    match_all([Credit("a", D("5.00"), EUR, text="B-00041", counterparty_iban=known)], found)
+    again = match(credit("1405.00", counterparty_iban="BE68539007547034"), found)
+    assert (again.confidence, again.allocations) == ("sure", ((141, D("1405.00")),))
+
+
+def test_two_customers_of_one_name_are_both_candidates() -> None:
+    payers = [*PAYERS, Payer(40, "Dupont & Fils", "")]
+    items = [*ITEMS, item(9, "Z-999", 40, "777.00", date(2024, 1, 1))]
+    decision = match(credit("777.00", counterparty_name="DUPONT ET FILS SARL"),
+                     build_index(items, payers))  # fmt: skip
+    assert decision.reason != "name_amount"  # "et" is a word of the name: not the same name
+    decision = match(
+        credit("777.00", counterparty_name="Dupont & Fils"), build_index(items, payers)
+    )
+    assert (decision.reason, decision.customer_id) == ("name_amount", 40)

@@ -7,8 +7,10 @@ from stdnum import iso11649
 from stdnum.be import ogm_vcs
 
 from relance.core.payment_reference import (
+    InvalidReference,
     belgian_structured,
     creditor_reference,
+    invoice_reference,
     payment_reference,
 )
 
@@ -45,3 +47,36 @@ def test_the_reference_follows_the_customer_country():
     )
     with pytest.raises(ValueError):
         belgian_structured(0)
+
+
+def test_an_invoice_reference_is_kept_in_its_canonical_form():
+    assert invoice_reference("rf18 5390 0754 7034") == "RF18539007547034"
+    assert invoice_reference("+++010/8068/17183+++") == "+++010/8068/17183+++"
+    assert invoice_reference("*** 010 / 8068 / 17183 ***") == "+++010/8068/17183+++"
+    assert invoice_reference("010/8068/17183") == "+++010/8068/17183+++"
+    assert invoice_reference("  Commande   4521-B ") == "Commande 4521-B"
+    assert invoice_reference("RFQ-2026-7") == "RFQ-2026-7"  # not shaped like an RF reference
+    assert invoice_reference("") == ""
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    ["RF19539007547034", "RF18 5390 0754 7035", "+++010/8068/17184+++", "***010/8068/1718***",
+     "010/8068/17182"],
+)  # fmt: skip
+def test_a_structured_invoice_reference_with_wrong_check_digits_is_refused(wrong):
+    with pytest.raises(InvalidReference, match="invalide"):
+        invoice_reference(wrong)
+
+
+def test_a_free_text_invoice_reference_is_bounded():
+    assert invoice_reference("x" * 64) == "x" * 64
+    with pytest.raises(InvalidReference, match="64"):
+        invoice_reference("x" * 65)
+
+
+@given(st.integers(min_value=1, max_value=10**10 - 1))
+def test_every_valid_reference_is_accepted_as_it_is(number):
+    assert invoice_reference(belgian_structured(number)) == belgian_structured(number)
+    rf = creditor_reference(str(number))
+    assert invoice_reference(rf) == rf

@@ -21,6 +21,8 @@ class Move:
     structured: str = ""  # CdtrRefInf
     reversal: bool = False
     pending: bool = False  # camt.052: not booked yet
+    end_to_end: str = ""
+    return_reason: str = ""  # camt RtrInf: a SEPA return (R-transaction)
 
 
 def camt053(moves: list[Move], *, statement_id: str = "STMT-1", currency: str = "EUR") -> bytes:
@@ -63,6 +65,10 @@ def _camt_entry(move: Move, currency: str) -> str:
             "<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp>"
             f"<Ref>{move.structured}</Ref></CdtrRefInf></Strd>"
         )
+    refs = f"<Refs><EndToEndId>{move.end_to_end}</EndToEndId></Refs>" if move.end_to_end else ""
+    returned = (
+        f"<RtrInf><Rsn><Cd>{move.return_reason}</Cd></Rsn></RtrInf>" if move.return_reason else ""
+    )
     return f"""
    <Ntry>
     <Amt Ccy="{currency}">{abs(amount)}</Amt>
@@ -72,7 +78,7 @@ def _camt_entry(move: Move, currency: str) -> str:
     <BookgDt><Dt>{move.day.isoformat()}</Dt></BookgDt>
     <ValDt><Dt>{move.day.isoformat()}</Dt></ValDt>
     <AcctSvcrRef>{move.ref}</AcctSvcrRef>
-    <NtryDtls><TxDtls>{parties}<RmtInf>{remittance}</RmtInf></TxDtls></NtryDtls>
+    <NtryDtls><TxDtls>{refs}{parties}<RmtInf>{remittance}</RmtInf>{returned}</TxDtls></NtryDtls>
    </Ntry>"""
 
 

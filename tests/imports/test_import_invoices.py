@@ -170,3 +170,46 @@ def test_imports_are_isolated_between_organisations(organisation, other_organisa
         customer__organisation=organisation
     )
     assert not mixed.exists()
+
+
+REFERENCED = (
+    "number,customer_id,issue_date,due_date,amount_incl_tax,Référence de paiement\n"
+    "REF-1,C000001,2026-01-10,2026-02-09,100.00,rf18 5390 0754 7034\n"
+    "REF-2,C000001,2026-01-10,2026-02-09,200.00,***010/8068/17183***\n"
+    "REF-3,C000001,2026-01-10,2026-02-09,300.00,  Commande  4521/B \n"
+    "REF-4,C000001,2026-01-10,2026-02-09,400.00,\n"
+)
+
+
+def test_the_invoices_own_payment_reference_is_imported_in_its_canonical_form(organisation):
+    run_import(organisation, "customers", fixture("ref-customers.csv"))
+    report = run_import(organisation, "invoices", REFERENCED.encode())
+    assert report.ok, report.rejected
+    assert dict(Invoice.objects.values_list("number", "payment_reference")) == {
+        "REF-1": "RF18539007547034", "REF-2": "+++010/8068/17183+++",
+        "REF-3": "Commande 4521/B", "REF-4": "",
+    }  # fmt: skip
+    changed = REFERENCED.replace("Commande  4521/B", "Commande 4522/B")
+    again = run_import(organisation, "invoices", changed.encode())
+    assert (again.updated, again.unchanged) == (1, 3)
+    assert Invoice.objects.get(number="REF-3").payment_reference == "Commande 4522/B"
+    update = AuditEvent.objects.get(action="invoice_update")
+    assert (update.before["payment_reference"], update.after["payment_reference"]) == (
+        "Commande 4521/B", "Commande 4522/B",
+    )  # fmt: skip
+
+
+def test_a_structured_reference_with_wrong_check_digits_is_refused_with_its_line(organisation):
+    run_import(organisation, "customers", fixture("ref-customers.csv"))
+    before = database_state()
+    wrong = REFERENCED.replace("rf18 5390 0754 7034", "RF18 5390 0754 7035").replace(
+        "***010/8068/17183***", "+++010/8068/17184+++"
+    )
+    report = run_import(organisation, "invoices", wrong.encode())
+    assert not report.ok
+    assert [(e.line, e.column) for e in report.rejected] == [
+        (2, "Référence de paiement"), (3, "Référence de paiement"),
+    ]  # fmt: skip
+    assert "RF18 5390 0754 7035" in report.rejected[0].reason
+    assert "contrôle" in report.rejected[1].reason
+    assert database_state() == before

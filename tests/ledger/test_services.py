@@ -10,12 +10,14 @@ from relance.ledger.models import Allocation
 from relance.ledger.selectors import ledger_summary, outstanding_by_currency
 from relance.ledger.services import (
     LedgerError,
+    PaymentReversal,
     contact_add,
     credit_note_create,
     customer_create,
     invoice_create,
     payment_record,
     payment_reverse,
+    payments_reverse,
 )
 from tests.imports.helpers import outstanding
 
@@ -186,8 +188,37 @@ def test_a_reversal_takes_the_credit_back_first_then_the_last_settled_invoice(
                            actor=actor) is None  # fmt: skip
     assert outstanding(older) == D("100.00") and outstanding(newer) == D("23.45")
     assert not Allocation.objects.exists()
+    payment.refresh_from_db()  # taken back whole: kept, reversed, as the bank's reversals are
+    assert (payment.amount, payment.reversal_reason) == (D("120.00"), "chargeback")
+    assert payment.reversed_on is not None
+    with pytest.raises(LedgerError, match="déjà été annulé"):
+        payment_reverse(payment=payment, amount=D("1.00"), reason="refund", actor=actor)
     events = AuditEvent.objects.filter(action="payment_reverse").order_by("id")
-    assert [(event.before["amount"], event.after["reversed"], event.after["remaining"])
-            for event in events] == [("150.00", "30.00", "120.00"),
-                                     ("120.00", "120.00", "0.00")]  # fmt: skip
+    assert (events[0].before["amount"], events[0].after["reversed"],
+            events[0].after["remaining"]) == ("150.00", "30.00", "120.00")  # fmt: skip
     assert events[0].after["unallocated"] == [[newer.instalments.get().pk, "3.45"]]
+    assert events[1].after["reason"] == "chargeback"
+
+
+def test_a_reversed_payment_reopens_what_it_paid_once(organisation, customer, actor):
+    first = _invoice(organisation, customer, actor, "F-1", date(2026, 2, 1), "100.00")
+    second = _invoice(organisation, customer, actor, "F-2", date(2026, 3, 1), "200.00")
+    payment = payment_record(organisation=organisation, customer=customer, reference="VIR-1",
+                             date=date(2026, 3, 5), amount=D("300.00"), actor=actor)  # fmt: skip
+    assert outstanding(first) == outstanding(second) == 0
+    back = PaymentReversal(payment.pk, date(2026, 3, 9), "MD06")
+    assert payments_reverse(organisation=organisation, reversals=[back], actor=actor) == [
+        payment.pk
+    ]
+    assert (outstanding(first), outstanding(second)) == (D("100.00"), D("200.00"))
+    payment.refresh_from_db()
+    assert (payment.reversed_on, payment.reversal_reason) == (date(2026, 3, 9), "MD06")
+    event = AuditEvent.objects.get(action="payment_reverse")
+    assert sorted(part[1] for part in event.before["allocated"]) == ["100.00", "200.00"]
+    assert event.after == {"reversed_on": "2026-03-09", "reason": "MD06"}
+    assert customer.balances.get().outstanding == D("300.00")
+    again = PaymentReversal(payment.pk, date(2026, 3, 10), "AM04")
+    assert payments_reverse(organisation=organisation, reversals=[again], actor=actor) == []
+    payment.refresh_from_db()
+    assert payment.reversal_reason == "MD06"
+    assert AuditEvent.objects.filter(action="payment_reverse").count() == 1

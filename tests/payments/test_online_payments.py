@@ -266,18 +266,21 @@ def test_a_refund_takes_back_what_it_must(client, debtor, payment_provider, stri
     full = payment_provider.stripe_refund(online.provider_id, 12345)
     assert deliver(client, hook_path(account), *full).content == b"reversed"
     assert owed(debtor) == {"F-1": D("100.00"), "F-2": D("23.45")}
-    assert not Payment.objects.exists()
+    payment = Payment.objects.get()  # kept for the record, marked reversed
+    assert payment.reversed_on is not None and payment.reversal_reason == "refunded (Stripe)"
     online.refresh_from_db()
     assert online.status == CheckoutStatus.REFUNDED and online.reversed_amount == D("123.45")
+    assert online.payment == payment
     reversals = AuditEvent.objects.filter(action="payment_reverse").order_by("id")
-    assert [event.after["reversed"] for event in reversals] == ["23.45", "100.00"]
+    assert reversals[0].after["reversed"] == "23.45"
+    assert reversals[1].after["reason"] == "refunded (Stripe)"
     assert AuditEvent.objects.filter(action="online_payment_reversed").count() == 2
     # The success delivered again after the refund records nothing new.
     body, headers = payment_provider.stripe_event(
         "checkout.session.completed", payment_provider.sessions[online.provider_id]
     )
     assert deliver(client, hook_path(account), body, headers).content == b"already_paid"
-    assert not Payment.objects.exists()
+    assert Payment.objects.get().reversed_on is not None and owed(debtor)["F-1"] == D("100.00")
 
 
 def test_a_sepa_debit_is_paid_when_it_clears_and_a_failed_one_pays_nothing(
@@ -345,7 +348,7 @@ def test_mollie_payment_read_back_from_the_api_pays_once_and_refunds(
     assert deliver(client, url, body, {"Content-Type": form}).content == b"replay"
     refund = payment_provider.mollie_refund(online.provider_id, D("123.45"))
     assert deliver(client, url, refund, {"Content-Type": form}).content == b"reversed"
-    assert not Payment.objects.exists() and owed(debtor)["F-1"] == D("100.00")
+    assert Payment.objects.get().reversed_on is not None and owed(debtor)["F-1"] == D("100.00")
 
 
 @pytest.mark.parametrize("body", [b"id=tr_unknown1", b"id=ch_notapayment", b"id=", b"x" * 2000,

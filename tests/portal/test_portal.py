@@ -159,3 +159,22 @@ def test_a_missing_amount_gives_no_qr_code(client, organisation, actor):
     page = client.get(path).content.decode()
     assert "votre compte est à jour" in page
     assert client.get(path + "qr.png").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("own", "line"),
+    [("RF18 5390 0754 7034", 9), ("+++010/8068/17183+++", 10), ("Commande 4521/B", 10)],
+)
+def test_an_invoices_own_reference_is_on_its_qr_code(client, mailed, own, line):
+    from relance.core.payment_reference import invoice_reference
+
+    path = mailed["compta@lefevre.example"]
+    invoice = Invoice.objects.get(number="F-101")
+    Invoice.objects.filter(pk=invoice.pk).update(payment_reference=invoice_reference(own))
+    image = client.get(f"{path}qr/{invoice.uuid}.png")
+    lines = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.content)))[0].text.split("\n")
+    # The EPC code holds an RF reference in its structured field, anything else as text.
+    assert lines[line] == invoice_reference(own)
+    total = client.get(path + "qr.png")  # the whole statement keeps the customer's reference
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(total.content)))[0].text
+    assert invoice_reference(own) not in decoded

@@ -310,3 +310,14 @@ def test_another_organisations_invoice_is_not_found(
                 dispute=their_dispute.uuid)  # fmt: skip
     assert collector.post(close, {}).status_code == 404
     assert "B-1" not in collector.get(url("invoices", organisation)).content.decode()
+
+
+def test_the_invoice_page_shows_its_own_payment_reference(collector, organisation, actor):
+    owner = customer(organisation, actor, "K9", "Garage Martin")
+    found = invoice(organisation, actor, owner, "F-9", amount="90.00", due=today(organisation))
+    page = collector.get(url("invoice", organisation, invoice=found.uuid)).content.decode()
+    assert "payment-reference" not in page
+    found.payment_reference = "RF18539007547034"
+    found.save(update_fields=["payment_reference"])
+    page = collector.get(url("invoice", organisation, invoice=found.uuid)).content.decode()
+    assert '<span id="payment-reference">RF18539007547034</span>' in page

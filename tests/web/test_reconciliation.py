@@ -164,3 +164,24 @@ def test_another_users_pending_statement_cannot_be_imported(signed_in, collector
     token = str(PendingUpload.objects.get().token)
     assert other.post(url("bank_upload", organisation), {"token": token}).status_code == 404
     assert not Payment.objects.exists()
+
+
+def test_a_reversal_of_an_unknown_credit_is_to_check_then_closed(collector, organisation, actor,
+                                                                 book):  # fmt: skip
+    returned = Move("RT1", "-80.00", end_to_end="NEVER-SEEN", return_reason="MD06")
+    bank_statement_import(organisation=organisation, data=camt053([returned]), filename="r.xml",
+                          actor=actor)  # fmt: skip
+    page = collector.get(url("bank_entries", organisation)).content.decode()
+    assert "À vérifier" in page and "reversal_unknown" in page and "MD06" in page
+    assert "encaissement inconnu" in page
+    entry = BankEntry.objects.get()
+    target = url("bank_entry_checked", organisation, entry=entry.uuid)
+    assert collector.post(target).status_code == 302
+    assert "déjà traité" in collector.post(target, follow=True).content.decode()
+    entry.refresh_from_db()
+    assert (entry.status, entry.reason, entry.decided_by is not None) == (
+        "ignored", "reversal_unknown", True,
+    )  # fmt: skip
+    after = collector.get(url("bank_entries", organisation)).content.decode()
+    assert "reversal_unknown" not in after
+    assert not Payment.objects.exists()

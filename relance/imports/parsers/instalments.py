@@ -34,6 +34,7 @@ def merge_instalments(
             ("amount_incl_tax", "montant"),
             ("currency", "devise"),
             ("is_credit_note", "type de pièce"),
+            ("payment_reference", "référence de paiement"),
         ):
             if getattr(invoice, name) != getattr(first, name):
                 ok = False

@@ -10,6 +10,9 @@ Rules (see also the module docs of ``values`` for the cell formats):
 * a credit note (``kind`` column: avoir / credit note / AV) may be written negative (its
   absolute value is kept) and may have an empty due date (= issue date); a negative amount on
   anything else is an error;
+* ``payment_reference``, optional: the reference the issuing software printed on the invoice;
+  an RF (ISO 11649) or Belgian +++ reference must pass its check digits and is kept in its
+  canonical form, any other text is kept as written (spaces collapsed);
 * the same number on several rows: with an instalment-amount column they are the instalments
   of one invoice (same customer, issue date, amount, currency; instalment amounts add up to
   the amount; paid amounts add up, the latest paid date is kept); without it identical rows
@@ -22,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+
+from relance.core.payment_reference import InvalidReference, invoice_reference
 
 from .cells import Cells, gc_paused
 from .headers import (
@@ -132,6 +137,20 @@ INVOICE_SPEC = FileSpec(
             ),
         ),
         payment_terms=("conditions de paiement", PAYMENT_TERMS_SYNONYMS),
+        payment_reference=(
+            "référence de paiement",
+            (
+                "payment_reference",
+                "payment reference",
+                "référence de paiement",
+                "référence paiement",
+                "communication structurée",
+                "référence structurée",
+                "betalingsreferentie",
+                "gestructureerde mededeling",
+                "creditor reference",
+            ),
+        ),
         kind=("type de pièce", ("type de pièce", "document type", "type de document", "type")),
         applies_to=(
             "facture d'origine",
@@ -190,6 +209,7 @@ def parse_invoices(
     i_pdate, h_pdate = index.get("paid_date"), head.get("paid_date", "")
     i_paid, h_paid = index.get("paid_amount"), head.get("paid_amount", "")
     i_terms = index.get("payment_terms")
+    i_ref, h_ref = index.get("payment_reference"), head.get("payment_reference", "")
     i_kind, h_kind = index.get("kind"), head.get("kind", "")
     i_applies = index.get("applies_to")
     i_inst, h_inst = index.get("instalment_amount"), head.get("instalment_amount", "")
@@ -278,6 +298,13 @@ def parse_invoices(
                 line, h_paid, f"montant réglé « {written} » supérieur au montant {what} « {limit} »"
             )
 
+        reference = ""
+        if i_ref is not None and (raw := row[i_ref].strip()):
+            try:
+                reference = invoice_reference(raw)
+            except InvalidReference as invalid:
+                error(line, h_ref, str(invalid))
+
         if len(errors) != before:
             continue
         assert issue is not None and due is not None and amount is not None
@@ -294,6 +321,7 @@ def parse_invoices(
             paid_date,
             paid,
             strings.setdefault(terms := row[i_terms].strip(), terms) if i_terms is not None else "",
+            reference,
         )
         if i_inst is not None:
             parts.setdefault(number, []).append((invoice, instalment))

@@ -74,6 +74,8 @@ class InvoiceRow:
     paid_date: date | None = None
     paid_amount: Decimal = Decimal("0.00")
     payment_terms: str = ""
+    # As printed by the issuing software: RF or +++ (checked, canonical) or free text.
+    payment_reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "type de pièce": pgettext_lazy("import field", "type de pièce"),
     "facture d'origine": pgettext_lazy("import field", "facture d'origine"),
     "montant de l'échéance": pgettext_lazy("import field", "montant de l'échéance"),
+    "référence de paiement": pgettext_lazy("import field", "référence de paiement"),
     "référence du règlement": pgettext_lazy("import field", "référence du règlement"),
     "date": pgettext_lazy("import field", "date"),
     "montant": pgettext_lazy("import field", "montant"),

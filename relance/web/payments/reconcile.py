@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
+from relance.imports.bank_report import REASONS
 from relance.imports.bank_upload import bank_upload_commit, bank_upload_create
 from relance.imports.models import BankEntry, ImportKind, PendingUpload
 from relance.imports.reconcile import (
     ReconcileError,
     bank_entry_accept,
     bank_entry_allocate,
+    bank_entry_checked,
     bank_entry_ignore,
 )
 from relance.imports.selectors import reconciliation_entries, suggested_invoices
@@ -50,7 +52,8 @@ def entries(request: HttpRequest, ws: Workspace) -> HttpResponse:
         lambda offset, limit: list(rows[offset : offset + limit]), number=page_number(request)
     )
     invoices = suggested_invoices(page.object_list)
-    lines = [(entry, invoices.get(entry.pk, [])) for entry in page.object_list]
+    lines = [(entry, invoices.get(entry.pk, []), REASONS.get(entry.reason, ""))
+             for entry in page.object_list]  # fmt: skip
     context = {"page": page, "lines": lines, "search_form": InvoiceSearchForm()}
     return render(request, "web/payments/reconcile.html", context)
 
@@ -93,6 +96,14 @@ def ignore(request: HttpRequest, ws: Workspace, entry: UUID) -> HttpResponse:
     target = _entry(ws, entry)
     return _decided(request, ws, lambda actor: bank_entry_ignore(entry=target, actor=actor),
                     _("Le mouvement est marqué « pas un paiement client »."))  # fmt: skip
+
+
+@org_view
+@require_POST
+def checked(request: HttpRequest, ws: Workspace, entry: UUID) -> HttpResponse:
+    target = _entry(ws, entry)
+    return _decided(request, ws, lambda actor: bank_entry_checked(entry=target, actor=actor),
+                    _("Le mouvement est marqué comme vérifié."))  # fmt: skip
 
 
 def _decided(

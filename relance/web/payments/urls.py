@@ -11,4 +11,5 @@ urlpatterns = [
     path("bank/<uuid:entry>/accept/", reconcile.accept, name="bank_entry_accept"),
     path("bank/<uuid:entry>/invoices/", reconcile.choose, name="bank_entry_choose"),
     path("bank/<uuid:entry>/ignore/", reconcile.ignore, name="bank_entry_ignore"),
+    path("bank/<uuid:entry>/checked/", reconcile.checked, name="bank_entry_checked"),
 ]

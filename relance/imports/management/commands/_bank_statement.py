@@ -12,21 +12,9 @@ from django.core.management.base import OutputWrapper
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
 from relance.imports.bank import bank_statement_import
-from relance.imports.bank_report import BankImportReport
+from relance.imports.bank_report import REASONS, BankImportReport
 
 BANK_STATEMENT = "bank-statement"
-REASONS = {
-    "structured_reference": "référence structurée du client",
-    "invoice_number": "n° de facture dans le libellé",
-    "iban_amount": "IBAN connu du client et montant",
-    "name_amount": "nom du client et montant",
-    "debit": "débit (argent sorti)",
-    "reversal": "contre-passation ou retour",
-    "currency": "aucune facture ouverte dans cette devise",
-    "fraction_of_cent": "montant avec une fraction de centime",
-    "pending": "opération non comptabilisée (à venir)",
-    "no_match": "aucune facture reconnue",
-}
 
 
 def import_statement(
@@ -61,13 +49,14 @@ def summary(out: OutputWrapper, report: BankImportReport, *, dry_run: bool) -> N
         ("Rapprochées, paiements enregistrés", report.matched),
         ("Proposées, à valider", report.suggested),
         ("Non rapprochées", report.unmatched),
+        ("Annulations et retours, paiements annulés", report.reversals),
     ):
         out.write(f"{title} : {len({line['entry'] for line in found})}")
         for line in found:
             # On a matched movement, an amount that pays no invoice is left as credit.
             credit = "(avoir du client)" if found is report.matched else "-"
             invoice = line["invoice"] or credit
-            reason = REASONS.get(line["reason"], line["reason"])
+            reason = str(REASONS.get(line["reason"], line["reason"]))
             out.write(f"  {line['entry']}  {invoice}  {line['amount']}  {reason}")
     for warning in report.warnings:
         out.write(f"Attention : {warning}")

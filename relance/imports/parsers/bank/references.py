@@ -8,33 +8,16 @@ from __future__ import annotations
 
 import re
 
-from relance.core.payment_reference import belgian_structured, creditor_reference
+from relance.core.payment_reference import checked_belgian, checked_rf
 
 # +++123/4567/89012+++ or ***123/4567/89012***, tolerant of spaces; or 12 bare digits.
 _BELGIAN = re.compile(r"(?:\+{3}|\*{3})\s*(\d{3})\s*/?\s*(\d{4})\s*/?\s*(\d{5})\s*(?:\+{3}|\*{3})")
 _RF = re.compile(r"\bRF\s?(\d{2})((?:\s?[A-Z0-9]){1,21})\b", re.IGNORECASE)
 
 
-def belgian(digits: str) -> str:
-    """The canonical +++ form of 12 digits when their check holds, else ``""``."""
-    if len(digits) != 12 or not digits.isdigit():
-        return ""
-    number = int(digits[:10])
-    if not number:
-        return ""
-    canonical = belgian_structured(number)
-    return canonical if canonical.replace("/", "").strip("+") == digits else ""
-
-
-def rf(text: str) -> str:
-    """The compact RF form when ``text`` is a valid ISO 11649 reference, else ``""``."""
-    compact = "".join(text.split()).upper()
-    if not compact.startswith("RF") or not 5 <= len(compact) <= 25:
-        return ""
-    try:
-        return compact if creditor_reference(compact[4:]) == compact else ""
-    except ValueError:
-        return ""
+# The checks themselves live with the other reference rules.
+belgian = checked_belgian
+rf = checked_rf
 
 
 def normalise(reference: str) -> str:
