@@ -134,3 +134,21 @@ def test_the_invoice_and_customer_pages_offer_to_record_a_payment(collector, org
     assert url("customer_payment", organisation, customer=book["customer"].uuid) in (
         customer_page.content.decode()
     )
+
+
+def test_a_reversed_payment_says_so_and_leaves_no_credit(collector, organisation, actor, book):
+    from relance.ledger.services import PaymentReversal, payments_reverse
+
+    day = today(organisation)
+    payment = payment_record(organisation=organisation, customer=book["customer"],
+                             reference="VIR-9", date=day, amount=D("400.00"),
+                             actor=actor)  # fmt: skip
+    payments_reverse(organisation=organisation, actor=actor,
+                     reversals=[PaymentReversal(payment.pk, day, "MD06")])  # fmt: skip
+    page = collector.get(url("payment", organisation, payment=payment.uuid)).content.decode()
+    assert "Paiement annulé le" in page and "MD06" in page
+    assert "Avoir sur le compte du client" not in page
+    history = collector.get(
+        url("customer", organisation, customer=book["customer"].uuid)
+    ).content.decode()
+    assert "Paiement annulé (réf. VIR-9)" in history

@@ -201,6 +201,13 @@ def _ledger(customer: Customer, org: str, limit: int) -> Iterable[Event]:
             payment.date, "payment", _("Paiement reçu (réf. %(ref)s)") % {"ref": payment.reference},
             detail=payment.method, amount=payment.amount, currency=payment.currency,
         )  # fmt: skip
+        if payment.reversed_on is not None:
+            yield Event(
+                payment.reversed_on, "payment",
+                _("Paiement annulé (réf. %(ref)s)") % {"ref": payment.reference},
+                detail=payment.reversal_reason, amount=-payment.amount,
+                currency=payment.currency,
+            )  # fmt: skip
     for note in (
         CreditNote.objects.filter(customer=customer)
         .select_related("invoice")

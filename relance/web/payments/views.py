@@ -83,7 +83,8 @@ def payment_page(request: HttpRequest, ws: Workspace, payment: UUID) -> HttpResp
         "payment": found,
         "customer": found.customer,
         "allocations": allocations,
-        "credit": found.amount - allocated,
+        # Taken back by the bank or the provider, it pays nothing and leaves no credit.
+        "credit": found.amount * 0 if found.reversed_on else found.amount - allocated,
         "method": dict(METHODS).get(found.method, found.method),
     }
     return render(request, "web/payments/detail.html", context)
