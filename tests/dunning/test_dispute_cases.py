@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -107,7 +108,7 @@ def test_bad_input_is_refused(organisation, other_organisation, garage, owner, a
                             issue_date=date(2026, 2, 1), due_date=date(2026, 3, 2),
                             amount_incl_tax=Decimal("10.00"), actor=actor)  # fmt: skip
     f1 = garage.invoices.get(number="F-1")
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"invoices": []}, "au moins une facture"),
         ({"invoices": [theirs]}, "pas toutes à ce client"),
         ({"category": "made_up"}, "Catégorie"),
