@@ -143,7 +143,7 @@ def test_a_deleted_step_can_be_put_back_once(collector, viewer, organisation, st
     assert "reminder_2" not in [key for _, key, _ in steps_of(standard)]
     page = response.content.decode()
     assert "Étape « reminder_2 » supprimée." in page and "Annuler" in page
-    token = re.search(r'name="undo" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="undo" value="([^"]+)"', page).group(1)
     undo = url("scenario_step_undo", organisation, scenario=standard.uuid)
     assert viewer.post(undo, {"undo": token}).status_code == 403
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
