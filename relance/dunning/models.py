@@ -324,15 +324,19 @@ class Dispute(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="disputes")
     reason = models.TextField()
-    category = models.CharField(max_length=20, choices=DisputeCategory.choices, blank=True)
+    category = models.CharField(
+        max_length=20, choices=DisputeCategory.choices, blank=True, default="", db_default=""
+    )
     owner = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     due_on = models.DateField("à régler pour le", null=True, blank=True)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
-    outcome = models.CharField(max_length=20, choices=DisputeOutcome.choices, blank=True)
-    resolution_note = models.TextField(blank=True)
+    outcome = models.CharField(
+        max_length=20, choices=DisputeOutcome.choices, blank=True, default="", db_default=""
+    )
+    resolution_note = models.TextField(blank=True, default="", db_default="")
     closed_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
