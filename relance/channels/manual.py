@@ -65,6 +65,7 @@ from relance.ledger.portal_links import (
     portal_link_issue,
     portal_links_issue,
 )
+from relance.ledger.services import LedgerError, contact_update
 
 logger = logging.getLogger(__name__)
 
@@ -325,6 +326,31 @@ def todo_send_email(
     )  # fmt: skip
     deliver_after_commit([message.pk], channel="email")
     return message
+
+
+@transaction.atomic
+def bounce_fix_send(
+    *, reminder: Reminder, contact: Contact, email: str, today: date, actor: Actor
+) -> OutboundMessage:
+    """One step for a bounced e-mail: send it again to ``contact`` (another of the customer's
+    contacts, or the one that bounced), first correcting its address to ``email`` when given.
+    The contact becomes the customer's main one, so that the next reminders go there too.
+    Then the message goes through the outbox and the send loop as any to-do e-mail."""
+    fresh = _lock_open(reminder)
+    if fresh.channel != "email":
+        raise SendRefused("Ce n'est pas un e-mail.")
+    if contact.customer_id != fresh.customer_id:
+        raise SendRefused("Ce contact n'est pas celui de ce client.")
+    address = email.strip() or contact.email
+    if not address:
+        raise SendRefused("Donnez l'adresse e-mail de ce contact.")
+    try:
+        contact_update(contact=contact, actor=actor, name=contact.name, email=address,
+                       phone=contact.phone, role=contact.role, is_primary=True,
+                       in_copy=False)  # fmt: skip
+    except LedgerError as error:
+        raise SendRefused(str(error)) from error
+    return todo_send_email(reminder=fresh, today=today, actor=actor, fingerprint=None)
 
 
 def reminder_has_edits(reminder: Reminder) -> bool:

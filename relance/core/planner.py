@@ -19,6 +19,9 @@ Rules (each has a test that tells it as a customer's story):
 * Never: paid or credited items (nothing outstanding), disputed items, items under a promise
   to pay (until its date plus a grace period), items in a payment plan, paused customers,
   totals under the minimum amount. Every skip says why.
+* A pause given an end date holds up to and including that day; from the day after, the
+  customer's items resume as after a dispute (the next step, spaced from that day), whether
+  or not the morning run has recorded the resume yet.
 * A step counts once it is *done* (sent, posted, call logged, hand-off confirmed), not when
   it is planned: while a customer has a reminder under way (ready to leave, on the to-do,
   failed and waiting for a person), nothing new is planned for them. A step done later than
@@ -92,6 +95,7 @@ class CustomerState:
     postal_code: str = ""
     kind: str = "B2B"
     paused: bool = False
+    paused_until: date | None = None  # the last day of a pause given an end
     last_contact_on: date | None = None
     # Belgian consumers: when the free first reminder was sent, and whether on paper.
     first_reminder_on: date | None = None
@@ -225,8 +229,11 @@ def plan_customer(
     open_items = [item for item in customer.items if item.outstanding > 0]
     if not open_items:
         return [], []
-    if customer.paused:
+    if pause_holds(customer.paused, customer.paused_until, today):
         return [], [Skip(customer.ref, "paused", _numbers(open_items))]
+    if customer.paused and customer.paused_until is not None:
+        resumed = customer.paused_until + timedelta(days=1)
+        open_items = [_resumed_on(item, resumed) for item in open_items]
     if customer.pending:
         return [], [Skip(customer.ref, "in_progress", _numbers(open_items))]
     if calendar.next_business_day(today) != today:
@@ -367,15 +374,25 @@ def _last_index(item: ItemState, scenario: Scenario, calendar: BusinessDays) -> 
     return last
 
 
+def pause_holds(paused: bool, until: date | None, today: date) -> bool:
+    """Whether a customer's pause still holds on ``today``: with no end date until someone
+    resumes, else up to and including ``until``."""
+    return paused and (until is None or today <= until)
+
+
+def _resumed_on(item: ItemState, day: date) -> ItemState:
+    if item.resumed_on is not None and item.resumed_on >= day:
+        return item
+    return replace(item, resumed_on=day)
+
+
 def _resumed(item: ItemState, rules: Rules) -> ItemState:
     """An item whose promise lapsed resumes the day after the grace period, like after a pause,
     whether or not the promise has been marked broken yet."""
     if item.promised_until is None:
         return item
     lapsed = promise_lapses_on(item.promised_until, grace_days=rules.promise_grace_days)
-    if item.resumed_on is not None and item.resumed_on >= lapsed:
-        return item
-    return replace(item, resumed_on=lapsed)
+    return _resumed_on(item, lapsed)
 
 
 def _blocked(item: ItemState, today: date, rules: Rules) -> str:

@@ -248,7 +248,7 @@ def debtor_dispute(
     with transaction.atomic():
         _spend(spent)
         dispute = dispute_open(invoice=target, reason=f"{label} — {message}" if message else label,
-                               day=day, actor=portal_actor(link))  # fmt: skip
+                               day=day, actor=portal_actor(link), category=category)  # fmt: skip
         fields: dict[str, Any] = {"category": category, "message": message, "dispute": dispute}
         if file is not None and upload is not None:
             sha256 = hashlib.sha256(upload.data).hexdigest()
@@ -413,7 +413,7 @@ def debtor_request_resolve(
         request.status = DebtorRequestStatus.REFUSED
     else:
         if outcome == CLOSE and request.dispute is not None:
-            dispute_close(dispute=request.dispute, day=day, actor=actor, outcome=note.strip())
+            dispute_close(dispute=request.dispute, day=day, actor=actor, note=note)
         request.status = DebtorRequestStatus.DONE
     request.resolved_at, request.resolved_by = timezone.now(), actor.user
     request.resolution_note = note.strip()

@@ -136,6 +136,8 @@ class CustomerDunning(models.Model):
         Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     paused = models.BooleanField(default=False)
+    # The last day of a pause given an end: the next morning's run takes reminders up again.
+    paused_until = models.DateField("suspendues jusqu'au", null=True, blank=True)
     last_contact_on = models.DateField(null=True, blank=True)
     first_reminder_on = models.DateField(null=True, blank=True)
     first_reminder_paper = models.BooleanField(default=False)
@@ -297,13 +299,47 @@ class ReminderAttachment(models.Model):
         return self.name
 
 
+class DisputeCategory(models.TextChoices):
+    AMOUNT = "amount", _("Montant erroné")
+    NOT_RECEIVED = "not_received", _("Marchandise ou service non reçu")
+    ALREADY_PAID = "already_paid", _("Déjà payée")
+    QUALITY = "quality", _("Problème de qualité")
+    OTHER = "other", _("Autre")
+
+
+class DisputeOutcome(models.TextChoices):
+    CREDIT_NOTE = "credit_note", _("Avoir émis")
+    REJECTED = "rejected", _("Contestation rejetée : les relances reprennent")
+    PAID = "paid", _("Payée")
+    OTHER = "other", _("Autre")
+
+
 class Dispute(models.Model):
+    """An invoice contested by the customer: its reminders stop until the dispute is closed.
+
+    ``category`` is the same list the portal offers; ``owner`` is the person who sorts it out
+    by ``due_on``; ``outcome`` and ``resolution_note`` say how it ended."""
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="disputes")
     reason = models.TextField()
+    category = models.CharField(
+        max_length=20, choices=DisputeCategory.choices, blank=True, default="", db_default=""
+    )
+    owner = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField("à régler pour le", null=True, blank=True)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=20, choices=DisputeOutcome.choices, blank=True, default="", db_default=""
+    )
+    resolution_note = models.TextField(blank=True, default="", db_default="")
+    closed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
@@ -312,6 +348,38 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"Litige {self.invoice_id}"
+
+
+def _dispute_file_path(instance: DisputeAttachment, filename: str) -> str:
+    return f"disputes/{instance.dispute.uuid}/{instance.sha256[:16]}-{filename}"
+
+
+class DisputeAttachment(models.Model):
+    """A document kept with a dispute (the customer's complaint, a delivery note, a credit
+    note): checked by its content like the portal's, never by its name."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="attachments", db_index=False
+    )
+    name = models.CharField("nom", max_length=200)
+    file = models.FileField(upload_to=_dispute_file_path, max_length=300)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["dispute_id", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["dispute", "sha256"], name="dispute_attachment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Promise(models.Model):
@@ -392,14 +460,6 @@ class DebtorRequestStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Acceptée")
     REFUSED = "refused", _("Refusée")
     DONE = "done", _("Traitée")
-
-
-class DisputeCategory(models.TextChoices):
-    AMOUNT = "amount", _("Montant erroné")
-    NOT_RECEIVED = "not_received", _("Marchandise ou service non reçu")
-    ALREADY_PAID = "already_paid", _("Déjà payée")
-    QUALITY = "quality", _("Problème de qualité")
-    OTHER = "other", _("Autre")
 
 
 def _debtor_file_path(instance: DebtorRequest, filename: str) -> str:

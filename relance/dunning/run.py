@@ -31,7 +31,7 @@ from relance.dunning.models import (
     ReminderStatus,
 )
 from relance.dunning.scenarios import scenarios_ensure_presets, scenarios_of
-from relance.dunning.services import payment_plans_check, promises_check_broken
+from relance.dunning.services import pauses_end, payment_plans_check, promises_check_broken
 from relance.dunning.state import customer_states
 from relance.lib import bulk
 from relance.lib.progress import Progress
@@ -102,6 +102,7 @@ def run_day(
         # One run at a time per organisation: a second one waits, then finds nothing to do.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         if not dry_run:
+            pauses_end(organisation=organisation, day=day, actor=actor)
             promises_check_broken(organisation=organisation, day=day, actor=actor)
             payment_plans_check(organisation=organisation, day=day, actor=actor)
         plan = day_plan(organisation, day=day, progress=progress)

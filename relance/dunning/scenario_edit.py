@@ -80,7 +80,7 @@ def _step_data(row: ScenarioStep) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _core_step(row: ScenarioStep) -> core.Step:
+def core_step(row: ScenarioStep) -> core.Step:
     return core.Step(**{name: getattr(row, name) for name in STEP_FIELDS})
 
 
@@ -248,7 +248,7 @@ def scenario_step_add(*, scenario: Scenario, step: core.Step, actor: Actor) -> N
     rows = _locked(scenario)
     before = scenario_data(scenario)
     entries: list[tuple[ScenarioStep | None, core.Step]] = [
-        *((row, _core_step(row)) for row in rows),
+        *((row, core_step(row)) for row in rows),
         (None, step),
     ]
     entries.sort(key=lambda entry: entry[1].offset_days)
@@ -265,7 +265,7 @@ def scenario_step_update(*, scenario: Scenario, key: str, step: core.Step, actor
     rows = _locked(scenario)
     index = _find(rows, key)
     before = scenario_data(scenario)
-    current = [_core_step(row) for row in rows]
+    current = [core_step(row) for row in rows]
     current[index] = step
     order = sorted(range(len(rows)), key=lambda i: current[i].offset_days)
     steps = [current[i] for i in order]
@@ -284,7 +284,7 @@ def scenario_step_delete(*, scenario: Scenario, key: str, actor: Actor) -> None:
         )
     before = scenario_data(scenario)
     remaining = [row for i, row in enumerate(rows) if i != index]
-    _write(scenario, [_core_step(r) for r in remaining], dict(enumerate(remaining)))
+    _write(scenario, [core_step(r) for r in remaining], dict(enumerate(remaining)))
     _audit(scenario, "scenario_step_delete", actor, before, scenario_data(scenario))
 
 
@@ -303,7 +303,7 @@ def scenario_step_move(*, scenario: Scenario, key: str, direction: int, actor: A
             else _("Cette étape est déjà la dernière.")
         )  # fmt: skip
     before = scenario_data(scenario)
-    steps = [_core_step(row) for row in rows]
+    steps = [core_step(row) for row in rows]
     first, second = steps[index], steps[other]
     steps[index] = core.Step(**{**_fields(second), "offset_days": first.offset_days})
     steps[other] = core.Step(**{**_fields(first), "offset_days": second.offset_days})

@@ -15,12 +15,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from relance.accounts.audit import Actor, audit_record, audit_record_many
-from relance.accounts.models import Organisation
+from relance.accounts.models import Membership, Organisation, User
 from relance.core.penalties.text import money_text
 from relance.core.promises import earliest_holding_promise
 from relance.dunning.models import (
     CustomerDunning,
     Dispute,
+    DisputeCategory,
+    DisputeOutcome,
     DunningSettings,
     InstalmentDunning,
     PaymentPlan,
@@ -52,34 +54,75 @@ def invoices_resume(invoice_ids: Iterable[int], day: date) -> None:
 
 
 @transaction.atomic
-def dispute_open(*, invoice: Invoice, reason: str, day: date, actor: Actor) -> Dispute:
-    if not reason.strip():
+def dispute_open(
+    *,
+    invoice: Invoice,
+    reason: str,
+    day: date,
+    actor: Actor,
+    category: str = "",
+    owner: User | None = None,
+    due_on: date | None = None,
+) -> Dispute:
+    """The customer contests ``invoice``: it is not reminded until the dispute is closed.
+    ``category`` is one of ``DisputeCategory`` (the portal's list); ``owner`` sorts it out
+    by ``due_on``."""
+    if not reason.strip() and not category:
         raise DunningError("Donnez le motif du litige.")
+    if category and category not in DisputeCategory.values:
+        raise DunningError("Catégorie de litige inconnue.")
+    if due_on is not None and due_on < day:
+        raise DunningError("L'échéance du litige est déjà passée.")
+    if (
+        owner is not None
+        and not Membership.objects.filter(
+            organisation_id=invoice.organisation_id, user=owner
+        ).exists()
+    ):
+        raise DunningError("Le responsable du litige n'est pas membre de l'organisation.")
     if Dispute.objects.filter(invoice=invoice, closed_on=None).exists():
         raise DunningError(f"La facture « {invoice.number} » est déjà en litige.")
-    dispute = Dispute.objects.create(organisation_id=invoice.organisation_id, invoice=invoice,
-                                     reason=reason.strip(), opened_on=day)  # fmt: skip
+    dispute = Dispute.objects.create(
+        organisation_id=invoice.organisation_id, invoice=invoice, reason=reason.strip(),
+        category=category, owner=owner, due_on=due_on, opened_on=day,
+    )  # fmt: skip
     audit_record(
         organisation=invoice.organisation, actor=actor, action="dispute_open",
         entity_type="invoice", entity_id=str(invoice.uuid),
-        after={"reason": dispute.reason, "opened_on": day.isoformat()},
+        after={"reason": dispute.reason, "opened_on": day.isoformat(), "category": category,
+               "owner": owner.email if owner is not None else None,
+               "due_on": due_on.isoformat() if due_on is not None else None},
     )  # fmt: skip
     return dispute
 
 
 @transaction.atomic
-def dispute_close(*, dispute: Dispute, day: date, actor: Actor, outcome: str = "") -> Dispute:
+def dispute_close(
+    *,
+    dispute: Dispute,
+    day: date,
+    actor: Actor,
+    outcome: str = DisputeOutcome.OTHER,
+    note: str = "",
+) -> Dispute:
+    """End a dispute with its ``outcome`` (``DisputeOutcome``) and a note: the invoice is
+    reminded again from ``day``, gently, while something is still owed on it."""
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.closed_on is not None:
         raise DunningError("Ce litige est déjà clos.")
     if day < dispute.opened_on:
         raise DunningError("Un litige ne peut pas être clos avant d'avoir été ouvert.")
-    dispute.closed_on = day
-    dispute.save(update_fields=["closed_on"])
+    if outcome not in DisputeOutcome.values:
+        raise DunningError("Issue du litige inconnue.")
+    dispute.closed_on, dispute.outcome = day, outcome
+    dispute.resolution_note, dispute.closed_by = note.strip(), actor.user
+    dispute.save(update_fields=["closed_on", "outcome", "resolution_note", "closed_by"])
     invoices_resume([dispute.invoice_id], day)
     audit_record(
         organisation=dispute.invoice.organisation, actor=actor, action="dispute_close",
         entity_type="invoice", entity_id=str(dispute.invoice.uuid),
-        before={"closed_on": None}, after={"closed_on": day.isoformat(), "outcome": outcome},
+        before={"closed_on": None},
+        after={"closed_on": day.isoformat(), "outcome": outcome, "note": dispute.resolution_note},
     )  # fmt: skip
     return dispute
 
@@ -269,21 +312,42 @@ def _customer_dunning(customer: Customer) -> CustomerDunning:
 
 
 @transaction.atomic
-def customer_pause(*, customer: Customer, reason: str, actor: Actor) -> CustomerDunning:
-    """Stop reminding the customer until someone resumes; the reason goes to the audit trail."""
+def customer_pause(
+    *, customer: Customer, reason: str, actor: Actor, until: date | None = None,
+    day: date | None = None,
+) -> CustomerDunning:  # fmt: skip
+    """Stop reminding the customer until someone resumes or, given ``until`` (the last day
+    of the pause), until the morning after it; the reason goes to the audit trail. ``day``
+    (today) refuses an end already past."""
     if not reason.strip():
         raise DunningError("Donnez la raison de la suspension.")
+    if until is not None and day is not None and until < day:
+        raise DunningError("La date de fin de la suspension est déjà passée.")
     dunning = _customer_dunning(customer)
     if dunning.paused:
         raise DunningError("Les relances de ce client sont déjà suspendues.")
-    dunning.paused = True
-    dunning.save(update_fields=["paused"])
+    dunning.paused, dunning.paused_until = True, until
+    dunning.save(update_fields=["paused", "paused_until"])
     audit_record(
         organisation=customer.organisation, actor=actor, action="customer_pause",
         entity_type="customer", entity_id=str(customer.uuid),
-        before={"paused": False}, after={"paused": True, "reason": reason.strip()},
+        before={"paused": False},
+        after={"paused": True, "reason": reason.strip(),
+               "until": until.isoformat() if until is not None else None},
     )  # fmt: skip
     return dunning
+
+
+def _resume(dunning: CustomerDunning, customer: Customer, day: date) -> None:
+    dunning.paused, dunning.paused_until = False, None
+    dunning.save(update_fields=["paused", "paused_until"])
+    invoices_resume(
+        open_instalments(customer.organisation)
+        .filter(customer=customer)
+        .values_list("invoice_id", flat=True)
+        .distinct(),
+        day,
+    )
 
 
 @transaction.atomic
@@ -293,21 +357,40 @@ def customer_resume(*, customer: Customer, day: date, actor: Actor) -> CustomerD
     dunning = _customer_dunning(customer)
     if not dunning.paused:
         raise DunningError("Les relances de ce client ne sont pas suspendues.")
-    dunning.paused = False
-    dunning.save(update_fields=["paused"])
-    invoices_resume(
-        open_instalments(customer.organisation)
-        .filter(customer=customer)
-        .values_list("invoice_id", flat=True)
-        .distinct(),
-        day,
-    )
+    _resume(dunning, customer, day)
     audit_record(
         organisation=customer.organisation, actor=actor, action="customer_resume",
         entity_type="customer", entity_id=str(customer.uuid),
         before={"paused": True}, after={"paused": False, "resumed_on": day.isoformat()},
     )  # fmt: skip
     return dunning
+
+
+def pauses_end(*, organisation: Organisation, day: date, actor: Actor) -> int:
+    """The morning run takes up the customers whose pause ended before ``day`` (their end
+    date passed), as a person resuming them would, in a few set-based writes; returns how
+    many."""
+    ended = list(
+        CustomerDunning.objects.select_for_update()
+        .filter(customer__organisation=organisation, paused=True, paused_until__lt=day)
+        .values_list("customer_id", "customer__uuid", "paused_until")
+    )
+    if not ended:
+        return 0
+    ids = [customer_id for customer_id, _, _ in ended]
+    CustomerDunning.objects.filter(customer_id__in=ids).update(paused=False, paused_until=None)
+    invoices_resume(
+        open_instalments(organisation).filter(customer_id__in=ids)
+        .values_list("invoice_id", flat=True).distinct(),
+        day,
+    )  # fmt: skip
+    audit_record_many(
+        organisation=organisation, actor=actor, action="customer_resume", entity_type="customer",
+        changes=((str(uuid), {"paused": True, "until": str(until)},
+                  {"paused": False, "resumed_on": day.isoformat(), "automatic": True})
+                 for _, uuid, until in ended),
+    )  # fmt: skip
+    return len(ended)
 
 
 @transaction.atomic

@@ -31,8 +31,13 @@ from relance.ledger.selectors import open_instalments
 CENT = Decimal("0.01")
 
 
-def open_items(organisation: Organisation) -> dict[int, list[ItemState]]:
-    """Open items with their dunning state, per customer id."""
+def open_items(
+    organisation: Organisation, *, only: set[int] | None = None
+) -> dict[int, list[ItemState]]:
+    """Open items with their dunning state, per customer id (of the customers ``only``
+    names, when given: a page about one customer reads that customer's items alone)."""
+    scope = Q() if only is None else Q(customer_id__in=sorted(only))
+    item_scope = Q() if only is None else Q(instalment__customer_id__in=sorted(only))
     open_dispute = Dispute.objects.filter(invoice_id=OuterRef("invoice_id"), closed_on=None)
     promised = (
         Promise.objects.filter(invoices=OuterRef("invoice_id"), broken_on=None)
@@ -50,6 +55,7 @@ def open_items(organisation: Organisation) -> dict[int, list[ItemState]]:
     )  # fmt: skip
     rows = (
         open_instalments(organisation)
+        .filter(scope)
         .annotate(
             disputed=Exists(open_dispute), promised_until=promised, in_plan=Exists(in_plan),
             plan_asked=Exists(plan_asked),
@@ -63,7 +69,7 @@ def open_items(organisation: Organisation) -> dict[int, list[ItemState]]:
     states = {
         row[0]: row[1:]
         for row in InstalmentDunning.objects.filter(
-            instalment__organisation=organisation
+            item_scope, instalment__organisation=organisation
         ).values_list("instalment_id", "last_step", "last_step_on", "shift_days", "resumed_on")
     }
     items: dict[int, list[ItemState]] = {}
@@ -96,7 +102,7 @@ def customer_states(
     organisation: Organisation, scenarios: dict[int, Scenario], *, only: set[int] | None = None
 ) -> Iterator[CustomerState]:
     """Customers that have open items, with their scenario and contact history."""
-    items = open_items(organisation)
+    items = open_items(organisation, only=only)
     by_key = {scenario.key: scenario for scenario in scenarios.values()}
     by_segment = segment_scenarios(organisation)  # segment key -> scenario id, when chosen
     default = by_key[DEFAULT_SCENARIO]
@@ -105,12 +111,13 @@ def customer_states(
         for row in CustomerDunning.objects.filter(customer__organisation=organisation)
         .filter(Q(customer_id__in=list(items)) if len(items) < 5000 else Q())
         .values_list(
-            "customer_id", "segment", "scenario_id", "paused", "last_contact_on",
-            "first_reminder_on", "first_reminder_paper",
+            "customer_id", "segment", "scenario_id", "paused", "paused_until",
+            "last_contact_on", "first_reminder_on", "first_reminder_paper",
         )
     }  # fmt: skip
     under_way = set(
         Reminder.objects.filter(organisation=organisation, status__in=UNDER_WAY)
+        .filter(Q() if only is None else Q(customer_id__in=sorted(only)))
         .values_list("customer_id", flat=True).distinct()
     )  # fmt: skip
     ids = sorted(items if only is None else set(items) & only)
@@ -119,8 +126,8 @@ def customer_states(
         for pk, ref, country, postal_code, kind in Customer.objects.filter(
             pk__in=chunk
         ).values_list("id", "external_ref", "country", "postal_code", "kind"):
-            segment, scenario_id, paused, last_contact, first_on, first_paper = dunning.get(
-                pk, ("", None, False, None, None, False)
+            segment, scenario_id, paused, until, last_contact, first_on, first_paper = dunning.get(
+                pk, ("", None, False, None, None, None, False)
             )
             # The customer's own scenario, else its segment's, else the one named like the
             # segment, else the default.
@@ -132,7 +139,8 @@ def customer_states(
             )
             yield CustomerState(
                 id=pk, ref=ref, scenario=scenario, items=tuple(items[pk]), country=country,
-                postal_code=postal_code, kind=kind, paused=paused, last_contact_on=last_contact,
+                postal_code=postal_code, kind=kind, paused=paused, paused_until=until,
+                last_contact_on=last_contact,
                 first_reminder_on=first_on, first_reminder_paper=first_paper,
                 pending=pk in under_way,
             )  # fmt: skip

@@ -23,6 +23,7 @@ from django.db.models import ManyToManyField, Model
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
+from relance.core.planner import pause_holds
 from relance.dunning.models import (
     CustomerDunning,
     DebtorRequest,
@@ -109,12 +110,17 @@ class StillDueCheck:
         return facts
 
     def _paused(self, customer_ids: list[int]) -> set[int]:
+        """The customers whose pause holds today (the planner's rule: an end date past is a
+        pause over, even before the morning run records the resume)."""
         paused: set[int] = set()
         with connection.cursor() as cursor:
             for start in range(0, len(customer_ids), CHUNK):
                 chunk = customer_ids[start : start + CHUNK]
                 cursor.execute(_paused_sql(len(chunk)), chunk)
-                paused.update(pk for (pk,) in cursor.fetchall())
+                paused.update(
+                    pk for pk, until in cursor.fetchall()
+                    if pause_holds(True, _day(until), self.today)
+                )  # fmt: skip
         return paused
 
 
@@ -213,6 +219,17 @@ def _facts_sql(count: int) -> str:
 
 @cache
 def _paused_sql(count: int) -> str:
-    table, customer, paused = quoted_names(CustomerDunning, "customer", "paused")
+    table, customer, paused, until = quoted_names(
+        CustomerDunning, "customer", "paused", "paused_until"
+    )
     placeholders = ", ".join(["%s"] * count)
-    return f"SELECT {customer} FROM {table} WHERE {paused} AND {customer} IN ({placeholders})"
+    return (
+        f"SELECT {customer}, {until} FROM {table} WHERE {paused} AND {customer} IN ({placeholders})"
+    )
+
+
+def _day(value: object) -> date | None:
+    """A date column as the database driver gives it (SQLite: ISO text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

@@ -104,6 +104,10 @@ class Contact(models.Model):
     phone = models.CharField("téléphone (E.164)", max_length=16, blank=True)
     is_primary = models.BooleanField("principal", default=False)
     in_copy = models.BooleanField("en copie", default=False)
+    # A hard bounce came back from this address (its DSN status, e.g. "5.1.1"): flagged until
+    # a message to it is shown delivered (an opening or a reply) or the address changes.
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_status = models.CharField(max_length=20, blank=True, default="", db_default="")
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [

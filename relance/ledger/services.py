@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -177,6 +177,31 @@ def contact_add(
     return contact
 
 
+def _addresses_of(customer_id: int, addresses: Sequence[str]) -> list[int]:
+    wanted = {address.strip().lower() for address in addresses if address.strip()}
+    return [
+        pk for pk, email in Contact.objects.filter(customer_id=customer_id).exclude(email="")
+        .values_list("id", "email") if email.lower() in wanted
+    ]  # fmt: skip
+
+
+def contacts_bounced(
+    *, customer_id: int, addresses: Sequence[str], status: str, at: datetime
+) -> int:
+    """Flag the customer's contacts at these addresses: a hard bounce came back from them."""
+    ids = _addresses_of(customer_id, addresses)
+    return Contact.objects.filter(pk__in=ids).update(bounced_at=at, bounce_status=status[:20])
+
+
+def contacts_delivered(*, customer_id: int, addresses: Sequence[str], since: datetime) -> int:
+    """A message sent to these addresses at ``since`` was shown delivered (opened, answered):
+    the bounce flags older than it are lifted."""
+    ids = _addresses_of(customer_id, addresses)
+    return Contact.objects.filter(pk__in=ids, bounced_at__lt=since).update(
+        bounced_at=None, bounce_status=""
+    )
+
+
 @transaction.atomic
 def contact_update(
     *,
@@ -196,9 +221,12 @@ def contact_update(
         Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).update(
             is_primary=False
         )
+    if email.lower() != contact.email.lower():  # a new address has not bounced yet
+        contact.bounced_at, contact.bounce_status = None, ""
     contact.name, contact.email, contact.phone, contact.role = name.strip(), email, phone, role
     contact.is_primary, contact.in_copy = is_primary, in_copy
-    contact.save(update_fields=["name", "email", "phone", "role", "is_primary", "in_copy"])
+    contact.save(update_fields=["name", "email", "phone", "role", "is_primary", "in_copy",
+                                "bounced_at", "bounce_status"])  # fmt: skip
     after = _contact_state(contact)
     if after != before:
         audit_record(

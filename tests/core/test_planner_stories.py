@@ -169,6 +169,25 @@ def test_paused_customer_and_minimum_amount():
     assert plan.messages == [] and [s.reason for s in plan.skipped] == ["below_minimum"]
 
 
+def test_a_pause_with_an_end_date_holds_to_its_last_day_then_takes_up_gently():
+    """Invoice due 2 March, reminder_1 done on the 9th; the customer is paused until Friday
+    3 April. reminder_2 (J+15) and call_1 (J+20) fall due during the pause: nothing goes. On
+    the next business day, Monday 6 April, the next step alone goes (reminder_2, not the
+    call), and the following ones keep their spacing from that day."""
+    reminded = item(last_step="reminder_1", last_step_on=date(2026, 3, 9))
+    story = Story(customer(reminded, paused=True, paused_until=date(2026, 4, 3),
+                           last_contact_on=date(2026, 3, 9)))  # fmt: skip
+    log = story.run_days(date(2026, 3, 10), date(2026, 4, 14))
+    assert {
+        skip.reason for plan in story.plans if plan.day <= date(2026, 4, 3)
+        for skip in plan.skipped
+    } == {"paused"}  # fmt: skip
+    assert steps(log) == [
+        ("2026-04-06", "reminder_2"),  # Saturday 4 April is the first day after: Monday 6
+        ("2026-04-13", "call_1"),  # J+20 shifted by the 20 days of the late start: 11, Sat.
+    ]
+
+
 def test_vip_has_no_pre_due_reminder_and_everything_is_manual():
     story = Story(customer(item(), scenario=PRESETS["vip"]))
     plan_days = story.run_days(date(2026, 2, 20), date(2026, 3, 13))

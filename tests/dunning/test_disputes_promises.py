@@ -52,7 +52,9 @@ def test_a_dispute_pauses_then_resumes_with_the_next_step(organisation, invoice,
     for day in (date(2026, 3, 17), date(2026, 3, 23), date(2026, 4, 1)):
         plan = run_and_send(organisation, day, actor).plan
         assert plan.messages == [] and plan.skipped[0].reason == "dispute"
-    dispute_close(dispute=dispute, day=date(2026, 4, 20), actor=actor, outcome="avoir refusé")
+    dispute_close(
+        dispute=dispute, day=date(2026, 4, 20), actor=actor, outcome="rejected", note="avoir refusé"
+    )
     assert InstalmentDunning.objects.get().resumed_on == date(2026, 4, 20)
     run_and_send(organisation, date(2026, 4, 20), actor)
     assert steps() == [(date(2026, 3, 9), "reminder_1"), (date(2026, 4, 20), "reminder_2")]

@@ -19,15 +19,17 @@ def test_a_collector_completes_the_address_from_the_customer_page(
     page_url = reverse("customer", kwargs={"org": organisation.slug, "customer": bakery.uuid})
     post_url = reverse("customer_address",
                        kwargs={"org": organisation.slug, "customer": bakery.uuid})  # fmt: skip
-    page = collector.get(page_url).content.decode()
+    assert "Adresse postale incomplète" in collector.get(page_url).content.decode()  # the head
+    page = collector.get(page_url, {"tab": "contacts"}).content.decode()
     assert "Adresse incomplète pour un courrier" in page and "le code postal" in page
     assert viewer.post(post_url, ADDRESS).status_code == 403
     refused = collector.post(post_url, {**ADDRESS, "country": "F1"})
     assert "Un code pays ISO à deux lettres" in refused.content.decode()
     response = collector.post(post_url, ADDRESS)
     assert response.status_code == 302
-    page = collector.get(page_url).content.decode()
+    page = collector.get(page_url, {"tab": "contacts"}).content.decode()
     assert "67000 Strasbourg" in page and "Adresse incomplète" not in page
+    page = collector.get(page_url, {"tab": "timeline"}).content.decode()
     assert "Adresse postale modifiée" in page  # on the history
     assert AuditEvent.objects.filter(action="customer_address").exists()
 

@@ -14,7 +14,7 @@ def test_a_collector_copies_then_revokes_the_link(collector, organisation, actor
     customer = customer_create(organisation=organisation, external_ref="K9", name="Garage",
                                actor=actor)  # fmt: skip
     kwargs = {"org": organisation.slug, "customer": customer.uuid}
-    page = collector.get(reverse("customer", kwargs=kwargs)).content.decode()
+    page = collector.get(reverse("customer", kwargs=kwargs), {"tab": "contacts"}).content.decode()
     assert reverse("customer_portal_revoke", kwargs=kwargs) in page
     shown = collector.post(reverse("customer_portal", kwargs=kwargs), follow=True)
     link = re.search(r"http://[^\s<]+/p/[A-Za-z0-9_-]+/", shown.content.decode())
@@ -31,7 +31,8 @@ def test_a_collector_copies_then_revokes_the_link(collector, organisation, actor
     assert client.get(path).status_code == 410
     assert client.get(short).status_code == 410  # revoking ends the short form as well
     # The customer's history says what happened, the debtor's visit included.
-    history = collector.get(reverse("customer", kwargs=kwargs)).content.decode()
+    history = collector.get(reverse("customer", kwargs=kwargs), {"tab": "timeline"})
+    history = history.content.decode()
     for event in (
         "Lien du portail client créé",
         "Portail client consulté",

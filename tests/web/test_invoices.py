@@ -174,18 +174,18 @@ def test_a_dispute_stops_reminders_of_the_invoice_until_closed(collector, organi
     later = working_day(day + timedelta(7))
     assert _skips(organisation, owner, later)[0]
     response = collector.post(url("invoice_dispute", organisation, invoice=found.uuid),
-                              {"reason": "Marchandise abîmée"})  # fmt: skip
+                              {"reason": "Marchandise abîmée", "category": "quality"})  # fmt: skip
     assert response.status_code == 302
     assert _skips(organisation, owner, later) == ([], ["dispute"])
     dispute = Dispute.objects.get()
     page = collector.get(url("invoice", organisation, invoice=found.uuid)).content.decode()
     assert "Marchandise abîmée" in page and "Clore le litige" in page
     again = collector.post(url("invoice_dispute", organisation, invoice=found.uuid),
-                           {"reason": "Encore"}, follow=True)  # fmt: skip
+                           {"reason": "Encore", "category": "other"}, follow=True)  # fmt: skip
     assert "déjà en litige" in again.content.decode()
     closed = collector.post(
         url("invoice_dispute_close", organisation, invoice=found.uuid, dispute=dispute.uuid),
-        {"outcome": "Avoir refusé"},
+        {"outcome": "rejected", "note": "Avoir refusé"},
     )
     assert closed.status_code == 302
     assert _skips(organisation, owner, later)[0]
@@ -271,7 +271,8 @@ def test_a_note_on_an_invoice_shows_there_and_in_the_customer_history(
     assert Note.objects.get().invoice == found
     assert "Bon de commande demandé" in collector.get(
         url("invoice", organisation, invoice=found.uuid)).content.decode()  # fmt: skip
-    history = collector.get(url("customer", organisation, customer=owner.uuid)).content.decode()
+    history = collector.get(url("customer", organisation, customer=owner.uuid),
+                            {"tab": "timeline"}).content.decode()  # fmt: skip
     assert "Note sur la facture F-1" in history
 
 

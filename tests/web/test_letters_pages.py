@@ -75,7 +75,8 @@ def test_the_printed_pdf_is_downloaded_again_exactly_and_only_by_its_organisatio
         response = collector.get(url)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert hashlib.sha256(response.content).hexdigest() == dispatch.pdf_sha256
-    page = collector.get(customer_url("customer", organisation, todo.formal)).content.decode()
+    page = collector.get(customer_url("customer", organisation, todo.formal),
+                         {"tab": "dunning"}).content.decode()  # fmt: skip
     assert customer_url("customer_letter_pdf", organisation, todo.formal,
                         reminder=todo.formal.uuid) in page  # fmt: skip
     stranger = signed_in(other_organisation, "admin")
@@ -101,7 +102,8 @@ def test_the_acknowledgement_is_recorded_from_the_todo_page_checked_and_shown(
     assert collector.post(ack, {"acknowledged_on": today.isoformat()}).status_code == 302
     assert PostalDispatch.objects.get(reminder=todo.formal).acknowledged_on == today
     assert AuditEvent.objects.filter(action="letter_acknowledged").count() == 1
-    page = collector.get(customer_url("customer", organisation, todo.formal)).content.decode()
+    page = collector.get(customer_url("customer", organisation, todo.formal),
+                         {"tab": "timeline"}).content.decode()  # fmt: skip
     assert "Accusé de réception signé : Mise en demeure" in page  # on the history
     assert "Mise en demeure postée" in page and "Recommandé n° 1A12345678901" in page
 

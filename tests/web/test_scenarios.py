@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -131,6 +132,40 @@ def test_deleting_steps_keeps_at_least_one(collector, organisation, actor):
     last = url("scenario_step_delete", organisation, scenario=scenario.uuid, key="call_1")
     page = collector.post(last, follow=True).content.decode()
     assert "au moins une étape" in page and scenario.steps.count() == 1
+
+
+def test_a_deleted_step_can_be_put_back_once(collector, viewer, organisation, standard,
+                                             other_organisation):  # fmt: skip
+    before = steps_of(standard)
+    row = standard.steps.get(key="reminder_2")
+    delete = url("scenario_step_delete", organisation, scenario=standard.uuid, key="reminder_2")
+    response = collector.post(delete, follow=True)
+    assert "reminder_2" not in [key for _, key, _ in steps_of(standard)]
+    page = response.content.decode()
+    assert "Étape « reminder_2 » supprimée." in page and "Annuler" in page
+    token = re.search(r'name="undo" value="([^"]+)"', page).group(1)
+    undo = url("scenario_step_undo", organisation, scenario=standard.uuid)
+    assert viewer.post(undo, {"undo": token}).status_code == 403
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    for bad in ({"undo": forged}, {"undo": ""}, {}):
+        refused = collector.post(undo, bad, follow=True).content.decode()
+        assert "pas valable ou a expiré" in refused
+    other = Scenario.objects.filter(organisation=organisation).exclude(pk=standard.pk).first()
+    assert other is not None
+    wrong = url("scenario_step_undo", organisation, scenario=other.uuid)
+    assert "pas valable" in collector.post(wrong, {"undo": token}, follow=True).content.decode()
+    done = collector.post(undo, {"undo": token}, follow=True).content.decode()
+    assert "Étape « reminder_2 » rétablie." in done
+    assert steps_of(standard) == before
+    restored = standard.steps.get(key="reminder_2")
+    assert (restored.tone, restored.penalties, restored.min_amount) == (
+        row.tone, row.penalties, row.min_amount,
+    )  # fmt: skip
+    replayed = collector.post(undo, {"undo": token}, follow=True).content.decode()
+    assert "reminder_2" in replayed and steps_of(standard) == before  # refused, nothing changes
+    events = AuditEvent.objects.filter(entity_id=str(standard.uuid))
+    actions = events.values_list("action", flat=True)
+    assert list(actions)[-2:] == ["scenario_step_delete", "scenario_step_add"]
 
 
 def test_create_blank_or_as_a_copy_then_rename(collector, organisation, standard):

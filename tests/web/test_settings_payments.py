@@ -85,7 +85,8 @@ def test_the_customer_history_shows_a_payment_made_online(
     online, _location = pay_online(client, portal_path(debtor, actor))
     body = payment_provider.mollie_pay(online.provider_id)
     deliver(client, hook_path(account), body, {"Content-Type": "application/x-www-form-urlencoded"})
-    page = admin_client_org.get(url("customer", organisation, customer=debtor.uuid))
+    page = admin_client_org.get(url("customer", organisation, customer=debtor.uuid),
+                                {"tab": "timeline"})  # fmt: skip
     html = page.content.decode()
     assert "Paiement en ligne commencé" in html and "Payé en ligne par carte" in html
     assert "F-1, F-2" in html and "123,45" in html

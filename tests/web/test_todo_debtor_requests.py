@@ -63,7 +63,7 @@ def test_the_collector_sees_the_dispute_on_the_to_do_and_closes_it(
     # The customer's history tells who did what, through which link.
     customer_url = reverse("customer", kwargs={"org": organisation.slug,
                                                "customer": invoice.customer.uuid})  # fmt: skip
-    history = staff.get(customer_url)
+    history = staff.get(customer_url, {"tab": "timeline"})
     text = history.content.decode()
     assert "Contestation de F-1 depuis le portail" in text
     assert f"Débiteur, lien du portail {link.uuid.hex[:8]}" in text

@@ -25,6 +25,7 @@ from django.utils import timezone
 from relance.channels.email import verp
 from relance.channels.models import DeliveryEvent, DeliveryEventKind, OutboundMessage
 from relance.dunning.models import Reminder, ReminderStatus
+from relance.ledger.services import contacts_bounced, contacts_delivered
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 PIXEL_SALT = "relance.open-pixel"
@@ -113,6 +114,23 @@ def _record(message: OutboundMessage, kind: str, detail: dict[str, str], key: st
     return True
 
 
+def _bounced_addresses(message: OutboundMessage, detail: dict[str, str]) -> list[str]:
+    """The address the report says failed (``Final-Recipient``) when the message went to
+    it, else every address the message went to."""
+    final = detail.get("final-recipient", "").rpartition(";")[2].strip().strip("<>").lower()
+    sent_to = [*message.recipients, *message.copy_to]
+    if final and final in {address.lower() for address in sent_to}:
+        return [final]
+    return list(message.recipients)
+
+
+def _delivered(message: OutboundMessage) -> None:
+    """An opening or a reply shows the message arrived: its addresses are not bouncing."""
+    if message.sent_at is not None:
+        contacts_delivered(customer_id=message.customer_id, addresses=message.recipients,
+                           since=message.sent_at)  # fmt: skip
+
+
 def _bounce(addresses: list[str], detail: dict[str, str], key: str) -> InboundResult:
     message = verp.message_for_addresses(addresses)
     if message is None:
@@ -121,6 +139,8 @@ def _bounce(addresses: list[str], detail: dict[str, str], key: str) -> InboundRe
         return InboundResult("delayed", message, detail)  # may still arrive: nothing to do
     if not _record(message, DeliveryEventKind.BOUNCED, detail, key):
         return InboundResult("duplicate", message, detail)
+    contacts_bounced(customer_id=message.customer_id, addresses=_bounced_addresses(message, detail),
+                     status=detail.get("status", ""), at=timezone.now())  # fmt: skip
     if message.reminder_id:
         Reminder.objects.filter(pk=message.reminder_id).update(
             status=ReminderStatus.FAILED, notes=[f"Rejeté : {detail.get('status', '')} "
@@ -150,6 +170,7 @@ def inbound_message(raw: bytes, *, event_id: str = "") -> InboundResult:
     }
     if not _record(message, DeliveryEventKind.REPLIED, detail, key):
         return InboundResult("duplicate", message, detail)
+    _delivered(message)
     return InboundResult("replied", message, detail)
 
 
@@ -169,4 +190,5 @@ def record_open(token: str) -> bool:
     if not DeliveryEvent.objects.filter(message=message, kind=DeliveryEventKind.OPENED).exists():
         DeliveryEvent.objects.create(message=message, kind=DeliveryEventKind.OPENED,
                                      at=timezone.now())  # fmt: skip
+        _delivered(message)
     return True

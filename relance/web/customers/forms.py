@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import User
-from relance.dunning.models import Scenario, Segment
-from relance.ledger.models import ContactRole, Customer
+from relance.dunning.models import DisputeCategory, DisputeOutcome, Scenario, Segment
+from relance.ledger.models import ContactRole, Customer, Invoice
 from relance.ledger.services import NOTE_MAX_LENGTH
 from relance.web.customers.selectors import CustomerFilters
 
@@ -111,6 +111,68 @@ class PauseForm(forms.Form):
         widget=forms.TextInput,
         help_text=_("Elle est gardée dans l'historique du client."),
     )
+    until = forms.DateField(
+        label=_("Jusqu'au (inclus)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Les relances reprennent d'elles-mêmes le lendemain. Sans date : "
+                    "jusqu'à ce que quelqu'un les reprenne."),
+    )  # fmt: skip
+
+
+class DisputeOpenForm(forms.Form):
+    """Open a dispute: from the customer page on invoices chosen (``invoices`` given), or from
+    an invoice's page on that invoice."""
+
+    invoices = forms.MultipleChoiceField(
+        label=_("Factures contestées"), widget=forms.CheckboxSelectMultiple
+    )
+    category = forms.ChoiceField(label=_("Catégorie"), choices=DisputeCategory.choices)
+    reason = forms.CharField(
+        label=_("Motif"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Les relances de ces factures s'arrêtent jusqu'à la résolution du litige."),
+    )  # fmt: skip
+    owner = forms.ChoiceField(label=_("Responsable"), required=False)
+    due_on = forms.DateField(
+        label=_("À régler pour le"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )  # fmt: skip
+    attachment = forms.FileField(
+        label=_("Pièce jointe"), required=False,
+        help_text=_("PDF, PNG ou JPEG : la réclamation, un bon de livraison, un avoir…"),
+    )  # fmt: skip
+
+    def __init__(
+        self, *args: Any, collectors: list[User], invoices: list[Invoice] | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.collectors = {str(user.uuid): user for user in collectors}
+        choices(self, "owner").choices = [("", _("Personne")), *(
+            (key, user.get_full_name() or user.email) for key, user in self.collectors.items()
+        )]  # fmt: skip
+        self.invoice_rows = {str(invoice.uuid): invoice for invoice in invoices or []}
+        if invoices is None:
+            del self.fields["invoices"]
+        else:
+            choices(self, "invoices").choices = [
+                (key, invoice.number) for key, invoice in self.invoice_rows.items()
+            ]
+
+    def chosen_invoices(self) -> list[Invoice]:
+        return [self.invoice_rows[key] for key in self.cleaned_data.get("invoices", [])]
+
+    def chosen_owner(self) -> User | None:
+        return self.collectors.get(self.cleaned_data.get("owner") or "")
+
+
+class DisputeResolveForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Issue"), choices=DisputeOutcome.choices)
+    note = forms.CharField(
+        label=_("Note de résolution"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
 
 
 class ScenarioForm(forms.Form):

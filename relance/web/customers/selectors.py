@@ -15,7 +15,15 @@ from typing import Any
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 
 from relance.accounts.models import AuditEvent, Membership, Organisation, Role, User
-from relance.dunning.models import CustomerDunning, Scenario, Segment
+from relance.dunning.models import (
+    CustomerDunning,
+    Dispute,
+    PaymentPlan,
+    PaymentPlanStatus,
+    Promise,
+    Scenario,
+    Segment,
+)
 from relance.dunning.scenarios import DEFAULT_SCENARIO
 from relance.ledger.models import Contact, Customer, CustomerBalance, Invoice
 
@@ -251,6 +259,29 @@ class PauseState:
     reason: str = ""
     since: date | None = None
     by: str = ""
+    until: date | None = None  # the last day of the pause, when it has an end
+
+
+@dataclass(frozen=True)
+class Agreements:
+    """What holds the customer's reminders besides a pause: disputes, a promise, a plan."""
+
+    disputes: int
+    overdue_disputes: int
+    promise: Promise | None  # the next promised date still to come
+    plan: PaymentPlan | None  # the plan under way
+
+
+def customer_agreements(customer: Customer, *, today: date) -> Agreements:
+    disputes = Dispute.objects.filter(invoice__customer=customer, closed_on=None)
+    return Agreements(
+        disputes=disputes.count(),
+        overdue_disputes=disputes.filter(due_on__lt=today).count(),
+        promise=Promise.objects.filter(customer=customer, broken_on=None, promised_on__gte=today)
+        .order_by("promised_on", "id").first(),
+        plan=PaymentPlan.objects.filter(customer=customer, status=PaymentPlanStatus.ACTIVE)
+        .order_by("agreed_on", "id").first(),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -287,6 +318,7 @@ def pause_state(customer: Customer, dunning: CustomerDunning | None) -> PauseSta
     """Whether reminders are suspended, and why: the reason lives in the audit trail."""
     if dunning is None or not dunning.paused:
         return PauseState(paused=False)
+    until = dunning.paused_until
     event = (
         AuditEvent.objects.filter(
             organisation_id=customer.organisation_id,
@@ -299,13 +331,14 @@ def pause_state(customer: Customer, dunning: CustomerDunning | None) -> PauseSta
         .first()
     )
     if event is None:  # paused by an import or by hand in the admin: no reason recorded
-        return PauseState(paused=True)
+        return PauseState(paused=True, until=until)
     who = event.actor.get_full_name() or event.actor.email if event.actor else event.actor_label
     return PauseState(
         paused=True,
         reason=str((event.after or {}).get("reason", "")),
         since=event.at.date(),
         by=who,
+        until=until,
     )
 
 

@@ -327,17 +327,25 @@ def _calls(customer: Customer, limit: int) -> Iterable[Event]:
 def _agreements(customer: Customer, org: str, limit: int, today: date) -> Iterable[Event]:
     for dispute in (
         Dispute.objects.filter(invoice__customer=customer)
-        .select_related("invoice")
+        .select_related("invoice", "owner")
         .order_by("-opened_on", "-id")[:limit]
     ):
         number = {"number": dispute.invoice.number}
         url = _invoice_url(org, dispute.invoice)
+        badges: tuple[tuple[str, str], ...] = ((_("Litige"), "warn"),)
+        if dispute.category:
+            badges += ((str(dispute.get_category_display()), ""),)
+        if dispute.owner is not None:
+            who = dispute.owner.get_full_name() or dispute.owner.email
+            badges += ((_("responsable : %(who)s") % {"who": who}, "info"),)
         yield Event(dispute.opened_on, "dispute", _("Litige ouvert sur %(number)s") % number,
-                    detail=dispute.reason, url=url, badges=((_("Litige"), "warn"),))  # fmt: skip
+                    detail=dispute.reason, url=url, badges=badges)  # fmt: skip
         if dispute.closed_on:
+            outcome = str(dispute.get_outcome_display()) if dispute.outcome else _("Clos")
             yield Event(dispute.closed_on, "dispute_closed",
                         _("Litige clos sur %(number)s") % number, url=url,
-                        badges=((_("Clos"), "good"),))  # fmt: skip
+                        detail=dispute.resolution_note,
+                        badges=((outcome, "good"),))  # fmt: skip
     promises = list(
         Promise.objects.filter(customer=customer)
         .prefetch_related("invoices")
@@ -436,8 +444,13 @@ def _changes(customer: Customer, limit: int) -> Iterable[Event]:
             title, detail = _debtor_answer(after)
         elif event.action == "customer_pause":
             title, detail = _("Relances suspendues"), str(after.get("reason", ""))
+            if after.get("until"):
+                day = date.fromisoformat(str(after["until"])).strftime("%d/%m/%Y")
+                title = _("Relances suspendues jusqu'au %(day)s") % {"day": day}
         elif event.action == "customer_resume":
             title, detail = _("Relances reprises"), ""
+            if after.get("automatic"):
+                title = _("Relances reprises d'elles-mêmes : fin de la suspension")
         elif event.action == "customer_scenario":
             title = _("Scénario : %(scenario)s") % {
                 "scenario": after.get("scenario") or _("celui du segment")

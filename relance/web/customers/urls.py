@@ -17,6 +17,17 @@ urlpatterns = [
         name="customer_contact_edit",
     ),
     path("customers/<uuid:customer>/notes/", views.note_post, name="customer_note"),
+    path("customers/<uuid:customer>/disputes/", views.dispute_new, name="customer_dispute"),
+    path(
+        "customers/<uuid:customer>/disputes/<uuid:dispute>/resolve/",
+        views.dispute_resolve,
+        name="customer_dispute_resolve",
+    ),
+    path(
+        "customers/<uuid:customer>/disputes/<uuid:dispute>/files/<uuid:file>/",
+        views.dispute_file,
+        name="customer_dispute_file",
+    ),
     path("customers/<uuid:customer>/portal/", portal.portal_link_post, name="customer_portal"),
     path(
         "customers/<uuid:customer>/portal/revoke/",

@@ -10,24 +10,33 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
 from relance.channels.letter.archive import customer_dispatches
-from relance.dunning.models import Scenario, Segment
+from relance.dunning.debtor_requests import Upload
+from relance.dunning.disputes import disputes_open, open_disputes
+from relance.dunning.models import Dispute, DisputeAttachment, Scenario, Segment
+from relance.dunning.next_reminder import next_reminder
 from relance.dunning.segments import customer_segment
 from relance.dunning.services import (
     DunningError,
     customer_pause,
     customer_resume,
     customer_scenario_set,
+    dispute_close,
 )
-from relance.ledger.models import Contact, Customer
+from relance.ledger.models import Contact, Customer, Invoice
 from relance.ledger.postal import postal_address_lines, postal_address_missing
 from relance.ledger.selectors import open_instalments
 from relance.ledger.services import (
@@ -44,6 +53,8 @@ from relance.web.customers.forms import (
     CollectorForm,
     ContactForm,
     CustomerFilterForm,
+    DisputeOpenForm,
+    DisputeResolveForm,
     NoteForm,
     PauseForm,
     ScenarioForm,
@@ -53,14 +64,31 @@ from relance.web.customers.selectors import (
     CustomerList,
     collectors_of,
     currencies_of,
+    customer_agreements,
     customer_head,
 )
 from relance.web.customers.timeline import customer_timeline
+from relance.web.scenarios.labels import step_label
 from relance.web.todo.forms import AcknowledgedForm
 
 TIMELINE_STEP = 50
 LETTERS_SHOWN = 20
 OPEN_ITEMS_SHOWN = 100
+DISPUTES_SHOWN = 20
+# The sections of a customer's page, one shown at a time.
+TABS = (
+    ("invoices", gettext_lazy("Factures")),
+    ("timeline", gettext_lazy("Historique et notes")),
+    ("contacts", gettext_lazy("Contacts et adresse")),
+    ("disputes", gettext_lazy("Litiges")),
+    ("dunning", gettext_lazy("Relances")),
+)
+# A form sent back with its errors shows the section it belongs to.
+FORM_TABS = {
+    "pause_form": "dunning", "scenario_form": "dunning", "collector_form": "dunning",
+    "contact_form": "contacts", "address_form": "contacts", "note_form": "timeline",
+    "dispute_form": "disputes", "resolve_form": "disputes",
+}  # fmt: skip
 
 
 def actor_of(ws: Workspace) -> Actor:
@@ -121,9 +149,19 @@ def _timeline_limit(request: HttpRequest) -> int:
         return TIMELINE_STEP
 
 
+def _tab(request: HttpRequest, forms: dict[str, Any]) -> str:
+    """The section shown: the one asked for, else the one of a form sent back with errors."""
+    for name, tab in FORM_TABS.items():
+        if name in forms:
+            return tab
+    wanted = request.GET.get("tab") or request.POST.get("tab") or ""
+    return wanted if wanted in dict(TABS) else "invoices"
+
+
 def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: Any) -> HttpResponse:
     organisation = ws.organisation
     today = local_day(organisation)
+    tab = _tab(request, forms)
     timeline = customer_timeline(
         customer, org=organisation.slug, limit=_timeline_limit(request), today=today
     )
@@ -131,14 +169,18 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
         return render(request, "web/customers/_timeline.html", {"timeline": timeline,
                                                                  "customer": customer})  # fmt: skip
     head = customer_head(customer, today=today)
+    coming = next_reminder(customer, today=today)
     scenarios = _scenarios(ws)
     collectors = collectors_of(organisation)
     own = head.dunning.scenario if head.dunning else None
     segment = customer_segment(organisation, customer)
     names = {scenario.key: scenario.name for scenario in scenarios}
+    disputes = list(open_disputes(customer))
     context = {
         "customer": customer,
         "today": today,
+        "tab": tab,
+        "tabs": TABS,
         "head": head,
         "segment": segment,
         "segment_as_of": _iso_day(segment.explanation.get("as_of")),
@@ -171,8 +213,40 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
             for dispatch in customer_dispatches(customer)[:LETTERS_SHOWN]
         ],
         "note_form": forms.get("note_form") or NoteForm(),
+        "next_reminder": coming,
+        "next_step": step_label(coming.step, coming.channel, coming.offset_days) if coming else "",
+        "agreements": customer_agreements(customer, today=today),
+        "open_disputes": disputes,
+        "disputed_ids": {dispute.invoice_id for dispute in disputes},
+        "closed_disputes": closed_disputes(customer),
+        "dispute_form": forms.get("dispute_form")
+        or DisputeOpenForm(
+            collectors=collectors,
+            invoices=disputable_invoices(customer),
+            initial={"owner": str(ws.user.uuid)},
+        ),
+        "resolve_form": forms.get("resolve_form") or DisputeResolveForm(),
     }
     return render(request, "web/customers/detail.html", context)
+
+
+def closed_disputes(customer: Customer) -> list[Dispute]:
+    return list(
+        Dispute.objects.filter(invoice__customer=customer)
+        .exclude(closed_on=None)
+        .select_related("invoice", "closed_by")
+        .order_by("-closed_on", "-id")[:DISPUTES_SHOWN]
+    )
+
+
+def disputable_invoices(customer: Customer) -> list[Invoice]:
+    """The customer's invoices that still owe something and are not in dispute already."""
+    owing = open_instalments(customer.organisation).filter(customer=customer)
+    return list(
+        Invoice.objects.filter(pk__in=owing.values("invoice_id"))
+        .exclude(pk__in=open_disputes(customer).values("invoice_id"))
+        .order_by("number")[:OPEN_ITEMS_SHOWN]
+    )
 
 
 def _iso_day(value: object) -> date | None:
@@ -187,16 +261,23 @@ def customer_page(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpRe
     return _detail(request, ws, _customer(ws, customer))
 
 
+def _back(request: HttpRequest, ws: Workspace, customer: Customer) -> HttpResponse:
+    """Back to the customer's page, on the section the form was sent from."""
+    url = reverse("customer", kwargs={"org": ws.organisation.slug, "customer": customer.uuid})
+    tab = request.POST.get("tab", "")
+    return redirect(f"{url}?tab={tab}" if tab in dict(TABS) else url)
+
+
 def _done(request: HttpRequest, ws: Workspace, customer: Customer, text: str) -> HttpResponse:
     messages.success(request, text)
-    return redirect("customer", org=ws.organisation.slug, customer=customer.uuid)
+    return _back(request, ws, customer)
 
 
 def _refused(
     request: HttpRequest, ws: Workspace, customer: Customer, error: Exception
 ) -> HttpResponse:
     messages.error(request, str(error))
-    return redirect("customer", org=ws.organisation.slug, customer=customer.uuid)
+    return _back(request, ws, customer)
 
 
 @org_view
@@ -206,10 +287,17 @@ def pause_post(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpRespo
     form = PauseForm(request.POST)
     if not form.is_valid():
         return _detail(request, ws, target, pause_form=form)
+    until = form.cleaned_data.get("until")
     try:
-        customer_pause(customer=target, reason=form.cleaned_data["reason"], actor=actor_of(ws))
+        customer_pause(customer=target, reason=form.cleaned_data["reason"], actor=actor_of(ws),
+                       until=until, day=local_day(ws.organisation))  # fmt: skip
     except DunningError as error:
         return _refused(request, ws, target, error)
+    if until is not None:
+        text = _("Les relances de ce client sont suspendues jusqu'au %(day)s inclus.") % {
+            "day": until.strftime("%d/%m/%Y")
+        }
+        return _done(request, ws, target, text)
     return _done(request, ws, target, _("Les relances de ce client sont suspendues."))
 
 
@@ -321,3 +409,76 @@ def note_post(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpRespon
         else:
             return _done(request, ws, target, _("La note est ajoutée."))
     return _detail(request, ws, target, note_form=form)
+
+
+@org_view
+@require_POST
+def dispute_new(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpResponse:
+    target = _customer(ws, customer)
+    form = DisputeOpenForm(request.POST, request.FILES, collectors=collectors_of(ws.organisation),
+                           invoices=disputable_invoices(target))  # fmt: skip
+    if form.is_valid():
+        try:
+            opened = disputes_open(
+                customer=target, invoices=form.chosen_invoices(),
+                category=form.cleaned_data["category"], reason=form.cleaned_data["reason"],
+                owner=form.chosen_owner(), due_on=form.cleaned_data.get("due_on"),
+                uploads=uploads_of(form), day=local_day(ws.organisation), actor=actor_of(ws),
+            )  # fmt: skip
+        except DunningError as error:
+            form.add_error(None, str(error))
+        else:
+            numbers = ", ".join(dispute.invoice.number for dispute in opened)
+            text = _("Litige ouvert sur %(numbers)s : ces factures ne sont plus relancées.")
+            return _done(request, ws, target, text % {"numbers": numbers})
+    return _detail(request, ws, target, dispute_form=form)
+
+
+def uploads_of(form: Form) -> list[Upload]:
+    """The file of a dispute form, read within the size cap (a bigger one is refused by the
+    portal's rule without being read whole)."""
+    file = form.cleaned_data.get("attachment")
+    if not file:
+        return []
+    limit = settings.RELANCE_PORTAL_ATTACHMENT_MAX_MB * 1024 * 1024
+    return [Upload(name=file.name or "piece", data=file.read(limit + 1))]
+
+
+def _dispute(ws: Workspace, customer: Customer, uuid: UUID) -> Dispute:
+    return get_object_or_404(
+        Dispute.objects.select_related("invoice", "invoice__organisation"),
+        organisation=ws.organisation, invoice__customer=customer, uuid=uuid,
+    )  # fmt: skip
+
+
+@org_view
+@require_POST
+def dispute_resolve(
+    request: HttpRequest, ws: Workspace, customer: UUID, dispute: UUID
+) -> HttpResponse:
+    target = _customer(ws, customer)
+    found = _dispute(ws, target, dispute)
+    form = DisputeResolveForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, ws, target, resolve_form=form)
+    try:
+        dispute_close(dispute=found, day=local_day(ws.organisation), actor=actor_of(ws),
+                      outcome=form.cleaned_data["outcome"],
+                      note=form.cleaned_data["note"])  # fmt: skip
+    except DunningError as error:
+        return _refused(request, ws, target, error)
+    text = _("Litige sur %(number)s résolu : les relances de cette facture reprennent.")
+    return _done(request, ws, target, text % {"number": found.invoice.number})
+
+
+@org_view
+def dispute_file(
+    request: HttpRequest, ws: Workspace, customer: UUID, dispute: UUID, file: UUID
+) -> HttpResponse:
+    found = _dispute(ws, _customer(ws, customer), dispute)
+    attachment = get_object_or_404(DisputeAttachment, dispute=found, uuid=file)
+    with attachment.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, attachment.name) or ""
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -92,7 +92,11 @@ def invoice_detail(invoice: Invoice, *, today: date) -> InvoiceDetail:
             invoice.customer, invoice.currency, instalments, paid, today=today
         ),
         reminders=lines,
-        disputes=list(invoice.disputes.order_by("-opened_on", "-id")),
+        disputes=list(
+            invoice.disputes.select_related("owner")
+            .prefetch_related("attachments")
+            .order_by("-opened_on", "-id")
+        ),
         promises=list(invoice.promises.order_by("-recorded_on", "-id")),
         plans=list(
             invoice.payment_plans.prefetch_related("instalments").order_by("-agreed_on", "-id")

@@ -84,19 +84,6 @@ class InvoiceFilterForm(forms.Form):
         )
 
 
-class DisputeForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif du litige"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Les relances de cette facture s'arrêtent jusqu'à la clôture du litige."),
-    )
-
-
-class DisputeCloseForm(forms.Form):
-    outcome = forms.CharField(label=_("Issue du litige"), required=False, max_length=500)
-
-
 class PromiseForm(forms.Form):
     promised_on = _date_field(_("Date promise"))
     amount = MoneyField(label=_("Montant promis"))

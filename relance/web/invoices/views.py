@@ -19,24 +19,24 @@ from django.views.decorators.http import require_POST
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
+from relance.dunning.disputes import disputes_open
 from relance.dunning.models import Dispute
 from relance.dunning.promises import promise_grace_days
 from relance.dunning.services import (
     DunningError,
     dispute_close,
-    dispute_open,
     payment_plan_create,
     promise_record,
 )
 from relance.ledger.models import Invoice
 from relance.ledger.services import LedgerError, note_add
 from relance.web.access import Workspace, org_view
+from relance.web.customers.forms import DisputeOpenForm, DisputeResolveForm
 from relance.web.customers.paging import countless_page, page_number
-from relance.web.customers.selectors import currencies_of
+from relance.web.customers.selectors import collectors_of, currencies_of
+from relance.web.customers.views import uploads_of
 from relance.web.invoices.detail import invoice_detail, invoice_outstanding
 from relance.web.invoices.forms import (
-    DisputeCloseForm,
-    DisputeForm,
     InvoiceFilterForm,
     InvoiceNoteForm,
     PaymentPlanForm,
@@ -83,8 +83,11 @@ def _page(request: HttpRequest, ws: Workspace, invoice: Invoice, **forms: Any) -
         "customer": invoice.customer,
         "detail": detail,
         "today": today,
-        "dispute_form": forms.get("dispute_form") or DisputeForm(),
-        "close_form": forms.get("close_form") or DisputeCloseForm(),
+        "dispute_form": forms.get("dispute_form")
+        or DisputeOpenForm(
+            collectors=collectors_of(ws.organisation), initial={"owner": str(ws.user.uuid)}
+        ),
+        "close_form": forms.get("close_form") or DisputeResolveForm(),
         "promise_form": forms.get("promise_form")
         or PromiseForm(today=today, outstanding=owed, initial={"amount": owed}),
         "plan_form": forms.get("plan_form") or PaymentPlanForm(today=today, outstanding=owed),
@@ -114,12 +117,16 @@ def _refused(
 @require_POST
 def dispute_post(request: HttpRequest, ws: Workspace, invoice: UUID) -> HttpResponse:
     target = _invoice(ws, invoice)
-    form = DisputeForm(request.POST)
+    form = DisputeOpenForm(request.POST, request.FILES, collectors=collectors_of(ws.organisation))
     if not form.is_valid():
         return _page(request, ws, target, dispute_form=form)
     try:
-        dispute_open(invoice=target, reason=form.cleaned_data["reason"],
-                     day=local_day(ws.organisation), actor=_actor(ws))  # fmt: skip
+        disputes_open(
+            customer=target.customer, invoices=[target], category=form.cleaned_data["category"],
+            reason=form.cleaned_data["reason"], owner=form.chosen_owner(),
+            due_on=form.cleaned_data.get("due_on"), uploads=uploads_of(form),
+            day=local_day(ws.organisation), actor=_actor(ws),
+        )  # fmt: skip
     except DunningError as error:
         return _refused(request, ws, target, error)
     return _back(
@@ -134,12 +141,13 @@ def dispute_close_post(
 ) -> HttpResponse:
     target = _invoice(ws, invoice)
     found = get_object_or_404(Dispute, organisation=ws.organisation, invoice=target, uuid=dispute)
-    form = DisputeCloseForm(request.POST)
+    form = DisputeResolveForm(request.POST)
     if not form.is_valid():
         return _page(request, ws, target, close_form=form)
     try:
         dispute_close(dispute=found, day=local_day(ws.organisation), actor=_actor(ws),
-                      outcome=form.cleaned_data["outcome"])  # fmt: skip
+                      outcome=form.cleaned_data["outcome"],
+                      note=form.cleaned_data["note"])  # fmt: skip
     except DunningError as error:
         return _refused(request, ws, target, error)
     return _back(request, ws, target, _("Le litige est clos : les relances reprennent."))

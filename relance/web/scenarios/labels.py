@@ -41,3 +41,29 @@ def offset_label(days: int) -> str:
     if days == 0:
         return pgettext("the due date", "J")
     return pgettext("days from the due date", "J%(days)+d") % {"days": days}
+
+
+# The shipped steps' names; a step an organisation added is named by its channel and offset.
+STEP_LABELS: dict[str, str | Promise] = {
+    "preventive": _("Rappel avant échéance"),
+    "reminder_1": _("Première relance"),
+    "reminder_2": _("Deuxième relance"),
+    "call_1": _("Premier appel"),
+    "call_2": _("Deuxième appel"),
+    "last_warning": _("Dernier avertissement"),
+    "last_reminder": _("Dernière relance"),
+    "formal_notice": _("Mise en demeure"),
+    "legal": _("Passage au contentieux"),
+}
+
+
+def step_label(key: str, channel: str = "", offset_days: int | None = None) -> str:
+    """What a person calls a step: its shipped name, else its channel at its offset
+    (« E-mail à J+12 »), else its key."""
+    if key in STEP_LABELS:
+        return str(STEP_LABELS[key])
+    if channel in CHANNEL_LABELS and offset_days is not None:
+        return _("%(channel)s à %(offset)s") % {
+            "channel": CHANNEL_LABELS[channel], "offset": offset_label(offset_days),
+        }  # fmt: skip
+    return key.replace("_", " ").capitalize()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("scenarios/<uuid:scenario>/rename/", views.scenario_rename, name="scenario_rename"),
     path("scenarios/<uuid:scenario>/delete/", views.scenario_remove, name="scenario_delete"),
     path("scenarios/<uuid:scenario>/steps/", views.step_add, name="scenario_step_add"),
+    path("scenarios/<uuid:scenario>/steps/undo/", views.step_undo, name="scenario_step_undo"),
     path("scenarios/<uuid:scenario>/steps/<slug:key>/", views.step_edit, name="scenario_step_edit"),
     path(
         "scenarios/<uuid:scenario>/steps/<slug:key>/delete/",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from relance.core.scenario import PRESETS
 from relance.dunning.models import Scenario, ScenarioStep
 from relance.dunning.scenario_edit import (
     ScenarioEditError,
+    core_step,
     scenario_create,
     scenario_delete,
     scenario_step_add,
@@ -42,6 +45,7 @@ from relance.web.scenarios.selectors import (
     scenario_rows,
     scenario_warnings,
 )
+from relance.web.scenarios.undo import undo_token, undone_step
 
 
 def _actor(ws: Workspace) -> Actor:
@@ -102,7 +106,10 @@ def _detail(request: HttpRequest, ws: Workspace, scenario: Scenario, *,
             step_form: StepForm | None = None, rename_form: ScenarioRenameForm | None = None,
             status: int = 200) -> HttpResponse:  # fmt: skip
     steps = list(scenario.steps.order_by("position"))
+    undo = undone_step(scenario, request.GET.get("undo", ""))
     context = {
+        "undo": undo,
+        "undo_token": request.GET.get("undo", "") if undo else "",
         "steps": steps,
         "usage": scenario_usage(scenario),
         "is_preset": scenario.key in PRESETS,
@@ -198,14 +205,34 @@ def step_edit(request: HttpRequest, ws: Workspace, scenario: UUID, key: str) -> 
 @org_view
 @require_POST
 def step_delete(request: HttpRequest, ws: Workspace, scenario: UUID, key: str) -> HttpResponse:
+    """Delete a step; the page that follows offers to undo it (the step, signed, in its URL)."""
     found = _scenario(ws, scenario)
-    get_object_or_404(ScenarioStep, scenario=found, key=key)
+    row = get_object_or_404(ScenarioStep, scenario=found, key=key)
+    deleted = core_step(row)
     try:
         scenario_step_delete(scenario=found, key=key, actor=_actor(ws))
     except ScenarioEditError as exc:
         messages.error(request, exc.message)
+        return redirect("scenario_detail", org=ws.organisation.slug, scenario=found.uuid)
+    url = reverse("scenario_detail", kwargs={"org": ws.organisation.slug, "scenario": found.uuid})
+    return redirect(f"{url}?{urlencode({'undo': undo_token(found, deleted)})}")
+
+
+@org_view
+@require_POST
+def step_undo(request: HttpRequest, ws: Workspace, scenario: UUID) -> HttpResponse:
+    """Put back a step just deleted, in its place among the offsets."""
+    found = _scenario(ws, scenario)
+    step = undone_step(found, request.POST.get("undo", ""))
+    if step is None:
+        messages.error(request, _("Ce lien d'annulation n'est pas valable ou a expiré."))
     else:
-        messages.success(request, _("Étape « %(key)s » supprimée.") % {"key": key})
+        try:
+            scenario_step_add(scenario=found, step=step, actor=_actor(ws))
+        except ScenarioEditError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Étape « %(key)s » rétablie.") % {"key": step.key})
     return redirect("scenario_detail", org=ws.organisation.slug, scenario=found.uuid)
 
 

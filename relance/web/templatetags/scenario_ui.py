@@ -10,6 +10,7 @@ from relance.web.scenarios.labels import (
     PENALTY_LABELS,
     TONE_LABELS,
     offset_label,
+    step_label,
 )
 
 register = template.Library()
@@ -38,3 +39,8 @@ def penalties_label(value: str) -> str:
 @register.filter
 def offset(value: int) -> str:
     return offset_label(int(value))
+
+
+@register.filter(name="step_label")
+def step_label_filter(value: str) -> str:
+    return step_label(value)

@@ -5,7 +5,8 @@ Nothing here writes: every write goes through a service (see ``relance.web.todo.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -16,6 +17,8 @@ from django.urls import reverse
 
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
+from relance.channels.email.bounce_reasons import BounceReason, bounce_reason
+from relance.channels.models import DeliveryEvent, DeliveryEventKind, OutboundMessage
 from relance.dunning.models import Reminder
 from relance.dunning.todo import FAILED, FAILED_DELIVERY, KINDS, TODO_STATUSES, why
 from relance.ledger.selectors import open_instalments
@@ -60,16 +63,50 @@ def pdf(data: bytes, name: str, *, inline: bool) -> HttpResponse:
     return response
 
 
+@dataclass(frozen=True)
+class Bounce:
+    """A message that came back: to whom, why in plain words, and the server's own text."""
+
+    address: str
+    reason: BounceReason
+    diagnostic: str
+    at: datetime
+
+
+def bounce_of(message: OutboundMessage | None) -> Bounce | None:
+    if message is None:
+        return None
+    event = (
+        DeliveryEvent.objects.filter(message=message, kind=DeliveryEventKind.BOUNCED)
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return None
+    detail = event.detail or {}
+    final = str(detail.get("final-recipient", "")).rpartition(";")[2].strip()
+    diagnostic = str(detail.get("diagnostic-code", ""))
+    return Bounce(
+        address=final or ", ".join(message.recipients),
+        reason=bounce_reason(str(detail.get("status", "")), diagnostic),
+        diagnostic=diagnostic,
+        at=event.at,
+    )
+
+
 def context(ws: Workspace, task: Reminder, kind: str) -> dict[str, Any]:
     message = getattr(task, "message", None)
+    bounce = bounce_of(message) if kind == FAILED else None
     return {
         "task": task,
         "kind": kind,
         "kind_label": KINDS.get(kind, task.channel),
         "is_open": task.status in TODO_STATUSES,
         "can_act": ws.can_write and task.status in TODO_STATUSES,
-        "reason": why(task),
-        "failed_message": message if kind == FAILED else None,
+        # A bounce says why itself, in plain words, where the message left "sent".
+        "reason": "" if bounce else why(task),
+        "bounce": bounce,
+        "failed_message": message if kind == FAILED and bounce is None else None,
         "skip_form": SkipForm(),
         "postpone_form": PostponeForm(
             initial={"until": local_day(ws.organisation) + timedelta(days=7)}

@@ -13,6 +13,7 @@ from relance.channels.manual import Draft
 from relance.dunning.models import CallOutcomeKind, StatementItems
 from relance.dunning.services import DunningError
 from relance.dunning.todo import draft_body_check, parse_addresses
+from relance.ledger.models import Contact
 from relance.lib.forms import MoneyField
 
 PENALTY_CHOICES = [
@@ -206,3 +207,31 @@ class AcknowledgedForm(forms.Form):
         super().__init__(*args, **kwargs)
         if number_known:
             del self.fields["registered_number"]
+
+
+class BounceFixForm(forms.Form):
+    """Where a bounced e-mail goes now: a contact of the customer (the one that bounced, or
+    another), with its address corrected when one is typed."""
+
+    contact = forms.ChoiceField(label=_("Envoyer à"), widget=forms.RadioSelect)
+    email = forms.EmailField(
+        label=_("Adresse corrigée"), required=False, max_length=254,
+        help_text=_("Laissez vide pour garder l'adresse du contact choisi."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, contacts: list[Contact], bounced: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.contacts = {str(contact.uuid): contact for contact in contacts}
+        field = self.fields["contact"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (key, f"{contact.name} <{contact.email}>" if contact.name else contact.email)
+            for key, contact in self.contacts.items()
+        ]
+        same = next((k for k, c in self.contacts.items() if c.email.lower() == bounced.lower()),
+                    None)  # fmt: skip
+        if same is not None and not self.is_bound:
+            self.initial["contact"] = same
+
+    def chosen(self) -> Contact:
+        return self.contacts[self.cleaned_data["contact"]]

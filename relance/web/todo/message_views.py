@@ -22,6 +22,7 @@ from relance.channels.manual import (
     ContentChanged,
     Draft,
     SendRefused,
+    bounce_fix_send,
     preview_email,
     preview_sms,
     todo_send_email,
@@ -31,6 +32,7 @@ from relance.channels.models import OutboundMessage, OutboxStatus
 from relance.dunning.models import Reminder, ReminderAttachment
 from relance.dunning.services import DunningError
 from relance.dunning.todo import (
+    FAILED,
     TODO_STATUSES,
     attachment_add,
     attachment_remove,
@@ -38,9 +40,16 @@ from relance.dunning.todo import (
     normalise_text,
     reminder_draft_save,
 )
+from relance.ledger.models import Contact
 from relance.web.access import Workspace, org_view
 from relance.web.todo import common
-from relance.web.todo.forms import EmailDraftForm, SmsDraftForm, one_line, text_hash
+from relance.web.todo.forms import (
+    BounceFixForm,
+    EmailDraftForm,
+    SmsDraftForm,
+    one_line,
+    text_hash,
+)
 
 
 def message_page(request: HttpRequest, ws: Workspace, task: Reminder, kind: str) -> HttpResponse:
@@ -166,10 +175,13 @@ def _render_message(
     *,
     bound: EmailDraftForm | SmsDraftForm | None = None,
     status: int = 200,
+    bounce_form: BounceFixForm | None = None,
 ) -> HttpResponse:
     today = local_day(ws.organisation)
     context = common.context(ws, task, kind)
     context["attachments"] = ReminderAttachment.objects.filter(reminder=task)
+    if context["bounce"] is not None:
+        context["bounce_form"] = bounce_form or _bounce_form(task, context["bounce"].address)
     context["preview_url"] = reverse(
         "todo-preview", kwargs={"org": ws.organisation.slug, "reminder": task.uuid}
     )
@@ -261,3 +273,39 @@ def todo_attachment(
     response["Content-Disposition"] = content_disposition_header(True, found.name) or ""
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _bounce_form(task: Reminder, bounced: str, data: Any = None) -> BounceFixForm:
+    contacts = list(
+        Contact.objects.filter(customer=task.customer).exclude(email="")
+        .order_by("-is_primary", "name", "id")
+    )  # fmt: skip
+    return BounceFixForm(data, contacts=contacts, bounced=bounced)
+
+
+@org_view
+@require_POST
+def todo_bounce_fix(request: HttpRequest, ws: Workspace, reminder: UUID) -> HttpResponse:
+    """The bounced e-mail in one step: the address corrected (or another contact chosen),
+    then the message sent again through the outbox."""
+    task = common.reminder(ws, reminder)
+    bounce = common.bounce_of(getattr(task, "message", None))
+    if bounce is None or task.status not in TODO_STATUSES:
+        messages.error(request, _("Cette tâche a déjà été traitée."))
+        return redirect(common.detail_url(ws, task))
+    form = _bounce_form(task, bounce.address, request.POST)
+    if not form.is_valid():
+        return _render_message(request, ws, task, FAILED, Draft.of(task), bounce_form=form,
+                               status=400)  # fmt: skip
+    try:
+        message = bounce_fix_send(reminder=task, contact=form.chosen(),
+                                  email=form.cleaned_data["email"],
+                                  today=local_day(ws.organisation),
+                                  actor=common.actor(ws))  # fmt: skip
+    except SendRefused as exc:
+        form.add_error(None, str(exc))
+        return _render_message(request, ws, task, FAILED, Draft.of(task), bounce_form=form,
+                               status=400)  # fmt: skip
+    message.refresh_from_db()
+    _report(request, task.customer.name, message)
+    return redirect(common.list_url(ws))

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<uuid:reminder>/", views.todo_detail, name="todo-detail"),
     path("<uuid:reminder>/preview/", message_views.todo_preview, name="todo-preview"),
     path("<uuid:reminder>/skip/", views.todo_skip, name="todo-skip"),
+    path("<uuid:reminder>/bounce/", message_views.todo_bounce_fix, name="todo-bounce-fix"),
     path("<uuid:reminder>/postpone/", views.todo_postpone, name="todo-postpone"),
     path("<uuid:reminder>/done/", views.todo_done, name="todo-done"),
     path("<uuid:reminder>/call/", call_views.todo_call_outcome, name="todo-call-outcome"),
