@@ -149,6 +149,6 @@ def test_a_reversed_payment_says_so_and_leaves_no_credit(collector, organisation
     assert "Paiement annulé le" in page and "MD06" in page
     assert "Avoir sur le compte du client" not in page
     history = collector.get(
-        url("customer", organisation, customer=book["customer"].uuid)
+        url("customer", organisation, customer=book["customer"].uuid) + "?tab=timeline"
     ).content.decode()
     assert "Paiement annulé (réf. VIR-9)" in history
