@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
 from relance.channels.letter.archive import customer_dispatches
+from relance.dunning.labels import Labels
 from relance.dunning.models import Scenario, Segment
 from relance.dunning.segments import customer_segment
 from relance.dunning.services import (
@@ -86,20 +87,20 @@ def customers(request: HttpRequest, ws: Workspace) -> HttpResponse:
     today = local_day(organisation)
     listing = CustomerList(organisation, filters, today)
     page = countless_page(listing.fetch, number=page_number(request))
-    names = {segment.key: segment.name for segment in segments}
+    names = Labels(segments={segment.key: segment.name for segment in segments})
     rows = [_row(customer, names, today) for customer in page.object_list]
     context = {"form": form, "filters": filters, "page": page, "rows": rows, "today": today}
     return render(request, "web/customers/list.html", context)
 
 
-def _row(customer: Any, segment_names: dict[str, str], today: date) -> dict[str, Any]:
+def _row(customer: Any, names: Labels, today: date) -> dict[str, Any]:
     """One line of the list, from what the list query joined (nothing more is read)."""
     dunning = getattr(customer, "dunning", None)  # missing for a customer never planned
     segment = dunning.segment if dunning else ""
     oldest = customer.oldest_due_date
     return {
         "customer": customer,
-        "segment": segment_names.get(segment, segment),
+        "segment": names.segment(segment),
         "days_late": (today - oldest).days if oldest else None,
         "paused": bool(dunning and dunning.paused),
         "last_contact_on": dunning.last_contact_on if dunning else None,
@@ -135,14 +136,14 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
     collectors = collectors_of(organisation)
     own = head.dunning.scenario if head.dunning else None
     segment = customer_segment(organisation, customer)
-    names = {scenario.key: scenario.name for scenario in scenarios}
+    names = Labels(scenarios={scenario.key: scenario.name for scenario in scenarios})
     context = {
         "customer": customer,
         "today": today,
         "head": head,
         "segment": segment,
         "segment_as_of": _iso_day(segment.explanation.get("as_of")),
-        "scenario_name": names.get(segment.scenario, segment.scenario),
+        "scenario_name": names.scenario(segment.scenario),
         "timeline": timeline,
         "open_items": open_instalments(organisation)
         .filter(customer=customer)
