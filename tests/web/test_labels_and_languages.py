@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -234,7 +235,7 @@ def test_the_time_zones_of_the_served_countries_come_first_and_every_zone_stays_
     form = OrganisationForm(organisation=organisation)
     field = form.fields["timezone"]
     assert isinstance(field, forms.ChoiceField)
-    choices = list(field.choices)
+    choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
     group, first_zones = choices[0]
     assert str(group) == "Fuseaux courants"
     assert [zone for zone, _label in first_zones][:4] == list(SERVED_ZONES[:4])
