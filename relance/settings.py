@@ -132,8 +132,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relance@localhost")
 SMS_URL = os.environ.get("SMS_URL") or "console:"
 _sms_backend.backend_from_url(SMS_URL)  # a wrong value stops the start here
 
-# Public address of this relance, for links in e-mails (open tracking, portal).
-RELANCE_BASE_URL = os.environ.get("RELANCE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Public address of this relance, for links in e-mails (open tracking, portal). One address is
+# enough: RELANCE_BASE_URL and RELANCE_PUBLIC_URL stand in for each other. Unset, the
+# development address is used, except by invitations, which take the address of the admin's
+# page (its host checked against ALLOWED_HOSTS).
+_ADDRESS = os.environ.get("RELANCE_BASE_URL") or os.environ.get("RELANCE_PUBLIC_URL") or ""
+RELANCE_ADDRESS_CONFIGURED = bool(_ADDRESS)
+RELANCE_BASE_URL = (_ADDRESS or "http://127.0.0.1:8000").rstrip("/")
 
 # Mailbox where bounces and replies arrive, read by "relance mailbox poll" (optional).
 IMAP_URL = os.environ.get("IMAP_URL", "")
@@ -220,7 +225,7 @@ RELANCE_IMPORT_MAX_ERRORS = _import_limit("RELANCE_IMPORT_MAX_ERRORS", 100)
 
 # The debtor portal (docs/portal.md): the address the links in reminders start with, how
 # many days a link lives, and how many portal pages one network address may open an hour.
-RELANCE_PUBLIC_URL = os.environ.get("RELANCE_PUBLIC_URL") or "http://127.0.0.1:8000"
+RELANCE_PUBLIC_URL = os.environ.get("RELANCE_PUBLIC_URL") or RELANCE_BASE_URL
 RELANCE_PORTAL_LINK_DAYS = env.count(
     "RELANCE_PORTAL_LINK_DAYS", os.environ.get("RELANCE_PORTAL_LINK_DAYS"), 120
 )

@@ -2,7 +2,9 @@
 
 They go through Django's mail (``EMAIL_URL``), not through an organisation's own SMTP server:
 they come from relance itself. Links point at ``RELANCE_BASE_URL``, never at the host a
-request named, so a forged Host header cannot divert them.
+request named, so a forged Host header cannot divert them; the one exception is an
+invitation sent while no address is configured: it takes the address of the signed-in
+admin's page, whose host Django checked against ``ALLOWED_HOSTS``.
 """
 
 from __future__ import annotations
@@ -29,23 +31,34 @@ def user_link_id(user: User) -> str:
     return urlsafe_base64_encode(force_bytes(user.uuid.hex))
 
 
-def password_link(user: User) -> str:
+def password_link(user: User, site: str = "") -> str:
     """A link to choose a new password, valid until used or PASSWORD_RESET_TIMEOUT passes."""
     path = reverse(
         "password_reset_confirm",
         kwargs={"uidb64": user_link_id(user), "token": default_token_generator.make_token(user)},
     )
-    return f"{settings.RELANCE_BASE_URL}{path}"
+    return f"{site or settings.RELANCE_BASE_URL}{path}"
 
 
-def access_email_send(*, user: User, organisation: Organisation, invited_by: User | None) -> bool:
+def invitation_site(page_address: str) -> str:
+    """Where an invitation's links point: the configured address, else the admin's page's
+    (``request.build_absolute_uri("/")``)."""
+    if settings.RELANCE_ADDRESS_CONFIGURED or not page_address:
+        return str(settings.RELANCE_BASE_URL)
+    return page_address.rstrip("/")
+
+
+def access_email_send(
+    *, user: User, organisation: Organisation, invited_by: User | None, site: str = ""
+) -> bool:
     """Tell a person they were given access to an organisation; whether the e-mail left."""
+    site = site or settings.RELANCE_BASE_URL
     context = {
         "user": user,
         "organisation": organisation,
         "invited_by": invited_by,
-        "password_link": "" if user.has_usable_password() else password_link(user),
-        "sign_in_link": f"{settings.RELANCE_BASE_URL}{reverse('login')}",
+        "password_link": "" if user.has_usable_password() else password_link(user, site),
+        "sign_in_link": f"{site}{reverse('login')}",
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
     with translation.override(user.language or settings.LANGUAGE_CODE):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext
 from PIL import Image
 
 from relance.accounts.audit import Actor, audit_record
@@ -35,9 +36,11 @@ def _check_identifiers(country: str, ids: dict[str, str]) -> dict[str, str]:
         "bic": identifiers.bic,
     }
     if country != Country.FR and (ids.get("siren") or ids.get("siret")):
-        raise AccountError("SIREN et SIRET ne s'appliquent qu'aux organisations françaises.")
+        raise AccountError(
+            gettext("SIREN et SIRET ne s'appliquent qu'aux organisations françaises.")
+        )
     if country != Country.BE and ids.get("enterprise_number"):
-        raise AccountError("Le n° d'entreprise ne s'applique qu'aux organisations belges.")
+        raise AccountError(gettext("Le n° d'entreprise ne s'applique qu'aux organisations belges."))
     clean: dict[str, str] = {}
     for name, value in ids.items():
         if not value:
@@ -47,7 +50,7 @@ def _check_identifiers(country: str, ids: dict[str, str]) -> dict[str, str]:
         except identifiers.InvalidIdentifier as exc:
             raise AccountError(str(exc)) from exc
     if clean.get("siret") and clean.get("siren") and not clean["siret"].startswith(clean["siren"]):
-        raise AccountError("Le SIRET ne commence pas par le SIREN.")
+        raise AccountError(gettext("Le SIRET ne commence pas par le SIREN."))
     return clean
 
 
@@ -61,18 +64,26 @@ def _check_profile(
     *, legal_name: str, timezone: str, default_currency: str, sender_email: str
 ) -> None:
     if not legal_name.strip():
-        raise AccountError("La raison sociale est obligatoire.")
+        raise AccountError(gettext("La raison sociale est obligatoire."))
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise AccountError(f"Fuseau horaire « {timezone} » inconnu.") from exc
+        raise AccountError(
+            gettext("Fuseau horaire « %(timezone)s » inconnu.") % {"timezone": timezone}
+        ) from exc
     if not re.fullmatch(r"[A-Z]{3}", default_currency):
-        raise AccountError(f"Devise « {default_currency} » invalide (code ISO 4217).")
+        raise AccountError(
+            gettext("Devise « %(currency)s » invalide (code ISO 4217).")
+            % {"currency": default_currency}
+        )
     if sender_email:
         try:
             validate_email(sender_email)
         except ValidationError as exc:
-            raise AccountError(f"Adresse d'expédition invalide « {sender_email} ».") from exc
+            raise AccountError(
+                gettext("Adresse d'expédition invalide « %(sender_email)s ».")
+                % {"sender_email": sender_email}
+            ) from exc
 
 
 @transaction.atomic
@@ -98,12 +109,15 @@ def organisation_create(
 ) -> Organisation:
     if not SLUG_RE.match(slug):
         raise AccountError(
-            f"Identifiant « {slug} » invalide : lettres minuscules, chiffres et tirets."
+            gettext("Identifiant « %(slug)s » invalide : lettres minuscules, chiffres et tirets.")
+            % {"slug": slug}
         )
     if Organisation.objects.filter(slug=slug).exists():
-        raise AccountError(f"L'organisation « {slug} » existe déjà.")
+        raise AccountError(gettext("L'organisation « %(slug)s » existe déjà.") % {"slug": slug})
     if country not in Country.values:
-        raise AccountError(f"Pays « {country} » non pris en charge (FR ou BE).")
+        raise AccountError(
+            gettext("Pays « %(country)s » non pris en charge (FR ou BE).") % {"country": country}
+        )
     _check_profile(
         legal_name=legal_name,
         timezone=timezone,
@@ -160,9 +174,14 @@ def user_create(
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise AccountError(f"Adresse e-mail invalide « {email} ».") from exc
+        raise AccountError(
+            gettext("Adresse e-mail invalide « %(email)s ».") % {"email": email}
+        ) from exc
     if role not in Role.values:
-        raise AccountError(f"Rôle « {role} » inconnu : {', '.join(Role.values)}.")
+        raise AccountError(
+            gettext("Rôle « %(role)s » inconnu : %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)}
+        )
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -287,27 +306,31 @@ def logo_check(logo: File[Any]) -> str:
     which can carry scripts."""
     size = logo.size or 0
     if size == 0:
-        raise AccountError("Le fichier du logo est vide.")
+        raise AccountError(gettext("Le fichier du logo est vide."))
     if size > LOGO_MAX_BYTES:
-        raise AccountError("Le logo dépasse 1 Mo : réduisez-le avant de l'envoyer.")
+        raise AccountError(gettext("Le logo dépasse 1 Mo : réduisez-le avant de l'envoyer."))
     try:
         logo.seek(0)
         with Image.open(logo) as image:
             image_format, (width, height) = image.format or "", image.size
             image.verify()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise AccountError("Le logo n'est pas une image lisible (PNG, JPEG, GIF ou WebP).") from exc
+        raise AccountError(
+            gettext("Le logo n'est pas une image lisible (PNG, JPEG, GIF ou WebP).")
+        ) from exc
     finally:
         logo.seek(0)
     if image_format not in LOGO_FORMATS:
-        raise AccountError("Le logo doit être une image PNG, JPEG, GIF ou WebP.")
+        raise AccountError(gettext("Le logo doit être une image PNG, JPEG, GIF ou WebP."))
     if max(width, height) > LOGO_MAX_PIXELS:
-        raise AccountError(f"Le logo dépasse {LOGO_MAX_PIXELS} pixels de côté.")
+        raise AccountError(
+            gettext("Le logo dépasse %(max)s pixels de côté.") % {"max": LOGO_MAX_PIXELS}
+        )
     return LOGO_FORMATS[image_format]
 
 
 def membership_invite(
-    *, organisation: Organisation, email: str, role: str, actor: Actor
+    *, organisation: Organisation, email: str, role: str, actor: Actor, site: str = ""
 ) -> tuple[User, bool]:
     """Give a person (new or already known) a role in the organisation and tell them by
     e-mail, with a link to choose their password when they have none yet.
@@ -316,10 +339,15 @@ def membership_invite(
     without the e-mail can still use "forgotten password")."""
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email=email).exists():
-        raise AccountError(f"{email} est déjà membre : changez son rôle dans la liste.")
+        raise AccountError(
+            gettext("%(email)s est déjà membre : changez son rôle dans la liste.")
+            % {"email": email}
+        )
     with transaction.atomic():
         user = user_create(email=email, organisation=organisation, role=role, actor=actor)
-    return user, access_email_send(user=user, organisation=organisation, invited_by=actor.user)
+    return user, access_email_send(
+        user=user, organisation=organisation, invited_by=actor.user, site=site
+    )
 
 
 def _admins_left_after(membership: Membership) -> int:
@@ -343,7 +371,10 @@ LAST_ADMIN = (
 @transaction.atomic
 def membership_role_set(*, membership: Membership, role: str, actor: Actor) -> Membership:
     if role not in Role.values:
-        raise AccountError(f"Rôle « {role} » inconnu : {', '.join(Role.values)}.")
+        raise AccountError(
+            gettext("Rôle « %(role)s » inconnu : %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)}
+        )
     if membership.role == role:
         return membership
     if membership.role == Role.ADMIN and not _admins_left_after(membership):
@@ -402,9 +433,15 @@ def user_profile_update(
            "title": " ".join(title.split()), "phone": " ".join(phone.split())}  # fmt: skip
     for name, limit in USER_PROFILE_FIELDS.items():
         if len(new[name]) > limit:
-            raise AccountError(f"« {new[name][:30]}… » dépasse {limit} caractères.")
+            raise AccountError(
+                gettext("« %(value)s… » dépasse %(limit)s caractères.")
+                % {"value": new[name][:30], "limit": limit}
+            )
     if new["phone"] and not PHONE.match(new["phone"]):
-        raise AccountError(f"Téléphone « {phone} » invalide : chiffres, espaces, « + » seuls.")
+        raise AccountError(
+            gettext("Téléphone « %(phone)s » invalide : chiffres, espaces, « + » seuls.")
+            % {"phone": phone}
+        )
     changed = [name for name, value in new.items() if getattr(user, name) != value]
     if not changed:
         return user

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor, audit_record
 from relance.dunning.completion import reminders_complete
@@ -37,9 +38,11 @@ def call_outcome_record(
     call_back_on: date | None = None,
 ) -> CallOutcome:
     if reminder.channel != "call":
-        raise DunningError("Ce n'est pas un appel.")
+        raise DunningError(gettext("Ce n'est pas un appel."))
     if outcome not in CallOutcomeKind.values:
-        raise DunningError(f"Résultat d'appel « {outcome} » inconnu.")
+        raise DunningError(
+            gettext("Résultat d'appel « %(outcome)s » inconnu.") % {"outcome": outcome}
+        )
     invoices = list(
         Invoice.objects.filter(instalments__reminder_items__reminder=reminder).distinct()
     )
@@ -47,7 +50,7 @@ def call_outcome_record(
                          outcome=outcome, called_on=day, notes=notes)  # fmt: skip
     if outcome == CallOutcomeKind.PROMISE:
         if promised_on is None or promised_amount is None:
-            raise DunningError("Une promesse a une date et un montant.")
+            raise DunningError(gettext("Une promesse a une date et un montant."))
         result.promise = promise_record(customer=reminder.customer, invoices=invoices,
                                         promised_on=promised_on, amount=promised_amount,
                                         day=day, actor=actor)  # fmt: skip
@@ -65,13 +68,13 @@ def call_outcome_record(
         )  # fmt: skip
     elif outcome == CallOutcomeKind.DISPUTE:
         if not dispute_reason.strip():
-            raise DunningError("Donnez le motif de la contestation.")
+            raise DunningError(gettext("Donnez le motif de la contestation."))
         for invoice in invoices:
             result.dispute = dispute_open(invoice=invoice, reason=dispute_reason, day=day,
                                           actor=actor)  # fmt: skip
     elif outcome == CallOutcomeKind.CALL_BACK:
         if call_back_on is None or call_back_on <= day:
-            raise DunningError("Indiquez quand rappeler (une date à venir).")
+            raise DunningError(gettext("Indiquez quand rappeler (une date à venir)."))
         result.call_back_on = call_back_on
         Reminder.objects.get_or_create(
             customer=reminder.customer, run_date=call_back_on, channel="call",

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.mail import debtor_request_notice_send
@@ -397,13 +398,15 @@ def debtor_request_resolve(
     ``day``), close a dispute, or acknowledge."""
     request = DebtorRequest.objects.select_for_update().get(pk=request.pk)
     if outcome not in outcomes(request):
-        raise DunningError("Cette demande a déjà été traitée, ou cette réponse ne lui va pas.")
+        raise DunningError(
+            gettext("Cette demande a déjà été traitée, ou cette réponse ne lui va pas.")
+        )
     invoices = list(request.invoices.all())
     if outcome == ACCEPT:
         assert request.plan_count is not None and request.plan_first_on is not None
         owed = sum(_owed_by_invoice(request.customer, invoices).values(), ZERO).quantize(ZERO)
         if owed <= 0:
-            raise DunningError("Plus rien n'est dû sur ces factures : classez la demande.")
+            raise DunningError(gettext("Plus rien n'est dû sur ces factures : classez la demande."))
         schedule = plan_schedule(owed, request.plan_count, max(request.plan_first_on, day))
         request.plan = payment_plan_create(customer=request.customer, invoices=invoices,
                                            schedule=schedule, day=day, actor=actor)  # fmt: skip

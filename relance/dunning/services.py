@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Membership, Organisation, User
@@ -68,20 +69,22 @@ def dispute_open(
     ``category`` is one of ``DisputeCategory`` (the portal's list); ``owner`` sorts it out
     by ``due_on``."""
     if not reason.strip() and not category:
-        raise DunningError("Donnez le motif du litige.")
+        raise DunningError(gettext("Donnez le motif du litige."))
     if category and category not in DisputeCategory.values:
-        raise DunningError("Catégorie de litige inconnue.")
+        raise DunningError(gettext("Catégorie de litige inconnue."))
     if due_on is not None and due_on < day:
-        raise DunningError("L'échéance du litige est déjà passée.")
+        raise DunningError(gettext("L'échéance du litige est déjà passée."))
     if (
         owner is not None
         and not Membership.objects.filter(
             organisation_id=invoice.organisation_id, user=owner
         ).exists()
     ):
-        raise DunningError("Le responsable du litige n'est pas membre de l'organisation.")
+        raise DunningError(gettext("Le responsable du litige n'est pas membre de l'organisation."))
     if Dispute.objects.filter(invoice=invoice, closed_on=None).exists():
-        raise DunningError(f"La facture « {invoice.number} » est déjà en litige.")
+        raise DunningError(
+            gettext("La facture « %(number)s » est déjà en litige.") % {"number": invoice.number}
+        )
     dispute = Dispute.objects.create(
         organisation_id=invoice.organisation_id, invoice=invoice, reason=reason.strip(),
         category=category, owner=owner, due_on=due_on, opened_on=day,
@@ -109,11 +112,11 @@ def dispute_close(
     reminded again from ``day``, gently, while something is still owed on it."""
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.closed_on is not None:
-        raise DunningError("Ce litige est déjà clos.")
+        raise DunningError(gettext("Ce litige est déjà clos."))
     if day < dispute.opened_on:
-        raise DunningError("Un litige ne peut pas être clos avant d'avoir été ouvert.")
+        raise DunningError(gettext("Un litige ne peut pas être clos avant d'avoir été ouvert."))
     if outcome not in DisputeOutcome.values:
-        raise DunningError("Issue du litige inconnue.")
+        raise DunningError(gettext("Issue du litige inconnue."))
     dispute.closed_on, dispute.outcome = day, outcome
     dispute.resolution_note, dispute.closed_by = note.strip(), actor.user
     dispute.save(update_fields=["closed_on", "outcome", "resolution_note", "closed_by"])
@@ -139,13 +142,13 @@ def promise_record(
 ) -> Promise:
     """The customer promises to pay ``amount`` by ``promised_on`` for these invoices."""
     if not invoices:
-        raise DunningError("Une promesse porte sur au moins une facture.")
+        raise DunningError(gettext("Une promesse porte sur au moins une facture."))
     if any(invoice.customer_id != customer.pk for invoice in invoices):
-        raise DunningError("Ces factures ne sont pas toutes à ce client.")
+        raise DunningError(gettext("Ces factures ne sont pas toutes à ce client."))
     if promised_on < day:
-        raise DunningError("La date promise est déjà passée.")
+        raise DunningError(gettext("La date promise est déjà passée."))
     if amount <= 0:
-        raise DunningError("Le montant promis doit être positif.")
+        raise DunningError(gettext("Le montant promis doit être positif."))
     owed = sum(
         open_instalments(customer.organisation)
         .filter(invoice__in=invoices)
@@ -155,9 +158,17 @@ def promise_record(
     if amount > owed:
         currency = invoices[0].currency
         raise DunningError(
-            f"Le montant promis ({money_text(amount, currency)}) dépasse ce qui reste dû sur "
-            f"{'cette facture' if len(invoices) == 1 else 'ces factures'} "
-            f"({money_text(Decimal(owed), currency)})."
+            ngettext(
+                "Le montant promis (%(promised)s) dépasse ce qui reste dû sur cette facture "
+                "(%(owed)s).",
+                "Le montant promis (%(promised)s) dépasse ce qui reste dû sur ces factures "
+                "(%(owed)s).",
+                len(invoices),
+            )
+            % {
+                "promised": money_text(amount, currency),
+                "owed": money_text(Decimal(owed), currency),
+            }
         )
     promise = Promise.objects.create(
         organisation_id=customer.organisation_id, customer=customer, promised_on=promised_on,
@@ -218,14 +229,16 @@ def payment_plan_create(
 ) -> PaymentPlan:
     """Agree a schedule for some invoices: they are no longer reminded while it is kept."""
     if not invoices or not schedule:
-        raise DunningError("Un échéancier porte sur des factures et a au moins une échéance.")
+        raise DunningError(
+            gettext("Un échéancier porte sur des factures et a au moins une échéance.")
+        )
     if any(invoice.customer_id != customer.pk for invoice in invoices):
-        raise DunningError("Ces factures ne sont pas toutes à ce client.")
+        raise DunningError(gettext("Ces factures ne sont pas toutes à ce client."))
     if any(amount <= 0 for _, amount in schedule) or min(due for due, _ in schedule) < day:
-        raise DunningError("Les échéances sont positives et à venir.")
+        raise DunningError(gettext("Les échéances sont positives et à venir."))
     currencies = {invoice.currency for invoice in invoices}
     if len(currencies) != 1:
-        raise DunningError("Un échéancier ne mélange pas les devises.")
+        raise DunningError(gettext("Un échéancier ne mélange pas les devises."))
     owed = sum(
         open_instalments(customer.organisation)
         .filter(invoice__in=invoices)
@@ -234,9 +247,12 @@ def payment_plan_create(
     )
     total = sum((amount for _, amount in schedule), Decimal("0.00"))
     if total != owed:
-        raise DunningError(f"Les échéances ({total}) doivent faire le restant dû ({owed}).")
+        raise DunningError(
+            gettext("Les échéances (%(total)s) doivent faire le restant dû (%(owed)s).")
+            % {"total": total, "owed": owed}
+        )
     if PaymentPlan.objects.filter(invoices__in=invoices, status=PaymentPlanStatus.ACTIVE).exists():
-        raise DunningError("Une de ces factures est déjà dans un échéancier en cours.")
+        raise DunningError(gettext("Une de ces factures est déjà dans un échéancier en cours."))
     plan = PaymentPlan.objects.create(organisation_id=customer.organisation_id,
                                       customer=customer, agreed_on=day)  # fmt: skip
     plan.invoices.set(invoices)
@@ -320,12 +336,12 @@ def customer_pause(
     of the pause), until the morning after it; the reason goes to the audit trail. ``day``
     (today) refuses an end already past."""
     if not reason.strip():
-        raise DunningError("Donnez la raison de la suspension.")
+        raise DunningError(gettext("Donnez la raison de la suspension."))
     if until is not None and day is not None and until < day:
-        raise DunningError("La date de fin de la suspension est déjà passée.")
+        raise DunningError(gettext("La date de fin de la suspension est déjà passée."))
     dunning = _customer_dunning(customer)
     if dunning.paused:
-        raise DunningError("Les relances de ce client sont déjà suspendues.")
+        raise DunningError(gettext("Les relances de ce client sont déjà suspendues."))
     dunning.paused, dunning.paused_until = True, until
     dunning.save(update_fields=["paused", "paused_until"])
     audit_record(
@@ -356,7 +372,7 @@ def customer_resume(*, customer: Customer, day: date, actor: Actor) -> CustomerD
     that fell due during the pause)."""
     dunning = _customer_dunning(customer)
     if not dunning.paused:
-        raise DunningError("Les relances de ce client ne sont pas suspendues.")
+        raise DunningError(gettext("Les relances de ce client ne sont pas suspendues."))
     _resume(dunning, customer, day)
     audit_record(
         organisation=customer.organisation, actor=actor, action="customer_resume",
@@ -399,7 +415,7 @@ def customer_scenario_set(
 ) -> CustomerDunning:
     """Chase the customer with its own scenario, or (None) with its segment's again."""
     if scenario is not None and scenario.organisation_id != customer.organisation_id:
-        raise DunningError("Ce scénario n'appartient pas à cette organisation.")
+        raise DunningError(gettext("Ce scénario n'appartient pas à cette organisation."))
     dunning = _customer_dunning(customer)
     before = dunning.scenario.key if dunning.scenario is not None else None
     after = scenario.key if scenario is not None else None
@@ -442,28 +458,35 @@ def dunning_settings_update(
 ) -> DunningSettings:
     """Change the organisation's business rules of reminding; records what changed."""
     if not 0 <= min_gap_days <= MAX_GAP_DAYS:
-        raise DunningError(f"L'écart minimum doit être entre 0 et {MAX_GAP_DAYS} jours.")
+        raise DunningError(
+            gettext("L'écart minimum doit être entre 0 et %(max)s jours.") % {"max": MAX_GAP_DAYS}
+        )
     if not 0 <= promise_grace_days <= MAX_GRACE_DAYS:
-        raise DunningError(f"Le délai de grâce doit être entre 0 et {MAX_GRACE_DAYS} jours.")
+        raise DunningError(
+            gettext("Le délai de grâce doit être entre 0 et %(max)s jours.")
+            % {"max": MAX_GRACE_DAYS}
+        )
     if min_amount < 0:
-        raise DunningError("Le montant minimum ne peut pas être négatif.")
+        raise DunningError(gettext("Le montant minimum ne peut pas être négatif."))
     if window_end <= window_start:
-        raise DunningError("La fin de la fenêtre d'envoi doit être après son début.")
+        raise DunningError(gettext("La fin de la fenêtre d'envoi doit être après son début."))
     if not 1 <= bank_freshness_days <= MAX_FRESHNESS_DAYS:
         raise DunningError(
-            f"La fraîcheur des relevés doit être entre 1 et {MAX_FRESHNESS_DAYS} jours ouvrés."
+            gettext("La fraîcheur des relevés doit être entre 1 et %(max)s jours ouvrés.")
+            % {"max": MAX_FRESHNESS_DAYS}
         )
     if not 1 <= portal_promise_max_days <= MAX_PORTAL_PROMISE_DAYS:
         raise DunningError(
-            f"L'horizon des promesses du portail doit être entre 1 et {MAX_PORTAL_PROMISE_DAYS} "
-            "jours."
+            gettext("L'horizon des promesses du portail doit être entre 1 et %(max)s jours.")
+            % {"max": MAX_PORTAL_PROMISE_DAYS}
         )
     if not 2 <= portal_plan_max_instalments <= MAX_PORTAL_INSTALMENTS:
         raise DunningError(
-            f"Les échéanciers du portail ont de 2 à {MAX_PORTAL_INSTALMENTS} échéances au plus."
+            gettext("Les échéanciers du portail ont de 2 à %(max)s échéances au plus.")
+            % {"max": MAX_PORTAL_INSTALMENTS}
         )
     if portal_plan_min_instalment < 0:
-        raise DunningError("Le montant minimum d'une échéance ne peut pas être négatif.")
+        raise DunningError(gettext("Le montant minimum d'une échéance ne peut pas être négatif."))
     rules, _ = DunningSettings.objects.select_for_update().get_or_create(organisation=organisation)
     new = {
         "min_gap_days": min_gap_days, "min_amount": min_amount.quantize(Decimal("0.01")),

@@ -215,7 +215,7 @@ def _locked(reminder: Reminder) -> Reminder:
     """The reminder, row-locked for this transaction and checked to be still open."""
     fresh = Reminder.objects.select_for_update().get(pk=reminder.pk)
     if fresh.status not in TODO_STATUSES:
-        raise DunningError("Cette tâche a déjà été traitée.")
+        raise DunningError(gettext("Cette tâche a déjà été traitée."))
     return fresh
 
 
@@ -224,7 +224,7 @@ def reminder_skip(*, reminder: Reminder, reason: str, today: date, actor: Actor)
     """Leave the message unsent, for a reason that stays in the audit trail."""
     reason = " ".join(reason.split())
     if len(reason) < SKIP_REASON_MIN:
-        raise DunningError("Indiquez pourquoi cette relance est écartée.")
+        raise DunningError(gettext("Indiquez pourquoi cette relance est écartée."))
     fresh = _locked(reminder)
     notes = [*fresh.notes, f"Écartée : {reason}"]
     # Not a contact: the items move past the step, the customer's last contact stays.
@@ -263,9 +263,9 @@ def reminder_postpone(
 ) -> Reminder:
     """Take the task off the to-do until ``until``; it comes back that day, not before."""
     if until <= today:
-        raise DunningError("Choisissez une date à venir.")
+        raise DunningError(gettext("Choisissez une date à venir."))
     if until > today + timedelta(days=MAX_POSTPONE_DAYS):
-        raise DunningError("Un report ne dépasse pas un an.")
+        raise DunningError(gettext("Un report ne dépasse pas un an."))
     fresh = _locked(reminder)
     reason = " ".join(reason.split())
     note = f"Reportée au {until:%d/%m/%Y}" + (f" : {reason}" if reason else "")
@@ -325,7 +325,7 @@ def parse_addresses(text: str | Sequence[str]) -> list[str]:
     if wrong:
         raise DunningError("Adresse(s) e-mail invalide(s) : " + ", ".join(wrong) + ".")
     if len(found) > MAX_COPY:
-        raise DunningError(f"Au plus {MAX_COPY} personnes en copie.")
+        raise DunningError(gettext("Au plus %(max)s personnes en copie.") % {"max": MAX_COPY})
     return found
 
 
@@ -374,13 +374,15 @@ def reminder_draft_save(
     subject = " ".join(subject.split())
     body = normalise_text(body)
     if len(subject) > 300:
-        raise DunningError("L'objet dépasse 300 caractères.")
+        raise DunningError(gettext("L'objet dépasse 300 caractères."))
     draft_body_check(body)
     if statement not in StatementItems.values:
-        raise DunningError("Choix des factures inconnu.")
+        raise DunningError(gettext("Choix des factures inconnu."))
     penalties = penalties or reminder.penalties
     if penalties not in PENALTIES:
-        raise DunningError(f"Pénalités « {penalties} » inconnues.")
+        raise DunningError(
+            gettext("Pénalités « %(penalties)s » inconnues.") % {"penalties": penalties}
+        )
     copy = parse_addresses(copy_to)
     fresh = _locked(reminder)
     draft = ReminderDraft.objects.filter(reminder=fresh).first()
@@ -409,10 +411,11 @@ def reminder_draft_save(
 def attachment_size_check(size: int) -> None:
     """Before reading an upload: refuse empty and oversized files."""
     if size <= 0:
-        raise DunningError("Le fichier est vide.")
+        raise DunningError(gettext("Le fichier est vide."))
     if size > MAX_ATTACHMENT_BYTES:
         raise DunningError(
-            f"Fichier trop volumineux : {MAX_ATTACHMENT_BYTES // (1024 * 1024)} Mo au plus."
+            gettext("Fichier trop volumineux : %(megabytes)s Mo au plus.")
+            % {"megabytes": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
         )
 
 
@@ -437,23 +440,28 @@ def attachment_add(
     extension = PurePath(safe).suffix.lower()
     if extension not in ATTACHMENT_TYPES:
         allowed = ", ".join(sorted(ATTACHMENT_TYPES))
-        raise DunningError(f"Type de fichier non accepté ({allowed}).")
+        raise DunningError(
+            gettext("Type de fichier non accepté (%(allowed)s).") % {"allowed": allowed}
+        )
     content_type, magic = ATTACHMENT_TYPES[extension]
     if magic and not data.startswith(magic):
-        raise DunningError(f"Le fichier « {safe} » n'est pas un vrai fichier {extension}.")
+        raise DunningError(
+            gettext("Le fichier « %(name)s » n'est pas un vrai fichier %(extension)s.")
+            % {"name": safe, "extension": extension}
+        )
     fresh = _locked(reminder)
     if fresh.channel != "email":
-        raise DunningError("Seul un e-mail peut porter des pièces jointes.")
+        raise DunningError(gettext("Seul un e-mail peut porter des pièces jointes."))
     existing = list(ReminderAttachment.objects.filter(reminder=fresh).values_list("sha256", "size"))
     sha256 = hashlib.sha256(data).hexdigest()
     if any(known == sha256 for known, _ in existing):
-        raise DunningError(f"« {safe} » est déjà joint.")
+        raise DunningError(gettext("« %(name)s » est déjà joint.") % {"name": safe})
     if len(existing) >= MAX_ATTACHMENTS:
-        raise DunningError(f"Au plus {MAX_ATTACHMENTS} pièces jointes.")
+        raise DunningError(gettext("Au plus %(max)s pièces jointes.") % {"max": MAX_ATTACHMENTS})
     if sum(size for _, size in existing) + len(data) > MAX_ATTACHMENTS_BYTES:
         raise DunningError(
-            f"Pièces jointes trop lourdes : {MAX_ATTACHMENTS_BYTES // (1024 * 1024)} Mo au plus "
-            "en tout."
+            gettext("Pièces jointes trop lourdes : %(megabytes)s Mo au plus en tout.")
+            % {"megabytes": MAX_ATTACHMENTS_BYTES // (1024 * 1024)}
         )
     attachment = ReminderAttachment(reminder=fresh, name=safe, content_type=content_type,
                                     size=len(data), sha256=sha256,

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.clock import local_day
@@ -48,20 +49,27 @@ class LedgerError(ValueError):
 
 def _money(value: Decimal, what: str) -> Decimal:
     if value != value.quantize(CENT):
-        raise LedgerError(f"{what} : au plus deux décimales ({value}).")
+        raise LedgerError(
+            gettext("%(what)s : au plus deux décimales (%(value)s).")
+            % {"what": what, "value": value}
+        )
     if value <= 0:
-        raise LedgerError(f"{what} : doit être positif ({value}).")
+        raise LedgerError(
+            gettext("%(what)s : doit être positif (%(value)s).") % {"what": what, "value": value}
+        )
     return value.quantize(CENT)
 
 
 def _same_organisation(organisation: Organisation, customer: Customer) -> None:
     if customer.organisation_id != organisation.pk:
-        raise LedgerError("Ce client n'appartient pas à cette organisation.")
+        raise LedgerError(gettext("Ce client n'appartient pas à cette organisation."))
 
 
 def _currency(value: str) -> str:
     if not CURRENCY.match(value):
-        raise LedgerError(f"Devise « {value} » invalide (code ISO 4217).")
+        raise LedgerError(
+            gettext("Devise « %(value)s » invalide (code ISO 4217).") % {"value": value}
+        )
     return value
 
 
@@ -82,12 +90,14 @@ def customer_create(
     notes: str = "",
 ) -> Customer:
     if not external_ref.strip() or not name.strip():
-        raise LedgerError("La référence et le nom du client sont obligatoires.")
+        raise LedgerError(gettext("La référence et le nom du client sont obligatoires."))
     if kind not in CustomerKind.values:
-        raise LedgerError(f"Type de client « {kind} » inconnu.")
+        raise LedgerError(gettext("Type de client « %(kind)s » inconnu.") % {"kind": kind})
     language = language or ("nl" if country == "BE" else "fr")
     if language not in Language.values:
-        raise LedgerError(f"Langue « {language} » non prise en charge.")
+        raise LedgerError(
+            gettext("Langue « %(language)s » non prise en charge.") % {"language": language}
+        )
     try:
         ids = {
             "vat_number": identifiers.vat_number(vat_number) if vat_number else "",
@@ -99,7 +109,9 @@ def customer_create(
     except identifiers.InvalidIdentifier as exc:
         raise LedgerError(str(exc)) from exc
     if Customer.objects.filter(organisation=organisation, external_ref=external_ref).exists():
-        raise LedgerError(f"Le client « {external_ref} » existe déjà.")
+        raise LedgerError(
+            gettext("Le client « %(external_ref)s » existe déjà.") % {"external_ref": external_ref}
+        )
     customer = Customer.objects.create(
         organisation=organisation,
         external_ref=external_ref.strip(),
@@ -126,16 +138,21 @@ def _contact_checked(email: str, phone: str, role: str) -> tuple[str, str]:
 
     email, phone = email.strip(), phone.strip()
     if not (email or phone):
-        raise LedgerError("Un contact a au moins une adresse e-mail ou un téléphone.")
+        raise LedgerError(gettext("Un contact a au moins une adresse e-mail ou un téléphone."))
     if email:
         try:
             validate_email(email)
         except ValidationError as exc:
-            raise LedgerError(f"Adresse e-mail invalide « {email} ».") from exc
+            raise LedgerError(
+                gettext("Adresse e-mail invalide « %(email)s ».") % {"email": email}
+            ) from exc
     if phone and not E164.match(phone):
-        raise LedgerError(f"Téléphone « {phone} » : format international attendu (+33…).")
+        raise LedgerError(
+            gettext("Téléphone « %(phone)s » : format international attendu (+33…).")
+            % {"phone": phone}
+        )
     if role not in ContactRole.values:
-        raise LedgerError(f"Rôle de contact « {role} » inconnu.")
+        raise LedgerError(gettext("Rôle de contact « %(role)s » inconnu.") % {"role": role})
     return email, phone
 
 
@@ -254,20 +271,26 @@ def invoice_create(
 ) -> Invoice:
     """An invoice and its instalments: one due date, or several whose amounts add up."""
     _same_organisation(organisation, customer)
-    amount = _money(amount_incl_tax, "Montant TTC")
+    amount = _money(amount_incl_tax, gettext("Montant TTC"))
     _currency(currency)
     if not number.strip():
-        raise LedgerError("Le numéro de facture est obligatoire.")
+        raise LedgerError(gettext("Le numéro de facture est obligatoire."))
     if (due_date is None) == (not instalments):
-        raise LedgerError("Donnez soit une échéance, soit la liste des échéances.")
+        raise LedgerError(gettext("Donnez soit une échéance, soit la liste des échéances."))
     schedule = sorted(instalments) if due_date is None else [(due_date, amount)]
     total = Decimal("0.00")
     for due, part in schedule:
         if due < issue_date:
-            raise LedgerError(f"Échéance {due} antérieure à la date de facture {issue_date}.")
-        total += _money(part, "Montant d'échéance")
+            raise LedgerError(
+                gettext("Échéance %(due)s antérieure à la date de facture %(issue_date)s.")
+                % {"due": due, "issue_date": issue_date}
+            )
+        total += _money(part, gettext("Montant d'échéance"))
     if total != amount:
-        raise LedgerError(f"Les échéances ({total}) ne font pas le montant TTC ({amount}).")
+        raise LedgerError(
+            gettext("Les échéances (%(total)s) ne font pas le montant TTC (%(amount)s).")
+            % {"total": total, "amount": amount}
+        )
     try:
         with transaction.atomic():
             invoice = Invoice.objects.create(
@@ -276,7 +299,9 @@ def invoice_create(
                 payment_terms=payment_terms,
             )  # fmt: skip
     except IntegrityError as exc:
-        raise LedgerError(f"La facture « {number} » existe déjà.") from exc
+        raise LedgerError(
+            gettext("La facture « %(number)s » existe déjà.") % {"number": number}
+        ) from exc
     Instalment.objects.bulk_create(
         Instalment(organisation=organisation, invoice=invoice, customer=customer,
                    sequence=sequence, due_date=due, amount=part)
@@ -328,15 +353,23 @@ def payment_record(
     """Record a payment and allocate it to the named invoice(s) first, then the customer's
     oldest open items; what cannot be allocated stays as a credit."""
     _same_organisation(organisation, customer)
-    amount = _money(amount, "Montant du paiement")
+    amount = _money(amount, gettext("Montant du paiement"))
     _currency(currency)
     for named in [*([invoice] if invoice is not None else []), *invoices]:
         if named.customer_id != customer.pk:
-            raise LedgerError(f"La facture « {named.number} » n'est pas à ce client.")
+            raise LedgerError(
+                gettext("La facture « %(number)s » n'est pas à ce client.")
+                % {"number": named.number}
+            )
         if named.currency != currency:
-            raise LedgerError(f"Devise {currency} différente de celle de la facture.")
+            raise LedgerError(
+                gettext("Devise %(currency)s différente de celle de la facture.")
+                % {"currency": currency}
+            )
     if Payment.objects.filter(organisation=organisation, reference=reference).exists():
-        raise LedgerError(f"Le paiement « {reference} » est déjà enregistré.")
+        raise LedgerError(
+            gettext("Le paiement « %(reference)s » est déjà enregistré.") % {"reference": reference}
+        )
     payment = Payment.objects.create(
         organisation=organisation, customer=customer, reference=reference, date=date,
         currency=currency, amount=amount, method=method,
@@ -428,12 +461,14 @@ def credit_note_create(
 ) -> CreditNote:
     """A credit note, applied to the invoice it corrects (or the oldest open items)."""
     _same_organisation(organisation, customer)
-    amount = _money(amount, "Montant de l'avoir")
+    amount = _money(amount, gettext("Montant de l'avoir"))
     _currency(currency)
     if invoice is not None and invoice.customer_id != customer.pk:
-        raise LedgerError(f"La facture « {invoice.number} » n'est pas à ce client.")
+        raise LedgerError(
+            gettext("La facture « %(number)s » n'est pas à ce client.") % {"number": invoice.number}
+        )
     if CreditNote.objects.filter(organisation=organisation, number=number).exists():
-        raise LedgerError(f"L'avoir « {number} » existe déjà.")
+        raise LedgerError(gettext("L'avoir « %(number)s » existe déjà.") % {"number": number})
     credit_note = CreditNote.objects.create(
         organisation=organisation, customer=customer, number=number, issue_date=issue_date,
         currency=currency, amount=amount, invoice=invoice,
@@ -464,11 +499,15 @@ def note_add(
     """A staff note on a customer, or on one of its invoices."""
     text = text.strip()
     if not text:
-        raise LedgerError("La note est vide.")
+        raise LedgerError(gettext("La note est vide."))
     if len(text) > NOTE_MAX_LENGTH:
-        raise LedgerError(f"Une note fait au plus {NOTE_MAX_LENGTH} caractères.")
+        raise LedgerError(
+            gettext("Une note fait au plus %(max)s caractères.") % {"max": NOTE_MAX_LENGTH}
+        )
     if invoice is not None and invoice.customer_id != customer.pk:
-        raise LedgerError(f"La facture « {invoice.number} » n'est pas à ce client.")
+        raise LedgerError(
+            gettext("La facture « %(number)s » n'est pas à ce client.") % {"number": invoice.number}
+        )
     note = Note.objects.create(
         organisation_id=customer.organisation_id, customer=customer, invoice=invoice,
         author=actor.user, text=text, created_at=timezone.now(),
@@ -489,7 +528,7 @@ def customer_collector_set(*, customer: Customer, collector: User | None, actor:
         user=collector, organisation_id=customer.organisation_id,
         role__in=[Role.ADMIN, Role.COLLECTOR],
     ).exists():  # fmt: skip
-        raise LedgerError("Ce chargé de recouvrement n'est pas membre de l'organisation.")
+        raise LedgerError(gettext("Ce chargé de recouvrement n'est pas membre de l'organisation."))
     before = customer.collector.email if customer.collector is not None else None
     after = collector.email if collector is not None else None
     if before == after:
@@ -530,9 +569,15 @@ def customer_address_update(
     }
     for name, limit in ADDRESS_FIELDS.items():
         if len(new[name]) > limit:
-            raise LedgerError(f"Adresse : « {new[name][:30]}… » dépasse {limit} caractères.")
+            raise LedgerError(
+                gettext("Adresse : « %(value)s… » dépasse %(limit)s caractères.")
+                % {"value": new[name][:30], "limit": limit}
+            )
     if not COUNTRY.match(new["country"]):
-        raise LedgerError(f"Pays « {country} » invalide : code ISO à 2 lettres (FR, BE…).")
+        raise LedgerError(
+            gettext("Pays « %(country)s » invalide : code ISO à 2 lettres (FR, BE…).")
+            % {"country": country}
+        )
     changed = [name for name, value in new.items() if getattr(customer, name) != value]
     if not changed:
         return customer
@@ -559,12 +604,18 @@ def payment_reverse(
     returns None. In part: its unallocated credit goes first, then its allocations from the
     latest due instalment back, so that what becomes owed again is what was settled last;
     returns the payment, reduced."""
-    amount = _money(amount, "Montant repris")
+    amount = _money(amount, gettext("Montant repris"))
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.reversed_on is not None:
-        raise LedgerError(f"Le paiement {payment.reference} a déjà été annulé.")
+        raise LedgerError(
+            gettext("Le paiement %(reference)s a déjà été annulé.")
+            % {"reference": payment.reference}
+        )
     if amount > payment.amount:
-        raise LedgerError(f"On ne peut reprendre {amount} d'un paiement de {payment.amount}.")
+        raise LedgerError(
+            gettext("On ne peut reprendre %(amount)s d'un paiement de %(paid)s.")
+            % {"amount": amount, "paid": payment.amount}
+        )
     if amount == payment.amount:
         day = on or local_day(payment.organisation)
         payments_reverse(organisation=payment.organisation, actor=actor,

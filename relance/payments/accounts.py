@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
@@ -49,24 +50,28 @@ def provider_account_set(
     """Offer online payment through ``provider``. ``api_key`` and ``webhook_secret``: None
     keeps the one stored (a new provider needs its own)."""
     if provider not in Provider.values:
-        raise ProviderSetupError(f"Prestataire « {provider} » inconnu.")
+        raise ProviderSetupError(
+            gettext("Prestataire « %(provider)s » inconnu.") % {"provider": provider}
+        )
     chosen = [method for method in Method.values if method in set(methods)]
     if not chosen or len(chosen) != len(set(methods)):
-        raise ProviderSetupError("Choisissez au moins un moyen de paiement parmi ceux proposés.")
+        raise ProviderSetupError(
+            gettext("Choisissez au moins un moyen de paiement parmi ceux proposés.")
+        )
     account = ProviderAccount.objects.select_for_update().filter(organisation=organisation).first()
     before = _shown(account) if account else None
     switching = account is None or account.provider != provider
     api_key = api_key.strip() if api_key else None
     webhook_secret = webhook_secret.strip() if webhook_secret else None
     if api_key is None and switching:
-        raise ProviderSetupError("Saisissez la clé d'API du prestataire.")
+        raise ProviderSetupError(gettext("Saisissez la clé d'API du prestataire."))
     if api_key is not None and not KEY_SHAPES[Provider(provider)].match(api_key):
         raise ProviderSetupError(
-            f"Clé d'API {Provider(provider).label} invalide : elle ressemble à "
-            f"{KEY_EXAMPLES[Provider(provider)]}"
+            gettext("Clé d'API %(label)s invalide : elle ressemble à %(value)s")
+            % {"label": Provider(provider).label, "value": KEY_EXAMPLES[Provider(provider)]}
         )
     if webhook_secret is not None and not WEBHOOK_SECRET.match(webhook_secret):
-        raise ProviderSetupError("Secret de signature invalide : il commence par whsec_.")
+        raise ProviderSetupError(gettext("Secret de signature invalide : il commence par whsec_."))
     account = account or ProviderAccount(
         organisation=organisation, webhook_token=secrets.token_urlsafe(32)
     )
@@ -79,8 +84,10 @@ def provider_account_set(
         account.webhook_secret = seal(webhook_secret)
     if provider == Provider.STRIPE and not account.webhook_secret:
         raise ProviderSetupError(
-            "Saisissez le secret de signature du webhook (Stripe le donne quand vous ajoutez "
-            "l'adresse du webhook)."
+            gettext(
+                "Saisissez le secret de signature du webhook (Stripe le donne quand "
+                "vous ajoutez l'adresse du webhook)."
+            )
         )
     account.save()
     after = _shown(account)
@@ -116,8 +123,10 @@ def account_gateway(account: ProviderAccount) -> ProviderGateway:
         secret = unseal(account.webhook_secret) if account.webhook_secret else ""
     except SealError as exc:
         raise ProviderError(
-            "la clé enregistrée est illisible (la clé secrète du site a changé) : "
-            "saisissez-la à nouveau"
+            gettext(
+                "la clé enregistrée est illisible (la clé secrète du site a changé) : "
+                "saisissez-la à nouveau"
+            )
         ) from exc
     return gateway(account.provider, api_key=api_key, webhook_secret=secret)
 

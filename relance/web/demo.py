@@ -20,6 +20,7 @@ from relance.web.demo_history import demo_history
 DEMO_SLUG = "demo"
 DEMO_ADMIN = "demo@relance.example"
 DEMO_COLLECTOR = "camille.collector@relance.example"
+DEMO_NAMES = {DEMO_ADMIN: ("Claire", "Dupont"), DEMO_COLLECTOR: ("Camille", "Martin")}
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ def demo_build(*, today: date, customers: int = 120) -> DemoLogin:
             actor=actor,
         )
         User.objects.filter(email=DEMO_ADMIN).update(is_staff=True, is_superuser=True)
+        # People have names: the call scripts and letters say who calls and who signs.
+        for email, (first, last) in DEMO_NAMES.items():
+            User.objects.filter(email=email, first_name="").update(first_name=first, last_name=last)
     if created:
         portfolio = build_demo_portfolio(today=today, customers=customers)
         for kind, data in (

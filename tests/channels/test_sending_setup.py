@@ -89,9 +89,21 @@ def test_records_to_publish(organisation, actor, settings):
                                                  domain="atelier.example", actor=actor)  # fmt: skip
     dkim_record, spf, dmarc = records_to_publish(domain)
     assert (dkim_record.name, dkim_record.value) == (name, value)
-    assert spf.value == "v=spf1 include:<votre-fournisseur> ~all"
+    # No server known yet: no record with a placeholder to copy, words that say what to do.
+    assert spf.value == "" and "<" not in spf.note and "SMTP" in spf.note
     assert dmarc.name == "_dmarc.atelier.example" and dmarc.value.startswith("v=DMARC1; p=none")
     assert records_to_publish(domain, smtp_host="mail.example.net")[1].value == (
         "v=spf1 a:mail.example.net ~all"
     )
     assert "ip4:203.0.113.5" in records_to_publish(domain, smtp_host="203.0.113.5")[1].value
+    # A known sending service: the include its documentation gives.
+    for host, include in (
+        ("smtp-relay.brevo.com", "include:spf.brevo.com"),
+        ("smtp.office365.com", "include:spf.protection.outlook.com"),
+        ("email-smtp.eu-west-1.amazonaws.com", "include:amazonses.com"),
+    ):
+        assert records_to_publish(domain, smtp_host=host)[1].value == f"v=spf1 {include} ~all"
+    # A look-alike host is not the service.
+    assert records_to_publish(domain, smtp_host="notbrevo.com")[1].value == (
+        "v=spf1 a:notbrevo.com ~all"
+    )

@@ -181,7 +181,7 @@ def test_one_timeline_of_everything_newest_first(collector, organisation, histor
             "call": "Appel : Promesse de paiement",
             "promise": "Promesse de paiement pour le",
             "payment": "Paiement reçu (réf. VIR-1)",
-            "reminder": "Relance E-mail, étape « reminder_1 »",
+            "reminder": "Relance E-mail, étape « Première relance »",
             "invoice": "Facture F-1 émise",
         }.items()
     }
@@ -266,7 +266,7 @@ def test_a_scenario_of_its_own_changes_the_daily_plan(collector, organisation, a
     assert AuditEvent.objects.filter(action="customer_scenario").count() == 2
     page = collector.get(url("customer", organisation, customer=garage.uuid),
                          {"tab": "timeline"}).content.decode()  # fmt: skip
-    assert "Scénario : vip" in page  # the change is in the history
+    assert "Scénario : VIP" in page  # the change is in the history, by its name
 
 
 def test_collector_and_contacts_are_changed_through_services(collector, organisation, actor):

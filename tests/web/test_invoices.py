@@ -145,6 +145,8 @@ def test_the_page_explains_the_penalties_like_the_formal_notice(collector, organ
         return
     section = page[page.index('id="penalties"') :]
     shown = re.findall(r"<li>([^<]+)</li>", section[: section.index("</section>")])
+    # The same lines as the formal notice's (the page groups digits with no-break spaces).
+    shown = [line.replace("\xa0", " ").replace("\u202f", " ") for line in shown]
     assert shown[: len(expected)] == [escape(line) for line in expected]
     assert "Indemnité forfaitaire : 40,00 €" in expected
     assert "Échéance 2" not in section  # not due yet: no penalties
@@ -322,3 +324,15 @@ def test_the_invoice_page_shows_its_own_payment_reference(collector, organisatio
     found.save(update_fields=["payment_reference"])
     page = collector.get(url("invoice", organisation, invoice=found.uuid)).content.decode()
     assert '<span id="payment-reference">RF18539007547034</span>' in page
+
+
+def test_the_penalties_are_explained_in_the_readers_language(collector, organisation, part_paid):
+    from relance.accounts.models import User
+
+    User.objects.filter(email=f"collector@{organisation.slug}.example").update(language="en")
+    page = collector.get(url("invoice", organisation, invoice=part_paid.uuid)).content.decode()
+    section = page[page.index('id="penalties"') :]
+    section = section[: section.index("</section>")]
+    assert "Late payment interest:" in section or "Cannot calculate" in section
+    assert "Intérêts de retard" not in section and "Indemnité forfaitaire" not in section
+    assert "Régime :" not in section and "France, entre professionnels" not in section

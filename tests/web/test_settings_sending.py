@@ -95,7 +95,8 @@ def test_removing_the_own_server_goes_back_to_the_sites(admin_client_org, organi
     assert AuditEvent.objects.filter(action="smtp_settings_remove").count() == 1
 
 
-def test_a_new_domain_shows_the_dns_records_to_publish(admin_client_org, organisation):
+def test_a_new_domain_shows_the_dns_records_to_publish(admin_client_org, organisation, settings):
+    settings.EMAIL_HOST = "smtp.example.net"  # a known sending server: a complete SPF record
     response = admin_client_org.post(
         url("settings_domain_add", organisation), {"domain": "Atelier-Dupont.fr"}
     )
@@ -105,7 +106,8 @@ def test_a_new_domain_shows_the_dns_records_to_publish(admin_client_org, organis
     page = admin_client_org.get(url("settings_sending", organisation)).content.decode()
     assert "relance._domainkey.atelier-dupont.fr" in page
     assert f"v=DKIM1; k=rsa; p={domain.dkim_public_key}" in page
-    assert "v=spf1" in page and "_dmarc.atelier-dupont.fr" in page and "v=DMARC1" in page
+    assert "v=spf1 a:smtp.example.net ~all" in page
+    assert "_dmarc.atelier-dupont.fr" in page and "v=DMARC1" in page
     assert "PRIVATE KEY" not in page and domain.dkim_private_key not in page
 
 

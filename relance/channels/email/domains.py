@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import dns.exception
 import dns.resolver
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
@@ -101,20 +102,23 @@ def sender_check(
     findings.append(DnsFinding(
         "spf", len(spf) == 1, spf[0] if spf else "",
         "" if len(spf) == 1 else (
-            "Aucun enregistrement SPF : publiez un TXT « v=spf1 include:<votre fournisseur> ~all »."
-            if not spf else "Plusieurs enregistrements SPF : il n'en faut qu'un."
+            _("Aucun enregistrement SPF : publiez celui de la liste ci-dessus.")
+            if not spf else _("Plusieurs enregistrements SPF : il n'en faut qu'un.")
         ),
     ))  # fmt: skip
     dkim_values = txt(f"{selector}._domainkey.{domain}")
     dkim_ok = any("p=" in v and (not expected_dkim or expected_dkim in v) for v in dkim_values)
     findings.append(DnsFinding(
         "dkim", dkim_ok, dkim_values[0] if dkim_values else "",
-        "" if dkim_ok else f"Publiez la clé DKIM en TXT sur {selector}._domainkey.{domain}.",
+        "" if dkim_ok else _("Publiez la clé DKIM en TXT sur %(name)s.")
+        % {"name": f"{selector}._domainkey.{domain}"},
     ))  # fmt: skip
     dmarc = [v for v in txt(f"_dmarc.{domain}") if v.lower().startswith("v=dmarc1")]
     findings.append(DnsFinding(
         "dmarc", bool(dmarc), dmarc[0] if dmarc else "",
-        "" if dmarc else f"Publiez une politique DMARC en TXT sur _dmarc.{domain}, par exemple "
-        "« v=DMARC1; p=none; rua=mailto:dmarc@" + domain + " », puis durcissez-la.",
+        "" if dmarc else _(
+            "Publiez une politique DMARC en TXT sur %(name)s, par exemple « %(value)s », puis "
+            "durcissez-la."
+        ) % {"name": f"_dmarc.{domain}", "value": f"v=DMARC1; p=none; rua=mailto:dmarc@{domain}"},
     ))  # fmt: skip
     return findings

@@ -147,33 +147,66 @@ class DnsRecord:
     note: str = ""
 
 
+# The SPF "include:" of the sending services people use most, by the end of their SMTP host:
+# their own documentation names it; an unknown server is named by its address instead.
+SPF_INCLUDES: tuple[tuple[str, str], ...] = (
+    ("gmail.com", "include:_spf.google.com"),
+    ("googlemail.com", "include:_spf.google.com"),
+    ("office365.com", "include:spf.protection.outlook.com"),
+    ("outlook.com", "include:spf.protection.outlook.com"),
+    ("brevo.com", "include:spf.brevo.com"),
+    ("sendinblue.com", "include:spf.brevo.com"),
+    ("mailjet.com", "include:spf.mailjet.com"),
+    ("mailgun.org", "include:mailgun.org"),
+    ("sendgrid.net", "include:sendgrid.net"),
+    ("amazonaws.com", "include:amazonses.com"),
+    ("postmarkapp.com", "include:spf.mtasv.net"),
+    ("ovh.net", "include:mx.ovh.com"),
+)
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
 def records_to_publish(domain: SendingDomain, *, smtp_host: str = "") -> list[DnsRecord]:
     """The TXT records that let receivers trust mail from ``domain``: the DKIM key relance
-    signs with, an SPF record naming the sending server, and a DMARC policy to start with."""
+    signs with, an SPF record naming the sending server, and a DMARC policy to start with.
+
+    Every value is complete, ready to copy: when the sending server is not known yet, the
+    SPF record is explained in words rather than shown with a placeholder inside."""
     dkim_name, dkim_value = dns_record(domain.dkim_selector, domain.domain, domain.dkim_public_key)
-    host = smtp_host or settings.EMAIL_HOST or ""
-    if host and host not in {"localhost", "127.0.0.1", "::1"}:
-        mechanism = _spf_mechanism(host)
-        spf_note = (
-            f"Autorise le serveur {host}. Si votre fournisseur d'envoi indique un "
-            "« include: », utilisez-le à la place. Un seul enregistrement SPF par domaine : "
-            "s'il en existe déjà un, ajoutez-y ce mécanisme."
-        )
+    host = (smtp_host or settings.EMAIL_HOST or "").strip().lower().rstrip(".")
+    if host and host not in LOCAL_HOSTS:
+        spf_value = f"v=spf1 {spf_mechanism(host)} ~all"
+        spf_note = str(_(
+            "Autorise le serveur d'envoi %(host)s. Un seul enregistrement SPF par domaine : "
+            "s'il en existe déjà un, ajoutez-y ce mécanisme avant « ~all »."
+        ) % {"host": host})  # fmt: skip
     else:
-        mechanism = "include:<votre-fournisseur>"
-        spf_note = "Remplacez <votre-fournisseur> par ce qu'indique votre fournisseur d'envoi."
+        spf_value = ""
+        spf_note = str(_(
+            "Le serveur d'envoi n'est pas encore connu : renseignez-le dans « Serveur d'envoi "
+            "(SMTP) » et l'enregistrement SPF à publier s'affichera ici. Vous pouvez aussi "
+            "publier celui que donne votre fournisseur d'envoi."
+        ))  # fmt: skip
     return [
         DnsRecord("dkim", "DKIM", dkim_name, dkim_value,
-                  "La clé publique de signature ; à publier telle quelle."),
-        DnsRecord("spf", "SPF", domain.domain, f"v=spf1 {mechanism} ~all", spf_note),
+                  str(_("La clé publique de signature ; à publier telle quelle."))),
+        DnsRecord("spf", "SPF", domain.domain, spf_value, spf_note),
         DnsRecord("dmarc", "DMARC", f"_dmarc.{domain.domain}",
                   f"v=DMARC1; p=none; rua=mailto:dmarc@{domain.domain}",
-                  "Pour commencer : observe sans rien bloquer. Passez à p=quarantine quand "
-                  "les rapports sont bons."),
+                  str(_("Pour commencer : observe sans rien bloquer. Passez à p=quarantine "
+                        "quand les rapports sont bons."))),
     ]  # fmt: skip
 
 
-def _spf_mechanism(host: str) -> str:
+def spf_mechanism(host: str) -> str:
+    """``include:`` of a known sending service, else the server itself (``a:`` or ``ip4:``)."""
+    for suffix, include in SPF_INCLUDES:
+        if host == suffix or host.endswith("." + suffix):
+            return include
+    return _spf_address(host)
+
+
+def _spf_address(host: str) -> str:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:

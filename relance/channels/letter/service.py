@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.clock import local_day
@@ -58,12 +59,15 @@ def _mark_posted(
 ) -> PostalDispatch:
     dispatch = PostalDispatch.objects.filter(reminder=reminder).first()
     if dispatch is None:
-        raise LetterError("Imprimez la lettre avant de la déclarer postée.")
+        raise LetterError(gettext("Imprimez la lettre avant de la déclarer postée."))
     number = registered_number.strip().upper()
     if number and not REGISTERED_NUMBER.match(number):
-        raise LetterError(f"N° de recommandé invalide « {registered_number} ».")
+        raise LetterError(
+            gettext("N° de recommandé invalide « %(registered_number)s ».")
+            % {"registered_number": registered_number}
+        )
     if reminder.channel == "formal_notice" and not number:
-        raise LetterError("Une mise en demeure part en recommandé : indiquez son numéro.")
+        raise LetterError(gettext("Une mise en demeure part en recommandé : indiquez son numéro."))
     dispatch.posted_on, dispatch.registered_number = posted_on, number
     dispatch.save(update_fields=["posted_on", "registered_number"])
     reminders_complete(reminder_ids=[reminder.pk], on=posted_on)
@@ -88,19 +92,22 @@ def letter_acknowledged(
     the posting did not give one). ``today``: the organisation's day, by default."""
     dispatch = PostalDispatch.objects.select_for_update().filter(reminder=reminder).first()
     if dispatch is None or dispatch.posted_on is None:
-        raise LetterError("Cette lettre n'a pas été déclarée postée.")
+        raise LetterError(gettext("Cette lettre n'a pas été déclarée postée."))
     if acknowledged_on < dispatch.posted_on:
         raise LetterError(
-            f"L'accusé de réception ne peut précéder l'envoi (postée le "
-            f"{dispatch.posted_on:%d/%m/%Y})."
+            gettext("L'accusé de réception ne peut précéder l'envoi (postée le %(posted_on)s).")
+            % {"posted_on": f"{dispatch.posted_on:%d/%m/%Y}"}
         )
     if acknowledged_on > (today or local_day(reminder.organisation)):
-        raise LetterError("La date de l'accusé de réception ne peut être dans le futur.")
+        raise LetterError(gettext("La date de l'accusé de réception ne peut être dans le futur."))
     number = registered_number.strip().upper()
     if number and not REGISTERED_NUMBER.match(number):
-        raise LetterError(f"N° de recommandé invalide « {registered_number} ».")
+        raise LetterError(
+            gettext("N° de recommandé invalide « %(registered_number)s ».")
+            % {"registered_number": registered_number}
+        )
     if number and dispatch.registered_number and number != dispatch.registered_number:
-        raise LetterError("Cette lettre a déjà un n° de recommandé.")
+        raise LetterError(gettext("Cette lettre a déjà un n° de recommandé."))
     before = {"acknowledged_on": dispatch.acknowledged_on.isoformat()
               if dispatch.acknowledged_on else None}  # fmt: skip
     after: dict[str, object] = {"acknowledged_on": acknowledged_on.isoformat()}

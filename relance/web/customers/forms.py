@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import User
+from relance.dunning.labels import scenario_name, segment_name
 from relance.dunning.models import DisputeCategory, DisputeOutcome, Scenario, Segment
 from relance.ledger.models import ContactRole, Customer, Invoice
 from relance.ledger.services import NOTE_MAX_LENGTH
@@ -73,7 +74,7 @@ class CustomerFilterForm(forms.Form):
         self.segments, self.collectors, self.scenarios = segments, collectors, scenarios
         choices(self, "currency").choices = [(code, code) for code in currencies]
         choices(self, "segment").choices = [("", _("Tous"))] + [
-            (segment.key, segment.name) for segment in segments
+            (segment.key, segment_name(segment)) for segment in segments
         ]
         choices(self, "collector").choices = [
             ("", _("Tous")),
@@ -81,7 +82,7 @@ class CustomerFilterForm(forms.Form):
             *((str(user.uuid), user.get_full_name() or user.email) for user in collectors),
         ]
         choices(self, "scenario").choices = [("", _("Tous"))] + [
-            (str(scenario.uuid), scenario.name) for scenario in scenarios
+            (str(scenario.uuid), scenario_name(scenario)) for scenario in scenarios
         ]
 
     def filters(self, default_currency: str) -> CustomerFilters:
@@ -186,7 +187,7 @@ class ScenarioForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.scenarios = scenarios
         choices(self, "scenario").choices = [("", _("Celui du segment"))] + [
-            (str(scenario.uuid), scenario.name) for scenario in scenarios
+            (str(scenario.uuid), scenario_name(scenario)) for scenario in scenarios
         ]
 
     def chosen(self) -> Scenario | None:

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise as LazyText
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -27,6 +26,7 @@ from relance.channels.models import (
     OutboxStatus,
     PostalDispatch,
 )
+from relance.dunning.labels import Labels, channel_label, labels_of, step_label
 from relance.dunning.models import (
     CallOutcome,
     DebtorRequestStatus,
@@ -42,14 +42,6 @@ from relance.ledger.models import CreditNote, Customer, Invoice, Note, Payment
 from relance.ledger.selectors import open_instalments
 
 MAX_LIMIT = 2000
-CHANNEL_LABELS: dict[str, str | LazyText] = {
-    "email": gettext_lazy("E-mail"),
-    "sms": gettext_lazy("SMS"),
-    "letter": gettext_lazy("Courrier"),
-    "formal_notice": gettext_lazy("Mise en demeure"),
-    "call": gettext_lazy("Appel"),
-    "legal": gettext_lazy("Contentieux"),
-}
 # Badge classes of the statuses (good, bad, warn, info; none: neutral).
 REMINDER_CSS: dict[str, str] = {
     ReminderStatus.SENT: "good", ReminderStatus.FAILED: "bad",
@@ -167,10 +159,14 @@ class Event:
     amount: Decimal | None = None
     currency: str = ""
     at: datetime | None = None  # when known, orders the events of one day
+    row: int = 0  # the row's id: the last word between events of the same moment
 
     @property
-    def sort_key(self) -> tuple[date, int, float]:
-        return (self.day, 1 if self.at else 0, self.at.timestamp() if self.at else 0.0)
+    def sort_key(self) -> tuple[date, int, float, str, int]:
+        """Day, then the moment when known (events known by their day alone come first), then
+        the row: events of one day always come out in the same order."""
+        moment = self.at.timestamp() if self.at else 0.0
+        return (self.day, 1 if self.at else 0, moment, self.kind, self.row)
 
 
 @dataclass(frozen=True)
@@ -194,12 +190,13 @@ def _ledger(customer: Customer, org: str, limit: int) -> Iterable[Event]:
             invoice.issue_date, "invoice",
             _("Facture %(number)s émise") % {"number": invoice.number},
             url=_invoice_url(org, invoice), amount=invoice.amount_incl_tax,
-            currency=invoice.currency,
+            currency=invoice.currency, row=invoice.pk,
         )  # fmt: skip
     for payment in Payment.objects.filter(customer=customer).order_by("-date", "-id")[:limit]:
         yield Event(
             payment.date, "payment", _("Paiement reçu (réf. %(ref)s)") % {"ref": payment.reference},
             detail=payment.method, amount=payment.amount, currency=payment.currency,
+            row=payment.pk,
         )  # fmt: skip
         if payment.reversed_on is not None:
             yield Event(
@@ -217,7 +214,7 @@ def _ledger(customer: Customer, org: str, limit: int) -> Iterable[Event]:
             note.issue_date, "credit_note", _("Avoir %(number)s") % {"number": note.number},
             detail=note.invoice.number if note.invoice else "",
             url=_invoice_url(org, note.invoice) if note.invoice else "",
-            amount=note.amount, currency=note.currency,
+            amount=note.amount, currency=note.currency, row=note.pk,
         )  # fmt: skip
 
 
@@ -262,11 +259,11 @@ def _messages(customer: Customer, limit: int) -> Iterable[Event]:
     kinds = delivery_kinds(reminders)
     for reminder in reminders:
         message = getattr(reminder, "message", None)
-        channel = CHANNEL_LABELS.get(reminder.channel, reminder.channel)
         yield Event(
             reminder.run_date, "reminder",
-            _("Relance %(channel)s, étape « %(step)s »") % {"channel": channel,
-                                                             "step": reminder.step},
+            _("Relance %(channel)s, étape « %(step)s »") % {
+                "channel": channel_label(reminder.channel), "step": step_label(reminder.step)},
+            row=reminder.pk,
             detail=message.subject if message is not None else "",
             badges=delivery_badges(reminder, kinds.get(reminder.pk, set())),
             amount=reminder.amount_due, currency=reminder.currency,
@@ -282,6 +279,7 @@ def _messages(customer: Customer, limit: int) -> Iterable[Event]:
             _local_day(reply.at), "reply",
             _("Réponse de %(sender)s") % {"sender": detail.get("from") or _("du client")},
             detail=str(detail.get("subject") or reply.message.subject), at=reply.at,
+            row=reply.pk,
         )  # fmt: skip
 
 
@@ -293,17 +291,17 @@ def _letters(customer: Customer, limit: int) -> Iterable[Event]:
         .order_by("-posted_on", "-reminder_id")[:limit]
     )
     for dispatch in dispatches:
-        channel = {"channel": CHANNEL_LABELS.get(dispatch.reminder.channel, "")}
+        channel = {"channel": channel_label(dispatch.reminder.channel)}
         number = dispatch.registered_number
         detail = _("Recommandé n° %(number)s") % {"number": number} if number else ""
         assert dispatch.posted_on is not None
         yield Event(dispatch.posted_on, "letter_posted", _("%(channel)s postée") % channel,
-                    detail=detail)  # fmt: skip
+                    detail=detail, row=dispatch.reminder_id)  # fmt: skip
         if dispatch.acknowledged_on:
             yield Event(
                 dispatch.acknowledged_on, "letter_acknowledged",
                 _("Accusé de réception signé : %(channel)s") % channel, detail=detail,
-                badges=((_("AR reçu"), "good"),),
+                badges=((_("AR reçu"), "good"),), row=dispatch.reminder_id,
             )  # fmt: skip
 
 
@@ -320,7 +318,7 @@ def _calls(customer: Customer, limit: int) -> Iterable[Event]:
         yield Event(
             call.called_on, "call",
             _("Appel : %(outcome)s") % {"outcome": call.get_outcome_display()},
-            detail=detail, at=call.recorded_at if same_day else None,
+            detail=detail, at=call.recorded_at if same_day else None, row=call.pk,
         )  # fmt: skip
 
 
@@ -339,13 +337,13 @@ def _agreements(customer: Customer, org: str, limit: int, today: date) -> Iterab
             who = dispute.owner.get_full_name() or dispute.owner.email
             badges += ((_("responsable : %(who)s") % {"who": who}, "info"),)
         yield Event(dispute.opened_on, "dispute", _("Litige ouvert sur %(number)s") % number,
-                    detail=dispute.reason, url=url, badges=badges)  # fmt: skip
+                    detail=dispute.reason, url=url, badges=badges, row=dispute.pk)  # fmt: skip
         if dispute.closed_on:
             outcome = str(dispute.get_outcome_display()) if dispute.outcome else _("Clos")
             yield Event(dispute.closed_on, "dispute_closed",
                         _("Litige clos sur %(number)s") % number, url=url,
                         detail=dispute.resolution_note,
-                        badges=((outcome, "good"),))  # fmt: skip
+                        badges=((outcome, "good"),), row=dispute.pk)  # fmt: skip
     promises = list(
         Promise.objects.filter(customer=customer)
         .prefetch_related("invoices")
@@ -370,11 +368,12 @@ def _agreements(customer: Customer, org: str, limit: int, today: date) -> Iterab
         yield Event(
             promise.recorded_on, "promise", _("Promesse de paiement pour le %(day)s") % promised,
             detail=numbers, badges=(badge,), amount=promise.amount,
-            currency=_first_currency(promise.invoices.all()),
+            currency=_first_currency(promise.invoices.all()), row=promise.pk,
         )  # fmt: skip
         if promise.broken_on:
             yield Event(promise.broken_on, "promise_broken", _("Promesse non tenue"),
-                        detail=numbers, badges=((_("Non tenue"), "bad"),))  # fmt: skip
+                        detail=numbers, badges=((_("Non tenue"), "bad"),),
+                        row=promise.pk)  # fmt: skip
     for plan in (
         PaymentPlan.objects.filter(customer=customer)
         .prefetch_related("instalments", "invoices")
@@ -387,12 +386,12 @@ def _agreements(customer: Customer, org: str, limit: int, today: date) -> Iterab
             plan.agreed_on, "plan",
             _("Échéancier accordé en %(count)d échéances") % {"count": len(parts)},
             detail=numbers, amount=total, currency=_first_currency(plan.invoices.all()),
-            badges=((plan.get_status_display(), PLAN_CSS.get(plan.status, "")),),
+            badges=((plan.get_status_display(), PLAN_CSS.get(plan.status, "")),), row=plan.pk,
         )  # fmt: skip
         if plan.ended_on:
             ended = {"status": plan.get_status_display()}
             yield Event(plan.ended_on, "plan_end", _("Échéancier terminé : %(status)s") % ended,
-                        detail=numbers)  # fmt: skip
+                        detail=numbers, row=plan.pk)  # fmt: skip
 
 
 def _first_currency(invoices: Iterable[Invoice]) -> str:
@@ -415,11 +414,11 @@ def _notes(customer: Customer, org: str, limit: int) -> Iterable[Event]:
         yield Event(
             _local_day(note.created_at), "note", title, detail=note.text, at=note.created_at,
             url=_invoice_url(org, note.invoice) if note.invoice else "",
-            badges=((author, ""),) if author else (),
+            badges=((author, ""),) if author else (), row=note.pk,
         )  # fmt: skip
 
 
-def _changes(customer: Customer, limit: int) -> Iterable[Event]:
+def _changes(customer: Customer, limit: int, names: Labels) -> Iterable[Event]:
     events = (
         AuditEvent.objects.filter(
             organisation_id=customer.organisation_id,
@@ -453,7 +452,8 @@ def _changes(customer: Customer, limit: int) -> Iterable[Event]:
                 title = _("Relances reprises d'elles-mêmes : fin de la suspension")
         elif event.action == "customer_scenario":
             title = _("Scénario : %(scenario)s") % {
-                "scenario": after.get("scenario") or _("celui du segment")
+                "scenario": names.scenario(str(after.get("scenario") or ""))
+                or _("celui du segment")
             }
             detail = ""
         elif event.action == "customer_collector":
@@ -471,13 +471,13 @@ def _changes(customer: Customer, limit: int) -> Iterable[Event]:
             amount, currency = _money(after.get("amount")), str(after.get("currency") or "")
         else:
             title = _("Segment : %(before)s → %(after)s") % {
-                "before": before.get("segment") or "—",
-                "after": after.get("segment") or "—",
+                "before": names.segment(str(before.get("segment") or "")) or "—",
+                "after": names.segment(str(after.get("segment") or "")) or "—",
             }
             detail = "; ".join(str(reason) for reason in after.get("reasons", []))
         yield Event(_local_day(event.at), "change", title, detail=detail, at=event.at,
                     badges=((who, ""),) if who else (), amount=amount,
-                    currency=currency)  # fmt: skip
+                    currency=currency, row=event.pk)  # fmt: skip
 
 
 def _money(value: object) -> Decimal | None:
@@ -498,7 +498,7 @@ def customer_timeline(customer: Customer, *, org: str, limit: int, today: date) 
         *_letters(customer, each),
         *_agreements(customer, org, each, today),
         *_notes(customer, org, each),
-        *_changes(customer, each),
+        *_changes(customer, each, labels_of(customer.organisation_id)),
     ]
     events.sort(key=lambda event: event.sort_key, reverse=True)
     return Timeline(events=events[:limit], has_more=len(events) > limit, limit=limit)

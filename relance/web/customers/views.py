@@ -26,6 +26,7 @@ from relance.accounts.clock import local_day
 from relance.channels.letter.archive import customer_dispatches
 from relance.dunning.debtor_requests import Upload
 from relance.dunning.disputes import disputes_open, open_disputes
+from relance.dunning.labels import Labels, step_label
 from relance.dunning.models import Dispute, DisputeAttachment, Scenario, Segment
 from relance.dunning.next_reminder import next_reminder
 from relance.dunning.segments import customer_segment
@@ -68,7 +69,6 @@ from relance.web.customers.selectors import (
     customer_head,
 )
 from relance.web.customers.timeline import customer_timeline
-from relance.web.scenarios.labels import step_label
 from relance.web.todo.forms import AcknowledgedForm
 
 TIMELINE_STEP = 50
@@ -114,20 +114,20 @@ def customers(request: HttpRequest, ws: Workspace) -> HttpResponse:
     today = local_day(organisation)
     listing = CustomerList(organisation, filters, today)
     page = countless_page(listing.fetch, number=page_number(request))
-    names = {segment.key: segment.name for segment in segments}
+    names = Labels(segments={segment.key: segment.name for segment in segments})
     rows = [_row(customer, names, today) for customer in page.object_list]
     context = {"form": form, "filters": filters, "page": page, "rows": rows, "today": today}
     return render(request, "web/customers/list.html", context)
 
 
-def _row(customer: Any, segment_names: dict[str, str], today: date) -> dict[str, Any]:
+def _row(customer: Any, names: Labels, today: date) -> dict[str, Any]:
     """One line of the list, from what the list query joined (nothing more is read)."""
     dunning = getattr(customer, "dunning", None)  # missing for a customer never planned
     segment = dunning.segment if dunning else ""
     oldest = customer.oldest_due_date
     return {
         "customer": customer,
-        "segment": segment_names.get(segment, segment),
+        "segment": names.segment(segment),
         "days_late": (today - oldest).days if oldest else None,
         "paused": bool(dunning and dunning.paused),
         "last_contact_on": dunning.last_contact_on if dunning else None,
@@ -174,7 +174,7 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
     collectors = collectors_of(organisation)
     own = head.dunning.scenario if head.dunning else None
     segment = customer_segment(organisation, customer)
-    names = {scenario.key: scenario.name for scenario in scenarios}
+    names = Labels(scenarios={scenario.key: scenario.name for scenario in scenarios})
     disputes = list(open_disputes(customer))
     context = {
         "customer": customer,
@@ -184,7 +184,7 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
         "head": head,
         "segment": segment,
         "segment_as_of": _iso_day(segment.explanation.get("as_of")),
-        "scenario_name": names.get(segment.scenario, segment.scenario),
+        "scenario_name": names.scenario(segment.scenario),
         "timeline": timeline,
         "open_items": open_instalments(organisation)
         .filter(customer=customer)
@@ -214,7 +214,7 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
         ],
         "note_form": forms.get("note_form") or NoteForm(),
         "next_reminder": coming,
-        "next_step": step_label(coming.step, coming.channel, coming.offset_days) if coming else "",
+        "next_step": step_label(coming.step) if coming else "",
         "agreements": customer_agreements(customer, today=today),
         "open_disputes": disputes,
         "disputed_ids": {dispute.invoice_id for dispute in disputes},

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
 from relance.core.dso import Dso
+from relance.dunning.labels import channel_label
 from relance.imports.freshness import bank_freshness
 from relance.imports.models import ImportBatch
 from relance.rates.selectors import rate_warnings
@@ -47,21 +48,14 @@ BUCKET_LABELS: dict[str, LazyText] = {
     "days_61_90": _("61 à 90 jours"),
     "days_over_90": _("Plus de 90 jours"),
 }
-CHANNEL_LABELS: dict[str, LazyText] = {
+# The to-do counts by channel (plural: "3 calls"); one channel's name is channel_label.
+TODO_CHANNELS: dict[str, LazyText] = {
     "email": _("E-mails"),
     "sms": _("SMS"),
     "letter": _("Courriers"),
     "formal_notice": _("Mises en demeure"),
     "call": _("Appels"),
     "legal": _("Transmissions au contentieux"),
-}
-CHANNEL_NAMES: dict[str, LazyText] = {
-    "email": _("E-mail"),
-    "sms": _("SMS"),
-    "letter": _("Courrier"),
-    "formal_notice": _("Mise en demeure"),
-    "call": _("Appel"),
-    "legal": _("Contentieux"),
 }
 
 
@@ -176,11 +170,11 @@ def dashboard(request: HttpRequest, ws: Workspace) -> HttpResponse:
         "todo": todo,
         "todo_rows": [
             (channel, label, todo.by_channel.get(channel, 0))
-            for channel, label in CHANNEL_LABELS.items()
+            for channel, label in TODO_CHANNELS.items()
             if channel != "legal" or todo.by_channel.get(channel)
         ],
         "failed": [
-            (delivery, CHANNEL_NAMES.get(delivery.reminder.channel, delivery.reminder.channel))
+            (delivery, channel_label(delivery.reminder.channel))
             for delivery in failed_deliveries(organisation, today)
         ],
         "rate_warnings": rate_warnings(organisation=organisation, day=today),

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from relance.dunning.labels import channel_label
 from relance.dunning.models import Dispute, PaymentPlan, PaymentPlanStatus, Promise, Reminder
 from relance.ledger.models import Allocation, Instalment, Invoice, Note
 from relance.ledger.selectors import instalments_with_balance
-from relance.web.customers.timeline import CHANNEL_LABELS, delivery_badges, delivery_kinds
+from relance.web.customers.timeline import delivery_badges, delivery_kinds
 from relance.web.invoices.penalties import InvoicePenalties, invoice_penalties_view
 
 ZERO = Decimal("0.00")
@@ -22,7 +23,7 @@ class ReminderLine:
 
     @property
     def channel(self) -> str:
-        return str(CHANNEL_LABELS.get(self.reminder.channel, self.reminder.channel))
+        return channel_label(self.reminder.channel)
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relance.core import scenario as core
-from relance.dunning.models import Scenario
-from relance.dunning.scenario_edit import MAX_OFFSET, MIN_OFFSET
-from relance.lib.forms import MoneyField
-from relance.web.scenarios.labels import (
+from relance.dunning.labels import (
     CHANNEL_LABELS,
     KIND_LABELS,
     MODE_LABELS,
     PENALTY_LABELS,
     TONE_LABELS,
 )
+from relance.dunning.models import Scenario
+from relance.dunning.scenario_edit import MAX_OFFSET, MIN_OFFSET
+from relance.lib.forms import MoneyField
 
 KEY_HELP = _("Lettres minuscules, chiffres et « _ » (ex. : relance_3).")
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
 from relance.core.scenario import PRESETS
+from relance.dunning.labels import scenario_name, step_label
 from relance.dunning.models import Scenario, ScenarioStep
 from relance.dunning.scenario_edit import (
     ScenarioEditError,
@@ -161,7 +162,7 @@ def scenario_remove(request: HttpRequest, ws: Workspace, scenario: UUID) -> Http
     except ScenarioEditError as exc:
         messages.error(request, exc.message)
         return redirect("scenario_detail", org=ws.organisation.slug, scenario=found.uuid)
-    messages.success(request, _("Scénario « %(name)s » supprimé.") % {"name": found.name})
+    messages.success(request, _("Scénario « %(name)s » supprimé.") % {"name": scenario_name(found)})
     return redirect("scenarios", org=ws.organisation.slug)
 
 
@@ -176,7 +177,9 @@ def step_add(request: HttpRequest, ws: Workspace, scenario: UUID) -> HttpRespons
         except ScenarioEditError as exc:
             _refused(form, exc)
         else:
-            messages.success(request, _("Étape « %(key)s » ajoutée.") % {"key": form.step().key})
+            messages.success(
+                request, _("Étape « %(key)s » ajoutée.") % {"key": step_label(form.step().key)}
+            )
             return redirect("scenario_detail", org=ws.organisation.slug, scenario=found.uuid)
     return _detail(request, ws, found, step_form=form, status=400)
 
@@ -194,7 +197,7 @@ def step_edit(request: HttpRequest, ws: Workspace, scenario: UUID, key: str) -> 
             _refused(form, exc)
         else:
             messages.success(
-                request, _("Étape « %(key)s » enregistrée.") % {"key": form.step().key}
+                request, _("Étape « %(key)s » enregistrée.") % {"key": step_label(form.step().key)}
             )
             return redirect("scenario_detail", org=ws.organisation.slug, scenario=found.uuid)
     status = 400 if request.method == "POST" else 200
@@ -232,7 +235,9 @@ def step_undo(request: HttpRequest, ws: Workspace, scenario: UUID) -> HttpRespon
         except ScenarioEditError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Étape « %(key)s » rétablie.") % {"key": step.key})
+            messages.success(
+                request, _("Étape « %(key)s » rétablie.") % {"key": step_label(step.key)}
+            )
     return redirect("scenario_detail", org=ws.organisation.slug, scenario=found.uuid)
 
 
@@ -247,5 +252,5 @@ def step_move(request: HttpRequest, ws: Workspace, scenario: UUID, key: str) -> 
     except ScenarioEditError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Étape « %(key)s » déplacée.") % {"key": key})
+        messages.success(request, _("Étape « %(key)s » déplacée.") % {"key": step_label(key)})
     return redirect("scenario_detail", org=ws.organisation.slug, scenario=found.uuid)

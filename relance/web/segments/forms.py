@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from relance.core import segmentation as core
+from relance.dunning.labels import scenario_name
 from relance.dunning.models import Scenario
 from relance.dunning.segment_edit import MAX_CONDITIONS, SegmentDraft
 
@@ -122,7 +123,7 @@ class SegmentForm(forms.Form):
         queryset=Scenario.objects.none(),
         to_field_name="uuid",
         required=False,
-        empty_label=_("Celui de même clé, sinon « standard »"),
+        empty_label=_("Celui de même clé que le segment, sinon le scénario standard"),
     )
     priority = forms.IntegerField(
         label=_("Priorité"),
@@ -139,6 +140,7 @@ class SegmentForm(forms.Form):
         field = self.fields["scenario"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = scenarios
+        field.label_from_instance = scenario_name  # type: ignore[method-assign,assignment]
         if not creating:
             del self.fields["key"]
         if catch_all:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
+from relance.dunning.labels import labels_of
 from relance.dunning.models import Scenario, Segment
 from relance.dunning.scenarios import scenarios_ensure_presets
 from relance.dunning.segment_edit import (
@@ -48,9 +49,10 @@ def segment_list(request: HttpRequest, ws: Workspace) -> HttpResponse:
     segments = _segments(ws)
     counts = segment_counts(ws.organisation)
     currency = ws.organisation.default_currency
+    names = labels_of(ws.organisation)
     rows = [
         {"segment": s, "rule": describe_rule(s.rule, currency), "customers": counts.get(s.key, 0),
-         "scenario": s.scenario.name if s.scenario else s.key}
+         "scenario": names.scenario(s.scenario.key if s.scenario else s.key)}
         for s in segments
     ]  # fmt: skip
     known = {s.key for s in segments}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Membership, Organisation, Role
 from relance.channels.sent import DELIVERIES, LATENESS_LABELS, SentFilters
+from relance.dunning.labels import Labels, step_label
 from relance.dunning.models import Scenario, ScenarioStep
 
 ORGANISATION = "organisation"
@@ -73,15 +74,19 @@ class SentFilterForm(forms.Form):
             .order_by("name")
             .values_list("pk", "uuid", "key", "name")
         }
+        names = Labels(scenarios={key: name for _pk, key, name in self.scenarios.values()})
         self._set_choices("scenario", [
-            *_any(_("Tous")), *((uuid, name) for uuid, (_pk, _key, name) in self.scenarios.items())
+            *_any(_("Tous")), *((uuid, names.scenario(key)) for uuid, (_pk, key, _name)
+                                in self.scenarios.items())
         ])  # fmt: skip
         steps = (
             ScenarioStep.objects.filter(scenario__organisation=organisation)
             .order_by("offset_days", "key")
             .values_list("key", flat=True)
         )
-        self._set_choices("step", [*_any(_("Toutes")), *((k, k) for k in dict.fromkeys(steps))])
+        self._set_choices(
+            "step", [*_any(_("Toutes")), *((k, step_label(k)) for k in dict.fromkeys(steps))]
+        )
 
     def _set_choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
         field = self.fields[name]

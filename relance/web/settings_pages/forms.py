@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from relance.accounts.models import Country, Organisation, Role
 from relance.accounts.services import AccountError, identifier_check, logo_check
@@ -34,9 +35,35 @@ IDENTIFIERS_BY_COUNTRY = {
 ALL_IDENTIFIERS = ("siren", "siret", "vat_number", "enterprise_number")
 
 
+# The zones of the countries relance serves come first; every IANA zone stays valid.
+SERVED_ZONES = (
+    "Europe/Paris", "Europe/Brussels", "Europe/Luxembourg", "Europe/Berlin", "Europe/Amsterdam",
+    "Europe/Zurich", "Europe/London", "Europe/Madrid", "Europe/Rome", "Europe/Lisbon",
+    "Europe/Dublin", "Europe/Vienna", "Europe/Monaco", "America/Guadeloupe",
+    "America/Martinique", "America/Cayenne", "Indian/Reunion", "Indian/Mayotte",
+    "Pacific/Noumea", "Pacific/Tahiti",
+)  # fmt: skip
+ZONE_REGIONS = {
+    "Europe": _("Europe"), "America": _("Amériques"), "Africa": _("Afrique"), "Asia": _("Asie"),
+    "Atlantic": _("Atlantique"), "Indian": _("Océan Indien"), "Pacific": _("Pacifique"),
+    "Australia": _("Australie"), "Antarctica": _("Antarctique"), "Arctic": _("Arctique"),
+}  # fmt: skip
+
+
 @cache
-def _time_zones() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+def _time_zones() -> list[tuple[Any, Any]]:
+    """The served zones first, then the others by region (the choices of a select's groups)."""
+    known = zoneinfo.available_timezones()
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(known - set(SERVED_ZONES)):
+        region = name.split("/")[0] if "/" in name else ""
+        groups.setdefault(region if region in ZONE_REGIONS else "", []).append((name, name))
+    served = [(name, name) for name in SERVED_ZONES if name in known]
+    return [
+        (_("Fuseaux courants"), served),
+        *((ZONE_REGIONS[region], groups[region]) for region in ZONE_REGIONS if region in groups),
+        (_("Autres"), groups.get("", [])),
+    ]
 
 
 class OrganisationForm(forms.Form):
@@ -192,7 +219,7 @@ class RulesForm(forms.Form):
     min_gap_days = forms.IntegerField(
         label=_("Écart minimum entre deux contacts (jours)"), min_value=0,
         max_value=MAX_GAP_DAYS,
-        help_text=_("Aucun client n'est relancé deux fois à moins de jours d'écart."),
+        help_text=_("Aucun client n'est relancé deux fois à moins de ce nombre de jours d'écart."),
     )  # fmt: skip
     min_amount = MoneyField(
         label=_("Montant minimum relancé"), min_value=Decimal(0),
@@ -259,7 +286,14 @@ class RulesForm(forms.Form):
 
     @classmethod
     def for_settings(cls, rules: DunningSettings) -> RulesForm:
-        return cls(initial={name: getattr(rules, name) for name in cls.base_fields})
+        form = cls(initial={name: getattr(rules, name) for name in cls.base_fields})
+        # The rule in force, with its number: what the organisation has today.
+        form.fields["min_gap_days"].help_text = ngettext(
+            "Aucun client n'est relancé deux fois à moins de %(days)d jour d'écart.",
+            "Aucun client n'est relancé deux fois à moins de %(days)d jours d'écart.",
+            rules.min_gap_days,
+        ) % {"days": rules.min_gap_days}
+        return form
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
+from relance.accounts.mail import invitation_site
 from relance.accounts.models import Membership, Role
 from relance.accounts.services import (
     AccountError,
@@ -33,6 +34,7 @@ def users(request: HttpRequest, ws: Workspace) -> HttpResponse:
             user, mailed = membership_invite(
                 organisation=org, email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"], actor=Actor(user=ws.user),
+                site=invitation_site(request.build_absolute_uri("/")),
             )  # fmt: skip
         except AccountError as exc:
             form.add_error("email", str(exc))

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from relance.web.scenarios.labels import PENALTY_LABELS, TONE_LABELS
+from relance.dunning.labels import PENALTY_LABELS, TONE_LABELS
 
 PART_FIELDS = {
     "subject": (_("Objet"), 2),
