@@ -41,3 +41,24 @@ def offset_label(days: int) -> str:
     if days == 0:
         return pgettext("the due date", "J")
     return pgettext("days from the due date", "J%(days)+d") % {"days": days}
+
+
+# The shipped scenarios' steps (relance.core.scenario.PRESETS); an organisation's own step
+# keys are shown by their channel's name rather than as a key.
+STEP_LABELS: dict[str, str | Promise] = {
+    "preventive": _("Rappel avant échéance"),
+    "reminder_1": _("1re relance"),
+    "reminder_2": _("2e relance"),
+    "call_1": _("1er appel"),
+    "call_2": _("2e appel"),
+    "last_warning": _("Dernier avertissement"),
+    "last_reminder": _("Dernière relance"),
+    "formal_notice": _("Mise en demeure"),
+    "legal": _("Contentieux"),
+}
+
+
+def step_label(key: str, channel: str = "") -> str:
+    if key in STEP_LABELS:
+        return str(STEP_LABELS[key])
+    return str(CHANNEL_LABELS.get(channel, _("Étape du scénario")))

@@ -111,6 +111,7 @@ def _send(
 ) -> HttpResponse:
     today = local_day(ws.organisation)
     send = todo_send_email if task.channel == "email" else todo_send_sms
+    next_id = common.following(ws, request, task.customer_id)
     try:
         message = send(reminder=task, today=today, actor=common.actor(ws), fingerprint=fingerprint)
     except ContentChanged as exc:
@@ -121,7 +122,7 @@ def _send(
         return _render_message(request, ws, task, kind, Draft.of(task), status=400)
     message.refresh_from_db()
     _report(request, task.customer.name, message)
-    return redirect(common.list_url(ws))
+    return redirect(common.after_action(ws, request, task.customer_id, next_id))
 
 
 def _report(request: HttpRequest, name: str, message: OutboundMessage) -> None:
@@ -168,7 +169,7 @@ def _render_message(
     status: int = 200,
 ) -> HttpResponse:
     today = local_day(ws.organisation)
-    context = common.context(ws, task, kind)
+    context = common.context(ws, task, kind, request)
     context["attachments"] = ReminderAttachment.objects.filter(reminder=task)
     context["preview_url"] = reverse(
         "todo-preview", kwargs={"org": ws.organisation.slug, "reminder": task.uuid}
