@@ -171,13 +171,7 @@ def test_a_customers_todo_page_reads_in_a_fixed_number_of_queries(
 
 
 def test_the_list_is_paginated(collector, organisation, todo, monkeypatch):
-    monkeypatch.setattr("relance.web.paging.PER_PAGE", 2)
-    from relance.web import paging
-
-    monkeypatch.setattr(
-        "relance.web.todo.views.paginate",
-        lambda request, rows: paging.paginate(request, rows, per_page=2),
-    )
+    monkeypatch.setattr("relance.web.todo.views.CUSTOMERS_PER_PAGE", 2)  # two customers a page
     first = page_text(collector.get(url("todo", organisation)))
     second = page_text(collector.get(url("todo", organisation) + "?page=2"))
     assert "Garage Martin" in first and "Garage Martin" not in second

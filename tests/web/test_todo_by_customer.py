@@ -237,4 +237,4 @@ def test_the_list_orders_debtors_waiting_first_then_overdue_amount(collector, or
         )
     ]
     assert order == sorted(order)
-    assert "Le débiteur attend une réponse à sa demande." in text
+    assert "Le débiteur attend une réponse (1 demande)." in text

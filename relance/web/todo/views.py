@@ -49,6 +49,8 @@ from relance.web.todo.forms import CallOutcomeForm, DoneForm, PostponeForm, Skip
 
 # The "still due?" check withdraws tasks on its own, whoever is looking at the list.
 STILL_DUE_CHECK = Actor.system("still-due check")
+# A row is a customer with all their tasks and why: half a list page of single rows.
+CUSTOMERS_PER_PAGE = 25
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -61,8 +63,8 @@ def todo_list(request: HttpRequest, ws: Workspace) -> HttpResponse:
     # What was paid, disputed or promised since the morning leaves the list before it shows.
     todo_withdraw_settled(organisation=organisation, today=today, actor=STILL_DUE_CHECK)
     collector, kind = common.filters(request)
-    page = paginate(request, todo_customers(organisation, today=today, collector=collector,
-                                            kind=kind))  # fmt: skip
+    customers = todo_customers(organisation, today=today, collector=collector, kind=kind)
+    page = paginate(request, customers, per_page=CUSTOMERS_PER_PAGE)
     rows = customer_todos(organisation, [row["customer_id"] for row in page.object_list],
                           today=today, collector=collector, kind=kind)  # fmt: skip
     collectors = (
