@@ -153,11 +153,8 @@ def extras(organisation: Any, today: date, actor: Any) -> None:
     invoices = list(Invoice.objects.filter(pk__in=invoice_ids).select_related("customer"))
     # A promise never exceeds what is left to pay (a part-paid invoice owes less than its total).
     owed: dict[int, Decimal] = {}
-    for invoice_id, outstanding in (
-        open_instalments(organisation)
-        .filter(invoice_id__in=invoice_ids)
-        .values_list("invoice_id", "outstanding")
-    ):  # type: ignore[misc]
+    left = open_instalments(organisation).filter(invoice_id__in=invoice_ids)
+    for invoice_id, outstanding in left.values_list("invoice_id", "outstanding"):  # type: ignore[misc]
         owed[invoice_id] = owed.get(invoice_id, Decimal("0")) + Decimal(outstanding)
     for invoice in invoices[:300]:
         dispute_open(invoice=invoice, reason="Livraison contestée", day=today, actor=actor)
