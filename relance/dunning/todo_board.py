@@ -97,11 +97,12 @@ def todo_customers(
     rows = _stake(tasks.order_by().values("customer_id").annotate(waiting=Exists(waiting)))
     if kind:
         return rows.order_by("-waiting", "-stake", "oldest", "customer_id")
+    # A customer with both tasks and a request gives the same row on both sides (same
+    # balance, waiting): the UNION (not UNION ALL) keeps it once, with no second scan of the
+    # open tasks to leave them out.
     only_asked = _stake(
         requests.prefetch_related(None).select_related(None).order_by()
-        .exclude(customer_id__in=tasks.values("customer_id"))
-        .values("customer_id").annotate(
-            waiting=Value(True, output_field=BooleanField()))
+        .values("customer_id").annotate(waiting=Value(True, output_field=BooleanField()))
     )  # fmt: skip
     return rows.union(only_asked).order_by("-waiting", "-stake", "oldest", "customer_id")
 
