@@ -240,3 +240,16 @@ def test_the_list_orders_debtors_waiting_first_then_overdue_amount(collector, or
     ]
     assert order == sorted(order)
     assert "Le débiteur attend une réponse (1 demande)." in text
+
+
+def test_bulk_send_takes_a_text_message_too(collector, organisation, todo):
+    Reminder.objects.filter(pk=todo.small_email.pk).update(channel="sms", step="sms")
+    response = collector.post(url("todo-bulk", organisation),
+                              {"reminders": [str(todo.small_email.uuid)], "action": "send"},
+                              follow=True)  # fmt: skip
+    assert "1 relance(s) envoyée(s)." in text_of(response)
+    text = OutboundMessage.objects.get(reminder=todo.small_email)
+    assert text.channel == "sms" and text.recipients == ["+33612345678"]
+    assert "300,00" in text.body_text
+    todo.refresh()
+    assert todo.small_email.status == "ready"
