@@ -44,7 +44,7 @@ from django.utils.functional import Promise
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy
 
-from relance.accounts.audit import Actor, audit_record
+from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core.scenario import PENALTIES
 from relance.dunning.completion import (
@@ -201,11 +201,9 @@ def why(reminder: Reminder) -> str:
             }
         return str(message.last_error)
     notes = [str(note) for note in reminder.notes or [] if note]
-    if notes:
-        return notes[-1]
-    if reminder.mode == "manual":
-        return gettext("Étape manuelle du scénario.")
-    return ""
+    # A manual step needs no sentence of its own: the customer's row says why (days late,
+    # step reached, last contact, broken promise; ``relance.dunning.todo_board``).
+    return notes[-1] if notes else ""
 
 
 # --- acting on it -----------------------------------------------------------------------------
@@ -262,10 +260,7 @@ def reminder_postpone(
     *, reminder: Reminder, until: date, today: date, actor: Actor, reason: str = ""
 ) -> Reminder:
     """Take the task off the to-do until ``until``; it comes back that day, not before."""
-    if until <= today:
-        raise DunningError(gettext("Choisissez une date à venir."))
-    if until > today + timedelta(days=MAX_POSTPONE_DAYS):
-        raise DunningError(gettext("Un report ne dépasse pas un an."))
+    postpone_check(until, today=today)
     fresh = _locked(reminder)
     reason = " ".join(reason.split())
     note = f"Reportée au {until:%d/%m/%Y}" + (f" : {reason}" if reason else "")
@@ -280,6 +275,40 @@ def reminder_postpone(
     )  # fmt: skip
     fresh.postponed_until, fresh.notes = until, notes
     return fresh
+
+
+def postpone_check(until: date, *, today: date) -> None:
+    if until <= today:
+        raise DunningError(gettext("Choisissez une date à venir."))
+    if until > today + timedelta(days=MAX_POSTPONE_DAYS):
+        raise DunningError(gettext("Un report ne dépasse pas un an."))
+
+
+@transaction.atomic
+def reminders_postpone(
+    *, organisation: Organisation, uuids: Sequence[str], until: date, today: date, actor: Actor
+) -> list[str]:
+    """Put off several open tasks of the list to ``until`` in one write, one audit batch;
+    returns the uuids put off (one already done, or another organisation's, is left out)."""
+    postpone_check(until, today=today)
+    rows = list(
+        open_todo(organisation, today=today).filter(uuid__in=list(uuids))
+        .select_for_update(of=("self",)).values_list("pk", "uuid", "postponed_until", "notes")
+    )  # fmt: skip
+    note = f"Reportée au {until:%d/%m/%Y}"
+    changed = [
+        Reminder(pk=pk, postponed_until=until, notes=[*(notes or []), note])
+        for pk, _, _, notes in rows
+    ]
+    Reminder.objects.bulk_update(changed, ["postponed_until", "notes"], batch_size=500)
+    audit_record_many(
+        organisation=organisation, actor=actor, action="reminder_postpone",
+        entity_type="reminder",
+        changes=((str(uuid), {"postponed_until": before.isoformat() if before else None},
+                  {"postponed_until": until.isoformat(), "bulk": True})
+                 for _, uuid, before, _ in rows),
+    )  # fmt: skip
+    return [str(uuid) for _, uuid, _, _ in rows]
 
 
 def reminder_done(*, reminder: Reminder, today: date, actor: Actor, note: str = "") -> Reminder:

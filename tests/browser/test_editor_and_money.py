@@ -34,7 +34,7 @@ def test_the_text_typed_while_the_preview_refreshes_is_exactly_what_leaves(
 ):
     sign_in(page, todo.collector.email, PASSWORD)
     page.goto(f"/o/{organisation.slug}/todo/")
-    page.get_by_role("link", name="Ouvrir la tâche de Boulangerie Lefèvre SARL").click()
+    page.get_by_role("link", name="Ouvrir 1re relance de Boulangerie Lefèvre SARL").click()
     body, subject = page.locator("textarea[name=body]"), page.locator("input[name=subject]")
     page.evaluate("window.typedInto = document.querySelector('textarea[name=body]')")
 
@@ -67,7 +67,7 @@ def test_the_text_typed_while_the_preview_refreshes_is_exactly_what_leaves(
     assert body.input_value() == typed
     # "Send" at once, before the preview has caught up with the last words.
     page.get_by_role("button", name="Envoyer", exact=True).click()
-    page.wait_for_url(f"**/o/{organisation.slug}/todo/")
+    page.wait_for_url(f"**/o/{organisation.slug}/todo/customer/**")  # done, next customer
     status = page.get_by_role("status").inner_text()
     assert "Relance envoyée à Boulangerie Lefèvre SARL (compta@lefevre.example)." in status
     [mail] = smtp_server.messages

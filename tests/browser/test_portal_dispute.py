@@ -41,7 +41,7 @@ def test_a_debtor_disputes_with_a_file_and_the_collector_sees_it(
 
     sign_in(page, collector.email, PASSWORD)
     page.goto(f"/o/{organisation.slug}/todo/")
-    page.get_by_role("heading", name="Demandes des débiteurs").wait_for()
+    page.get_by_text("Le débiteur attend une réponse (1 demande).").wait_for()
     page.get_by_role("link", name="Ouvrir la demande de Garage").click()
     page.get_by_text("Rien reçu à ce jour.").wait_for()
     assert page.get_by_text("Marchandise ou service non reçu").first.is_visible()

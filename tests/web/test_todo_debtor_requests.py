@@ -40,7 +40,8 @@ def test_the_collector_sees_the_dispute_on_the_to_do_and_closes_it(
                            message="Pièces rayées", upload=Upload("photo.png", png),
                            day=date(2026, 3, 10))  # fmt: skip
     todo = staff.get(reverse("todo", kwargs={"org": organisation.slug})).content.decode()
-    assert "Demandes des débiteurs" in todo and "Garage" in todo
+    # folded into the customer's row, which says someone is waiting
+    assert "Le débiteur attend une réponse" in todo and "Garage" in todo
     page_url = reverse("todo-request", kwargs={"org": organisation.slug, "request_id": asked.uuid})
     assert page_url in todo
     page = staff.get(page_url).content.decode()
@@ -59,7 +60,7 @@ def test_the_collector_sees_the_dispute_on_the_to_do_and_closes_it(
     asked.refresh_from_db()
     assert asked.status == DebtorRequestStatus.DONE and asked.dispute.closed_on is not None
     todo = staff.get(reverse("todo", kwargs={"org": organisation.slug})).content.decode()
-    assert "Demandes des débiteurs" not in todo
+    assert "Le débiteur attend une réponse" not in todo and page_url not in todo
     # The customer's history tells who did what, through which link.
     customer_url = reverse("customer", kwargs={"org": organisation.slug,
                                                "customer": invoice.customer.uuid})  # fmt: skip

@@ -11,8 +11,10 @@ import socket
 import pytest
 from django.urls import reverse
 
+from relance.accounts.clock import local_day
 from relance.channels.models import OutboundMessage
-from tests.dunning.todo_helpers import make_todo
+from relance.dunning.todo import open_todo
+from tests.dunning.todo_helpers import customer, make_todo
 from tests.web.test_todo import fields, page_text, url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,7 +29,15 @@ def _send(collector, organisation, reminder) -> str:
     detail = url("todo-detail", organisation, reminder)
     values = fields(page_text(collector.get(detail)))
     response = collector.post(detail, {**values, "action": "send"}, follow=True)
-    assert response.redirect_chain[-1][0] == url("todo", organisation)
+    # "Done, next": on to the customer after this one (Pharmacie Petit, after the bakery),
+    # unless the send failed: the task is still there, and so is the collector.
+    still_open = open_todo(organisation, today=local_day(organisation)).filter(pk=reminder.pk)
+    ref = reminder.customer.external_ref if still_open.exists() else "K-D"
+    after = reverse(
+        "todo-customer",
+        kwargs={"org": organisation.slug, "customer": customer(organisation, ref).uuid},
+    )
+    assert response.redirect_chain[-1][0] == after
     return html.unescape(page_text(response))
 
 

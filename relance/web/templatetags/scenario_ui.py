@@ -7,6 +7,8 @@ from __future__ import annotations
 from django import template
 
 from relance.dunning import labels as words
+from relance.dunning.models import CallOutcomeKind
+from relance.dunning.todo import KINDS
 
 register = template.Library()
 
@@ -37,7 +39,9 @@ def offset(value: int) -> str:
 
 
 @register.filter
-def step_label(value: str) -> str:
+def step_label(value: str, channel: str = "") -> str:
+    """A step's name, never its key: ``{{ task.step|step_label }}`` (``channel`` is accepted
+    for templates that pass it; the name does not depend on it)."""
     return words.step_label(value or "")
 
 
@@ -49,3 +53,14 @@ def scenario_label(value: str, labels: words.Labels | None) -> str:
 @register.filter
 def segment_label(value: str, labels: words.Labels | None) -> str:
     return (labels or words.Labels()).segment(value or "")
+
+
+@register.filter
+def call_outcome_label(value: str) -> str:
+    return str(dict(CallOutcomeKind.choices).get(value, ""))
+
+
+@register.filter
+def todo_kind_label(value: str) -> str:
+    """A to-do task's kind (``relance.dunning.todo.KINDS``): e-mail, call... or failed send."""
+    return str(KINDS.get(value) or words.channel_label(value))

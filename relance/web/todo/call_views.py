@@ -47,12 +47,10 @@ def call_page(
         script = instructions.text
     except UnknownDefault:
         script, refused = "", ""
-    context = common.context(ws, task, common.kind(task))
+    context = common.context(ws, task, common.kind(task), request)
     context.update({
         "contacts": Contact.objects.filter(customer=task.customer).order_by("-is_primary", "id"),
         "items": items,
-        "total_due": sum((i["outstanding"] for i in items), common.ZERO),
-        "total_overdue": sum((i["outstanding"] for i in items if i["days_late"] > 0), common.ZERO),
         "script": script,
         "notices": [refused_notice(refused)] if refused else [],
         "history": CallOutcome.objects.filter(reminder__customer=task.customer)
@@ -75,6 +73,7 @@ def todo_call_outcome(request: HttpRequest, ws: Workspace, reminder: UUID) -> Ht
     if not form.is_valid():
         return call_page(request, ws, task, form, status=400)
     data = form.cleaned_data
+    next_id = common.following(ws, request, task.customer_id)
     try:
         call_outcome_record(
             reminder=task, outcome=data["outcome"], day=local_day(ws.organisation),
@@ -91,4 +90,4 @@ def todo_call_outcome(request: HttpRequest, ws: Workspace, reminder: UUID) -> Ht
         request,
         _("Appel de %(name)s : %(outcome)s.") % {"name": task.customer.name, "outcome": outcome},
     )
-    return redirect(common.list_url(ws))
+    return redirect(common.after_action(ws, request, task.customer_id, next_id))

@@ -9,18 +9,31 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
+from relance.channels.claim import task_claim
 from relance.channels.email.bounce_reasons import BounceReason, bounce_reason
 from relance.channels.models import DeliveryEvent, DeliveryEventKind, OutboundMessage
+from relance.dunning.debtor_requests import pending_debtor_requests
 from relance.dunning.models import Reminder
-from relance.dunning.todo import FAILED, FAILED_DELIVERY, KINDS, TODO_STATUSES, why
+from relance.dunning.todo import (
+    FAILED,
+    FAILED_DELIVERY,
+    KINDS,
+    TODO_STATUSES,
+    open_todo,
+    todo_filter,
+    why,
+)
+from relance.dunning.todo_board import customer_todos, next_customer, todo_customers
+from relance.ledger.models import Customer
 from relance.ledger.selectors import open_instalments
 from relance.web.access import Workspace
 from relance.web.todo.forms import PostponeForm, SkipForm
@@ -54,6 +67,51 @@ def detail_url(ws: Workspace, reminder: Reminder) -> str:
 
 def list_url(ws: Workspace) -> str:
     return reverse("todo", kwargs={"org": ws.organisation.slug})
+
+
+def filters(request: HttpRequest) -> tuple[str, str]:
+    """The list's filters as the URL carries them (anything else is ignored)."""
+    collector = request.GET.get("collector", "")
+    kind = request.GET.get("kind", "")
+    collector = collector if collector == "none" or collector.isdigit() else ""
+    return collector, kind if kind in KINDS else ""
+
+
+def query(collector: str, kind: str) -> str:
+    """``?collector=…&kind=…`` to carry the list's filters from page to page ("" if none)."""
+    params = urlencode([(k, v) for k, v in (("collector", collector), ("kind", kind)) if v])
+    return f"?{params}" if params else ""
+
+
+def customer_url(ws: Workspace, customer_id: int, collector: str = "", kind: str = "") -> str:
+    uuid = Customer.objects.filter(organisation=ws.organisation, pk=customer_id).values_list(
+        "uuid", flat=True
+    )[0]
+    path = reverse("todo-customer", kwargs={"org": ws.organisation.slug, "customer": uuid})
+    return path + query(collector, kind)
+
+
+def following(ws: Workspace, request: HttpRequest, customer_id: int) -> int | None:
+    """The customer after this one on the to-do, read before acting (acting may take this
+    customer off the list, and with them their place in it)."""
+    collector, kind = filters(request)
+    today = local_day(ws.organisation)
+    ordered = todo_customers(ws.organisation, today=today, collector=collector, kind=kind)
+    return next_customer(ordered, customer_id)
+
+
+def after_action(ws: Workspace, request: HttpRequest, customer_id: int, next_id: int | None) -> str:
+    """Where a finished task leads ("done, next"): the same customer while they have tasks
+    left, else the next customer, else the list."""
+    collector, kind = filters(request)
+    today = local_day(ws.organisation)
+    left = todo_filter(open_todo(ws.organisation, today=today), kind=kind)
+    asked = pending_debtor_requests(ws.organisation).filter(customer_id=customer_id)
+    if left.filter(customer_id=customer_id).exists() or (not kind and asked.exists()):
+        return customer_url(ws, customer_id, collector, kind)
+    if next_id is not None and next_id != customer_id:
+        return customer_url(ws, next_id, collector, kind)
+    return list_url(ws) + query(collector, kind)
 
 
 def pdf(data: bytes, name: str, *, inline: bool) -> HttpResponse:
@@ -94,10 +152,22 @@ def bounce_of(message: OutboundMessage | None) -> Bounce | None:
     )
 
 
-def context(ws: Workspace, task: Reminder, kind: str) -> dict[str, Any]:
+def context(
+    ws: Workspace, task: Reminder, kind: str, request: HttpRequest | None = None
+) -> dict[str, Any]:
     message = getattr(task, "message", None)
     bounce = bounce_of(message) if kind == FAILED else None
+    today = local_day(ws.organisation)
+    collector, todo_kind = filters(request) if request is not None else ("", "")
+    rows = customer_todos(ws.organisation, [task.customer_id], today=today)
+    customer_page = reverse(
+        "todo-customer", kwargs={"org": ws.organisation.slug, "customer": task.customer.uuid}
+    )
     return {
+        "row": rows[0] if rows else None,
+        "claim": task_claim(task, today=today),
+        "todo_query": query(collector, todo_kind),
+        "customer_todo_url": customer_page + query(collector, todo_kind),
         "task": task,
         "kind": kind,
         "kind_label": KINDS.get(kind, task.channel),
@@ -111,7 +181,7 @@ def context(ws: Workspace, task: Reminder, kind: str) -> dict[str, Any]:
         "postpone_form": PostponeForm(
             initial={"until": local_day(ws.organisation) + timedelta(days=7)}
         ),
-        "today": local_day(ws.organisation),
+        "today": today,
     }
 
 

@@ -36,10 +36,12 @@ def letter_page(
     form: PostedForm | None,
     status: int = 200,
     ack_form: AcknowledgedForm | None = None,
+    *,
+    download: bool = False,
 ) -> HttpResponse:
     today = local_day(ws.organisation)
     formal = task.channel == "formal_notice"
-    context = common.context(ws, task, common.kind(task))
+    context = common.context(ws, task, common.kind(task), request)
     dispatch = PostalDispatch.objects.filter(reminder=task).first()
     keys = {"org": ws.organisation.slug, "reminder": task.uuid}
     context.update({
@@ -54,8 +56,10 @@ def letter_page(
         "address_problem": letter_problem(task),
         "address_url": reverse("customer", kwargs={"org": ws.organisation.slug,
                                                    "customer": task.customer.uuid}) + "#address",
+        "download": download,
     })  # fmt: skip
-    return render(request, "web/todo/letter.html", context, status=status)
+    template = "web/todo/_letter_post.html" if download else "web/todo/letter.html"
+    return render(request, template, context, status=status)
 
 
 @org_view
@@ -89,6 +93,10 @@ def todo_letter_print(request: HttpRequest, ws: Workspace, reminder: UUID) -> Ht
     except SendRefused as exc:
         messages.error(request, str(exc))
         return redirect(common.detail_url(ws, task))
+    if request.headers.get("HX-Request") == "true":
+        # From the page (htmx): the page shows the letter as printed at once, and the kept
+        # PDF downloads; without JavaScript the PDF itself is the answer.
+        return letter_page(request, ws, task, None, download=True)
     return common.pdf(pdf, f"{task.step}-{task.customer.external_ref}.pdf", inline=False)
 
 
@@ -142,6 +150,7 @@ def todo_letter_posted(request: HttpRequest, ws: Workspace, reminder: UUID) -> H
     form = PostedForm(request.POST, formal=task.channel == "formal_notice")
     if not form.is_valid():
         return letter_page(request, ws, task, form, status=400)
+    next_id = common.following(ws, request, task.customer_id)
     try:
         letter_mark_posted(reminder=task, posted_on=form.cleaned_data["posted_on"],
                            actor=common.actor(ws),
@@ -153,7 +162,7 @@ def todo_letter_posted(request: HttpRequest, ws: Workspace, reminder: UUID) -> H
         form.add_error(None, str(exc))
         return letter_page(request, ws, task, form, status=400)
     messages.success(request, _("Envoi à %(name)s enregistré.") % {"name": task.customer.name})
-    return redirect(common.list_url(ws))
+    return redirect(common.after_action(ws, request, task.customer_id, next_id))
 
 
 # --- legal hand-off ---------------------------------------------------------------------------
@@ -166,11 +175,9 @@ def legal_page(request: HttpRequest, ws: Workspace, task: Reminder) -> HttpRespo
         subject, text = note.subject, note.text
     except UnknownDefault:
         subject, text, refused = "", "", ""
-    items = common.open_items(task, today)
-    context = common.context(ws, task, common.kind(task))
+    context = common.context(ws, task, common.kind(task), request)
     context.update({
-        "subject": subject, "text": text, "items": items, "done_form": DoneForm(),
+        "subject": subject, "text": text, "done_form": DoneForm(),
         "notices": [refused_notice(refused)] if refused else [],
-        "total_due": sum((i["outstanding"] for i in items), common.ZERO),
     })  # fmt: skip
     return render(request, "web/todo/legal.html", context)

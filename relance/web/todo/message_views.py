@@ -120,6 +120,7 @@ def _send(
 ) -> HttpResponse:
     today = local_day(ws.organisation)
     send = todo_send_email if task.channel == "email" else todo_send_sms
+    next_id = common.following(ws, request, task.customer_id)
     try:
         message = send(reminder=task, today=today, actor=common.actor(ws), fingerprint=fingerprint)
     except ContentChanged as exc:
@@ -130,7 +131,7 @@ def _send(
         return _render_message(request, ws, task, kind, Draft.of(task), status=400)
     message.refresh_from_db()
     _report(request, task.customer.name, message)
-    return redirect(common.list_url(ws))
+    return redirect(common.after_action(ws, request, task.customer_id, next_id))
 
 
 def _report(request: HttpRequest, name: str, message: OutboundMessage) -> None:
@@ -178,7 +179,7 @@ def _render_message(
     bounce_form: BounceFixForm | None = None,
 ) -> HttpResponse:
     today = local_day(ws.organisation)
-    context = common.context(ws, task, kind)
+    context = common.context(ws, task, kind, request)
     context["attachments"] = ReminderAttachment.objects.filter(reminder=task)
     if context["bounce"] is not None:
         context["bounce_form"] = bounce_form or _bounce_form(task, context["bounce"].address)

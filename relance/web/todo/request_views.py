@@ -81,6 +81,7 @@ def debtor_request_page(request: HttpRequest, ws: Workspace, request_id: UUID) -
 def debtor_request_answer(request: HttpRequest, ws: Workspace, request_id: UUID) -> HttpResponse:
     asked = _request(ws, request_id)
     outcome = request.POST.get("outcome", "")
+    next_id = common.following(ws, request, asked.customer_id)
     try:
         debtor_request_resolve(request=asked, outcome=outcome,
                                note=request.POST.get("note", "")[:2000],
@@ -89,7 +90,7 @@ def debtor_request_answer(request: HttpRequest, ws: Workspace, request_id: UUID)
         messages.error(request, str(error))
         return redirect(_url(ws, asked))
     messages.success(request, _("Demande de %(name)s traitée.") % {"name": asked.customer.name})
-    return redirect(common.list_url(ws))
+    return redirect(common.after_action(ws, request, asked.customer_id, next_id))
 
 
 @org_view

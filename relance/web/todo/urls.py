@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.todo_list, name="todo"),
     path("send/", views.todo_bulk, name="todo-bulk"),
     path("print/", views.todo_print, name="todo-print"),
+    path("customer/<uuid:customer>/", views.todo_customer, name="todo-customer"),
     path(
         "requests/<uuid:request_id>/",
         request_views.debtor_request_page,
