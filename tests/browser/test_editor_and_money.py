@@ -34,7 +34,7 @@ def test_the_text_typed_while_the_preview_refreshes_is_exactly_what_leaves(
 ):
     sign_in(page, todo.collector.email, PASSWORD)
     page.goto(f"/o/{organisation.slug}/todo/")
-    page.get_by_role("link", name="Ouvrir 1re relance de Boulangerie Lefèvre SARL").click()
+    page.get_by_role("link", name="Ouvrir Première relance de Boulangerie Lefèvre SARL").click()
     body, subject = page.locator("textarea[name=body]"), page.locator("input[name=subject]")
     page.evaluate("window.typedInto = document.querySelector('textarea[name=body]')")
 

@@ -51,7 +51,7 @@ def test_a_morning_on_the_todo_by_customer(page, todo, organisation, smtp_server
     link = _rows(page).first.get_by_role("link", name="Garage Martin", exact=True)
     assert f"/customers/{todo.call.customer.uuid}/" in (link.get_attribute("href") or "")
     why = _rows(page).first.locator(".why").inner_text()
-    assert "jours de retard" in why and "Étape atteinte : 1er appel" in why
+    assert "jours de retard" in why and "Étape atteinte : Premier appel" in why
     assert "call_1" not in page.content().replace(str(todo.call.uuid), "")
     _fits(page, DESKTOP["width"])
     screenshot(page, "todo")
@@ -75,8 +75,8 @@ def test_a_morning_on_the_todo_by_customer(page, todo, organisation, smtp_server
     page.get_by_role("link", name="← À faire").click()
     page.wait_for_url(f"**/o/{organisation.slug}/todo/")
     page.evaluate("window.sameDocument = true")
-    page.get_by_label("1re relance — Boulangerie Lefèvre SARL").check()
-    page.get_by_label("1re relance — Menuiserie Roux").check()
+    page.get_by_label("Première relance — Boulangerie Lefèvre SARL").check()
+    page.get_by_label("Première relance — Menuiserie Roux").check()
     page.get_by_role("button", name="Envoyer les e-mails et SMS cochés").click()
     page.get_by_text("2 relance(s) envoyée(s).").wait_for()
     assert page.evaluate("window.sameDocument === true")  # updated in place (htmx)
@@ -121,7 +121,7 @@ def test_preview_edit_and_send_a_reminder_that_reaches_the_smtp_server(
     page.set_viewport_size(DESKTOP)
     sign_in(page, todo.collector.email, PASSWORD)
     page.goto(f"/o/{organisation.slug}/todo/customer/{todo.email.customer.uuid}/")
-    page.get_by_role("link", name="Ouvrir 1re relance de Boulangerie Lefèvre SARL").click()
+    page.get_by_role("link", name="Ouvrir Première relance de Boulangerie Lefèvre SARL").click()
     preview = page.frame_locator("#preview iframe")
     assert preview.get_by_text("F-A1").first.is_visible()
     # one total, and what it is made of: the invoice not yet due is listed, not claimed
@@ -172,7 +172,7 @@ def test_a_call_outcome_changes_the_plan(page, todo, organisation):
 
     sign_in(page, todo.collector.email, PASSWORD)
     page.goto(f"/o/{organisation.slug}/todo/")
-    page.get_by_role("link", name="Ouvrir 1er appel de Garage Martin").click()
+    page.get_by_role("link", name="Ouvrir Premier appel de Garage Martin").click()
     page.get_by_role("combobox", name="Résultat de l'appel").select_option("promise")
     promised_on = date.today() + timedelta(days=10)
     page.get_by_label("Paiement promis pour le").fill(promised_on.isoformat())
@@ -185,4 +185,4 @@ def test_a_call_outcome_changes_the_plan(page, todo, organisation):
     assert promise.promised_on == promised_on and promise.amount == Decimal("5000.00")
     assert why_left_out() == {"promise"}  # the call is done; the promise now holds the plan
     page.goto(f"/o/{organisation.slug}/todo/")
-    assert page.get_by_role("link", name="Ouvrir 1er appel de Garage Martin").count() == 0
+    assert page.get_by_role("link", name="Ouvrir Premier appel de Garage Martin").count() == 0

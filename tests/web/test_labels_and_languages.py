@@ -75,7 +75,8 @@ def test_a_customers_history_names_steps_scenarios_and_segments(collector, organ
         after={"segment": "bad_payer", "reasons": []},
     )  # fmt: skip
     english(f"collector@{organisation.slug}.example")
-    page = collector.get(url("customer", organisation, customer=garage.uuid)).content.decode()
+    page = collector.get(url("customer", organisation, customer=garage.uuid),
+                         {"tab": "timeline"}).content.decode()  # fmt: skip
     assert "Scenario: VIP" in page or "Scénario : VIP" in page
     assert "Standard → Bad payer" in page
     assert "bad_payer" not in re.sub(r"<[^>]+>", "", page)

@@ -105,7 +105,8 @@ def test_the_acknowledgement_is_recorded_from_the_todo_page_checked_and_shown(
     page = collector.get(customer_url("customer", organisation, todo.formal),
                          {"tab": "timeline"}).content.decode()  # fmt: skip
     assert "Accusé de réception signé : Mise en demeure" in page  # on the history
-    assert "Mise en demeure postée" in page and "Recommandé n° 1A12345678901" in page
+    assert "Mise en demeure (recommandé) postée" in page
+    assert "Recommandé n° 1A12345678901" in page
 
 
 def test_the_acknowledgement_is_recorded_from_the_customer_page(

@@ -155,7 +155,7 @@ def test_a_deleted_step_can_be_put_back_once(collector, viewer, organisation, st
     wrong = url("scenario_step_undo", organisation, scenario=other.uuid)
     assert "pas valable" in collector.post(wrong, {"undo": token}, follow=True).content.decode()
     done = collector.post(undo, {"undo": token}, follow=True).content.decode()
-    assert "Étape « reminder_2 » rétablie." in done
+    assert "Étape « Deuxième relance » rétablie." in done
     assert steps_of(standard) == before
     restored = standard.steps.get(key="reminder_2")
     assert (restored.tone, restored.penalties, restored.min_amount) == (

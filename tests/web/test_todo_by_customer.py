@@ -75,7 +75,7 @@ def test_the_why_says_days_late_step_last_contact_and_a_broken_promise_never_a_k
     text = text_of(collector.get(url("todo", organisation)))
     late = (today - date(2026, 3, 2)).days  # F-B1, the oldest, fell due on 2 March
     assert f"{late} jours de retard sur la plus ancienne facture" in text
-    assert "Étape atteinte : 1er appel" in text and "Étape atteinte : Mise en demeure" in text
+    assert "Étape atteinte : Premier appel" in text and "Étape atteinte : Mise en demeure" in text
     assert "Dernière relance envoyée le 09/03/2026" in text
     promised = (today - timedelta(days=10)).strftime("%d/%m/%Y")
     assert f"Promesse de paiement du {promised} non tenue" in text
