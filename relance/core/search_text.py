@@ -18,8 +18,7 @@ from relance.core.money import AmountError, parse_amount
 # A longer query is refused: nobody types it, and each word costs an index lookup.
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
-# Shorter text would match half the portfolio; the trigram index needs three characters.
-MIN_LENGTH = 2
+# The trigram index needs three characters: a shorter number would match half the portfolio.
 MIN_NUMBER_LENGTH = 3
 MIN_PHONE_DIGITS = 6
 # What people put between the parts of an invoice number; removed on both sides before
@@ -33,8 +32,17 @@ _STRUCTURED = re.compile(r"\+\+\+\d{3}/\d{4}/\d{5}\+\+\+|\*\*\*\d{3}/\d{4}/\d{5}
 _SPECIAL_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d"})
 
 
+TOO_LONG = "too_long"
+TOO_SHORT = "too_short"
+
+
 class QueryError(ValueError):
-    """A query that cannot be searched; ``str(exc)`` is the French reason."""
+    """A query that cannot be searched; ``str(exc)`` is the French reason, ``kind`` says
+    which rule it broke (``TOO_LONG``, ``TOO_SHORT``), for pages to translate."""
+
+    def __init__(self, kind: str, reason: str) -> None:
+        self.kind = kind
+        super().__init__(reason)
 
 
 @dataclass(frozen=True)
@@ -51,13 +59,14 @@ class Query:
 def parse_query(text: str) -> Query:
     """The query ``text`` as each kind of search reads it. Raises ``QueryError``."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"Recherche trop longue ({MAX_QUERY_LENGTH} caractères au plus).")
+        reason = f"Recherche trop longue ({MAX_QUERY_LENGTH} caractères au plus)."
+        raise QueryError(TOO_LONG, reason)
     text = " ".join(text.split())
     words = tuple(word for word in text.split(" ") if _WORD_CHARACTER.search(word))
-    if len(text) < MIN_LENGTH or not words:
-        raise QueryError(f"Tapez au moins {MIN_LENGTH} lettres ou chiffres.")
+    if not words:
+        raise QueryError(TOO_SHORT, "Tapez au moins une lettre ou un chiffre.")
     if len(words) > MAX_WORDS:
-        raise QueryError(f"Recherche trop longue ({MAX_WORDS} mots au plus).")
+        raise QueryError(TOO_LONG, f"Recherche trop longue ({MAX_WORDS} mots au plus).")
     # Invoice numbers carry digits: a query without any is a name, not a number.
     has_digit = any(c.isdigit() for c in text)
     number = compact_number(text) if has_digit else ""

@@ -185,8 +185,6 @@ def test_queries_that_cannot_be_searched_are_refused_with_a_reason(organisation)
     with pytest.raises(QueryError, match="trop longue"):
         search(organisation, "x" * (MAX_QUERY_LENGTH + 1))
     with pytest.raises(QueryError, match="au moins"):
-        search(organisation, "a")
-    with pytest.raises(QueryError):
         search(organisation, "-- ** ::")
     with pytest.raises(QueryError, match="mots"):
         parse_query(" ".join(["mot"] * 20))
@@ -197,7 +195,8 @@ def test_the_customer_list_condition_is_the_same_search(organisation, actor, boo
     assert list(rows.filter(customer_condition(organisation, "gerard"))) == [book["girard"]]
     assert list(rows.filter(customer_condition(organisation, "compta@zoe"))) == [book["zoe"]]
     assert list(rows.filter(customer_condition(organisation, "0470 12 34 56"))) == [book["girard"]]
-    assert list(rows.filter(customer_condition(organisation, "x"))) == []
+    assert list(rows.filter(customer_condition(organisation, "m"))) == [book["girard"]]
+    assert list(rows.filter(customer_condition(organisation, "--"))) == []
 
 
 def test_highlight_marks_the_words_accents_and_case_aside():
