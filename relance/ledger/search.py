@@ -145,13 +145,11 @@ def _customer_words_sql(
             f"WHERE s.{CUSTOMERS} MATCH %s AND c.organisation_id = %s{order}",
             [_fts_words(query.words), organisation.pk],
         )
-    words = " AND ".join(
-        [f"{FOLD}(name || ' ' || external_ref) LIKE {FOLD}(%s)"] * len(query.words)
-    )
+    words = " AND ".join([f"{FOLD}(name || ' ' || external_ref) ~ {FOLD}(%s)"] * len(query.words))
     order = " ORDER BY name, id" if ranked else ""
     return (
         f"SELECT id FROM ledger_customer WHERE organisation_id = %s AND {words}{order}",
-        [organisation.pk, *(_contains(word) for word in query.words)],
+        [organisation.pk, *(_word_start(word) for word in query.words)],
     )
 
 
@@ -256,23 +254,24 @@ def _contacts(organisation: Organisation, query: Query, limit: int) -> list[Cont
 
 
 def _contact_sql(organisation: Organisation, query: Query) -> tuple[str, list[Any]]:
-    """SQL of the ids of the contacts whose name and e-mail hold every word, or whose phone
-    number ends with the digits asked for."""
+    """SQL of the ids of the contacts whose name and e-mail hold every word or, for a phone
+    number, whose number ends with the digits asked for."""
     if connection.vendor == "sqlite":
-        match = f"({_fts_words(query.words)})"
-        if query.phone_digits:
-            match += f' OR phone : "{query.phone_digits}"*'
+        # A phone number is looked up as one: its pieces as words would each match
+        # thousands of numbers.
+        match = (f'phone : "{query.phone_digits}"*' if query.phone_digits
+                 else _fts_words(query.words))  # fmt: skip
         return (
             f"SELECT c.id FROM {CONTACTS} s JOIN ledger_contact c ON c.id = s.rowid "
             f"WHERE s.{CONTACTS} MATCH %s AND c.organisation_id = %s",
             [match, organisation.pk],
         )
     text = f"{FOLD}(name || ' ' || email || ' ' || phone)"
-    condition = " AND ".join([f"{text} LIKE {FOLD}(%s)"] * len(query.words))
-    params: list[Any] = [_contains(word) for word in query.words]
     if query.phone_digits:
-        condition = f"({condition}) OR {text} LIKE %s"
-        params.append(_contains(query.phone_digits))
+        condition, params = f"{text} LIKE %s", [_contains(query.phone_digits)]
+    else:
+        condition = " AND ".join([f"{text} ~ {FOLD}(%s)"] * len(query.words))
+        params = [_word_start(word) for word in query.words]
     return (
         f"SELECT id FROM ledger_contact WHERE organisation_id = %s AND ({condition})",
         [organisation.pk, *params],
@@ -317,6 +316,13 @@ def _contains(text: str) -> str:
     """A LIKE pattern (PostgreSQL) for ``text`` anywhere, its wildcards taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _word_start(word: str) -> str:
+    """A PostgreSQL regular expression for ``word`` at the start of a word (as SQLite's
+    FTS5 prefix queries read it), its characters taken literally."""
+    escaped = "".join(c if c.isalnum() else f"\\{c}" for c in word)
+    return f"(^|[^[:alnum:]]){escaped}"
 
 
 def _ids(sql: str, params: list[Any]) -> list[int]:
