@@ -3,10 +3,12 @@ every write (services, plain updates, deletes, bulk imports), and hostile querie
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from relance.core.search_text import MAX_QUERY_LENGTH, QueryError, highlight, parse_query
 from relance.ledger.models import Contact, Customer, Invoice
@@ -206,3 +208,12 @@ def test_highlight_marks_the_words_accents_and_case_aside():
         "Straße Œuvre"
     )
     assert highlight("abc", ()) == [("abc", False)]
+
+
+def test_the_rebuild_command_indexes_what_the_tables_hold(organisation, book):
+    out = io.StringIO()
+    call_command("search_index", stdout=out)
+    assert "Index de recherche reconstruits" in out.getvalue()
+    assert search(organisation, "gerard").customers == [book["girard"]]
+    assert search(organisation, "2024-0012").invoices == [book["F-2024-0012"]]
+    assert names(search(organisation, "0470 12 34 56").contacts) == ["Hélène Côté"]
