@@ -109,7 +109,7 @@ def queries(organisation: Any) -> list[tuple[str, str]]:
         ("phone, national writing", " ".join([national[:2], national[2:6], national[6:]])),
         ("amount, French writing", f"{invoice.amount_incl_tax:,.2f}".replace(",", " ").replace(
             ".", ",")),
-        ("customer's RF payment reference", customer_payment_reference(customer)),
+        ("customer's payment reference (RF or +++)", customer_payment_reference(customer)),
         ("a word found nowhere", "zqxwvk"),
     ]  # fmt: skip
     if payment is not None:
