@@ -132,6 +132,9 @@ def _postgresql_extension(cursor: Any, name: str) -> str | None:
 
 
 def _postgresql_install(cursor: Any) -> None:
+    # Foreign keys checked at commit would otherwise forbid creating an index on a table
+    # written earlier in the same transaction.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     unaccent = _postgresql_extension(cursor, "unaccent")
     trigram = _postgresql_extension(cursor, "pg_trgm")
     body = (f"lower({unaccent}.unaccent('{unaccent}.unaccent'::regdictionary, $1))"
