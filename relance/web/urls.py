@@ -17,6 +17,7 @@ organisation_patterns = [
     path("", include("relance.web.scenarios.urls")),
     path("", include("relance.web.segments.urls")),
     path("", include("relance.web.templates_editor.urls")),
+    path("", include("relance.web.search.urls")),
 ]
 
 urlpatterns = [

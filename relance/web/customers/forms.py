@@ -29,7 +29,9 @@ class CustomerFilterForm(forms.Form):
         label=_("Rechercher"),
         required=False,
         max_length=200,
-        help_text=_("Début du nom ou de la référence, SIREN, n° de TVA ou e-mail d'un contact"),
+        help_text=_(
+            "Un mot du nom ou de la référence, SIREN, n° de TVA, e-mail ou téléphone d'un contact"
+        ),
     )
     currency = forms.ChoiceField(label=_("Devise"), required=False)
     segment = forms.ChoiceField(label=_("Segment"), required=False)

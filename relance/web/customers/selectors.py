@@ -26,6 +26,7 @@ from relance.dunning.models import (
 )
 from relance.dunning.scenarios import DEFAULT_SCENARIO
 from relance.ledger.models import Contact, Customer, CustomerBalance, Invoice
+from relance.ledger.search import customer_condition
 
 ZERO = Decimal("0.00")
 DSO_DAYS = 90
@@ -79,21 +80,6 @@ def collectors_of(organisation: Organisation) -> list[User]:
     ]
 
 
-def _search(organisation: Organisation, text: str) -> Q:
-    """Prefix of the name or reference, exact SIREN / VAT number, or a contact's e-mail."""
-    text = text.strip()
-    if "@" in text:
-        contacts = Contact.objects.filter(organisation=organisation, email__iexact=text)
-        return Q(pk__in=contacts.values("customer_id"))
-    compact = text.replace(" ", "").upper()
-    return (
-        Q(name__istartswith=text)
-        | Q(external_ref__istartswith=text)
-        | Q(siren=compact)
-        | Q(vat_number=compact)
-    )
-
-
 def _scenario_condition(organisation: Organisation, scenario: Scenario) -> Q:
     """Customers chased with ``scenario``: their own choice, else their segment's (the same
     precedence as the daily run, ``relance.dunning.state.customer_states``). ``key`` leads
@@ -126,7 +112,7 @@ def _customer_condition(organisation: Organisation, filters: CustomerFilters) ->
     on ``customer_id``, to apply to a model that has that column)."""
     own, dunning = Q(), Q()
     if filters.q.strip():
-        own &= _search(organisation, filters.q)
+        own &= customer_condition(organisation, filters.q)
     if filters.collector is not None:
         own &= Q(collector=filters.collector)
     elif filters.no_collector:

@@ -46,7 +46,7 @@ class InvoiceFilterForm(forms.Form):
         label=_("Client"),
         required=False,
         max_length=200,
-        help_text=_("Début du nom ou de la référence"),
+        help_text=_("Un mot du nom ou de la référence"),
     )
     due_from = _date_field(_("Échéance du"), required=False)
     due_to = _date_field(_("au"), required=False)

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from relance.accounts.models import Organisation
 from relance.core.promises import earliest_holding_promise
 from relance.dunning.models import Dispute, PaymentPlan, PaymentPlanStatus, Promise
 from relance.ledger.models import Allocation, Customer, Instalment
+from relance.ledger.search import customer_condition
 from relance.ledger.selectors import with_balance
 
 ZERO = Decimal("0.00")
@@ -69,11 +70,10 @@ def promised_invoices(organisation: Organisation, *, today: date, grace_days: in
 
 
 def customers_matching(organisation: Organisation, text: str) -> list[int]:
-    """Ids of the customers whose name or reference starts with ``text``."""
-    text = text.strip()
+    """Ids of the customers a search for ``text`` finds (as the customer list does)."""
     return list(
         Customer.objects.filter(organisation=organisation)
-        .filter(Q(name__istartswith=text) | Q(external_ref__istartswith=text))
+        .filter(customer_condition(organisation, text))
         .values_list("id", flat=True)[:MAX_SEARCHED_CUSTOMERS]
     )
 

@@ -8,7 +8,10 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from relance.core.search_text import highlight
 from relance.web.paging import query_without_page
 
 register = template.Library()
@@ -34,3 +37,15 @@ def money(value: Any, currency: str = "EUR") -> str:
 def page_query(context: dict[str, Any], page_number: int) -> str:
     request: HttpRequest = context["request"]
     return f"?{query_without_page(request)}page={page_number}"
+
+
+@register.simple_tag
+def highlighted(text: Any, query: Any) -> str:
+    """``text`` with the searched words in ``<mark>`` (accents and case aside); the text
+    itself is escaped."""
+    pieces = highlight(str(text or ""), tuple(getattr(query, "words", ())))
+    html = "".join(
+        f"<mark>{escape(piece)}</mark>" if marked else str(escape(piece))
+        for piece, marked in pieces
+    )
+    return mark_safe(html)  # every piece is escaped above
