@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from relance.accounts.audit import Actor, audit_record
@@ -26,6 +26,7 @@ from relance.imports.models import BatchStatus, ImportBatch, ImportKind
 from relance.imports.parsers import parse_customers, parse_invoices, parse_payments
 from relance.imports.parsers.rows import FileFormatError, ParseResult, RowError
 from relance.ledger.balances import balances_day, customer_balances_refresh
+from relance.ledger.search_index import search_index_deferred
 from relance.lib import bulk
 from relance.lib.progress import Progress
 
@@ -147,7 +148,8 @@ def import_file(
             return report
         batch = _start_batch(organisation, kind, data, filename, parsed, actor)
         try:
-            _write(organisation, kind, plan, batch, actor, progress)
+            with search_index_deferred(connection):
+                _write(organisation, kind, plan, batch, actor, progress)
             _finish_batch(batch, report, actor)
             # An import may touch any customer: the summaries are rebuilt whole, set-based.
             customer_balances_refresh(organisation=organisation, as_of=balances_day(organisation))

@@ -153,7 +153,14 @@ class Invoice(models.Model):
                 condition=models.Q(amount_incl_tax__gt=0), name="invoice_amount_positive"
             ),
         ]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["customer", "issue_date"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["customer", "issue_date"]),
+            # Looked up by the search box; most invoices carry none.
+            models.Index(
+                fields=["organisation", "payment_reference"], name="invoice_payment_reference",
+                condition=~models.Q(payment_reference=""),
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.number

@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 
 from relance.accounts.models import Organisation
 from relance.core.matching import number_key
-from relance.core.payment_reference import belgian_structured
+from relance.core.payment_reference import InvalidReference, belgian_structured, invoice_reference
 from relance.core.search_text import Query, QueryError, parse_query
 from relance.ledger.models import Contact, Customer, CustomerBalance, Instalment, Invoice, Payment
 from relance.ledger.search_index import (
@@ -41,7 +41,10 @@ MAX_LIMIT = 50
 NUMBER_CANDIDATES = 200
 # Columns holding a reference a payer copies onto a transfer, looked up exactly (each has a
 # unique index): (kind of result, model, field). Another such column is one more line here.
-REFERENCE_FIELDS: tuple[tuple[str, type[Model], str], ...] = (("payments", Payment, "reference"),)
+REFERENCE_FIELDS: tuple[tuple[str, type[Model], str], ...] = (
+    ("payments", Payment, "reference"),
+    ("invoices", Invoice, "payment_reference"),
+)
 _RUNS = re.compile(r"[A-Z]+|\d+")
 _SIREN = re.compile(r"\d{9}")
 # An EU VAT number: a member state's code (Greece writes EL), then 8 to 12 characters.
@@ -296,12 +299,21 @@ def _by_reference_fields(
     organisation: Organisation, query: Query, limit: int
 ) -> dict[str, list[int]]:
     """Ids by kind of the rows whose reference is the query, as typed or without spaces."""
-    forms = list(dict.fromkeys((query.text, query.text.replace(" ", ""))))
+    forms = list(dict.fromkeys((query.text, query.text.replace(" ", ""),
+                                _reference_form(query.text))))  # fmt: skip
     found: dict[str, list[int]] = {}
     for kind, model, name in REFERENCE_FIELDS:
         rows = model._default_manager.filter(organisation=organisation, **{f"{name}__in": forms})
         found.setdefault(kind, []).extend(rows.values_list("pk", flat=True)[: limit + 1])
     return found
+
+
+def _reference_form(text: str) -> str:
+    """The query as invoices keep their own payment reference (``+++…+++``, RF compact)."""
+    try:
+        return invoice_reference(text)
+    except InvalidReference:
+        return text
 
 
 def _payments(organisation: Organisation, ids: list[int], limit: int) -> list[Payment]:
