@@ -272,15 +272,11 @@ def _attachment_path(instance: ReminderAttachment, filename: str) -> str:
     return f"reminder-attachments/{instance.reminder.uuid}/{instance.sha256[:16]}-{filename}"
 
 
-class ReminderAttachment(models.Model):
-    """A file a collector added to a to-do message; sent with it, checked by its hash."""
+class StoredFile(models.Model):
+    """A file kept with a record: its name as given, its content checked by its SHA-256."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    reminder = models.ForeignKey(
-        Reminder, on_delete=models.CASCADE, related_name="attachments", db_index=False
-    )
     name = models.CharField("nom", max_length=200)
-    file = models.FileField(upload_to=_attachment_path, max_length=300)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -290,13 +286,25 @@ class ReminderAttachment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReminderAttachment(StoredFile):
+    """A file a collector added to a to-do message; sent with it, checked by its hash."""
+
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.CASCADE, related_name="attachments", db_index=False
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=300)
+
+    class Meta:
         ordering: ClassVar[list[str]] = ["reminder_id", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["reminder", "sha256"], name="attachment_once"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DisputeCategory(models.TextChoices):
@@ -354,32 +362,20 @@ def _dispute_file_path(instance: DisputeAttachment, filename: str) -> str:
     return f"disputes/{instance.dispute.uuid}/{instance.sha256[:16]}-{filename}"
 
 
-class DisputeAttachment(models.Model):
+class DisputeAttachment(StoredFile):
     """A document kept with a dispute (the customer's complaint, a delivery note, a credit
     note): checked by its content like the portal's, never by its name."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="attachments", db_index=False
     )
-    name = models.CharField("nom", max_length=200)
     file = models.FileField(upload_to=_dispute_file_path, max_length=300)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["dispute_id", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["dispute", "sha256"], name="dispute_attachment_once"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Promise(models.Model):
