@@ -168,13 +168,13 @@ def test_undo_a_deleted_scenario_step(page, screen, todo, organisation):
     sign_in(page, todo.collector.email, PASSWORD)
     page.goto(f"/o/{organisation.slug}/scenarios/{standard.uuid}/")
     page.evaluate("window.__sameDocument = true")
-    page.get_by_role("button", name="Supprimer l'étape reminder_2").click()
-    offer = page.get_by_role("status").filter(has_text="Étape « reminder_2 » supprimée.")
+    page.get_by_role("button", name="Supprimer l'étape Deuxième relance").click()
+    offer = page.get_by_role("status").filter(has_text="Étape « Deuxième relance » supprimée.")
     offer.wait_for()
     assert "reminder_2" not in standard.steps.values_list("key", flat=True)
     shot(page, screen, "scenario-undo")
     assert axe_violations(page) == []
     offer.get_by_role("button", name="Annuler").click()
-    page.get_by_text("Étape « reminder_2 » rétablie.").wait_for()
+    page.get_by_text("Étape « Deuxième relance » rétablie.").wait_for()
     assert no_reload_since_marked(page)
     assert list(standard.steps.order_by("position").values_list("key", flat=True)) == keys

@@ -142,7 +142,7 @@ def test_a_deleted_step_can_be_put_back_once(collector, viewer, organisation, st
     response = collector.post(delete, follow=True)
     assert "reminder_2" not in [key for _, key, _ in steps_of(standard)]
     page = response.content.decode()
-    assert "Étape « reminder_2 » supprimée." in page and "Annuler" in page
+    assert "Étape « Deuxième relance » supprimée." in page and "Annuler" in page
     token = re.search(r'name="undo" value="([^"]+)"', page).group(1)
     undo = url("scenario_step_undo", organisation, scenario=standard.uuid)
     assert viewer.post(undo, {"undo": token}).status_code == 403
