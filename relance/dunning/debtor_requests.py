@@ -87,8 +87,7 @@ class Upload:
 
 def portal_rules(organisation: Organisation) -> DunningSettings:
     """The organisation's rules, or the defaults while it has set none."""
-    found = DunningSettings.objects.filter(organisation=organisation).first()
-    return found or DunningSettings(organisation=organisation)
+    return DunningSettings.of(organisation)
 
 
 def code_required(rules: DunningSettings, kind: str) -> bool:

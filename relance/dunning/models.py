@@ -54,6 +54,14 @@ class DunningSettings(models.Model):
     def __str__(self) -> str:
         return f"Règles de relance de {self.organisation}"
 
+    @classmethod
+    def of(cls, organisation: Organisation) -> DunningSettings:
+        """The organisation's rules, or the defaults (not saved) while it has set none: a
+        page or a plan reads them without writing."""
+        return cls.objects.filter(organisation=organisation).first() or cls(
+            organisation=organisation
+        )
+
 
 class Scenario(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

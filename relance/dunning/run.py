@@ -48,7 +48,7 @@ class RunSummary:
 
 
 def dunning_rules(organisation: Organisation) -> Rules:
-    settings, _ = DunningSettings.objects.get_or_create(organisation=organisation)
+    settings = DunningSettings.of(organisation)
     return Rules(
         min_gap_days=settings.min_gap_days,
         min_amount=settings.min_amount,

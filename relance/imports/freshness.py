@@ -42,8 +42,7 @@ def bank_freshness(organisation: Organisation, *, day: date) -> BankFreshness | 
     )
     if latest is None:
         return None
-    rules = DunningSettings.objects.filter(organisation=organisation).first()
-    threshold = rules.bank_freshness_days if rules else DunningSettings().bank_freshness_days
+    threshold = DunningSettings.of(organisation).bank_freshness_days
     latest_day = local_day(organisation, latest)
     age = for_customer(organisation.country).business_days_between(latest_day, day)
     return BankFreshness(latest=latest_day, threshold=threshold, age=age)

@@ -354,3 +354,13 @@ def test_another_organisations_customer_is_not_found(
     assert "Brasserie" not in collector.get(url("customers", organisation)).content.decode()
     # The organisation in the URL must be one of the user's own.
     assert collector.get(url("customers", other_organisation)).status_code == 404
+
+
+def test_reading_a_customer_writes_no_settings(collector, organisation, book):
+    from relance.dunning.models import DunningSettings
+
+    DunningSettings.objects.filter(organisation=organisation).delete()
+    for target in book.values():  # the next reminder is planned with the default rules
+        page = collector.get(url("customer", organisation, customer=target.uuid))
+        assert page.status_code == 200
+    assert not DunningSettings.objects.filter(organisation=organisation).exists()

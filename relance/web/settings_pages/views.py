@@ -68,9 +68,7 @@ def logo(request: HttpRequest, ws: Workspace) -> HttpResponse:
 @admin_view
 def rules(request: HttpRequest, ws: Workspace) -> HttpResponse:
     org = ws.organisation
-    current = DunningSettings.objects.filter(organisation=org).first() or DunningSettings(
-        organisation=org
-    )
+    current = DunningSettings.of(org)
     if request.method == "POST":
         form = RulesForm(request.POST)
         if form.is_valid():
