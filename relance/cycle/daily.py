@@ -1,9 +1,10 @@
 """The morning cycle of every organisation, on its own calendar day.
 
-Balances aged afresh, segments recomputed, the month-end figures, the day planned and
-recorded, the to-do cleared of what was paid overnight, and the day's automatic e-mails and
-SMS written into the outbox (``send-outbox``, the scheduler or the Celery worker send them,
-within the sending window). Safe to repeat: a day already run records nothing new.
+Balances aged afresh, segments recomputed, the month-end figures, the cash-in forecast, the
+day planned and recorded, the to-do cleared of what was paid overnight, and the day's
+automatic e-mails and SMS written into the outbox (``send-outbox``, the scheduler or the
+Celery worker send them, within the sending window). Safe to repeat: a day already run
+records nothing new.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from relance.dunning.todo import todo_withdraw_settled
 from relance.ledger.balances import customer_balances_refresh
 from relance.lib.progress import Progress
 from relance.rates.selectors import RateWarning, rate_warnings_log
+from relance.reports.forecast_record import cash_forecast_record
 from relance.reports.services import monthly_figures_record
 
 
@@ -52,6 +54,8 @@ def daily_cycle(
         segments_recompute(organisation=organisation, as_of=day, actor=actor)
     # The dashboard's month-end history, read from a snapshot rather than the whole ledger.
     monthly_figures_record(organisation=organisation, day=day)
+    # The dashboard's 13 weeks of expected receipts, computed once rather than per page.
+    cash_forecast_record(organisation=organisation, day=day)
     withdrawn = todo_withdraw_settled(organisation=organisation, today=day, actor=actor)
     run = run_day(organisation=organisation, day=day, actor=actor, progress=progress)
     held = stale_bank_data_hold(organisation=organisation, day=day)

@@ -50,9 +50,43 @@
     };
   }
 
+  /* The forecast's sources told apart without colour: plain, hatched, dotted. */
+  function pattern(kind, colour) {
+    var tile = document.createElement("canvas");
+    tile.width = tile.height = 8;
+    var pen = tile.getContext("2d");
+    pen.fillStyle = "#ffffff"; pen.fillRect(0, 0, 8, 8);
+    pen.strokeStyle = pen.fillStyle = colour;
+    if (kind === 0) { pen.fillRect(0, 0, 8, 8); }
+    else if (kind === 1) { pen.lineWidth = 2; pen.beginPath(); pen.moveTo(0, 8); pen.lineTo(8, 0); pen.stroke(); }
+    else { pen.beginPath(); pen.arc(4, 4, 1.6, 0, 2 * Math.PI); pen.fill(); }
+    return pen.createPattern(tile, "repeat");
+  }
+
+  function forecast(spec) {
+    var show = money(spec.currency);
+    var datasets = spec.series.map(function (series, index) {
+      return {
+        label: series.label, data: series.values, stack: "receipts",
+        backgroundColor: pattern(index, TREND_COLOURS[index]), borderColor: TREND_COLOURS[index], borderWidth: 1
+      };
+    });
+    return {
+      type: "bar",
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        maintainAspectRatio: false, animation: still ? false : undefined,
+        interaction: { mode: "index", intersect: false },
+        plugins: { tooltip: { callbacks: { label: function (item) { return item.dataset.label + " : " + show(item.parsed.y); } } } },
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: show } } }
+      }
+    };
+  }
+
+  var BUILD = { aged: aged, trend: trend, forecast: forecast };
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var spec = charts[canvas.getAttribute("data-chart")];
     if (!spec) { return; }
-    new window.Chart(canvas, spec.kind === "aged" ? aged(spec) : trend(spec));
+    new window.Chart(canvas, BUILD[spec.kind](spec));
   });
 })();
