@@ -141,6 +141,7 @@ class DelayModel:
         self._organisation = _Prior(everyone, prior_weight)
         self._noticed = _Prior(noticed, prior_weight) if len(noticed) >= STEP_MIN_SAMPLES else None
         self._organisation_delay = median_low(everyone) if everyone else None
+        self.payments = len(everyone)
         self.large_shift = self._large_shift(by_customer, amounts)
 
     def _large_shift(
