@@ -221,3 +221,17 @@ def test_backtest_scores_the_model_beside_the_baselines():
         "due_date_or_as_of": 15.0,  # 31 May: (20 + 10) / 2
         "customer_mean_delay": 30.0,  # 31 May: 20; 1 May: 40
     }
+
+
+def test_after_a_formal_notice_the_delays_of_noticed_items_are_the_reference():
+    # 20 items paid 60 days late after a formal notice: a customer without history whose
+    # item reached that step is predicted from them alone (their 3 payments' weight).
+    history = [*HISTORY, *(PaidDelay("X", 60, D("10"), formal_notice=True) for _ in range(20))]
+    noticed = OpenItem(key="N", invoice="N", customer="new", currency="EUR",
+                       due_date=date(2026, 7, 10), open_amount=D("10.00"),
+                       step="formal_notice", step_on=date(2026, 6, 20))  # fmt: skip
+    [forecast] = forecast_items([noticed], as_of=AS_OF, model=DelayModel(history))
+    assert forecast.predicted == date(2026, 9, 8)
+    assert [(r.code, r.day) for r in forecast.reasons] == [
+        ("no_history", None), ("formal_notice", date(2026, 6, 20)),
+    ]  # fmt: skip

@@ -95,3 +95,25 @@ def test_a_few_queries_whatever_the_number_of_invoices(organisation, actor,
     build(organisation, actor)
     with django_assert_max_num_queries(10):
         cash_forecast(organisation, AS_OF)
+
+
+def test_a_formal_notice_sent_by_then_is_part_of_the_reasons(organisation, actor):
+    from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
+    from relance.ledger.models import Instalment
+
+    customers = build(organisation, actor)
+    l6, l8 = (Instalment.objects.get(invoice__number=n) for n in ("L6", "L8"))
+    for instalment, sent_on in ((l6, date(2026, 6, 20)), (l8, date(2026, 7, 2))):
+        reminder = Reminder.objects.create(
+            organisation=organisation, customer=customers["L"], run_date=sent_on,
+            step="mise-en-demeure", channel="formal_notice", mode="manual", currency="EUR",
+            amount_due=instalment.amount, penalties="none", status=ReminderStatus.SENT,
+        )  # fmt: skip
+        ReminderItem.objects.create(
+            reminder=reminder, instalment=instalment, step="mise-en-demeure",
+            outstanding=instalment.amount,
+        )  # fmt: skip
+    lines = by_number(cash_forecast(organisation, AS_OF))
+    assert ("formal_notice", date(2026, 6, 20)) in [(r.code, r.day) for r in lines["L6"].reasons]
+    # Sent on 2 July: not known on 30 June.
+    assert "formal_notice" not in [r.code for r in lines["L8"].reasons]
