@@ -54,13 +54,14 @@ def daily_cycle(
         segments_recompute(organisation=organisation, as_of=day, actor=actor)
     # The dashboard's month-end history, read from a snapshot rather than the whole ledger.
     monthly_figures_record(organisation=organisation, day=day)
-    # The dashboard's 13 weeks of expected receipts, computed once rather than per page.
-    cash_forecast_record(organisation=organisation, day=day)
     withdrawn = todo_withdraw_settled(organisation=organisation, today=day, actor=actor)
     run = run_day(organisation=organisation, day=day, actor=actor, progress=progress)
     held = stale_bank_data_hold(organisation=organisation, day=day)
     outbox = outbox_fill(organisation=organisation, day=day, actor=actor)
     outbox["stale_bank_data"] = held
+    # The dashboard's 13 weeks of expected receipts, computed once rather than per page; after
+    # the messages, which must not wait for it.
+    cash_forecast_record(organisation=organisation, day=day)
     warnings = rate_warnings_log(organisation=organisation, day=day)  # tables running out
     return CycleSummary(run=run, outbox=outbox, withdrawn=len(withdrawn), rate_warnings=warnings)
 
