@@ -54,7 +54,9 @@ class MonthOf(Func):
     output_field = CharField()
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="strftime('%%Y-%%m', %(expressions)s)",
+        # SQLite keeps dates as ISO text: the month is its first seven characters. (A
+        # strftime pattern would leave a bare "%" in the SQL, which breaks the debug log.)
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)",
                            **extra)  # fmt: skip
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
