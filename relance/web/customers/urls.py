@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relance.web.customers import letters, portal, views
+from relance.web.customers import letters, payer_ibans, portal, views
 
 urlpatterns = [
     path("customers/", views.customers, name="customers"),
@@ -17,6 +17,11 @@ urlpatterns = [
         name="customer_contact_edit",
     ),
     path("customers/<uuid:customer>/notes/", views.note_post, name="customer_note"),
+    path(
+        "customers/<uuid:customer>/payer-ibans/forget/",
+        payer_ibans.payer_iban_forget_post,
+        name="customer_payer_iban_forget",
+    ),
     path("customers/<uuid:customer>/disputes/", views.dispute_new, name="customer_dispute"),
     path(
         "customers/<uuid:customer>/disputes/<uuid:dispute>/resolve/",

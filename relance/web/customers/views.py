@@ -37,6 +37,7 @@ from relance.dunning.services import (
     customer_scenario_set,
     dispute_close,
 )
+from relance.imports.payer_ibans import learned_payer_ibans
 from relance.ledger.models import Contact, Customer, Invoice
 from relance.ledger.postal import postal_address_lines, postal_address_missing
 from relance.ledger.selectors import open_instalments
@@ -226,6 +227,7 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
             initial={"owner": str(ws.user.uuid)},
         ),
         "resolve_form": forms.get("resolve_form") or DisputeResolveForm(),
+        "payer_ibans": learned_payer_ibans(customer),
     }
     return render(request, "web/customers/detail.html", context)
 

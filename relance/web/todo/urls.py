@@ -51,4 +51,9 @@ urlpatterns = [
         message_views.todo_attachment,
         name="todo-attachment",
     ),
+    path(
+        "<uuid:reminder>/attachments/<uuid:attachment>/remove/",
+        message_views.todo_attachment_remove,
+        name="todo-attachment-remove",
+    ),
 ]
