@@ -76,7 +76,7 @@ def week(organisation, actor):
 
 
 def body(message) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
+    return str(message.get_body(preferencelist=("plain",)).get_content())
 
 
 def test_each_collector_gets_their_week_in_their_language(organisation, week, smtp_server):
