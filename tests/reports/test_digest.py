@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from relance.accounts.models import Membership
 from relance.accounts.services import membership_digest_set, user_create
+from relance.cycle.daily import daily_cycle
 from relance.dunning.models import Promise
 from relance.dunning.services import dispute_open, promise_record
 from relance.ledger.balances import customer_balances_refresh
@@ -158,10 +159,18 @@ def test_queries_do_not_grow_with_the_collectors(organisation, week, actor, smtp
     assert queries() == few
 
 
-def test_the_morning_cycle_sends_it_on_mondays_only():
-    assert digest_due(MONDAY)
+def test_the_morning_cycle_sends_it_on_mondays_only(organisation, week, actor, smtp_server):
     assert not any(digest_due(MONDAY + timedelta(n)) for n in range(1, 7))
     assert week_of(MONDAY + timedelta(6)) == MONDAY
+    sunday = daily_cycle(organisation=organisation, day=MONDAY - timedelta(1), actor=actor)
+    assert sunday.digests is None
+    smtp_server.messages.clear()
+    monday = daily_cycle(organisation=organisation, day=MONDAY, actor=actor)
+    assert monday.digests is not None and len(monday.digests.sent) == 2
+    assert daily_cycle(organisation=organisation, day=MONDAY, actor=actor).digests.sent == []
+    digests = [m for m in smtp_server.messages if "semaine" in str(m["Subject"])
+               or "week" in str(m["Subject"])]  # fmt: skip
+    assert len(digests) == 2
 
 
 def test_the_command_dry_run_names_who_would_receive_it(organisation, week, smtp_server):
