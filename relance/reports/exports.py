@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -94,6 +94,21 @@ def csv_cell(value: Cell, style: CsvStyle) -> str:
     return safe_text(str(value))
 
 
+def _csv_formatters(style: CsvStyle) -> dict[type, Callable[[Any], str]]:
+    """The formatter of each exact type of cell, looked up once per cell: a chain of
+    ``isinstance`` for each of ten million cells costs more than the rest of the file.
+    Other types (subclasses) go through ``csv_cell``."""
+    mark, day, moment = style.decimal_mark, style.date_format, style.datetime_format
+    return {
+        str: safe_text,
+        Decimal: lambda value: format(value, "f").replace(".", mark),
+        int: str,
+        date: lambda value: value.strftime(day),
+        datetime: lambda value: value.strftime(moment),
+        type(None): lambda _value: "",
+    }
+
+
 class _Buffer:
     """Where ``csv.writer`` writes a chunk of rows, read back as one string."""
 
@@ -111,13 +126,19 @@ class _Buffer:
 def csv_chunks(headers: Sequence[str], rows: Iterable[Row], *, language: str) -> Iterator[bytes]:
     """The CSV file, a thousand rows at a time, the byte order mark first."""
     style = csv_style(language)
+    formatters = _csv_formatters(style)
+
+    def cell(value: Cell) -> str:
+        formatter = formatters.get(type(value))
+        return formatter(value) if formatter is not None else csv_cell(value, style)
+
     buffer = _Buffer()
     writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
     writer.writerow([safe_text(str(header)) for header in headers])
     pending = 0
     yield (BOM + buffer.take()).encode("utf-8")
     for row in rows:
-        writer.writerow([csv_cell(value, style) for value in row])
+        writer.writerow([cell(value) for value in row])
         pending += 1
         if pending == ROWS_PER_CHUNK:
             yield buffer.take().encode("utf-8")
