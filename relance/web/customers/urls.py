@@ -1,9 +1,10 @@
 from django.urls import path
 
-from relance.web.customers import letters, payer_ibans, portal, views
+from relance.web.customers import exports, letters, payer_ibans, portal, views
 
 urlpatterns = [
     path("customers/", views.customers, name="customers"),
+    path("customers/export.<str:fmt>", exports.customers_export, name="customers_export"),
     path("customers/<uuid:customer>/", views.customer_page, name="customer"),
     path("customers/<uuid:customer>/pause/", views.pause_post, name="customer_pause"),
     path("customers/<uuid:customer>/resume/", views.resume_post, name="customer_resume"),
