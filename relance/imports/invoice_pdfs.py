@@ -278,7 +278,9 @@ def _compare(
 
 
 def _stored_name(organisation: Organisation, invoice: Invoice, sha256: str) -> str:
-    return f"invoices/{organisation.uuid}/{invoice.uuid}-{sha256[:16]}.pdf"
+    """Within the field's 100 characters (91, and room for the suffix storage may add):
+    PostgreSQL would cut a longer name silently in a bulk update."""
+    return f"invoices/{organisation.uuid.hex}/{invoice.uuid.hex}-{sha256[:12]}.pdf"
 
 
 def _count(
@@ -336,7 +338,7 @@ def _store(
         name = _stored_name(organisation, invoice, item.sha256)
         if invoice.pdf.name == name:
             continue
-        saved = default_storage.save(name, ContentFile(item.entry.read()))
+        saved = default_storage.save(name, ContentFile(item.entry.read()), max_length=100)
         written.append(saved)
         invoice.pdf.name, invoice.updated_at = saved, now
         changed.append(invoice)
