@@ -100,7 +100,12 @@ def _address(*lines: str) -> str:
 Collectors = dict[tuple[int, int | None], tpl.Collector]
 
 
-StatementRow = tuple[int, str, date, date, Decimal, Decimal]  # id, number, issued, due, ...
+# id, number, issued, due, amount, outstanding, then the invoice's order, quote and contract
+# references (``STATEMENT_REFERENCES``).
+StatementRow = tuple[int, str, date, date, Decimal, Decimal, str, str, str]
+STATEMENT_REFERENCES = (
+    "invoice__order_reference", "invoice__quote_reference", "invoice__contract_reference",
+)  # fmt: skip
 
 
 @dataclass
@@ -126,7 +131,8 @@ def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefe
         for customer_id, currency, *row in (
             open_instalments(organisation).filter(customer_id__in=chunk)
             .values_list("customer_id", "invoice__currency", "id", "invoice__number",
-                         "invoice__issue_date", "due_date", "amount", "outstanding")  # type: ignore[misc]
+                         "invoice__issue_date", "due_date", "amount", "outstanding",
+                         *STATEMENT_REFERENCES)
             .order_by("due_date", "id")
         ):  # fmt: skip
             statements.setdefault((customer_id, currency), []).append(tuple(row))
@@ -218,15 +224,16 @@ def message_context(
             open_instalments(organisation)
             .filter(customer=customer, invoice__currency=reminder.currency)
             .values_list("id", "invoice__number", "invoice__issue_date", "due_date", "amount",
-                         "outstanding")  # type: ignore[misc]
+                         "outstanding", *STATEMENT_REFERENCES)
         )  # fmt: skip
     if overdue_only:
         rows = [row for row in rows if row[3] < today]
     items = tuple(
         tpl.OpenItem(number=number, issue_date=issued, due_date=due,
                      days_late=(today - due).days, amount=Decimal(amount).quantize(ZERO),
-                     outstanding=Decimal(owed).quantize(ZERO), currency=reminder.currency)
-        for _, number, issued, due, amount, owed in rows
+                     outstanding=Decimal(owed).quantize(ZERO), currency=reminder.currency,
+                     order_reference=order, quote_reference=quote, contract_reference=contract)
+        for _, number, issued, due, amount, owed, order, quote, contract in rows
     )  # fmt: skip
     penalties = None
     if reminder.penalties != "none":

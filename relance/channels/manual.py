@@ -57,6 +57,7 @@ from relance.dunning.models import (
     ReminderStatus,
     StatementItems,
 )
+from relance.dunning.replies import EMAIL, debtor_replies_answered
 from relance.dunning.todo import TODO_STATUSES, no_longer_due, open_todo, todo_withdraw_settled
 from relance.ledger.models import Contact, Invoice
 from relance.ledger.portal_links import (
@@ -324,6 +325,8 @@ def todo_send_email(
                 "replaces": str(previous.uuid) if previous is not None else None},
         after=_sent_facts(message, edited=bool(reminder_has_edits(fresh))),
     )  # fmt: skip
+    # A person wrote to the customer: their replies waiting for an answer are answered.
+    debtor_replies_answered(customer_id=fresh.customer_id, how=EMAIL, actor=actor)
     deliver_after_commit([message.pk], channel="email")
     return message
 

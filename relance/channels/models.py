@@ -144,6 +144,11 @@ class DeliveryEvent(models.Model):
     # the raw report): unique, so a report posted or read again records nothing more, even
     # when two copies arrive at the same moment. Empty (NULL) for opens.
     report_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # A reply's task on the collector's to-do ("Répondre sous 24 h").
+    request = models.ForeignKey(
+        "dunning.DebtorRequest", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["message", "kind"])]

@@ -457,6 +457,8 @@ class DebtorRequestKind(models.TextChoices):
     PROMISE = "promise", _("Promesse de paiement")
     PLAN = "plan", _("Demande d'échéancier")
     CONTACT = "contact", _("Nouvelles coordonnées")
+    # An e-mail the debtor sent in reply to one of ours (``relance.dunning.replies``).
+    REPLY = "reply", _("Répondre sous 24 h")
 
 
 class DebtorRequestStatus(models.TextChoices):
@@ -507,6 +509,11 @@ class DebtorRequest(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolution_note = models.TextField(blank=True)
+    # A reply by e-mail: who wrote, about what (the text is ``message``), and by when a
+    # person should answer.
+    reply_from = models.CharField(max_length=300, blank=True, default="", db_default="")
+    reply_subject = models.CharField(max_length=300, blank=True, default="", db_default="")
+    answer_by = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [

@@ -30,6 +30,7 @@ from relance.imports.ledger_state import (
     paid_reference,
 )
 from relance.imports.models import ImportBatch
+from relance.imports.parsers.invoices import REFERENCE_FIELDS
 from relance.imports.parsers.rows import InvoiceRow, RowError
 from relance.ledger.models import Allocation, Instalment, Invoice, Payment
 from relance.lib import bulk
@@ -72,6 +73,7 @@ def _row_snapshot(row: InvoiceRow) -> dict[str, Any]:
         [(item.due_date, item.amount) for item in row.instalments],
         paid,
         row.payment_reference,
+        (row.order_reference, row.quote_reference, row.contract_reference),
     )
 
 
@@ -181,13 +183,15 @@ def _apply_changes(
 ) -> None:
     """Update changed invoices: fields, instalments by sequence, and the imported payment."""
     now = bulk.now_for_db()
-    fields = ("issue_date", "amount_incl_tax", "payment_terms", "payment_reference", "updated_at")
+    fields = ("issue_date", "amount_incl_tax", "payment_terms", "payment_reference",
+              *REFERENCE_FIELDS, "updated_at")  # fmt: skip
     bulk.update_rows(
         Invoice,
         fields,
         (
             (c.row.issue_date, c.row.amount_incl_tax, c.row.payment_terms,
-             c.row.payment_reference, now, c.existing.id)
+             c.row.payment_reference, *(getattr(c.row, name) for name in REFERENCE_FIELDS),
+             now, c.existing.id)
             for c in changes
         ),
     )  # fmt: skip

@@ -75,6 +75,10 @@ class OpenItem:
     amount: Decimal  # invoice amount including tax
     outstanding: Decimal  # what is still to be paid
     currency: str = "EUR"
+    # The customer's references the invoice answers to ("" when the ledger has none).
+    order_reference: str = ""
+    quote_reference: str = ""
+    contract_reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +156,8 @@ TEMPLATE_VARIABLES: Mapping[str, str] = {
     "step": "l'étape : key, tone (courteous/neutral/firm/formal), penalties "
     "(none/mentioned/claimed)",
     "items": "le relevé : factures ouvertes triées par échéance (number, issue_date, due_date, "
-    "days_late, amount, outstanding, currency)",
+    "days_late, amount, outstanding, currency, order_reference, quote_reference, "
+    "contract_reference)",
     "overdue_items": "les factures échues seulement (days_late > 0)",
     "total_due": "total restant dû (échu et non échu)",
     "total_overdue": "total échu",

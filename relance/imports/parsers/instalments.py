@@ -35,6 +35,9 @@ def merge_instalments(
             ("currency", "devise"),
             ("is_credit_note", "type de pièce"),
             ("payment_reference", "référence de paiement"),
+            ("order_reference", "référence de commande"),
+            ("quote_reference", "référence du devis"),
+            ("contract_reference", "référence du contrat"),
         ):
             if getattr(invoice, name) != getattr(first, name):
                 ok = False

@@ -13,6 +13,8 @@ Rules (see also the module docs of ``values`` for the cell formats):
 * ``payment_reference``, optional: the reference the issuing software printed on the invoice;
   an RF (ISO 11649) or Belgian +++ reference must pass its check digits and is kept in its
   canonical form, any other text is kept as written (spaces collapsed);
+* ``order_reference``, ``quote_reference``, ``contract_reference``, optional: the customer's
+  order, the quote, the contract the invoice answers to, kept as written (spaces collapsed);
 * the same number on several rows: with an instalment-amount column they are the instalments
   of one invoice (same customer, issue date, amount, currency; instalment amounts add up to
   the amount; paid amounts add up, the latest paid date is kept); without it identical rows
@@ -151,6 +153,53 @@ INVOICE_SPEC = FileSpec(
                 "creditor reference",
             ),
         ),
+        order_reference=(
+            "référence de commande",
+            (
+                "order_reference",
+                "order reference",
+                "purchase order",
+                "po number",
+                "n° de commande",
+                "numéro de commande",
+                "référence commande",
+                "référence de commande",
+                "bon de commande",
+                "commande",
+                "bestelbon",
+                "bestelnummer",
+            ),
+        ),
+        quote_reference=(
+            "référence du devis",
+            (
+                "quote_reference",
+                "quote reference",
+                "quote number",
+                "quotation",
+                "n° de devis",
+                "numéro de devis",
+                "référence devis",
+                "référence du devis",
+                "devis",
+                "offerte",
+            ),
+        ),
+        contract_reference=(
+            "référence du contrat",
+            (
+                "contract_reference",
+                "contract reference",
+                "contract number",
+                "n° de contrat",
+                "numéro de contrat",
+                "référence contrat",
+                "référence du contrat",
+                "contrat",
+                "contract",
+                "contractnummer",
+            ),
+        ),
         kind=("type de pièce", ("type de pièce", "document type", "type de document", "type")),
         applies_to=(
             "facture d'origine",
@@ -170,6 +219,9 @@ INVOICE_SPEC = FileSpec(
     ),
     required=(("number",), ("customer_ref",), ("issue_date",), ("due_date",), ("amount_incl_tax",)),
 )
+
+# Free-text references kept as written (spaces collapsed); one home for their names.
+REFERENCE_FIELDS = ("order_reference", "quote_reference", "contract_reference")
 
 _DOCUMENT_KINDS = {
     **dict.fromkeys(("facture", "invoice", "fa", "f", "fac", "factuur"), False),
@@ -210,6 +262,7 @@ def parse_invoices(
     i_paid, h_paid = index.get("paid_amount"), head.get("paid_amount", "")
     i_terms = index.get("payment_terms")
     i_ref, h_ref = index.get("payment_reference"), head.get("payment_reference", "")
+    i_refs = [index.get(name) for name in REFERENCE_FIELDS]
     i_kind, h_kind = index.get("kind"), head.get("kind", "")
     i_applies = index.get("applies_to")
     i_inst, h_inst = index.get("instalment_amount"), head.get("instalment_amount", "")
@@ -322,6 +375,7 @@ def parse_invoices(
             paid,
             strings.setdefault(terms := row[i_terms].strip(), terms) if i_terms is not None else "",
             reference,
+            *(" ".join(row[i].split()) if i is not None else "" for i in i_refs),
         )
         if i_inst is not None:
             parts.setdefault(number, []).append((invoice, instalment))

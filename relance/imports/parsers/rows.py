@@ -76,6 +76,10 @@ class InvoiceRow:
     payment_terms: str = ""
     # As printed by the issuing software: RF or +++ (checked, canonical) or free text.
     payment_reference: str = ""
+    # The customer's order, the quote and the contract the invoice answers to, as written.
+    order_reference: str = ""
+    quote_reference: str = ""
+    contract_reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from relance.web.imports import exports, views
 urlpatterns = [
     path("imports/", views.index, name="imports"),
     path("imports/upload/", views.upload, name="import_upload"),
+    path("imports/pdfs/", views.pdfs_upload, name="import_pdfs"),
     path("imports/pending/<uuid:token>/", views.pending, name="import_pending"),
     path("imports/pending/<uuid:token>/mapping/", views.mapping_save, name="import_mapping"),
     path(

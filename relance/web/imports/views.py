@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
+from relance.imports.invoice_pdfs import invoice_pdfs_import_zip
 from relance.imports.models import BatchStatus, ImportBatch, PendingUpload
 from relance.imports.parsers.overview import SPECS
 from relance.imports.uploads import (
@@ -28,7 +29,7 @@ from relance.imports.uploads import (
 )
 from relance.web.access import Workspace, org_view
 from relance.web.imports.context import batch_context, pending_context
-from relance.web.imports.forms import MappingForm, UploadForm
+from relance.web.imports.forms import MappingForm, PdfBundleForm, UploadForm
 from relance.web.paging import paginate
 
 
@@ -51,7 +52,12 @@ def _pending_url(upload: PendingUpload, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _index(request: HttpRequest, ws: Workspace, form: UploadForm | None) -> HttpResponse:
+def _index(
+    request: HttpRequest,
+    ws: Workspace,
+    form: UploadForm | None,
+    pdf_form: PdfBundleForm | None = None,
+) -> HttpResponse:
     organisation = ws.organisation
     batches = (
         ImportBatch.objects.filter(organisation=organisation)
@@ -64,6 +70,7 @@ def _index(request: HttpRequest, ws: Workspace, form: UploadForm | None) -> Http
             organisation=organisation, user=ws.user
         ).order_by("-created_at")[:20],
         "form": form if ws.can_write else None,
+        "pdf_form": (pdf_form or PdfBundleForm()) if ws.can_write else None,
     }
     return render(request, "web/imports/index.html", context)
 
@@ -93,6 +100,21 @@ def upload(request: HttpRequest, ws: Workspace) -> HttpResponse:
         else:
             return redirect(_pending_url(created))
     return _index(request, ws, form)
+
+
+@org_view
+@require_POST
+def pdfs_upload(request: HttpRequest, ws: Workspace) -> HttpResponse:
+    """A ZIP of invoice PDFs: imported at once (or simulated), then what became of each file."""
+    form = PdfBundleForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _index(request, ws, UploadForm(), form)
+    sent = form.cleaned_data["file"]
+    sent.seek(0)
+    report = invoice_pdfs_import_zip(organisation=ws.organisation, handle=sent,
+                                     filename=sent.name or "factures.zip", actor=_actor(ws),
+                                     dry_run=form.cleaned_data["dry_run"])  # fmt: skip
+    return render(request, "web/imports/pdfs.html", {"report": report, "pdf_form": PdfBundleForm()})
 
 
 def _mapping_form(upload: PendingUpload, headers: list[str], data: Any = None) -> MappingForm:

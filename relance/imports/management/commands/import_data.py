@@ -1,6 +1,7 @@
 """relance import customers|invoices|payments PATH [--org SLUG] [--dry-run] [--json]
 [--map CHAMP=EN-TÊTE] [--encoding ENCODAGE]; relance import bank-statement PATH [--org SLUG]
-[--dry-run] [--json]"""
+[--dry-run] [--json]; relance import invoice-pdfs ZIP-OU-DOSSIER [--org SLUG] [--dry-run]
+[--json]"""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
 from relance.imports.limits import import_limits
 from relance.imports.management.commands._bank_statement import BANK_STATEMENT, import_statement
+from relance.imports.management.commands._invoice_pdfs import INVOICE_PDFS, import_invoice_pdfs
 from relance.imports.models import ImportKind
 from relance.imports.parsers.encoding import ENCODINGS
 from relance.imports.parsers.limits import MB
@@ -36,12 +38,14 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
 class Command(BaseCommand):
     help = (
         "Importer un fichier de clients, de factures ou de paiements (CSV ou XLSX), ou un "
-        "relevé bancaire (camt, CFONB 120, CODA, MT940, OFX, QIF)."
+        "relevé bancaire (camt, CFONB 120, CODA, MT940, OFX, QIF), ou les PDF des factures (une "
+        "archive ZIP ou un dossier)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        tables = [kind for kind in ImportKind.values if kind != ImportKind.BANK_STATEMENT]
-        parser.add_argument("kind", choices=[*tables, BANK_STATEMENT])
+        others = (ImportKind.BANK_STATEMENT, ImportKind.INVOICE_PDFS)
+        tables = [kind for kind in ImportKind.values if kind not in others]
+        parser.add_argument("kind", choices=[*tables, BANK_STATEMENT, INVOICE_PDFS])
         parser.add_argument("path")
         parser.add_argument("--org", default=None, help="organisation (slug)")
         parser.add_argument("--dry-run", action="store_true", help="vérifier sans rien écrire")
@@ -63,12 +67,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
-        if not path.is_file():
-            raise CommandError(f"Fichier introuvable : {path}")
         try:
             organisation = organisation_by_slug(options["org"])
         except OrganisationNotFound as exc:
             raise CommandError(str(exc)) from exc
+        if options["kind"] == INVOICE_PDFS:  # a ZIP or a folder, capped by its own limits
+            import_invoice_pdfs(self.stdout, organisation, path, options)
+            return
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
         kind = ImportKind.BANK_STATEMENT if options["kind"] == BANK_STATEMENT else options["kind"]
         most = import_limits(kind).file_bytes
         if path.stat().st_size > most:  # refused before being read into memory
