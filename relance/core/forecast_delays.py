@@ -230,6 +230,8 @@ class DelayModel:
         extra: list[int] = []
         for key, amounts in paid.cents.items():
             least = ceil(self._usual_cents[key] * LARGE_FACTOR)  # cents are whole
+            if max(amounts) < least:
+                continue  # no large item (most customers): skip the pairing
             median = self._medians[key]
             extra.extend(
                 delay - median
@@ -258,6 +260,27 @@ class DelayModel:
     ) -> DelayEstimate | None:
         """The delay of an item of ``customer`` open ``age`` days after its due date; None
         when nobody ever paid that late (nothing to go by)."""
+        found = self.delays(customer, age=age, amount=amount, formal_notice=formal_notice)
+        if found is None:
+            return None
+        median, low, high, shift = found
+        payments, customer_delay = self.history(customer)
+        return DelayEstimate(
+            delay=median,
+            low=low,
+            high=high,
+            customer_payments=payments,
+            customer_delay=customer_delay,
+            organisation_delay=self._organisation_delay,
+            large_shift=shift,
+            step_history=formal_notice and self._noticed is not None,
+        )
+
+    def delays(
+        self, customer: Hashable, *, age: int, amount: Decimal, formal_notice: bool = False
+    ) -> tuple[int, int, int, int] | None:
+        """The figures of ``estimate`` that change from item to item: the delay, its range and
+        the shift for a large amount (read for every open item: no object made)."""
         own = self._customers.get(customer, NO_DELAYS)
         prior = self._noticed if formal_notice and self._noticed else self._organisation
         shift = self.large_shift if self.large_shift and self.is_large(customer, amount) else 0
@@ -266,16 +289,11 @@ class DelayModel:
         if found is None:
             return None
         median, low, high = found
-        return DelayEstimate(
-            delay=median + shift,
-            low=low + shift,
-            high=high + shift,
-            customer_payments=len(own),
-            customer_delay=self._medians.get(customer),
-            organisation_delay=self._organisation_delay,
-            large_shift=shift,
-            step_history=prior is self._noticed,
-        )
+        return median + shift, low + shift, high + shift, shift
+
+    def history(self, customer: Hashable) -> tuple[int, int | None]:
+        """The customer's past payments: how many, and their median delay."""
+        return len(self._customers.get(customer, NO_DELAYS)), self._medians.get(customer)
 
     @property
     def organisation_delay(self) -> int | None:

@@ -56,23 +56,23 @@ def ledger_as_of(organisation: Organisation, as_of: date) -> LedgerAsOf:
     ledger = LedgerAsOf(as_of=as_of)
     paid_item = ledger.history.add
     days: dict[int, date] = {}  # one date object per distinct due date
-    for row in instalment_rows(organisation, as_of):
-        key, customer, due, cents, paid, payments, last, invoice, number, currency = row
-        if paid >= cents:
-            if payments and last is not None:
-                paid_item(customer, last - due, cents, formal_notice=key in steps)
-            continue
-        assert number is not None and currency is not None  # read for every open item
-        due_date = days.get(due)
-        if due_date is None:
-            due_date = days[due] = day(due)
-        step, step_on = steps.get(key, ("", None))
-        ledger.numbers[invoice] = number
-        ledger.items.append(
-            OpenItem(key=key, invoice=invoice, customer=customer, currency=currency,
-                     due_date=due_date, open_amount=Decimal(cents - paid).scaleb(-2),
-                     disputed_since=disputed.get(invoice), step=step, step_on=step_on)
-        )  # fmt: skip
+    for rows in instalment_rows(organisation, as_of):
+        for key, customer, due, cents, paid, payments, last, invoice, number, currency in rows:
+            if paid >= cents:
+                if payments and last is not None:
+                    paid_item(customer, last - due, cents, formal_notice=key in steps)
+                continue
+            assert number is not None and currency is not None  # read for every open item
+            due_date = days.get(due)
+            if due_date is None:
+                due_date = days[due] = day(due)
+            step, step_on = steps.get(key, ("", None))
+            ledger.numbers[invoice] = number
+            ledger.items.append(
+                OpenItem(key=key, invoice=invoice, customer=customer, currency=currency,
+                         due_date=due_date, open_amount=Decimal(cents - paid).scaleb(-2),
+                         disputed_since=disputed.get(invoice), step=step, step_on=step_on)
+            )  # fmt: skip
     ledger.commitments = _promises(organisation, as_of) + _plans(organisation, as_of)
     ledger.dispute_days = [
         (closed - opened).days

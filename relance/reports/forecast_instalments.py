@@ -35,13 +35,14 @@ def day(number: int) -> date:
     return EPOCH + timedelta(days=number)
 
 
-def instalment_rows(organisation: Organisation, as_of: date) -> Iterator[Row]:
-    """The instalments of invoices issued by ``as_of``, with their allocations dated by then."""
+def instalment_rows(organisation: Organisation, as_of: date) -> Iterator[list[Row]]:
+    """The instalments of invoices issued by ``as_of``, with their allocations dated by then,
+    in lists of a few thousand."""
     known = connection.ops.adapt_datefield_value(as_of)
     with connection.chunked_cursor() as cursor:
         cursor.execute(_statement(connection.vendor), [known, organisation.pk, known])
         while rows := cursor.fetchmany(CHUNK):
-            yield from rows
+            yield rows
 
 
 def _day_number(expression: str, vendor: str) -> str:
