@@ -49,7 +49,7 @@ def forecast_from(ledger: LedgerAsOf) -> Forecast:
 def cash_forecast(organisation: Organisation, as_of: date) -> Forecast:
     """The forecast as of ``as_of``, from what was known that day only."""
     # Millions of small objects in no reference cycle: the cyclic collector would rescan them
-    # again and again while they are made (a third of the time at a million invoices).
+    # again and again while they are made (a quarter of the time at a million invoices).
     with gc_paused():
         return forecast_from(ledger_as_of(organisation, as_of))
 
