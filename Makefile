@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python -m benchmarks.first_day
 	$(BIN)/python -m benchmarks.bank_statements
 	$(BIN)/python -m benchmarks.bank_matching
+	$(BIN)/python -m benchmarks.forecast
 
 # The user guide's pictures, taken by the browser tests on their own data.
 screenshots: install

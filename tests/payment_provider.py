@@ -49,6 +49,7 @@ class StandIn:
     stripe_secret: str = STRIPE_SECRET
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     mollie: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mollie_chargebacks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     calls: list[tuple[str, str]] = field(default_factory=list)  # (method, path) received
     deliveries: list[Delivery] = field(default_factory=list)
     failing: bool = False  # answer every API call with a server error
@@ -73,6 +74,16 @@ class StandIn:
         kind = "checkout.session.async_payment_succeeded" if sepa else "checkout.session.completed"
         return self.stripe_event(kind, dict(session))
 
+    def stripe_dispute(self, session_id: str, cents: int, kind: str = "charge.dispute.created",
+                       status: str = "needs_response") -> tuple[bytes, dict[str, str]]:  # fmt: skip
+        """A chargeback of ``cents`` at one stage of its life (created, funds reinstated...)."""
+        session = self.sessions[session_id]
+        dispute = {"id": "dp_" + session["payment_intent"][3:], "object": "dispute",
+                   "charge": "ch_" + session["payment_intent"][3:], "amount": cents,
+                   "payment_intent": session["payment_intent"],
+                   "currency": session["currency"], "status": status}  # fmt: skip
+        return self.stripe_event(kind, dispute)
+
     def stripe_refund(self, session_id: str, refunded_cents: int) -> tuple[bytes, dict[str, str]]:
         session = self.sessions[session_id]
         charge = {"id": f"ch_{secrets.token_hex(12)}", "object": "charge",
@@ -94,6 +105,34 @@ class StandIn:
         payment["amountRefunded"] = {"currency": payment["amount"]["currency"],
                                      "value": f"{value:.2f}"}  # fmt: skip
         return f"id={payment_id}".encode()
+
+    def mollie_chargeback(self, payment_id: str, value: Decimal) -> bytes:
+        """The debtor's bank takes ``value`` back; the payment reports it and links to it."""
+        payment = self.mollie[payment_id]
+        currency = payment["amount"]["currency"]
+        chargebacks = self.mollie_chargebacks.setdefault(payment_id, [])
+        chargebacks.append({"resource": "chargeback", "id": f"chb_{secrets.token_hex(6)}",
+                            "amount": {"currency": currency, "value": f"{value:.2f}"},
+                            "paymentId": payment_id, "reversedAt": None})  # fmt: skip
+        self._mollie_charged_back(payment)
+        return f"id={payment_id}".encode()
+
+    def mollie_chargeback_reverse(self, payment_id: str) -> bytes:
+        """Every chargeback of the payment is reversed in the merchant's favour."""
+        for chargeback in self.mollie_chargebacks[payment_id]:
+            chargeback["reversedAt"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+        self._mollie_charged_back(self.mollie[payment_id])
+        return f"id={payment_id}".encode()
+
+    def _mollie_charged_back(self, payment: dict[str, Any]) -> None:
+        # Mollie keeps the total ever charged back on the payment; what still holds is read
+        # from the chargebacks, as relance does.
+        total = sum(Decimal(c["amount"]["value"]) for c in self.mollie_chargebacks[payment["id"]])
+        payment["amountChargedBack"] = {"currency": payment["amount"]["currency"],
+                                        "value": f"{total:.2f}"}  # fmt: skip
+        payment["_links"]["chargebacks"] = {
+            "href": f"{self.base}/v2/payments/{payment['id']}/chargebacks"
+        }
 
     # Delivering, as the provider does -------------------------------------------------
 
@@ -163,6 +202,15 @@ def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:
                         "_links": {"self": {"href": url.path}},
                     },
                 )
+            if url.path.startswith("/v2/payments/") and url.path.endswith("/chargebacks"):
+                payment = standin.mollie.get(url.path.split("/")[3])
+                if payment is None or self._key() != MOLLIE_KEY:
+                    return self._mollie_error(404, "No payment exists with token")
+                chargebacks = standin.mollie_chargebacks.get(payment["id"], [])
+                return self._send(200, {"count": len(chargebacks),
+                                        "_embedded": {"chargebacks": chargebacks},
+                                        "_links": {"self": {"href": url.path}}},
+                                  "application/hal+json")  # fmt: skip
             if url.path.startswith("/v2/payments/"):
                 payment = standin.mollie.get(url.path.rsplit("/", 1)[1])
                 if payment is None or self._key() != MOLLIE_KEY:

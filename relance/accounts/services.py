@@ -455,3 +455,17 @@ def user_profile_update(
         entity_id=str(user.uuid), before=before, after={name: new[name] for name in changed},
     )  # fmt: skip
     return user
+
+
+@transaction.atomic
+def membership_digest_set(*, membership: Membership, weekly_digest: bool, actor: Actor) -> None:
+    """Turn a person's Monday digest on or off, for the organisation of ``membership``."""
+    if membership.weekly_digest == weekly_digest:
+        return
+    membership.weekly_digest = weekly_digest
+    membership.save(update_fields=["weekly_digest"])
+    audit_record(
+        organisation=membership.organisation, actor=actor, action="membership_digest",
+        entity_type="user", entity_id=str(membership.user.uuid),
+        before={"weekly_digest": not weekly_digest}, after={"weekly_digest": weekly_digest},
+    )  # fmt: skip

@@ -129,10 +129,20 @@ def open_disputes(customer: Customer) -> QuerySet[Dispute]:
     )
 
 
-def overdue_disputes(organisation: Organisation, *, today: date) -> QuerySet[Dispute]:
-    """Open disputes whose settle-by date passed, oldest first (for their owners)."""
-    return (
+def overdue_disputes(
+    organisation: Organisation, *, today: date, owner: str = ""
+) -> QuerySet[Dispute]:
+    """Open disputes whose settle-by date passed, oldest first (for their owners).
+
+    ``owner``: a user id, or ``"none"`` for the disputes nobody owns (the same values as the
+    to-do's collector filter: a late dispute is on its owner's to-do)."""
+    rows = (
         Dispute.objects.filter(organisation=organisation, closed_on=None, due_on__lt=today)
         .select_related("invoice", "invoice__customer", "owner")
         .order_by("due_on", "id")
     )
+    if owner == "none":
+        rows = rows.filter(owner=None)
+    elif owner.isdigit():
+        rows = rows.filter(owner_id=int(owner))
+    return rows

@@ -77,7 +77,10 @@ class OnlinePayment(models.Model):
     )
     method = models.CharField(max_length=12, blank=True)
     paid_amount = money_field("montant payé", default=Decimal("0.00"))
-    reversed_amount = money_field("montant repris", default=Decimal("0.00"))
+    reversed_amount = money_field("montant repris", default=Decimal("0.00"))  # all told, now
+    # What the provider last said of each way back; a won chargeback lowers the second.
+    refunded_amount = money_field("remboursé", default=Decimal("0.00"))
+    charged_back_amount = money_field("contesté par la banque", default=Decimal("0.00"))
     payment = models.ForeignKey(
         Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

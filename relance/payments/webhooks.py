@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
+from relance.ledger.models import Payment
 from relance.ledger.services import LedgerError, payment_record, payment_reverse
 from relance.payments.accounts import account_gateway
 from relance.payments.models import (
@@ -168,8 +170,9 @@ def _processing(online: OnlinePayment, event: ProviderEvent, actor: Actor) -> st
 
 def _failed(online: OnlinePayment, event: ProviderEvent, actor: Actor) -> str:
     if online.status == CheckoutStatus.PAID:
-        # A debit that bounces after it was reported paid: all of it comes back.
-        return _reverse(online, online.paid_amount, actor, "failed")
+        # A debit that bounces after it was reported paid: the bank takes all of it back.
+        online.charged_back_amount = online.paid_amount - online.refunded_amount
+        return _take_back(online, online.paid_amount, actor, "failed")
     if online.status not in NOT_PAID:
         return "no_change"
     online.status = CheckoutStatus.FAILED
@@ -180,30 +183,82 @@ def _failed(online: OnlinePayment, event: ProviderEvent, actor: Actor) -> str:
 
 
 def _reversed(online: OnlinePayment, event: ProviderEvent, actor: Actor) -> str:
+    """Refunds and chargebacks are told apart, each as a running total: a refund's event says
+    nothing of chargebacks, and a chargeback the merchant wins gives its money back."""
     if online.status not in (CheckoutStatus.PAID, CheckoutStatus.REFUNDED):
         return "not_paid"
-    return _reverse(online, min(event.reversed_total, online.paid_amount), actor, "refunded")
+    if event.refunded_total is not None:
+        online.refunded_amount = event.refunded_total
+    if event.charged_back_total is not None:
+        online.charged_back_amount = event.charged_back_total
+    total = min(online.refunded_amount + online.charged_back_amount, online.paid_amount)
+    if total > online.reversed_amount:
+        why = "refunded" if event.refunded_total is not None else "charged back"
+        return _take_back(online, total, actor, why)
+    if total < online.reversed_amount:
+        return _give_back(online, total, event, actor)
+    online.save(update_fields=["refunded_amount", "charged_back_amount"])
+    return "no_change"
 
 
-def _reverse(online: OnlinePayment, total: Decimal, actor: Actor, why: str) -> str:
-    """Bring what was taken back, all told, to ``total``."""
-    amount = total - online.reversed_amount
-    if amount <= ZERO:
-        return "no_change"
-    payment = online.payment
-    if payment is not None and payment.reversed_on is None:
-        payment_reverse(
-            payment=payment, amount=min(amount, payment.amount), actor=actor,
-            reason=f"{why} ({Provider(online.provider).label})",
-        )  # fmt: skip
-        payment.refresh_from_db()  # reduced, or reversed whole (kept, marked reversed)
-    online.reversed_amount += amount
+def _payments_in(online: OnlinePayment) -> list[Payment]:
+    """The ledger payments this checkout brought, still standing, the latest first: the one
+    recorded when it was paid, and any recorded when a chargeback was won."""
+    return list(
+        Payment.objects.filter(organisation=online.organisation, reversed_on__isnull=True)
+        .filter(Q(pk=online.payment_id) | Q(reference__startswith=_given_back_prefix(online)))
+        .order_by("-id")
+    )
+
+
+def _given_back_prefix(online: OnlinePayment) -> str:
+    return f"{online.provider}:back:{online.uuid}:"
+
+
+def _take_back(online: OnlinePayment, total: Decimal, actor: Actor, why: str) -> str:
+    """Bring what was taken back, all told, up to ``total``."""
+    amount = left = total - online.reversed_amount
+    for payment in _payments_in(online):
+        part = min(left, payment.amount)
+        payment_reverse(payment=payment, amount=part, actor=actor,
+                        reason=f"{why} ({Provider(online.provider).label})")  # fmt: skip
+        left -= part
+        if left <= ZERO:
+            break
+    online.reversed_amount = total
     if online.reversed_amount >= online.paid_amount:
         online.status = CheckoutStatus.REFUNDED
-    online.save(update_fields=["reversed_amount", "status"])
+    online.save(update_fields=_REVERSAL_FIELDS)
     _audit(online, "online_payment_reversed", actor, amount=str(amount),
            currency=online.currency, reason=why)  # fmt: skip
     return "reversed"
+
+
+def _give_back(online: OnlinePayment, total: Decimal, event: ProviderEvent, actor: Actor) -> str:
+    """Bring what was taken back down to ``total``: the money returned is a new payment,
+    allocated as the first one was."""
+    amount = online.reversed_amount - total
+    words = METHOD_WORDS.get(online.method, "en ligne")
+    try:
+        payment_record(
+            organisation=online.organisation, customer=online.customer,
+            reference=f"{_given_back_prefix(online)}{event.event_id}"[:100],
+            date=local_day(online.organisation), amount=amount, currency=online.currency,
+            invoices=list(online.invoices.all()),
+            method=f"{words} ({Provider(online.provider).label})"[:30], actor=actor,
+        )  # fmt: skip
+    except LedgerError as exc:
+        _audit(online, "online_payment_refused", actor, reason=str(exc), amount=str(amount),
+               currency=online.currency)  # fmt: skip
+        return "ledger_refused"
+    online.reversed_amount, online.status = total, CheckoutStatus.PAID
+    online.save(update_fields=_REVERSAL_FIELDS)
+    _audit(online, "online_payment_given_back", actor, amount=str(amount),
+           currency=online.currency)  # fmt: skip
+    return "given_back"
+
+
+_REVERSAL_FIELDS = ["reversed_amount", "refunded_amount", "charged_back_amount", "status"]
 
 
 APPLY = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from django.db import models
@@ -40,3 +41,81 @@ class MonthlyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.currency} {self.outstanding}"
+
+
+class CashForecast(models.Model):
+    """An organisation's cash-in forecast in one currency, as the morning run computed it.
+
+    Computing it reads every open item and every past payment (``relance.reports.forecast``):
+    the dashboard reads this copy instead, rewritten each morning. ``as_of`` is the last day
+    whose payments the forecast knew; ``later`` is expected after the last week, ``disputed``
+    is owed on invoices under dispute and left out of the weeks.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    currency = models.CharField(max_length=3)
+    as_of = models.DateField("prévision au")
+    later = money_field("au-delà")
+    disputed = money_field("en litige")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "currency"], name="cash_forecast_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} au {self.as_of}"
+
+
+class CashForecastWeek(models.Model):
+    """What a forecast expects in one week (from a Monday), apart by source."""
+
+    forecast = models.ForeignKey(
+        CashForecast, on_delete=models.CASCADE, related_name="weeks", db_index=False
+    )
+    week_start = models.DateField("semaine du")
+    statistical = money_field("d'après les habitudes de paiement")
+    promised = money_field("promesses")
+    planned = money_field("échéanciers")
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["forecast_id", "week_start"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["forecast", "week_start"], name="forecast_week_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week_start} {self.expected}"
+
+    @property
+    def expected(self) -> Decimal:
+        return self.statistical + self.promised + self.planned
+
+
+class WeeklyDigest(models.Model):
+    """A collector's weekly digest, sent (or being sent) for the week starting ``week``, a
+    Monday: one per person, organisation and week, so that a second run sends nothing.
+
+    A run first claims its rows with its own ``claim`` token (an insert that skips the rows
+    another run holds), then sends; a digest that could not leave is deleted, to be sent by
+    a later run.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField("semaine du")
+    claim = models.UUIDField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "week", "user"], name="weekly_digest_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.user_id}"

@@ -26,7 +26,6 @@ from relance.payments.providers import ProviderError
 from relance.payments.selectors import webhook_url
 from tests.payment_provider import MOLLIE_KEY, STRIPE_KEY, STRIPE_SECRET
 from tests.payments.helpers import (
-    debtor_with_two_invoices,
     deliver,
     hook_path,
     mollie_account,
@@ -38,11 +37,6 @@ from tests.payments.helpers import (
 )
 
 D = Decimal
-
-
-@pytest.fixture
-def debtor(organisation, actor):
-    return debtor_with_two_invoices(organisation, actor)
 
 
 # Setting up ------------------------------------------------------------------------------
@@ -172,13 +166,6 @@ def test_the_return_page_thanks_and_records_nothing(client, debtor, actor):
 
 
 # Stripe webhooks ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def stripe_checkout(client, debtor, actor, settings, payment_provider):
-    account = stripe_account(debtor.organisation, actor, settings, payment_provider)
-    online, _location = pay_online(client, portal_path(debtor, actor))
-    return account, online
 
 
 def test_a_paid_card_checkout_pays_its_invoices_once(client, debtor, payment_provider,

@@ -46,6 +46,7 @@ PAGES = {
     "customers": ("Customers", "Clients"),
     "invoices": ("Invoices", "Factures"),
     "sent": ("Sent reminders", "Relances envoyées"),
+    "analytics": ("Analysis", "Analyse"),
     "scenarios": ("Reminder scenarios", "Scénarios de relance"),
     "segments": ("Segments", "Segments"),
     "templates": ("Message templates", "Modèles de messages"),
@@ -53,10 +54,11 @@ PAGES = {
     "bank_entries": ("Reconciliation", "Rapprochement"),
     "settings": ("Settings", "Paramètres"),
 }
-NAV_EN = ["Dashboard", "To do", "Customers", "Invoices", "Sent reminders", "Scenarios",
-          "Segments", "Templates", "Imports", "Reconciliation", "Settings"]  # fmt: skip
-NAV_FR = ["Tableau de bord", "À faire", "Clients", "Factures", "Relances envoyées", "Scénarios",
-          "Segments", "Modèles", "Imports", "Rapprochement", "Paramètres"]  # fmt: skip
+NAV_EN = ["Dashboard", "To do", "Customers", "Invoices", "Sent reminders", "Analysis",
+          "Scenarios", "Segments", "Templates", "Imports", "Reconciliation",
+          "Settings"]  # fmt: skip
+NAV_FR = ["Tableau de bord", "À faire", "Clients", "Factures", "Relances envoyées", "Analyse",
+          "Scénarios", "Segments", "Modèles", "Imports", "Rapprochement", "Paramètres"]  # fmt: skip
 # Words that only a French page would show in its navigation and headings.
 FRENCH = re.compile(
     r"\b(le|la|les|des|du|de|et|à|aux|au|une?|pour|sur|faire|tableau|clients?|factures?|"

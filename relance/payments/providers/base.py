@@ -40,7 +40,9 @@ class EventKind(enum.StrEnum):
     SUCCEEDED = "succeeded"  # the money is paid
     PROCESSING = "processing"  # accepted, not yet paid (a SEPA debit in progress)
     FAILED = "failed"  # never paid, or a debit that bounced
-    REVERSED = "reversed"  # money taken back: refund or chargeback (``reversed_total``)
+    # Money taken back (a refund, a chargeback) or given back (a chargeback the merchant won):
+    # the event says where the totals stand now, ``refunded_total`` and/or ``charged_back_total``.
+    REVERSED = "reversed"
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,10 @@ class ProviderEvent:
     amount: Decimal = Decimal("0.00")  # what was paid (SUCCEEDED)
     currency: str = ""
     method: str = ""  # card, sepa_debit, or ""
-    reversed_total: Decimal = Decimal("0.00")  # all taken back so far (REVERSED)
+    # REVERSED: all refunded so far, all charged back and not given back so far; None when
+    # the event does not tell (a refund says nothing of chargebacks, and the other way round).
+    refunded_total: Decimal | None = None
+    charged_back_total: Decimal | None = None
 
 
 class ProviderGateway(Protocol):

@@ -89,7 +89,7 @@ class MollieGateway:
             raise WebhookRejected(f"payment {ids[0]} unknown to this account") from exc
         except MollieError as exc:
             raise ProviderError(f"Mollie : {exc}") from exc
-        return _event(payment)
+        return _event(payment, _charged_back(payment))
 
     def account_check(self) -> str:
         try:
@@ -99,7 +99,22 @@ class MollieGateway:
         return "Mollie"
 
 
-def _event(payment: Any) -> ProviderEvent | None:
+def _charged_back(payment: Any) -> Decimal:
+    """What chargebacks still hold: a chargeback Mollie reversed in the merchant's favour
+    (``reversedAt``) gives its money back, so it is read from the chargebacks themselves."""
+    if not (payment.get("_links") or {}).get("chargebacks"):
+        return _money(payment.amount_chargedback)
+    try:
+        chargebacks = list(payment.chargebacks.list())
+    except MollieError as exc:
+        raise ProviderError(f"Mollie : {exc}") from exc
+    return sum(
+        (_money(chargeback.amount) for chargeback in chargebacks if not chargeback.reversed_at),
+        Decimal("0.00"),
+    )
+
+
+def _event(payment: Any, charged_back: Decimal) -> ProviderEvent | None:
     """The payment's state as one fact; its id names the state, so the same state delivered
     twice is the same event."""
     payment_id, status = str(payment.id), str(payment.status)
@@ -110,10 +125,12 @@ def _event(payment: Any) -> ProviderEvent | None:
         reference=str(metadata.get("online_payment") or ""), checkout_id=payment_id,
         payment_id=payment_id, currency=str(amount.get("currency", "")),
     )  # fmt: skip
-    reversed_total = _money(payment.amount_refunded) + _money(payment.amount_chargedback)
-    if payment.is_paid() and reversed_total > 0:
-        return replace(state, event_id=f"{payment_id}:reversed:{reversed_total}",
-                       kind=EventKind.REVERSED, reversed_total=reversed_total)  # fmt: skip
+    refunded = _money(payment.amount_refunded)
+    ever_charged_back = bool((payment.get("_links") or {}).get("chargebacks"))
+    if payment.is_paid() and (refunded > 0 or charged_back > 0 or ever_charged_back):
+        return replace(state, event_id=f"{payment_id}:reversed:{refunded}:{charged_back}",
+                       kind=EventKind.REVERSED, refunded_total=refunded,
+                       charged_back_total=charged_back)  # fmt: skip
     if status == "paid":
         return replace(state, kind=EventKind.SUCCEEDED, amount=_money(amount),
                        method=OUR_METHODS.get(str(payment.method), ""))  # fmt: skip

@@ -124,12 +124,17 @@ def _event(data: dict[str, Any]) -> ProviderEvent | None:
         if kind in ("checkout.session.async_payment_failed", "checkout.session.expired"):
             return replace(session, kind=EventKind.FAILED)
         return None
-    # Money taken back: every refund so far (refunds) or the amount disputed (chargebacks).
-    taken = {"charge.refunded": "amount_refunded", "charge.dispute.created": "amount"}.get(kind)
-    if taken is None:
-        return None
-    return ProviderEvent(
+    payment_intent = str(thing.get("payment_intent") or "")
+    taken_back = ProviderEvent(
         event_id=event_id, kind=EventKind.REVERSED, reference="", checkout_id="",
-        payment_id=str(thing["payment_intent"]), currency=str(thing["currency"]).upper(),
-        reversed_total=_amount(thing[taken]),
+        payment_id=payment_intent, currency=str(thing.get("currency", "")).upper(),
     )  # fmt: skip
+    if kind == "charge.refunded":  # every refund so far
+        return replace(taken_back, refunded_total=_amount(thing["amount_refunded"]))
+    if kind == "charge.dispute.created":  # the disputed amount is taken at once
+        return replace(taken_back, charged_back_total=_amount(thing["amount"]))
+    if kind == "charge.dispute.funds_reinstated" or (
+        kind == "charge.dispute.closed" and thing.get("status") == "won"
+    ):  # the merchant won: what the chargeback took comes back
+        return replace(taken_back, charged_back_total=Decimal("0.00"))
+    return None

@@ -62,12 +62,16 @@ ONLINE_PAYMENT_TITLES = {
     "online_payment_paid": gettext_lazy("Payé en ligne"),
     "online_payment_failed": gettext_lazy("Paiement en ligne échoué"),
     "online_payment_reversed": gettext_lazy("Paiement en ligne repris par le prestataire"),
+    "online_payment_given_back": gettext_lazy(
+        "Paiement en ligne rendu par le prestataire (contestation gagnée)"
+    ),
     "online_payment_error": gettext_lazy("Le prestataire n'a pas ouvert le paiement en ligne"),
     "online_payment_refused": gettext_lazy("Paiement en ligne non enregistré"),
 }
 ONLINE_METHODS = {"card": gettext_lazy("par carte"),
                   "sepa_debit": gettext_lazy("par prélèvement SEPA")}  # fmt: skip
-REVERSALS = {"refunded": gettext_lazy("remboursement ou contestation"),
+REVERSALS = {"refunded": gettext_lazy("remboursement"),
+             "charged back": gettext_lazy("contestation par la banque du payeur"),
              "failed": gettext_lazy("prélèvement rejeté")}  # fmt: skip
 
 

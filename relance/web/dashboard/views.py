@@ -21,6 +21,7 @@ from relance.dunning.labels import channel_label
 from relance.imports.freshness import bank_freshness
 from relance.imports.models import ImportBatch
 from relance.rates.selectors import rate_warnings
+from relance.reports.forecast_record import RecordedForecast, recorded_forecasts
 from relance.reports.monthly import month_range
 from relance.reports.selectors import (
     BUCKETS,
@@ -156,17 +157,41 @@ def _chart_data(panels: list[CurrencyPanel]) -> dict[str, Any]:
     return charts
 
 
+def _forecast_charts(forecasts: dict[str, RecordedForecast]) -> dict[str, Any]:
+    """The expected receipts per week, stacked by source (the table beside them has them)."""
+    return {
+        f"forecast-{currency}": {
+            "kind": "forecast",
+            "currency": currency,
+            "labels": [date_format(week.week_start, "d/m") for week in recorded.weeks],
+            "series": [
+                {"label": str(label),
+                 "values": [float(getattr(week, key)) for week in recorded.weeks]}
+                for key, label in (
+                    ("statistical", _("D'après les habitudes de paiement")),
+                    ("promised", _("Promesses")),
+                    ("planned", _("Échéanciers")),
+                )
+            ],
+        }
+        for currency, recorded in forecasts.items()
+        if recorded.weeks
+    }  # fmt: skip
+
+
 @org_view
 def dashboard(request: HttpRequest, ws: Workspace) -> HttpResponse:
     organisation = ws.organisation
     today = local_day(organisation)
     panels = _panels(organisation, today)
     todo = todo_counts(organisation, today)
+    forecasts = recorded_forecasts(organisation)
     context = {
         "today": today,
         "panels": panels,
         "as_of": max((p.balance.as_of for p in panels if p.balance), default=None),
-        "charts": _chart_data(panels),
+        "charts": _chart_data(panels) | _forecast_charts(forecasts),
+        "forecasts": forecasts,
         "todo": todo,
         "todo_rows": [
             (channel, label, todo.by_channel.get(channel, 0))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relance.web.imports import views
+from relance.web.imports import exports, views
 
 urlpatterns = [
     path("imports/", views.index, name="imports"),
@@ -13,6 +13,11 @@ urlpatterns = [
         name="import_mapping_preview",
     ),
     path("imports/pending/<uuid:token>/check/", views.check, name="import_check"),
+    path(
+        "imports/pending/<uuid:token>/errors.<str:fmt>",
+        exports.errors_export,
+        name="import_errors_export",
+    ),
     path("imports/pending/<uuid:token>/commit/", views.commit, name="import_commit"),
     path("imports/pending/<uuid:token>/abandon/", views.abandon, name="import_abandon"),
     path("imports/<uuid:batch>/", views.batch_detail, name="import_batch"),

@@ -36,7 +36,7 @@ def _actor(ws: Workspace) -> Actor:
     return Actor(user=ws.user, label="web")
 
 
-def _upload_of(ws: Workspace, token: UUID) -> PendingUpload:
+def upload_of(ws: Workspace, token: UUID) -> PendingUpload:
     """Only the organisation's uploads, and only those of the user who uploaded them."""
     return get_object_or_404(
         PendingUpload.objects.select_related("organisation"),
@@ -101,7 +101,7 @@ def _mapping_form(upload: PendingUpload, headers: list[str], data: Any = None) -
 
 @org_view
 def pending(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     columns = upload_columns(upload)
     headers = columns.overview.headers
     form = _mapping_form(upload, headers)
@@ -114,7 +114,7 @@ def pending(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
 @require_POST
 def mapping_preview(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
     """The mapping as the current choices would make it, without saving them (htmx)."""
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     columns = upload_columns(upload)
     form = _mapping_form(upload, columns.overview.headers, request.POST)
     if form.is_valid():
@@ -126,7 +126,7 @@ def mapping_preview(request: HttpRequest, ws: Workspace, token: UUID) -> HttpRes
 @org_view
 @require_POST
 def mapping_save(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     columns = upload_columns(upload)
     form = _mapping_form(upload, columns.overview.headers, request.POST)
     if not form.is_valid():
@@ -140,7 +140,7 @@ def mapping_save(request: HttpRequest, ws: Workspace, token: UUID) -> HttpRespon
 @org_view
 @require_POST
 def check(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     try:
         report = pending_upload_check(upload=upload, actor=_actor(ws))
     except UploadRefused as exc:
@@ -160,7 +160,7 @@ def check(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
 @org_view
 @require_POST
 def commit(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     slug = ws.organisation.slug
     try:
         report = pending_upload_commit(upload=upload, actor=_actor(ws))
@@ -196,7 +196,7 @@ def commit(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
 @org_view
 @require_POST
 def abandon(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     pending_upload_delete(upload=upload)
     messages.success(request, _("Fichier abandonné : il a été supprimé, rien n'a été importé."))
     return redirect("imports", org=ws.organisation.slug)
