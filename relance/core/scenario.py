@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from relance.core.text import Text, TextError, gettext_noop, sentence
+
 CHANNELS = ("email", "sms", "letter", "formal_notice", "call", "legal")
 MODES = ("auto", "manual")
 # none: penalties not mentioned; mentioned: the message explains what the law allows;
@@ -17,7 +19,7 @@ PENALTIES = ("none", "mentioned", "claimed")
 TONES = ("courteous", "neutral", "firm", "formal")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(TextError):
     pass
 
 
@@ -34,19 +36,27 @@ class Step:
 
     def check(self) -> None:
         if not self.key or not self.key.replace("_", "").isalnum():
-            raise ScenarioError(f"clé d'étape invalide « {self.key} »")
+            raise ScenarioError(gettext_noop("clé d'étape invalide « %(key)s »"), key=self.key)
         for value, allowed, what in (
-            (self.channel, CHANNELS, "canal"),
-            (self.mode, MODES, "mode"),
-            (self.penalties, PENALTIES, "pénalités"),
-            (self.tone, TONES, "ton"),
+            (self.channel, CHANNELS, gettext_noop("canal")),
+            (self.mode, MODES, gettext_noop("mode")),
+            (self.penalties, PENALTIES, gettext_noop("pénalités")),
+            (self.tone, TONES, gettext_noop("ton")),
         ):
             if value not in allowed:
                 raise ScenarioError(
-                    f"étape « {self.key} » : {what} « {value} » inconnu ({', '.join(allowed)})"
+                    gettext_noop(
+                        "étape « %(key)s » : %(what)s « %(value)s » inconnu (%(allowed)s)"
+                    ),
+                    key=self.key,
+                    what=sentence(what),
+                    value=value,
+                    allowed=", ".join(allowed),
                 )
         if self.min_amount < 0:
-            raise ScenarioError(f"étape « {self.key} » : montant minimum négatif")
+            raise ScenarioError(
+                gettext_noop("étape « %(key)s » : montant minimum négatif"), key=self.key
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +67,21 @@ class Scenario:
 
     def __post_init__(self) -> None:
         if not self.steps:
-            raise ScenarioError(f"le scénario « {self.key} » n'a aucune étape")
+            raise ScenarioError(
+                gettext_noop("le scénario « %(key)s » n'a aucune étape"), key=self.key
+            )
         keys = [step.key for step in self.steps]
         if len(set(keys)) != len(keys):
-            raise ScenarioError(f"le scénario « {self.key} » a deux étapes de même clé")
+            raise ScenarioError(
+                gettext_noop("le scénario « %(key)s » a deux étapes de même clé"), key=self.key
+            )
         offsets = [step.offset_days for step in self.steps]
         if offsets != sorted(offsets) or len(set(offsets)) != len(offsets):
             raise ScenarioError(
-                f"le scénario « {self.key} » : les étapes doivent suivre des délais croissants"
+                gettext_noop(
+                    "le scénario « %(key)s » : les étapes doivent suivre des délais croissants"
+                ),
+                key=self.key,
             )
         for step in self.steps:
             step.check()
@@ -76,7 +93,10 @@ class Scenario:
         for position, step in enumerate(self.steps):
             if step.key == key:
                 return position
-        raise ScenarioError(f"étape « {key} » absente du scénario « {self.key} »")
+        raise ScenarioError(
+            gettext_noop("étape « %(step)s » absente du scénario « %(key)s »"),
+            step=key, key=self.key,
+        )  # fmt: skip
 
     def first_after_due(self) -> int:
         """Index of the first step on or after the due date (where a backlog item starts)."""
@@ -156,43 +176,58 @@ def scenario_to_data(scenario: Scenario) -> dict[str, object]:
 STEP_FIELDS = {"key", "offset", "channel", "mode", "template", "tone", "penalties", "min_amount"}
 
 
-def scenario_from_data(data: object, where: str = "scénario") -> Scenario:
+def scenario_from_data(data: object, where: Text | None = None) -> Scenario:
     """Read one scenario from plain data; any problem raises ``ScenarioError`` saying where."""
+    where = where or sentence(gettext_noop("scénario"))
     if not isinstance(data, dict):
-        raise ScenarioError(f"{where} : un scénario est un dictionnaire (key, name, steps)")
+        raise _error(where, gettext_noop("un scénario est un dictionnaire (key, name, steps)"))
     unknown = set(data) - {"key", "name", "steps"}
     if unknown:
-        raise ScenarioError(f"{where} : champ(s) inconnu(s) {', '.join(sorted(map(str, unknown)))}")
+        raise _unknown_fields(where, unknown)
     key, name, steps = data.get("key"), data.get("name"), data.get("steps")
     if not isinstance(key, str) or not key:
-        raise ScenarioError(f"{where} : « key » manquant")
-    where = f"scénario « {key} »"
+        raise _error(where, gettext_noop("« key » manquant"))
+    where = sentence(gettext_noop("scénario « %(key)s »"), key=key)
     if not isinstance(steps, list) or not steps:
-        raise ScenarioError(f"{where} : « steps » doit être une liste non vide")
-    parsed = tuple(_step_from_data(raw, f"{where}, étape {n}") for n, raw in enumerate(steps, 1))
+        raise _error(where, gettext_noop("« steps » doit être une liste non vide"))
+    parsed = tuple(
+        _step_from_data(raw, sentence(gettext_noop("%(where)s, étape %(n)s"), where=where, n=n))
+        for n, raw in enumerate(steps, 1)
+    )
     return Scenario(key=key, name=str(name or key), steps=parsed)
 
 
-def _step_from_data(raw: object, where: str) -> Step:
+def _error(where: Text, reason: str | Text, **params: str) -> ScenarioError:
+    """``where : reason``, the problem and the place it was found."""
+    said = reason if isinstance(reason, Text) else Text(reason, params)
+    return ScenarioError(gettext_noop("%(where)s : %(reason)s"), where=where, reason=said)
+
+
+def _unknown_fields(where: Text, unknown: set[object]) -> ScenarioError:
+    names = ", ".join(sorted(map(str, unknown)))
+    return _error(where, gettext_noop("champ(s) inconnu(s) %(names)s"), names=names)
+
+
+def _step_from_data(raw: object, where: Text) -> Step:
     if not isinstance(raw, dict):
-        raise ScenarioError(f"{where} : une étape est un dictionnaire")
+        raise _error(where, gettext_noop("une étape est un dictionnaire"))
     unknown = set(raw) - STEP_FIELDS
     if unknown:
-        raise ScenarioError(f"{where} : champ(s) inconnu(s) {', '.join(sorted(map(str, unknown)))}")
+        raise _unknown_fields(where, unknown)
     offset = raw.get("offset")
     if not isinstance(offset, int) or isinstance(offset, bool) or not -365 <= offset <= 3650:
-        raise ScenarioError(f"{where} : « offset » doit être un nombre de jours entier")
+        raise _error(where, gettext_noop("« offset » doit être un nombre de jours entier"))
     try:
         min_amount = Decimal(str(raw.get("min_amount", "0")))
         exact = min_amount.is_finite() and min_amount == min_amount.quantize(Decimal("0.01"))
     except ArithmeticError:
         exact = False
     if not exact:
-        raise ScenarioError(f"{where} : « min_amount » doit être un montant au centime près")
+        raise _error(where, gettext_noop("« min_amount » doit être un montant au centime près"))
     values = {name: raw.get(name) for name in ("key", "channel", "mode")}
     for name, value in values.items():
         if not isinstance(value, str):
-            raise ScenarioError(f"{where} : « {name} » manquant")
+            raise _error(where, gettext_noop("« %(name)s » manquant"), name=name)
     step = Step(
         key=str(raw["key"]), offset_days=offset, channel=str(raw["channel"]),
         mode=str(raw["mode"]), template=str(raw.get("template") or raw["key"]),
@@ -202,5 +237,5 @@ def _step_from_data(raw: object, where: str) -> Step:
     try:
         step.check()
     except ScenarioError as exc:
-        raise ScenarioError(f"{where} : {exc}") from exc
+        raise _error(where, exc.text) from exc
     return step

@@ -23,6 +23,7 @@ from relance.accounts.models import Organisation
 from relance.core import scenario as core
 from relance.dunning.models import CustomerDunning, Scenario, ScenarioStep, Segment
 from relance.dunning.scenarios import DEFAULT_SCENARIO
+from relance.lib.text import translated
 
 MIN_OFFSET, MAX_OFFSET = -365, 3650
 MAX_STEPS = 30
@@ -113,7 +114,7 @@ def _check_step(step: core.Step) -> None:
     try:
         step.check()
     except core.ScenarioError as exc:
-        raise ScenarioEditError(str(exc)) from exc
+        raise ScenarioEditError(translated(exc)) from exc
 
 
 def _check_sequence(scenario: Scenario, steps: list[core.Step], changed: core.Step) -> None:
@@ -135,7 +136,7 @@ def _check_sequence(scenario: Scenario, steps: list[core.Step], changed: core.St
     try:
         core.Scenario(key=scenario.key, name=scenario.name, steps=tuple(steps))
     except core.ScenarioError as exc:
-        raise ScenarioEditError(str(exc)) from exc
+        raise ScenarioEditError(translated(exc)) from exc
 
 
 def _write(scenario: Scenario, wanted: list[core.Step], keep: dict[int, ScenarioStep]) -> None:

@@ -8,6 +8,7 @@ from django.db import transaction
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core import scenario as core
+from relance.core.text import gettext_noop, sentence
 from relance.dunning.models import DunningSettings, Scenario, ScenarioStep
 
 DEFAULT_SCENARIO = "standard"
@@ -76,20 +77,24 @@ def scenarios_export(organisation: Organisation) -> str:
 def scenarios_parse(text: str | bytes) -> list[core.Scenario]:
     """Read a scenarios YAML file; every problem raises ``ScenarioError``, nothing is written."""
     if len(text) > MAX_YAML_BYTES:
-        raise core.ScenarioError("fichier trop volumineux pour des scénarios (1 Mo au plus)")
+        raise core.ScenarioError(
+            gettext_noop("fichier trop volumineux pour des scénarios (1 Mo au plus)")
+        )
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise core.ScenarioError(f"YAML illisible : {exc}") from exc
+        raise core.ScenarioError(
+            gettext_noop("YAML illisible : %(error)s"), error=str(exc)
+        ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), list):
-        raise core.ScenarioError("le fichier doit contenir une liste « scenarios »")
+        raise core.ScenarioError(gettext_noop("le fichier doit contenir une liste « scenarios »"))
     parsed = [
-        core.scenario_from_data(raw, f"scénario n° {n}")
+        core.scenario_from_data(raw, sentence(gettext_noop("scénario n° %(n)s"), n=n))
         for n, raw in enumerate(data["scenarios"], 1)
     ]
     keys = [scenario.key for scenario in parsed]
     if len(set(keys)) != len(keys):
-        raise core.ScenarioError("deux scénarios portent la même clé")
+        raise core.ScenarioError(gettext_noop("deux scénarios portent la même clé"))
     return parsed
 
 

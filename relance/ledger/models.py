@@ -37,6 +37,9 @@ class CustomerKind(models.TextChoices):
 
 
 class Language(models.TextChoices):
+    """The languages a debtor may read, each named in its own words (never translated):
+    the one list of their names, for staff and debtor pages alike."""
+
     FR = "fr", "Français"
     NL = "nl", "Nederlands"
     EN = "en", "English"

@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 LANGUAGES = ("fr", "nl", "en", "de")
 CUSTOMER_KINDS = ("B2B", "B2C", "PUBLIC")
 TONES = ("courteous", "neutral", "firm", "formal")
@@ -119,11 +121,18 @@ class MessageContext:
         ordered = tuple(sorted(self.items, key=lambda item: (item.due_date, item.number)))
         object.__setattr__(self, "items", ordered)
         if self.message_language not in LANGUAGES:
-            raise ValueError(f"langue « {self.message_language} » non prise en charge")
+            raise ValueError(
+                _("langue « %(message_language)s » non prise en charge")
+                % {"message_language": self.message_language}
+            )
         if self.customer.kind not in CUSTOMER_KINDS:
-            raise ValueError(f"type de client « {self.customer.kind} » inconnu")
+            raise ValueError(
+                _("type de client « %(kind)s » inconnu") % {"kind": self.customer.kind}
+            )
         if self.step.tone not in TONES or self.step.penalties not in PENALTY_MODES:
-            raise ValueError(f"étape « {self.step.key} » : ton ou pénalités inconnus")
+            raise ValueError(
+                _("étape « %(key)s » : ton ou pénalités inconnus") % {"key": self.step.key}
+            )
 
     @property
     def message_language(self) -> str:

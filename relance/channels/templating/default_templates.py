@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from django.utils.translation import gettext as _
+
 from relance.channels.templating.context import LANGUAGES, MessageContext
 from relance.channels.templating.guards import DEFAULT_LIMITS, Limits
 from relance.channels.templating.sandbox import render as render_sandboxed
@@ -56,9 +58,14 @@ def _read(language: str, *path: str) -> str:
 def default_source(step_key: str, language: str, part: str) -> str:
     """The complete default template source for a step, a language and a part."""
     if language not in LANGUAGES:
-        raise UnknownDefault(f"langue « {language} » non prise en charge")
+        raise UnknownDefault(
+            _("langue « %(language)s » non prise en charge") % {"language": language}
+        )
     if part not in PARTS_BY_STEP.get(step_key, ()):
-        raise UnknownDefault(f"pas de modèle par défaut « {part} » pour l'étape « {step_key} »")
+        raise UnknownDefault(
+            _("pas de modèle par défaut « %(part)s » pour l'étape « %(step_key)s »")
+            % {"part": part, "step_key": step_key}
+        )
     source = _read(language, step_key + _SUFFIXES[part])
     extension = ".html" if part == "html" else ".txt"
     return _INSERT.sub(lambda match: _read(language, "parts", match.group(1) + extension), source)
@@ -69,7 +76,7 @@ def render_default(context: MessageContext, step_key: str | None = None) -> Rend
     key = step_key or context.step.key
     parts = PARTS_BY_STEP.get(key)
     if parts is None:
-        raise UnknownDefault(f"pas de modèle par défaut pour l'étape « {key} »")
+        raise UnknownDefault(_("pas de modèle par défaut pour l'étape « %(key)s »") % {"key": key})
     language = context.message_language
     sources = {part: default_source(key, language, part) for part in parts}
     return render_parts(sources, context, shipped=True)

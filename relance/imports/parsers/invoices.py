@@ -29,6 +29,7 @@ from datetime import date
 from decimal import Decimal
 
 from relance.core.payment_reference import InvalidReference, invoice_reference
+from relance.core.text import Text, gettext_noop
 
 from .cells import Cells, gc_paused
 from .headers import (
@@ -43,10 +44,10 @@ from .instalments import merge_instalments
 from .limits import DEFAULT_LIMITS, Limits
 from .rows import InstalmentRow, InvoiceRow, ParseResult, Progress
 from .table import read_table
-from .values import PLAIN_AMOUNT, ZERO, fold, parse_currency
+from .values import NOTHING, PLAIN_AMOUNT, ZERO, fold, parse_currency
 
 INVOICE_SPEC = FileSpec(
-    kind="factures",
+    kind=gettext_noop("factures"),
     fields=fields(
         number=(
             "n° de facture",
@@ -276,23 +277,30 @@ def parse_invoices(
         before = len(errors)
         number = row[i_number].strip()
         if not number:
-            error(line, h_number, "n° de facture manquant")
+            error(line, h_number, gettext_noop("n° de facture manquant"))
         customer = row[i_cust].strip()
         if not customer:
-            error(line, h_cust, "client manquant")
+            error(line, h_cust, gettext_noop("client manquant"))
         raw = row[i_issue]
-        issue = dates.get(raw) or cells.date(raw, line, h_issue, "date de facture manquante")
+        issue = dates.get(raw) or cells.date(
+            raw, line, h_issue, gettext_noop("date de facture manquante")
+        )
 
         credit = False
         if i_kind is not None and (text := row[i_kind].strip()):
             found = _DOCUMENT_KINDS.get(fold(text))
             if found is None:
-                error(line, h_kind, f"type de pièce inconnu « {text} » (attendu facture ou avoir)")
+                error(
+                    line,
+                    h_kind,
+                    gettext_noop("type de pièce inconnu « %(text)s » (attendu facture ou avoir)"),
+                    text=text,
+                )
             credit = bool(found)
 
         raw = row[i_due]
         due = dates.get(raw) or cells.date(
-            raw, line, h_due, "" if credit else "date d'échéance manquante"
+            raw, line, h_due, "" if credit else gettext_noop("date d'échéance manquante")
         )
         if due is None and credit and not raw.strip():
             due = issue
@@ -300,8 +308,9 @@ def parse_invoices(
             error(
                 line,
                 h_due,
-                f"échéance « {raw.strip()} » antérieure à la date de facture "
-                f"« {row[i_issue].strip()} »",
+                gettext_noop("échéance « %(due)s » antérieure à la date de facture « %(issue)s »"),
+                due=raw.strip(),
+                issue=row[i_issue].strip(),
             )
 
         raw = row[i_amount]
@@ -336,7 +345,7 @@ def parse_invoices(
         if not paid:
             paid_date = None
         elif paid_date is None and (i_pdate is None or not row[i_pdate].strip()):
-            error(line, h_paid, "montant réglé sans date de paiement")
+            error(line, h_paid, gettext_noop("montant réglé sans date de paiement"))
 
         instalment: Decimal | None = None
         if i_inst is not None and row[i_inst].strip():
@@ -345,18 +354,24 @@ def parse_invoices(
                 instalment = abs(instalment)
         limit = instalment if instalment is not None else amount
         if limit is not None and paid > limit:
-            what = "de l'échéance" if instalment is not None else "de la facture"
             written = row[i_paid].strip() if i_paid is not None else ""
-            error(
-                line, h_paid, f"montant réglé « {written} » supérieur au montant {what} « {limit} »"
+            above = (
+                gettext_noop(
+                    "montant réglé « %(paid)s » supérieur au montant de l'échéance « %(limit)s »"
+                )
+                if instalment is not None
+                else gettext_noop(
+                    "montant réglé « %(paid)s » supérieur au montant de la facture « %(limit)s »"
+                )
             )
+            error(line, h_paid, above, paid=written, limit=str(limit))
 
         reference = ""
         if i_ref is not None and (raw := row[i_ref].strip()):
             try:
                 reference = invoice_reference(raw)
             except InvalidReference as invalid:
-                error(line, h_ref, str(invalid))
+                error(line, h_ref, invalid.text)
 
         if len(errors) != before:
             continue
@@ -385,8 +400,11 @@ def parse_invoices(
             error(
                 line,
                 h_number,
-                f"facture « {number} » déjà présente ligne {previous.line} avec un contenu "
-                f"différent",
+                gettext_noop(
+                    "facture « %(number)s » déjà présente ligne %(line)s avec un contenu différent"
+                ),
+                number=number,
+                line=str(previous.line),
             )
 
     rows = list(seen.values())
@@ -412,7 +430,9 @@ def _amount(
     cells: Cells, raw: str, line: int, column: str, credit: bool, has_kind: bool
 ) -> Decimal | None:
     """The invoice amount, off the fast path: French formats, negatives of credit notes."""
-    value = cells.amount(raw, line, column, missing="montant manquant", allow_negative=True)
+    value = cells.amount(
+        raw, line, column, missing=gettext_noop("montant manquant"), allow_negative=True
+    )
     if value is None or value > 0:
         return value
     if value < 0 and credit:
@@ -420,13 +440,19 @@ def _amount(
     text = raw.strip()
     if value < 0:
         hint = (
-            "indiquez « avoir » dans la colonne du type de pièce"
+            gettext_noop("indiquez « avoir » dans la colonne du type de pièce")
             if has_kind
-            else "ajoutez une colonne « Type » contenant « avoir »"
+            else gettext_noop("ajoutez une colonne « Type » contenant « avoir »")
         )
-        cells.error(line, column, f"montant négatif « {text} » (pour un avoir, {hint})")
+        cells.error(
+            line,
+            column,
+            gettext_noop("montant négatif « %(text)s » (pour un avoir, %(hint)s)"),
+            text=text,
+            hint=Text(hint),
+        )
     else:
-        cells.error(line, column, f"montant nul « {text} »")
+        cells.error(line, column, NOTHING, text=text)
     return None
 
 

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from relance.core.search_text import highlight
+from relance.lib.text import translated
 from relance.web.paging import query_without_page
 
 register = template.Library()
@@ -32,6 +33,12 @@ def money(value: Any, currency: str = "EUR") -> str:
     text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
     symbol = CURRENCY_SYMBOLS.get(currency or "EUR", currency)
     return f"{text}\u00a0{symbol}"
+
+
+@register.filter(name="translated")
+def translated_filter(message: Any) -> str:
+    """A sentence from pure code or stored as ``Text`` JSON, in the reader's language."""
+    return translated(message)
 
 
 @register.simple_tag(takes_context=True)

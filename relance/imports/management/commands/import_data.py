@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
@@ -23,6 +24,7 @@ from relance.imports.parsers.encoding import ENCODINGS
 from relance.imports.parsers.limits import MB
 from relance.imports.services import ImportReport, import_file
 from relance.lib.progress import TerminalProgress
+from relance.lib.text import translated
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:
@@ -30,7 +32,7 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
     for item in items:
         field, sep, header = item.partition("=")
         if not sep or not field.strip() or not header.strip():
-            raise CommandError(f"--map attend CHAMP=EN-TÊTE, pas « {item} ».")
+            raise CommandError(_("--map attend CHAMP=EN-TÊTE, pas « %(item)s ».") % {"item": item})
         mapping[field.strip()] = header.strip()
     return mapping
 
@@ -80,8 +82,11 @@ class Command(BaseCommand):
         most = import_limits(kind).file_bytes
         if path.stat().st_size > most:  # refused before being read into memory
             raise CommandError(
-                f"Fichier trop volumineux ({path.stat().st_size // MB} Mo) : {most // MB} Mo au "
-                f"plus (RELANCE_IMPORT_FILE_MAX_MB). Découpez-le en plusieurs fichiers."
+                _(
+                    "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus "
+                    "(RELANCE_IMPORT_FILE_MAX_MB). Découpez-le en plusieurs fichiers."
+                )
+                % {"size": path.stat().st_size // MB, "most": most // MB}
             )
         if kind == ImportKind.BANK_STATEMENT:
             import_statement(self.stdout, organisation, path, options)
@@ -115,15 +120,22 @@ class Command(BaseCommand):
     def _summary(self, report: ImportReport, dry_run: bool) -> None:
         if report.rejected:
             self.stdout.write(
-                f"Fichier rejeté : {report.error_count} erreur(s), rien n'a été importé."
+                _("Fichier rejeté : %(n)s erreur(s), rien n'a été importé.")
+                % {"n": report.error_count}
             )
             for error in report.rejected:
-                where = f"ligne {error.line}" if error.line else "fichier"
-                column = f", colonne « {error.column} »" if error.column else ""
-                self.stdout.write(f"  {where}{column} : {error.reason}")
+                where = _("ligne %(line)s") % {"line": error.line} if error.line else _("fichier")
+                if error.column:
+                    where = _("%(where)s, colonne « %(column)s »") % {
+                        "where": where,
+                        "column": error.column,
+                    }
+                self.stdout.write(f"  {where} : {translated(error.reason)}")
             if report.more:
                 self.stdout.write(
-                    f"  … et {report.more} autre(s) : corrigez celles-ci, puis importez à nouveau."
+                    "  "
+                    + _("… et %(n)s autre(s) : corrigez celles-ci, puis importez à nouveau.")
+                    % {"n": report.more}
                 )
             return
         prefix = "Simulation : " if dry_run else ""
