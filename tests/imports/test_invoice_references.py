@@ -67,7 +67,7 @@ def test_a_reference_too_long_is_an_error_on_its_line_and_column(organisation, a
     report = run_import(organisation, "invoices", FRENCH.replace(b"BC 4512", b"B" * 65))
     (error,) = report.rejected
     assert (error.line, error.column) == (2, "N° de commande")
-    assert "65 caractères, 64 au plus" in error.reason
+    assert "65 caractères, 64 au plus" in str(error.reason)
     assert not Invoice.objects.exists()
 
 
@@ -79,7 +79,7 @@ F-9;C1;01/02/2026;02/04/2026;100,00;50,00;CT-2
 """.encode()
     report = run_import(organisation, "invoices", data)
     assert [error.line for error in report.rejected] == [3]
-    assert "autre référence du contrat" in report.rejected[0].reason
+    assert "autre référence du contrat" in str(report.rejected[0].reason)
 
 
 def test_templates_read_the_references_and_the_invoice_page_shows_them(organisation, actor):
