@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 CHANNELS = ("email", "sms", "letter", "formal_notice", "call", "legal")
 MODES = ("auto", "manual")
@@ -15,10 +16,17 @@ MODES = ("auto", "manual")
 # claimed: the message claims them (interest and fixed indemnity where the regime allows).
 PENALTIES = ("none", "mentioned", "claimed")
 TONES = ("courteous", "neutral", "firm", "formal")
+# A copy of the message to the customer's collector: none, visible (cc) or blind (bcc).
+COPY_COLLECTOR = ("", "cc", "bcc")
+# Channels whose message can move to another when the customer cannot be reached on it.
+FALLBACKS = {"email": "letter", "sms": "email"}
+MAX_REPEAT_EVERY, MAX_REPEAT_TIMES, MAX_PAY_WITHIN = 365, 52, 365
 
 
 class ScenarioError(ValueError):
-    pass
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field  # the step's field it is about, when it is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,19 @@ class Step:
     tone: str = "neutral"
     penalties: str = "none"
     min_amount: Decimal = Decimal("0.00")
+    # Options. Repeat: the step is done again every ``repeat_every`` days, at most
+    # ``repeat_times`` more times (0: until paid), while no later step is due.
+    repeat_every: int = 0
+    repeat_times: int = 0
+    pay_within: int = 0  # days given to pay, shown as a date in the message; 0: none
+    copy_collector: str = ""  # "", "cc" or "bcc"
+    attach_invoices: bool = True  # the invoice PDFs, when there are any
+    fallback: bool = False  # no e-mail address: a letter; no phone: an e-mail
+    suspension: bool = False  # the message announces a suspension of service
+
+    @property
+    def repeats(self) -> bool:
+        return self.repeat_every > 0
 
     def check(self) -> None:
         if not self.key or not self.key.replace("_", "").isalnum():
@@ -47,6 +68,52 @@ class Step:
                 )
         if self.min_amount < 0:
             raise ScenarioError(f"étape « {self.key} » : montant minimum négatif")
+        self._check_options()
+
+    def _check_options(self) -> None:
+        where = f"étape « {self.key} »"
+        if not 0 <= self.repeat_every <= MAX_REPEAT_EVERY:
+            raise ScenarioError(
+                f"{where} : répétition tous les 1 à {MAX_REPEAT_EVERY} jours "
+                "(0 : pas de répétition)",
+                "repeat_every",
+            )
+        if not 0 <= self.repeat_times <= MAX_REPEAT_TIMES:
+            raise ScenarioError(
+                f"{where} : au plus {MAX_REPEAT_TIMES} répétitions (0 : jusqu'au paiement)",
+                "repeat_times",
+            )
+        if self.repeat_times and not self.repeat_every:
+            raise ScenarioError(
+                f"{where} : un nombre de répétitions sans intervalle", "repeat_every"
+            )
+        if self.repeat_every and self.channel in ("formal_notice", "legal"):
+            raise ScenarioError(
+                f"{where} : une mise en demeure ou un contentieux ne se répète pas", "repeat_every"
+            )
+        if not 0 <= self.pay_within <= MAX_PAY_WITHIN:
+            raise ScenarioError(
+                f"{where} : délai de paiement de 0 à {MAX_PAY_WITHIN} jours", "pay_within"
+            )
+        if self.copy_collector not in COPY_COLLECTOR:
+            raise ScenarioError(
+                f"{where} : copie « {self.copy_collector} » inconnue (cc, bcc)", "copy_collector"
+            )
+        if self.copy_collector and self.channel != "email":
+            raise ScenarioError(
+                f"{where} : la copie au chargé de recouvrement est pour un e-mail", "copy_collector"
+            )
+        if self.fallback and self.channel not in FALLBACKS:
+            raise ScenarioError(
+                f"{where} : un canal de repli existe pour l'e-mail et le SMS", "fallback"
+            )
+        if self.suspension and self.channel not in ("email", "letter", "formal_notice"):
+            raise ScenarioError(
+                f"{where} : une suspension de service s'annonce par écrit", "suspension"
+            )
+        if self.suspension and self.mode != "manual":
+            raise ScenarioError(f"{where} : une suspension de service se décide par une personne "
+                                "(mode manuel)", "suspension")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,28 +199,49 @@ PRESETS: dict[str, Scenario] = {
 }
 
 
+# The step options as the YAML names them, with their defaults (written only when set).
+OPTION_DEFAULTS: dict[str, object] = {
+    "repeat_every": 0, "repeat_times": 0, "pay_within": 0, "copy_collector": "",
+    "attach_invoices": True, "fallback": False, "suspension": False,
+}  # fmt: skip
+
+
 def scenario_to_data(scenario: Scenario) -> dict[str, object]:
     """A scenario as plain data (the documented YAML format)."""
     return {
         "key": scenario.key,
         "name": scenario.name,
-        "steps": [
-            {
-                "key": step.key,
-                "offset": step.offset_days,
-                "channel": step.channel,
-                "mode": step.mode,
-                "template": step.template,
-                "tone": step.tone,
-                "penalties": step.penalties,
-                "min_amount": str(step.min_amount),
-            }
-            for step in scenario.steps
-        ],
+        "steps": [step_to_data(step) for step in scenario.steps],
     }
 
 
-STEP_FIELDS = {"key", "offset", "channel", "mode", "template", "tone", "penalties", "min_amount"}
+def step_to_data(step: Step) -> dict[str, object]:
+    """One step as plain data: its fields, then the options that differ from their default."""
+    data: dict[str, object] = {
+        "key": step.key,
+        "offset": step.offset_days,
+        "channel": step.channel,
+        "mode": step.mode,
+        "template": step.template,
+        "tone": step.tone,
+        "penalties": step.penalties,
+        "min_amount": str(step.min_amount),
+    }
+    data.update(options_of(step))
+    return data
+
+
+def options_of(step: Step) -> dict[str, Any]:
+    """The options of a step that differ from their default."""
+    return {
+        name: getattr(step, name)
+        for name, default in OPTION_DEFAULTS.items()
+        if getattr(step, name) != default
+    }
+
+
+STEP_FIELDS = {"key", "offset", "channel", "mode", "template", "tone", "penalties", "min_amount",
+               *OPTION_DEFAULTS}  # fmt: skip
 
 
 def scenario_from_data(data: object, where: str = "scénario") -> Scenario:
@@ -197,10 +285,27 @@ def _step_from_data(raw: object, where: str) -> Step:
         key=str(raw["key"]), offset_days=offset, channel=str(raw["channel"]),
         mode=str(raw["mode"]), template=str(raw.get("template") or raw["key"]),
         tone=str(raw.get("tone", "neutral")), penalties=str(raw.get("penalties", "none")),
-        min_amount=min_amount,
+        min_amount=min_amount, **_options_from_data(raw, where),
     )  # fmt: skip
     try:
         step.check()
     except ScenarioError as exc:
         raise ScenarioError(f"{where} : {exc}") from exc
     return step
+
+
+def _options_from_data(raw: dict[Any, Any], where: str) -> dict[str, Any]:
+    """The step options of a YAML step, each of the type of its default."""
+    options: dict[str, Any] = {}
+    for name, default in OPTION_DEFAULTS.items():
+        value = raw.get(name, default)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ScenarioError(f"{where} : « {name} » vaut true ou false")
+        elif isinstance(default, int):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ScenarioError(f"{where} : « {name} » doit être un nombre de jours entier")
+        elif not isinstance(value, str):
+            raise ScenarioError(f"{where} : « {name} » doit être un texte")
+        options[name] = value
+    return options
