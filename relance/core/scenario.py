@@ -103,6 +103,11 @@ class Step:
             raise ScenarioError(
                 f"{where} : la copie au chargé de recouvrement est pour un e-mail", "copy_collector"
             )
+        if self.fallback and self.mode != "auto":
+            raise ScenarioError(
+                f"{where} : le repli concerne les envois automatiques (une personne choisit "
+                "le canal d'une étape manuelle)", "fallback"
+            )  # fmt: skip
         if self.fallback and self.channel not in FALLBACKS:
             raise ScenarioError(
                 f"{where} : un canal de repli existe pour l'e-mail et le SMS", "fallback"
@@ -153,9 +158,11 @@ class Scenario:
         return len(self.steps) - 1
 
 
-def _step(key: str, offset: int, channel: str, mode: str, tone: str, penalties: str) -> Step:
+def _step(
+    key: str, offset: int, channel: str, mode: str, tone: str, penalties: str, **options: Any
+) -> Step:
     return Step(key=key, offset_days=offset, channel=channel, mode=mode, template=key,
-                tone=tone, penalties=penalties)  # fmt: skip
+                tone=tone, penalties=penalties, **options)  # fmt: skip
 
 
 PRESETS: dict[str, Scenario] = {
@@ -194,6 +201,79 @@ PRESETS: dict[str, Scenario] = {
             _step("last_warning", 20, "email", "manual", "firm", "claimed"),
             _step("formal_notice", 27, "formal_notice", "manual", "formal", "claimed"),
             _step("legal", 41, "legal", "manual", "formal", "claimed"),
+        ),
+    ),
+    # The ready sequences. Each step names its shipped template (defaults/<language>/).
+    # Six stages: before the due date, a friendly question, an arrangement, a firm reminder,
+    # an amicable escalation (call, SMS, simple letter), then formal notice and suspension.
+    # The escalation's three contacts are a week apart: the minimum gap between two contacts.
+    "six_stages": Scenario(
+        key="six_stages",
+        name="Six étapes",
+        steps=(
+            _step("preventive_invoice", -3, "email", "auto", "courteous", "none"),
+            _step(
+                "friendly_open_question",
+                5,
+                "email",
+                "auto",
+                "courteous",
+                "none",
+                copy_collector="cc",
+            ),
+            _step("arrangement_offer", 12, "email", "auto", "courteous", "none", pay_within=10),
+            _step(
+                "firm_reminder",
+                22,
+                "email",
+                "auto",
+                "firm",
+                "mentioned",
+                pay_within=8,
+                fallback=True,
+            ),
+            _step("amicable_escalation_call", 30, "call", "manual", "neutral", "none"),
+            _step("amicable_escalation_sms", 37, "sms", "auto", "neutral", "none", fallback=True),
+            _step(
+                "amicable_escalation_letter",
+                44,
+                "letter",
+                "manual",
+                "firm",
+                "mentioned",
+                pay_within=8,
+            ),
+            _step("formal_notice", 54, "formal_notice", "manual", "formal", "claimed"),
+            _step(
+                "suspension_notice",
+                64,
+                "email",
+                "manual",
+                "formal",
+                "claimed",
+                pay_within=8,
+                suspension=True,
+            ),
+        ),
+    ),
+    # Three e-mails 9 days apart, then a call.
+    "three_emails_call": Scenario(
+        key="three_emails_call",
+        name="3 e-mails puis un appel",
+        steps=(
+            _step("courteous_reminder", 3, "email", "auto", "courteous", "none", pay_within=7),
+            _step("collection_warning", 12, "email", "auto", "neutral", "mentioned", pay_within=8),
+            _step(
+                "final_reminder_before_notice",
+                21,
+                "email",
+                "auto",
+                "firm",
+                "mentioned",
+                pay_within=8,
+                copy_collector="bcc",
+            ),
+            _step("call_1", 28, "call", "manual", "neutral", "none"),
         ),
     ),
 }

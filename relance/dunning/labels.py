@@ -36,12 +36,25 @@ STEP_NAMES: dict[str, Label] = {
     "last_warning": _("Dernier avertissement"),
     "formal_notice": _("Mise en demeure"),
     "legal": _("Contentieux"),
+    "preventive_invoice": _("Avant échéance, facture jointe"),
+    "friendly_open_question": _("Relance amicable (question ouverte)"),
+    "arrangement_offer": _("Proposition d'arrangement"),
+    "firm_reminder": _("Relance ferme"),
+    "amicable_escalation_call": _("Escalade amiable : appel"),
+    "amicable_escalation_sms": _("Escalade amiable : SMS"),
+    "amicable_escalation_letter": _("Escalade amiable : courrier simple"),
+    "suspension_notice": _("Suspension du service"),
+    "courteous_reminder": _("Relance courtoise"),
+    "collection_warning": _("Relance avant recouvrement"),
+    "final_reminder_before_notice": _("Dernière relance avant mise en demeure"),
 }
 # The shipped scenarios and segments, by key: their stored (French) name and what to show.
 SHIPPED_SCENARIOS: dict[str, tuple[str, Label]] = {
     "standard": (PRESETS["standard"].name, _("Standard")),
     "vip": (PRESETS["vip"].name, _("VIP")),
     "bad_payer": (PRESETS["bad_payer"].name, _("Mauvais payeur")),
+    "six_stages": (PRESETS["six_stages"].name, _("Six étapes")),
+    "three_emails_call": (PRESETS["three_emails_call"].name, _("3 e-mails puis un appel")),
 }
 _SEGMENT_DEFAULTS = {rule.key: rule.name for rule in DEFAULT_RULES}
 SHIPPED_SEGMENTS: dict[str, tuple[str, Label]] = {

@@ -134,7 +134,7 @@ def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
         (
             (pk, uuid, organisation.pk, m.customer_id, plan.day, m.step.key,
              m.step.channel, m.step.mode, m.currency, m.amount_due, m.penalties, m.step.tone,
-             _status(m), json.dumps(list(m.notes), ensure_ascii=False), now,
+             _status(m), json.dumps(_notes(m), ensure_ascii=False), now,
              json.dumps(_options(m)))
             for pk, uuid, m in zip(reminder_ids, uuids, messages, strict=True)
         ),
@@ -167,6 +167,19 @@ def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
             for uuid, m in zip(uuids, messages, strict=True)
         ),
     )
+
+
+# What the collector checks before suspending a service (docs/legal-rules.md, "Suspension").
+SUSPENSION_NOTE = (
+    "Suspension de service annoncée : avant de suspendre, vérifiez que la mise en demeure a "
+    "été reçue et que son délai est échu, que le contrat ou vos conditions générales prévoient "
+    "la suspension, et qu'il ne s'agit pas d'un consommateur privé d'un service essentiel "
+    "(eau, énergie, accès de base aux télécommunications), régi par des règles propres."
+)
+
+
+def _notes(message: PlannedMessage) -> list[str]:
+    return [*message.notes, *([SUSPENSION_NOTE] if message.step.suspension else [])]
 
 
 def _options(message: PlannedMessage) -> dict[str, object]:

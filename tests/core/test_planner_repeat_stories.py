@@ -121,3 +121,22 @@ def test_a_pre_due_repeat_stops_at_the_due_date():
         # 24 + 4 is Saturday 28: Monday 2 March, the due date: no "falls due soon" then
         ("2026-03-12", "reminder_1"),  # J+10
     ]
+
+
+def test_the_scenario_calendar_shows_each_repeat_at_its_date():
+    from decimal import Decimal
+
+    from relance.core.scenario_review import calendar_preview
+
+    weekly = scenario(email("reminder_1", 5, repeat_every=7, repeat_times=3))
+    entries = calendar_preview(
+        weekly, issue_date=date(2026, 3, 1), due_date=date(2026, 3, 23),
+        calendar=for_customer("FR"), rules=Rules(), country="FR", amount=Decimal("500.00"),
+    )  # fmt: skip
+    assert [(e.repeat, e.nominal, e.day) for e in entries] == [
+        (0, date(2026, 3, 28), date(2026, 3, 30)),  # J+5 is a Saturday
+        (1, date(2026, 4, 6), date(2026, 4, 7)),  # Easter Monday
+        (2, date(2026, 4, 14), date(2026, 4, 14)),
+        (3, date(2026, 4, 21), date(2026, 4, 21)),
+    ]
+    assert "jour férié" in entries[1].moved_because[0]

@@ -65,6 +65,10 @@ def test_a_step_is_added_in_the_order_of_its_offset_and_audited(collector, organ
         ({"offset_days": "5000"}, "offset_days", "inférieure ou égale à 3650"),
         ({"key": "Relance 3"}, "key", ""),
         ({"min_amount": "-1"}, "min_amount", ""),
+        ({"repeat_every": "0", "repeat_times": "3"}, "repeat_every", "répétitions sans intervalle"),
+        ({"repeat_every": "-7"}, "repeat_every", ""),
+        ({"mode": "manual", "fallback": "on"}, "fallback", "envois automatiques"),
+        ({"suspension": "on"}, "suspension", "mode manuel"),
     ],
 )
 def test_a_wrong_step_is_refused_with_its_reason(collector, organisation, standard, change, field,
