@@ -169,7 +169,7 @@ def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
     )
 
 
-# What the collector checks before suspending a service (docs/legal-rules.md, "Suspension").
+# What the collector checks before suspending a service (docs/legal-rules.md, §8b).
 SUSPENSION_NOTE = (
     "Suspension de service annoncée : avant de suspendre, vérifiez que la mise en demeure a "
     "été reçue et que son délai est échu, que le contrat ou vos conditions générales prévoient "
