@@ -317,7 +317,8 @@ def todo_send_email(
     previous = _detach_previous(fresh)
     message = outbox_enqueue(
         reminder=fresh, sender=composed.sender, recipients=composed.recipients,
-        copy_to=composed.copy_to, reply_to=composed.reply_to, subject=composed.subject,
+        copy_to=composed.copy_to, blind_copy=composed.blind_copy, reply_to=composed.reply_to,
+        subject=composed.subject,
         body_text=composed.text, body_html=composed.html, attachments=composed.attachments,
     )  # fmt: skip
     Reminder.objects.filter(pk=fresh.pk).update(status=ReminderStatus.READY, postponed_until=None)
@@ -422,7 +423,8 @@ def todo_send_bulk(
             continue
         message = outbox_enqueue(
             reminder=reminder, sender=composed.sender, recipients=composed.recipients,
-            copy_to=composed.copy_to, reply_to=composed.reply_to, subject=composed.subject,
+            copy_to=composed.copy_to, blind_copy=composed.blind_copy,
+            reply_to=composed.reply_to, subject=composed.subject,
             body_text=composed.text, body_html=composed.html,
             attachments=composed.attachments, items=prefetched.items.get(reminder.pk, []),
         )  # fmt: skip

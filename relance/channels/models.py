@@ -41,6 +41,8 @@ class OutboundMessage(models.Model):
     reply_to = models.CharField(max_length=320, blank=True)
     recipients = models.JSONField(default=list)
     copy_to = models.JSONField(default=list, blank=True)
+    # Blind copies: envelope recipients only, never in a header.
+    blind_copy = models.JSONField(default=list, db_default=[], blank=True)
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from relance.core.text import Text, TextError, gettext_noop, sentence
+from relance.core.text import Param, Text, TextError, gettext_noop, sentence
 
 CHANNELS = ("email", "sms", "letter", "formal_notice", "call", "legal")
 MODES = ("auto", "manual")
@@ -17,10 +18,21 @@ MODES = ("auto", "manual")
 # claimed: the message claims them (interest and fixed indemnity where the regime allows).
 PENALTIES = ("none", "mentioned", "claimed")
 TONES = ("courteous", "neutral", "firm", "formal")
+# A copy of the message to the customer's collector: none, visible (cc) or blind (bcc).
+COPY_COLLECTOR = ("", "cc", "bcc")
+# Channels whose message can move to another when the customer cannot be reached on it.
+FALLBACKS = {"email": "letter", "sms": "email"}
+MAX_REPEAT_EVERY, MAX_REPEAT_TIMES, MAX_PAY_WITHIN = 365, 52, 365
 
 
 class ScenarioError(TextError):
-    pass
+    """A scenario or step refused; ``field`` names the step's field it is about, if one."""
+
+    def __init__(
+        self, template: str | Text, /, *, field: str | None = None, **params: Param
+    ) -> None:
+        super().__init__(template, **params)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +45,19 @@ class Step:
     tone: str = "neutral"
     penalties: str = "none"
     min_amount: Decimal = Decimal("0.00")
+    # Options. Repeat: the step is done again every ``repeat_every`` days, at most
+    # ``repeat_times`` more times (0: until paid), while no later step is due.
+    repeat_every: int = 0
+    repeat_times: int = 0
+    pay_within: int = 0  # days given to pay, shown as a date in the message; 0: none
+    copy_collector: str = ""  # "", "cc" or "bcc"
+    attach_invoices: bool = True  # the invoice PDFs, when there are any
+    fallback: bool = False  # no e-mail address: a letter; no phone: an e-mail
+    suspension: bool = False  # the message announces a suspension of service
+
+    @property
+    def repeats(self) -> bool:
+        return self.repeat_every > 0
 
     def check(self) -> None:
         if not self.key or not self.key.replace("_", "").isalnum():
@@ -57,6 +82,49 @@ class Step:
             raise ScenarioError(
                 gettext_noop("étape « %(key)s » : montant minimum négatif"), key=self.key
             )
+        self._check_options()
+
+    def _option_error(self, reason: str, field: str, **params: Param) -> ScenarioError:
+        return ScenarioError(gettext_noop("étape « %(key)s » : %(reason)s"), field=field,
+                             key=self.key, reason=Text(reason, params))  # fmt: skip
+
+    def _check_options(self) -> None:
+        fail = self._option_error
+        if not 0 <= self.repeat_every <= MAX_REPEAT_EVERY:
+            raise fail(
+                gettext_noop("répétition tous les 1 à %(most)s jours (0 : pas de répétition)"),
+                "repeat_every", most=MAX_REPEAT_EVERY,
+            )  # fmt: skip
+        if not 0 <= self.repeat_times <= MAX_REPEAT_TIMES:
+            raise fail(gettext_noop("au plus %(most)s répétitions (0 : jusqu'au paiement)"),
+                       "repeat_times", most=MAX_REPEAT_TIMES)  # fmt: skip
+        if self.repeat_times and not self.repeat_every:
+            raise fail(gettext_noop("un nombre de répétitions sans intervalle"), "repeat_every")
+        if self.repeat_every and self.channel in ("formal_notice", "legal"):
+            raise fail(gettext_noop("une mise en demeure ou un contentieux ne se répète pas"),
+                       "repeat_every")  # fmt: skip
+        if not 0 <= self.pay_within <= MAX_PAY_WITHIN:
+            raise fail(gettext_noop("délai de paiement de 0 à %(most)s jours"), "pay_within",
+                       most=MAX_PAY_WITHIN)  # fmt: skip
+        if self.copy_collector not in COPY_COLLECTOR:
+            raise fail(gettext_noop("copie « %(value)s » inconnue (cc, bcc)"), "copy_collector",
+                       value=self.copy_collector)  # fmt: skip
+        if self.copy_collector and self.channel != "email":
+            raise fail(gettext_noop("la copie au chargé de recouvrement est pour un e-mail"),
+                       "copy_collector")  # fmt: skip
+        if self.fallback and self.mode != "auto":
+            raise fail(
+                gettext_noop("le repli concerne les envois automatiques (une personne choisit "
+                             "le canal d'une étape manuelle)"),
+                "fallback",
+            )  # fmt: skip
+        if self.fallback and self.channel not in FALLBACKS:
+            raise fail(gettext_noop("un canal de repli existe pour l'e-mail et le SMS"), "fallback")
+        if self.suspension and self.channel not in ("email", "letter", "formal_notice"):
+            raise fail(gettext_noop("une suspension de service s'annonce par écrit"), "suspension")
+        if self.suspension and self.mode != "manual":
+            raise fail(gettext_noop("une suspension de service se décide par une personne "
+                                    "(mode manuel)"), "suspension")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +174,11 @@ class Scenario:
         return len(self.steps) - 1
 
 
-def _step(key: str, offset: int, channel: str, mode: str, tone: str, penalties: str) -> Step:
+def _step(
+    key: str, offset: int, channel: str, mode: str, tone: str, penalties: str, **options: Any
+) -> Step:
     return Step(key=key, offset_days=offset, channel=channel, mode=mode, template=key,
-                tone=tone, penalties=penalties)  # fmt: skip
+                tone=tone, penalties=penalties, **options)  # fmt: skip
 
 
 PRESETS: dict[str, Scenario] = {
@@ -149,7 +219,87 @@ PRESETS: dict[str, Scenario] = {
             _step("legal", 41, "legal", "manual", "formal", "claimed"),
         ),
     ),
+    # The ready sequences. Each step names its shipped template (defaults/<language>/).
+    # Six stages: before the due date, a friendly question, an arrangement, a firm reminder,
+    # an amicable escalation (call, SMS, simple letter), then formal notice and suspension.
+    # The escalation's three contacts are a week apart: the minimum gap between two contacts.
+    "six_stages": Scenario(
+        key="six_stages",
+        name="Six étapes",
+        steps=(
+            _step("preventive_invoice", -3, "email", "auto", "courteous", "none"),
+            _step(
+                "friendly_open_question",
+                5,
+                "email",
+                "auto",
+                "courteous",
+                "none",
+                copy_collector="cc",
+            ),
+            _step("arrangement_offer", 12, "email", "auto", "courteous", "none", pay_within=10),
+            _step(
+                "firm_reminder",
+                22,
+                "email",
+                "auto",
+                "firm",
+                "mentioned",
+                pay_within=8,
+                fallback=True,
+            ),
+            _step("amicable_escalation_call", 30, "call", "manual", "neutral", "none"),
+            _step("amicable_escalation_sms", 37, "sms", "auto", "neutral", "none", fallback=True),
+            _step(
+                "amicable_escalation_letter",
+                44,
+                "letter",
+                "manual",
+                "firm",
+                "mentioned",
+                pay_within=8,
+            ),
+            _step("formal_notice", 54, "formal_notice", "manual", "formal", "claimed"),
+            _step(
+                "suspension_notice",
+                64,
+                "email",
+                "manual",
+                "formal",
+                "claimed",
+                pay_within=8,
+                suspension=True,
+            ),
+        ),
+    ),
+    # Three e-mails 9 days apart, then a call.
+    "three_emails_call": Scenario(
+        key="three_emails_call",
+        name="3 e-mails puis un appel",
+        steps=(
+            _step("courteous_reminder", 3, "email", "auto", "courteous", "none", pay_within=7),
+            _step("collection_warning", 12, "email", "auto", "neutral", "mentioned", pay_within=8),
+            _step(
+                "final_reminder_before_notice",
+                21,
+                "email",
+                "auto",
+                "firm",
+                "mentioned",
+                pay_within=8,
+                copy_collector="bcc",
+            ),
+            _step("call_1", 28, "call", "manual", "neutral", "none"),
+        ),
+    ),
 }
+
+
+# The step options as the YAML names them, with their defaults (written only when set).
+OPTION_DEFAULTS: dict[str, object] = {
+    "repeat_every": 0, "repeat_times": 0, "pay_within": 0, "copy_collector": "",
+    "attach_invoices": True, "fallback": False, "suspension": False,
+}  # fmt: skip
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, object]:
@@ -157,23 +307,37 @@ def scenario_to_data(scenario: Scenario) -> dict[str, object]:
     return {
         "key": scenario.key,
         "name": scenario.name,
-        "steps": [
-            {
-                "key": step.key,
-                "offset": step.offset_days,
-                "channel": step.channel,
-                "mode": step.mode,
-                "template": step.template,
-                "tone": step.tone,
-                "penalties": step.penalties,
-                "min_amount": str(step.min_amount),
-            }
-            for step in scenario.steps
-        ],
+        "steps": [step_to_data(step) for step in scenario.steps],
     }
 
 
-STEP_FIELDS = {"key", "offset", "channel", "mode", "template", "tone", "penalties", "min_amount"}
+def step_to_data(step: Step) -> dict[str, object]:
+    """One step as plain data: its fields, then the options that differ from their default."""
+    data: dict[str, object] = {
+        "key": step.key,
+        "offset": step.offset_days,
+        "channel": step.channel,
+        "mode": step.mode,
+        "template": step.template,
+        "tone": step.tone,
+        "penalties": step.penalties,
+        "min_amount": str(step.min_amount),
+    }
+    data.update(options_of(step))
+    return data
+
+
+def options_of(step: Step) -> dict[str, Any]:
+    """The options of a step that differ from their default."""
+    return {
+        name: getattr(step, name)
+        for name, default in OPTION_DEFAULTS.items()
+        if getattr(step, name) != default
+    }
+
+
+STEP_FIELDS = {"key", "offset", "channel", "mode", "template", "tone", "penalties", "min_amount",
+               *OPTION_DEFAULTS}  # fmt: skip
 
 
 def scenario_from_data(data: object, where: Text | None = None) -> Scenario:
@@ -232,10 +396,28 @@ def _step_from_data(raw: object, where: Text) -> Step:
         key=str(raw["key"]), offset_days=offset, channel=str(raw["channel"]),
         mode=str(raw["mode"]), template=str(raw.get("template") or raw["key"]),
         tone=str(raw.get("tone", "neutral")), penalties=str(raw.get("penalties", "none")),
-        min_amount=min_amount,
+        min_amount=min_amount, **_options_from_data(raw, where),
     )  # fmt: skip
     try:
         step.check()
     except ScenarioError as exc:
         raise _error(where, exc.text) from exc
     return step
+
+
+def _options_from_data(raw: dict[Any, Any], where: Text) -> dict[str, Any]:
+    """The step options of a YAML step, each of the type of its default."""
+    options: dict[str, Any] = {}
+    for name, default in OPTION_DEFAULTS.items():
+        value = raw.get(name, default)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise _error(where, gettext_noop("« %(name)s » vaut true ou false"), name=name)
+        elif isinstance(default, int):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise _error(where, gettext_noop("« %(name)s » doit être un nombre de jours "
+                                                 "entier"), name=name)  # fmt: skip
+        elif not isinstance(value, str):
+            raise _error(where, gettext_noop("« %(name)s » doit être un texte"), name=name)
+        options[name] = value
+    return options

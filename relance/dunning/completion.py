@@ -78,14 +78,14 @@ def _advance_items(cursor: CursorWrapper, planned_on: dict[int, date], on: date)
     day = db_values(InstalmentDunning, {"last_step_on": on})[0]
     upsert_rows(
         InstalmentDunning,
-        ["instalment", "last_step", "last_step_on", "shift_days"],
+        ["instalment", "last_step", "last_step_on", "shift_days", "repeats"],
         [
             (instalment_id, step, day,
-             shift_on_completion(shift, planned_on=planned_on[reminder_id], done_on=on))
-            for reminder_id, instalment_id, step, shift in cursor.fetchall()
+             shift_on_completion(shift, planned_on=planned_on[reminder_id], done_on=on), repeat)
+            for reminder_id, instalment_id, step, shift, repeat in cursor.fetchall()
         ],
         unique="instalment",
-        update=["last_step", "last_step_on", "shift_days"],
+        update=["last_step", "last_step_on", "shift_days", "repeats"],
     )  # fmt: skip
 
 
@@ -121,10 +121,10 @@ def _end_sql(count: int) -> str:
 
 @cache
 def _items_sql(count: int) -> str:
-    table, reminder, instalment, step, shift = quoted_names(
-        ReminderItem, "reminder", "instalment", "step", "shift_days"
+    table, reminder, instalment, step, shift, repeat = quoted_names(
+        ReminderItem, "reminder", "instalment", "step", "shift_days", "repeat"
     )
-    return (f"SELECT {reminder}, {instalment}, {step}, {shift} FROM {table}"
+    return (f"SELECT {reminder}, {instalment}, {step}, {shift}, {repeat} FROM {table}"
             f" WHERE {reminder} IN ({_marks(count)})")  # fmt: skip
 
 

@@ -12,6 +12,18 @@ from relance.core.text import gettext_noop, sentence
 from relance.dunning.models import DunningSettings, Scenario, ScenarioStep
 
 DEFAULT_SCENARIO = "standard"
+# A step's fields as stored, the same names in the engine's ``Step`` and in ``ScenarioStep``.
+STEP_FIELDS = ("key", "offset_days", "channel", "mode", "template", "tone", "penalties",
+               "min_amount", *core.OPTION_DEFAULTS)  # fmt: skip
+
+
+def core_step(row: ScenarioStep) -> core.Step:
+    return core.Step(**{name: getattr(row, name) for name in STEP_FIELDS})
+
+
+def step_row(scenario: Scenario, position: int, step: core.Step) -> ScenarioStep:
+    return ScenarioStep(scenario=scenario, position=position,
+                        **{name: getattr(step, name) for name in STEP_FIELDS})  # fmt: skip
 
 
 @transaction.atomic
@@ -25,13 +37,8 @@ def scenarios_ensure_presets(organisation: Organisation) -> None:
         stored = Scenario.objects.create(organisation=organisation, key=preset.key,
                                          name=preset.name)  # fmt: skip
         ScenarioStep.objects.bulk_create(
-            ScenarioStep(
-                scenario=stored, position=position, key=step.key, offset_days=step.offset_days,
-                channel=step.channel, mode=step.mode, template=step.template, tone=step.tone,
-                penalties=step.penalties, min_amount=step.min_amount,
-            )
-            for position, step in enumerate(preset.steps)
-        )  # fmt: skip
+            step_row(stored, position, step) for position, step in enumerate(preset.steps)
+        )
 
 
 def scenarios_of(organisation: Organisation) -> dict[int, core.Scenario]:
@@ -40,11 +47,7 @@ def scenarios_of(organisation: Organisation) -> dict[int, core.Scenario]:
     for row in ScenarioStep.objects.filter(scenario__organisation=organisation).order_by(
         "scenario_id", "position"
     ):
-        steps.setdefault(row.scenario_id, []).append(
-            core.Step(key=row.key, offset_days=row.offset_days, channel=row.channel,
-                      mode=row.mode, template=row.template, tone=row.tone,
-                      penalties=row.penalties, min_amount=row.min_amount)
-        )  # fmt: skip
+        steps.setdefault(row.scenario_id, []).append(core_step(row))
     return {
         pk: core.Scenario(key=key, name=name, steps=tuple(steps.get(pk, ())))
         for pk, key, name in Scenario.objects.filter(organisation=organisation).values_list(
@@ -60,6 +63,10 @@ YAML_HEADER = """\
 # channel (email, sms, letter, formal_notice, call, legal), mode (auto = sent by the daily
 # run, manual = put on the to-do), template, tone (courteous, neutral, firm, formal),
 # penalties (none, mentioned, claimed) and min_amount (the step is skipped below it).
+# Options, written only when set: repeat_every (days) and repeat_times (0 = until paid),
+# pay_within (days given to pay, shown as a date), copy_collector (cc or bcc),
+# attach_invoices (true/false), fallback (no e-mail address: a letter; no phone: an e-mail),
+# suspension (the message announces a suspension of service; manual steps only).
 """
 
 
@@ -110,13 +117,8 @@ def scenarios_import(*, organisation: Organisation, text: str | bytes, actor: Ac
         )
         ScenarioStep.objects.filter(scenario=stored).delete()
         ScenarioStep.objects.bulk_create(
-            ScenarioStep(
-                scenario=stored, position=position, key=step.key, offset_days=step.offset_days,
-                channel=step.channel, mode=step.mode, template=step.template, tone=step.tone,
-                penalties=step.penalties, min_amount=step.min_amount,
-            )
-            for position, step in enumerate(scenario.steps)
-        )  # fmt: skip
+            step_row(stored, position, step) for position, step in enumerate(scenario.steps)
+        )
     audit_record_many(
         organisation=organisation,
         actor=actor,

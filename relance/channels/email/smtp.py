@@ -157,7 +157,7 @@ class SmtpSender:
         """Write the message (``data``: what ``prepare`` gave) to the server and return what
         waits for the server's answer: meanwhile, the server reads the message and the caller
         may prepare the next one. Both raise ``DeliveryError``."""
-        recipients = [*message.recipients, *message.copy_to]
+        recipients = [*message.recipients, *message.copy_to, *message.blind_copy]
         with self._delivery_errors():
             connection = self._connect()
             _write(connection, return_path(message), recipients, data)

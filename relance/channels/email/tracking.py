@@ -120,7 +120,7 @@ def _bounced_addresses(message: OutboundMessage, detail: dict[str, str]) -> list
     """The address the report says failed (``Final-Recipient``) when the message went to
     it, else every address the message went to."""
     final = detail.get("final-recipient", "").rpartition(";")[2].strip().strip("<>").lower()
-    sent_to = [*message.recipients, *message.copy_to]
+    sent_to = [*message.recipients, *message.copy_to, *message.blind_copy]
     if final and final in {address.lower() for address in sent_to}:
         return [final]
     return list(message.recipients)

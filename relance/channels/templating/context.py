@@ -46,6 +46,7 @@ class Customer:
     country: str = "FR"  # ISO 3166-1 alpha-2
     language: str = "fr"  # fr | nl | en | de
     address: str = ""  # for letters (formal notice); several lines separated by "\n"
+    contact_name: str = ""  # the person written to (the primary contact), when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,7 @@ class MessageContext:
     penalties: Penalties | None = None
     deadline: date | None = None  # formal notice: pay before this date
     language: str = ""  # language of the message; empty = the customer's language
+    invoices_attached: bool = False  # the invoices' PDFs go with the message
 
     def __post_init__(self) -> None:
         # The statement is always shown oldest due date first, whatever the caller passed.
@@ -160,7 +162,8 @@ class MessageContext:
 TEMPLATE_VARIABLES: Mapping[str, str] = {
     "organisation": "le créancier : name, address, sender_name, iban, bic, phone, email, "
     "registration",
-    "customer": "le débiteur : name, reference, kind (B2B/B2C/PUBLIC), country, language, address",
+    "customer": "le débiteur : name, reference, kind (B2B/B2C/PUBLIC), country, language, "
+    "address, contact_name (la personne à qui l'on écrit, peut être vide)",
     "collector": "le chargé de recouvrement : name, title, email, phone, signature",
     "step": "l'étape : key, tone (courteous/neutral/firm/formal), penalties "
     "(none/mentioned/claimed)",
@@ -177,8 +180,9 @@ TEMPLATE_VARIABLES: Mapping[str, str] = {
     "portal_short_url": "le même lien, en forme courte (SMS, courrier ; peut être vide)",
     "penalties": "pénalités calculées ou None : interest, indemnity, total, lines, "
     "interest_missing (intérêts non chiffrés faute de taux publié)",
-    "deadline": "date limite de paiement (mise en demeure) ou None",
+    "deadline": "date limite de paiement (délai de paiement de l'étape, mise en demeure) ou None",
     "today": "date du jour",
+    "invoices_attached": "vrai quand les factures (PDF) sont jointes au message",
     "language": "langue du message (fr, nl, en, de)",
 }
 

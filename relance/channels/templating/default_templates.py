@@ -25,13 +25,23 @@ from relance.channels.templating.sandbox import render as render_sandboxed
 from relance.channels.templating.trusted import render_trusted
 
 EMAIL_STEPS = ("preventive", "reminder_1", "reminder_2", "last_warning", "last_reminder")
-CALL_STEPS = ("call_1", "call_2")
+# The steps of the ready sequences (relance.core.scenario.PRESETS): e-mails, and the simple
+# letter and the suspension notice, which have the parts of an e-mail.
+SEQUENCE_STEPS = (
+    "preventive_invoice", "friendly_open_question", "arrangement_offer", "firm_reminder",
+    "amicable_escalation_letter", "suspension_notice",
+    "courteous_reminder", "collection_warning", "final_reminder_before_notice",
+)  # fmt: skip
+CALL_STEPS = ("call_1", "call_2", "amicable_escalation_call")
+SMS_STEPS = ("sms", "amicable_escalation_sms")
 PARTS_BY_STEP: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(EMAIL_STEPS, ("subject", "text", "html")),
+    **dict.fromkeys(SEQUENCE_STEPS, ("subject", "text", "html")),
     "formal_notice": ("subject", "text", "html"),
     **dict.fromkeys(CALL_STEPS, ("text",)),
     "legal": ("subject", "text"),
-    "sms": ("text",),  # any SMS step: a short statement, the payment reference, STOP
+    # "sms" serves any SMS step: a short statement, the payment reference, STOP
+    **dict.fromkeys(SMS_STEPS, ("text",)),
 }
 STEP_KEYS = tuple(PARTS_BY_STEP)
 _SUFFIXES = {"subject": ".subject.txt", "text": ".txt", "html": ".html"}
