@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
@@ -39,6 +40,7 @@ from relance.imports.parsers.pdf_names import Matches, match_numbers, number_key
 from relance.imports.parsers.rows import FileFormatError
 from relance.ledger.models import Instalment, Invoice
 from relance.lib.bulk import CHUNK
+from relance.lib.text import translated
 
 NOT_PDF = "le contenu n'est pas un PDF (il ne commence pas par « %PDF- »)"
 CREDIT_NOTE_TYPES = ("381", "261", "262", "396", "532")
@@ -98,7 +100,7 @@ def invoice_pdfs_import_zip(
     try:
         entries = zip_entries(handle, bundle_limits())
     except FileFormatError as exc:
-        return PdfImportReport(filename=filename, refused=str(exc))
+        return PdfImportReport(filename=filename, refused=translated(exc))
     return invoice_pdfs_import(organisation=organisation, entries=entries, filename=filename,
                                actor=actor, dry_run=dry_run)  # fmt: skip
 
@@ -110,12 +112,12 @@ def invoice_pdfs_import(
     """Match every PDF of ``entries`` to its invoice, then attach those matched."""
     report = PdfImportReport(filename=filename, files=len(entries))
     if not entries:
-        report.refused = "Aucun fichier à importer : l'archive ou le dossier est vide."
+        report.refused = gettext("Aucun fichier à importer : l'archive ou le dossier est vide.")
         return report
     try:
         scanned = _scan(entries, report)
     except FileFormatError as exc:
-        report.refused = str(exc)
+        report.refused = translated(exc)
         return report
     invoices = _match(organisation, scanned, report)
     _compare(scanned, invoices, report)
@@ -128,7 +130,7 @@ def invoice_pdfs_import(
         _write(organisation, chosen, invoices, report, actor)
     except FileFormatError as exc:  # an entry unreadable the second time: nothing written
         report.attached = report.replaced = report.unchanged = 0
-        report.refused, report.status = str(exc), BatchStatus.REJECTED
+        report.refused, report.status = translated(exc), BatchStatus.REJECTED
     return report
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO
 
+from relance.core.text import Text, gettext_noop, sentence
 from relance.imports.parsers.rows import FileFormatError
 
 PDF_MAGIC = b"%PDF-"
@@ -63,32 +64,35 @@ def zip_entries(handle: IO[bytes], limits: BundleLimits) -> list[BundleEntry]:
     """The files of the archive, after the checks of the whole archive; ``FileFormatError``
     tells why it is refused."""
     if not handle.read(1):
-        raise FileFormatError("Le fichier est vide (0 octet) : rien n'a été importé.")
+        raise FileFormatError(gettext_noop("Le fichier est vide (0 octet) : rien n'a été importé."))
     handle.seek(0)
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise FileFormatError(
-            "Ce fichier n'est pas une archive ZIP lisible : envoyez un .zip de PDF."
+            gettext_noop("Ce fichier n'est pas une archive ZIP lisible : envoyez un .zip de PDF.")
         ) from exc
     infos = [info for info in archive.infolist() if not info.is_dir()]
     for info in infos:
         if _unsafe_name(info.filename):
             raise FileFormatError(
-                f"Archive refusée : le nom « {info.filename} » sort de l'archive (chemin absolu "
-                f"ou « .. »). Rien n'a été importé."
-            )
+                gettext_noop("Archive refusée : le nom « %(name)s » sort de l'archive (chemin "
+                             "absolu ou « .. »). Rien n'a été importé."),
+                name=info.filename,
+            )  # fmt: skip
         if info.flag_bits & 0x1:
             raise FileFormatError(
-                f"Archive refusée : « {info.filename} » est chiffré (protégé par un mot de "
-                f"passe). Envoyez une archive sans mot de passe."
-            )
+                gettext_noop("Archive refusée : « %(name)s » est chiffré (protégé par un mot de "
+                             "passe). Envoyez une archive sans mot de passe."),
+                name=info.filename,
+            )  # fmt: skip
     infos = [info for info in infos if not _is_noise(info.filename)]
     if len(infos) > limits.files:
         raise FileFormatError(
-            f"Archive refusée : {len(infos)} fichiers, {limits.files} au plus "
-            f"(RELANCE_IMPORT_PDF_MAX_FILES). Découpez-la en plusieurs archives."
-        )
+            gettext_noop("Archive refusée : %(count)s fichiers, %(most)s au plus "
+                         "(RELANCE_IMPORT_PDF_MAX_FILES). Découpez-la en plusieurs archives."),
+            count=len(infos), most=limits.files,
+        )  # fmt: skip
     declared = sum(info.file_size for info in infos)
     if declared > limits.total_bytes:
         raise FileFormatError(_too_big(limits))
@@ -116,11 +120,12 @@ class _Budget:
             raise FileFormatError(_too_big(self.limits))
 
 
-def _too_big(limits: BundleLimits) -> str:
-    return (
-        f"Archive refusée : une fois décompressée elle dépasse {limits.total_bytes // MB} Mo "
-        f"(RELANCE_IMPORT_PDF_MAX_MB). Découpez-la en plusieurs archives."
-    )
+def _too_big(limits: BundleLimits) -> Text:
+    return sentence(
+        gettext_noop("Archive refusée : une fois décompressée elle dépasse %(most)s Mo "
+                     "(RELANCE_IMPORT_PDF_MAX_MB). Découpez-la en plusieurs archives."),
+        most=limits.total_bytes // MB,
+    )  # fmt: skip
 
 
 def _reader(
@@ -134,13 +139,15 @@ def _reader(
                 data = member.read(info.file_size + 1)
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
             raise FileFormatError(
-                f"Archive refusée : « {info.filename} » est illisible ({exc})."
-            ) from exc
+                gettext_noop("Archive refusée : « %(name)s » est illisible (%(why)s)."),
+                name=info.filename, why=str(exc),
+            ) from exc  # fmt: skip
         if len(data) > info.file_size:
             raise FileFormatError(
-                f"Archive refusée : « {info.filename} » se décompresse au-delà de la taille "
-                f"qu'elle annonce."
-            )
+                gettext_noop("Archive refusée : « %(name)s » se décompresse au-delà de la taille "
+                             "qu'elle annonce."),
+                name=info.filename,
+            )  # fmt: skip
         budget.take(info, len(data))
         return data
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, OutputWrapper
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
@@ -27,12 +28,17 @@ def folder_entries(folder: Path, limits: BundleLimits) -> list[BundleEntry]:
     anywhere), within the same limits as an archive."""
     files = sorted(path for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
     if len(files) > limits.files:
-        raise CommandError(f"{len(files)} fichiers dans le dossier : {limits.files} au plus "
-                           f"(RELANCE_IMPORT_PDF_MAX_FILES).")  # fmt: skip
+        raise CommandError(
+            gettext("%(count)s fichiers dans le dossier : %(most)s au plus "
+                    "(RELANCE_IMPORT_PDF_MAX_FILES).") % {"count": len(files), "most": limits.files}
+        )  # fmt: skip
     total = sum(path.stat().st_size for path in files)
     if total > limits.total_bytes:
-        raise CommandError(f"Le dossier pèse {total // MB} Mo : {limits.total_bytes // MB} Mo au "
-                           f"plus (RELANCE_IMPORT_PDF_MAX_MB).")  # fmt: skip
+        raise CommandError(
+            gettext("Le dossier pèse %(size)s Mo : %(most)s Mo au plus "
+                    "(RELANCE_IMPORT_PDF_MAX_MB).")
+            % {"size": total // MB, "most": limits.total_bytes // MB}
+        )  # fmt: skip
     return [BundleEntry(name=str(path.relative_to(folder)), size=path.stat().st_size,
                         read=path.read_bytes) for path in files]  # fmt: skip
 
