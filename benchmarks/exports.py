@@ -9,8 +9,10 @@ The portfolio is a copy of the database ``benchmarks/pages.py`` builds (100,000 
 ``var/bench/exports/``, the source is never written. Each measurement runs in a process of
 its own, which reports its wall time and its peak resident memory (``VmHWM``) as JSON:
 
-- ``baseline_csv``: the same query's rows (``instalment_list``, chunked) written with the
-  ``csv`` module to /dev/null: the cost of reading the rows, with no export code;
+- ``baseline_csv``: the same query's rows read as the export first did (``instalment_list``
+  as model instances, chunked) and written with the ``csv`` module to /dev/null: the cost
+  of that reading alone, with no export code, against which the export (tuples of one
+  query) is compared;
 - ``view_csv`` and ``view_xlsx``: the invoice list's export, every invoice, through Django's
   test client signed in as a collector, the streamed response read to /dev/null;
 - ``writer_csv`` and ``writer_xlsx``: the writers alone on ``--rows`` generated rows (no

@@ -8,6 +8,11 @@ organisation's.
 
 The week starts on a Monday (``week``): "last week" is the seven days before it, "this
 week" the seven days from it. Amounts stay per currency.
+
+What the week should bring in is the organisation's cash-in forecast, as the morning run
+recorded it (``CashForecastWeek``): the same figures in every digest, since the forecast is
+made for the organisation, not per collector. What falls due stays beside it: it is what
+is owed, the forecast what is likely to be paid.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from relance.accounts.models import Membership, Organisation, Role, User
 from relance.dunning.models import Dispute, Promise
 from relance.ledger.models import Customer, CustomerBalance, Payment
 from relance.ledger.selectors import open_instalments
+from relance.reports.models import CashForecastWeek
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -70,12 +76,22 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class Expected:
+    """The organisation's forecast receipts of the week, per currency; ``as_of`` is the last
+    day of payments the forecast knew (None: no forecast recorded for the week)."""
+
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
 class Digest:
     user: User
     organisation: Organisation
     week: date
     own_customers: bool  # the figures are the user's customers' (else the organisation's)
     figures: Figures
+    expected: Expected = field(default_factory=Expected)
 
     @property
     def last_week(self) -> tuple[date, date]:
@@ -103,7 +119,7 @@ def weekly_digests(
     """The digest of each of ``users`` (default: the recipients) for the week of ``week``."""
     week = week_of(week)
     people = list(digest_recipients(organisation) if users is None else users)
-    figures = _figures(organisation, week)
+    figures, expected = _figures(organisation, week), expected_receipts(organisation, week)
     owners = set(
         Customer.objects.filter(organisation=organisation, collector__in=people)
         .order_by().values_list("collector_id", flat=True).distinct()
@@ -112,10 +128,24 @@ def weekly_digests(
         Digest(
             user=user, organisation=organisation, week=week, own_customers=user.pk in owners,
             figures=figures.get(user.pk, Figures()) if user.pk in owners
-            else figures.get(ORGANISATION, Figures()),
+            else figures.get(ORGANISATION, Figures()), expected=expected,
         )
         for user in people
     ]  # fmt: skip
+
+
+def expected_receipts(organisation: Organisation, week: date) -> Expected:
+    """What the recorded forecast expects in the week starting on ``week``: from payment
+    habits, promises and payment plans together, per currency (one query)."""
+    rows = CashForecastWeek.objects.filter(
+        forecast__organisation=organisation, week_start=week
+    ).values_list("forecast__currency", "forecast__as_of", "statistical", "promised", "planned")
+    amounts: dict[str, Decimal] = {}
+    known: list[date] = []
+    for currency, as_of, statistical, promised, planned in rows:
+        amounts[currency] = (statistical + promised + planned).quantize(CENT)
+        known.append(as_of)
+    return Expected(dict(sorted(amounts.items())), max(known, default=None))
 
 
 def _figures(organisation: Organisation, week: date) -> dict[int | None, Figures]:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from relance.accounts.mail import staff_email_send
 from relance.accounts.models import Organisation
 from relance.core.formatting import format_date, format_money
-from relance.reports.digest import Digest, Tally, week_of, weekly_digests
+from relance.reports.digest import Digest, Expected, Tally, week_of, weekly_digests
 from relance.reports.models import WeeklyDigest
 
 MONDAY = 0
@@ -110,7 +110,7 @@ def _settle(
     held.filter(user_id__in=[by_email[e] for e in run.failed]).delete()
 
 
-def _money(tally: Tally, language: str) -> str:
+def _money(tally: Tally | Expected, language: str) -> str:
     return ", ".join(
         format_money(amount, language, currency)
         for currency, amount in sorted(tally.amounts.items())
@@ -134,6 +134,10 @@ def _context(digest: Digest) -> dict[str, object]:
         "broken": _money(figures.broken, language),
         "promised": _money(figures.promised, language),
         "falling_due": _money(figures.falling_due, language),
+        "expected": _money(digest.expected, language),
+        "forecast_as_of": format_date(digest.expected.as_of, language)
+        if digest.expected.as_of
+        else "",
         "top": [
             {
                 "label": f"{c.name} ({c.external_ref})" if c.external_ref else c.name,

@@ -34,24 +34,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import IO, Any, Protocol
+from functools import lru_cache
+from itertools import islice
+from typing import Any, Protocol
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.cell.cell import Cell as SheetCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from relance.reports.cells import NO_BOOLEANS, Cell, Row, safe_text
+from relance.reports.xlsx import xlsx_write
 
-Cell = str | int | Decimal | date | datetime | None
-Row = Sequence[Cell]
+__all__ = ["Cell", "Row", "csv_chunks", "safe_text", "xlsx_chunks", "xlsx_write"]
 
 BOM = "\ufeff"
-# Text starting with one of these is read as a formula by Excel, LibreOffice or Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 1_000  # CSV rows joined into one piece of the response
+DAYS_KEPT = 8_192  # formatted dates kept for the rows that follow
 FILE_CHUNK = 256 * 1024  # bytes of the finished XLSX file sent at a time
-SHEET_TITLE_MAX = 31  # Excel's limit on a sheet's name
 
 
 @dataclass(frozen=True)
@@ -64,25 +59,17 @@ class CsvStyle:
 
 FRENCH = CsvStyle(";", ",", "%d/%m/%Y", "%d/%m/%Y %H:%M")
 ENGLISH = CsvStyle(",", ".", "%Y-%m-%d", "%Y-%m-%d %H:%M")
-XLSX_MONEY = "#,##0.00"
-XLSX_DATES = {"en": ("yyyy-mm-dd", "yyyy-mm-dd hh:mm")}
-XLSX_DATES_DEFAULT = ("dd/mm/yyyy", "dd/mm/yyyy hh:mm")
 
 
 def csv_style(language: str) -> CsvStyle:
     return ENGLISH if language.split("-")[0] == "en" else FRENCH
 
 
-def safe_text(text: str) -> str:
-    """Text a spreadsheet shows as it is, never evaluates (see the module's note)."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_cell(value: Cell, style: CsvStyle) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):  # a bool is an int: say it in words, not 1 and 0
-        raise TypeError("export cells hold no booleans: give the words to show")
+        raise TypeError(NO_BOOLEANS)
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", style.decimal_mark)
     if isinstance(value, int):
@@ -103,7 +90,8 @@ def _csv_formatters(style: CsvStyle) -> dict[type, Callable[[Any], str]]:
         str: safe_text,
         Decimal: lambda value: format(value, "f").replace(".", mark),
         int: str,
-        date: lambda value: value.strftime(day),
+        # A list holds a few thousand distinct days: each is formatted once.
+        date: lru_cache(maxsize=DAYS_KEPT)(lambda value: value.strftime(day)),
         datetime: lambda value: value.strftime(moment),
         type(None): lambda _value: "",
     }
@@ -124,86 +112,24 @@ class _Buffer:
 
 
 def csv_chunks(headers: Sequence[str], rows: Iterable[Row], *, language: str) -> Iterator[bytes]:
-    """The CSV file, a thousand rows at a time, the byte order mark first."""
+    """The CSV file, a thousand rows at a time (one ``writerows`` each), the byte order mark
+    first."""
     style = csv_style(language)
     formatters = _csv_formatters(style)
 
-    def cell(value: Cell) -> str:
-        formatter = formatters.get(type(value))
-        return formatter(value) if formatter is not None else csv_cell(value, style)
+    def other(value: Cell) -> str:
+        return csv_cell(value, style)
 
     buffer = _Buffer()
     writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
     writer.writerow([safe_text(str(header)) for header in headers])
-    pending = 0
     yield (BOM + buffer.take()).encode("utf-8")
-    for row in rows:
-        writer.writerow([cell(value) for value in row])
-        pending += 1
-        if pending == ROWS_PER_CHUNK:
-            yield buffer.take().encode("utf-8")
-            pending = 0
-    if pending:
+    remaining = iter(rows)
+    while batch := list(islice(remaining, ROWS_PER_CHUNK)):
+        writer.writerows(
+            [formatters.get(type(value), other)(value) for value in row] for row in batch
+        )
         yield buffer.take().encode("utf-8")
-
-
-class _Styles:
-    """The few cell styles of a sheet, made once (openpyxl shares equal styles anyway)."""
-
-    def __init__(self, sheet: WriteOnlyWorksheet, language: str) -> None:
-        self.sheet = sheet
-        self.date, self.datetime = XLSX_DATES.get(language.split("-")[0], XLSX_DATES_DEFAULT)
-
-    def cell(self, value: Cell) -> SheetCell | Cell:
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            raise TypeError("export cells hold no booleans: give the words to show")
-        if isinstance(value, Decimal):
-            return self._formatted(value, XLSX_MONEY)
-        if isinstance(value, int):
-            return value
-        if isinstance(value, datetime):
-            if value.tzinfo is not None:
-                raise ValueError("give datetimes in the organisation's time zone, naive")
-            return self._formatted(value, self.datetime)
-        if isinstance(value, date):
-            return self._formatted(value, self.date)
-        # Escaped, no text starts like a formula: openpyxl stores it as a string. Characters
-        # XML cannot hold (control characters from a bank label) are left out.
-        return ILLEGAL_CHARACTERS_RE.sub("", safe_text(str(value)))
-
-    def _formatted(self, value: Any, number_format: str) -> SheetCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
-        cell.number_format = number_format
-        return cell
-
-
-def xlsx_write(
-    headers: Sequence[str], rows: Iterable[Row], target: IO[bytes], *, language: str,
-    title: str = "Export",
-) -> None:  # fmt: skip
-    """Write the workbook to ``target``. openpyxl's write-only mode keeps each row in a
-    temporary file as it comes, not in memory."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title))
-    styles = _Styles(sheet, language)
-    bold = Font(bold=True)
-    head = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=safe_text(str(header)))
-        cell.font, cell.data_type = bold, "s"
-        head.append(cell)
-    sheet.freeze_panes = "A2"  # written with the first row: set before it
-    sheet.append(head)
-    for row in rows:
-        sheet.append([styles.cell(value) for value in row])
-    workbook.save(target)
-
-
-def _sheet_title(title: str) -> str:
-    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
-    return (cleaned or "Export")[:SHEET_TITLE_MAX]
 
 
 class Reader(Protocol):

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from relance.accounts.models import Membership
 from relance.accounts.services import membership_digest_set, user_create
@@ -27,7 +28,7 @@ from relance.ledger.services import (
 )
 from relance.reports.digest import week_of, weekly_digests
 from relance.reports.digest_send import digest_due, weekly_digests_send
-from relance.reports.models import WeeklyDigest
+from relance.reports.models import CashForecast, CashForecastWeek, WeeklyDigest
 
 MONDAY = date(2026, 3, 9)
 D = Decimal
@@ -93,7 +94,7 @@ def test_each_collector_gets_their_week_in_their_language(organisation, week, sm
     assert "La semaine dernière (du 02/03/2026 au 08/03/2026)" in french
     assert "Encaissé : 100,00\xa0€" in french
     assert "Litige ouvert : 1" in french
-    assert "Arrive à échéance (encaissement attendu) : 200,00\xa0€" in french
+    assert "Arrive à échéance (reste dû) : 200,00\xa0€" in french
     assert "1. Garage Martin (K1) : 800,00\xa0€, 36 jours de retard" in french
     assert "Boulangerie" not in french  # not one of Camille's customers
     assert "/o/atelier/todo/" in french and "/o/atelier/profile/" in french
@@ -182,3 +183,61 @@ def test_the_command_dry_run_names_who_would_receive_it(organisation, week, smtp
     call_command("digest", "--org", "atelier", "--date", "2026-03-11", stdout=out)
     assert "2 envoyé(s), 0 déjà envoyé(s)" in out.getvalue()
     assert len(smtp_server.messages) == 2
+
+
+def record_forecast(organisation, as_of, weeks):
+    """The forecast as the morning run records it: ``weeks`` maps a currency to its weeks,
+    each (Monday, statistical, promised, planned)."""
+    for currency, rows in weeks.items():
+        forecast = CashForecast.objects.create(
+            organisation=organisation, currency=currency, as_of=as_of, later=D("0.00"),
+            disputed=D("0.00"), computed_at=timezone.now(),
+        )  # fmt: skip
+        for start, statistical, promised, planned in rows:
+            CashForecastWeek.objects.create(forecast=forecast, week_start=start,
+                                            statistical=D(statistical), promised=D(promised),
+                                            planned=D(planned))  # fmt: skip
+
+
+def test_the_weeks_expected_receipts_come_from_the_recorded_forecast(
+    organisation, week, smtp_server
+):
+    """EUR: 120.50 from payment habits + 300.00 promised + 40.00 planned = 460.50 this week
+    (the week before and the week after are not this week's); USD: 75.25 from habits."""
+    record_forecast(organisation, MONDAY - timedelta(1), {
+        "EUR": [(MONDAY - timedelta(7), "999.00", "0.00", "0.00"),
+                (MONDAY, "120.50", "300.00", "40.00"),
+                (MONDAY + timedelta(7), "500.00", "0.00", "0.00")],
+        "USD": [(MONDAY, "75.25", "0.00", "0.00")],
+    })  # fmt: skip
+    smtp_server.messages.clear()
+    weekly_digests_send(organisation=organisation, day=MONDAY)
+    mails = {str(m["To"]): body(m) for m in smtp_server.messages}
+    french, english = mails["camille@atelier.example"], mails["alex@atelier.example"]
+    assert ("Encaissements prévus pour l'organisation (prévision au 08/03/2026) : "
+            "460,50\xa0€, 75,25\xa0$") in french  # fmt: skip
+    assert "Arrive à échéance (reste dû) : 200,00\xa0€" in french  # kept beside it
+    assert ("Expected receipts for the organisation (forecast as of 8 March 2026): "
+            "€460.50, $75.25") in english  # fmt: skip
+
+
+def test_without_a_recorded_forecast_the_digest_says_so(organisation, week, smtp_server):
+    smtp_server.messages.clear()
+    weekly_digests_send(organisation=organisation, day=MONDAY)
+    mails = {str(m["To"]): body(m) for m in smtp_server.messages}
+    assert ("Encaissements prévus pour l'organisation : pas encore de prévision"
+            in mails["camille@atelier.example"])  # fmt: skip
+    assert (
+        "Expected receipts for the organisation: no forecast yet" in mails["alex@atelier.example"]
+    )
+
+
+def test_the_morning_cycle_records_the_forecast_the_digest_reads(organisation, week, actor,
+                                                                 smtp_server):  # fmt: skip
+    smtp_server.messages.clear()
+    daily_cycle(organisation=organisation, day=MONDAY, actor=actor)
+    expected = weekly_digests(organisation, week=MONDAY)[0].expected
+    assert expected.as_of == MONDAY - timedelta(1)
+    recorded = CashForecastWeek.objects.get(forecast__currency="EUR", week_start=MONDAY)
+    assert expected.amounts == {"EUR": recorded.expected}
+    assert expected.amounts["EUR"] > 0  # the bakery's promise of 300.00 falls this week

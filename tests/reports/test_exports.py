@@ -151,3 +151,91 @@ def test_xlsx_is_built_only_when_read():
     assert next(chunks).startswith(b"PK")
     assert consumed == [1]
     list(chunks)
+
+
+HOSTILE = [
+    "a < b & c > d",
+    "fin de CDATA ]]> <![CDATA[ x",
+    '<script>alert("x")</script>',
+    "VIR\x00\x01\x08\x0b\x0c\x0e\x1fSEPA\ufffe\uffff",
+    "ligne 1\r\nligne 2\ttab",
+    "café 😀 👩‍💻 漢字",
+    "moitié \ud83d seule",  # half a surrogate pair, as a broken decoder leaves it
+    "&amp; déjà échappé",
+]
+
+
+def test_xlsx_holds_hostile_text_as_plain_strings():
+    sheet = xlsx_sheet([(text, None, None, None, "") for text in HOSTILE])
+    values = [sheet.cell(row=n, column=1).value for n in range(2, len(HOSTILE) + 2)]
+    assert values == [
+        "a < b & c > d",
+        "fin de CDATA ]]> <![CDATA[ x",
+        '<script>alert("x")</script>',
+        "VIRSEPA",
+        "ligne 1\r\nligne 2\ttab",
+        "café 😀 👩‍💻 漢字",
+        "moitié  seule",
+        "&amp; déjà échappé",
+    ]
+    assert {sheet.cell(row=n, column=1).data_type for n in range(2, len(HOSTILE) + 2)} == {"s"}
+
+
+def test_xlsx_cuts_text_at_excels_cell_length():
+    long_text, emojis = "x" * 40_000, "😀" * 20_000  # an emoji counts twice in Excel
+    sheet = xlsx_sheet([(long_text, None, None, None, emojis)])
+    assert sheet[2][0].value == "x" * 32_767
+    assert sheet[2][4].value == "😀" * 16_383
+
+
+def test_xlsx_package_is_well_formed_xml():
+    import zipfile
+    from xml.etree import ElementTree
+
+    data = b"".join(xlsx_chunks(HEADERS, [(t, None, None, None, t) for t in HOSTILE],
+                                language="fr", title='a<b & "c" / [d]'))  # fmt: skip
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert package.testzip() is None
+        names = set(package.namelist())
+        assert {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
+                "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+                "xl/worksheets/sheet1.xml"} == names  # fmt: skip
+        for name in names:
+            ElementTree.fromstring(package.read(name))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ['a<b & "c"    d']
+
+
+def test_xlsx_datetimes_are_dates_with_time():
+    sheet = xlsx_sheet([("x", None, datetime(2025, 3, 31, 9, 5, 7), None, "")], language="en")
+    moment = sheet[2][2]
+    assert moment.is_date and moment.value == datetime(2025, 3, 31, 9, 5, 7)
+    assert moment.number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_xlsx_refuses_booleans():
+    with pytest.raises(TypeError):
+        b"".join(xlsx_chunks(HEADERS, [("x", True, None, None, "")], language="fr"))
+
+
+def test_xlsx_goes_on_in_a_second_sheet_past_excels_rows(monkeypatch):
+    from relance.reports import xlsx
+
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 3)  # headers and two rows a sheet
+    rows = [(f"client {n}", Decimal(n), date(2025, 1, n + 1), n, "") for n in range(5)]
+    data = b"".join(xlsx_chunks(HEADERS, rows, language="fr", title="Clients"))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Clients", "Clients (2)", "Clients (3)"]
+    read = [list(sheet.iter_rows(values_only=True)) for sheet in book]
+    assert [sheet[0] for sheet in read] == [tuple(HEADERS)] * 3
+    assert [row[0] for sheet in read for row in sheet[1:]] == [f"client {n}" for n in range(5)]
+    assert read[2][1][2] == datetime(2025, 1, 5)
+
+
+def test_xlsx_of_exactly_a_full_sheet_has_one_sheet(monkeypatch):
+    from relance.reports import xlsx
+
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 3)
+    rows = [(f"client {n}", None, None, None, "") for n in range(2)]
+    data = b"".join(xlsx_chunks(HEADERS, rows, language="fr", title="Clients"))
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["Clients"]

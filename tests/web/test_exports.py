@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
@@ -16,9 +17,15 @@ from django.urls import reverse
 from relance.accounts.models import User
 from relance.dunning.scenarios import scenarios_ensure_presets
 from relance.dunning.segments import segments_ensure_defaults
-from relance.dunning.services import customer_pause
+from relance.dunning.services import (
+    customer_pause,
+    dispute_open,
+    payment_plan_create,
+    promise_record,
+)
 from relance.imports.bank import bank_statement_import
-from relance.ledger.services import customer_collector_set
+from relance.ledger.models import Invoice
+from relance.ledger.services import customer_collector_set, invoice_create, payment_record
 from relance.reports.services import monthly_figures_record
 from relance.web.customers import paging
 from tests.dunning.todo_helpers import make_todo
@@ -182,6 +189,41 @@ def test_invoices_xlsx_dates_are_dates(collector, organisation, book):
     due = column(rows, "Échéance")[0]
     assert due.date() == today(organisation) - timedelta(10)
     assert column(rows, "Montant") == [300, 900]
+
+
+def test_invoices_export_reads_what_is_owed_and_what_pauses_each_line(
+    collector, organisation, actor, book
+):
+    """Hand-worked: F-3 in two instalments of 100.00 and 50.10, 33.33 paid on the first;
+    F-1 disputed, F-2 promised, F-4 in a payment plan."""
+    day = today(organisation)
+    florist = book["florist"]
+    split = invoice_create(
+        organisation=organisation, customer=florist, number="F-3", issue_date=day - timedelta(60),
+        amount_incl_tax=Decimal("150.10"), actor=actor,
+        instalments=[(day - timedelta(30), Decimal("100.00")),
+                     (day + timedelta(5), Decimal("50.10"))],
+    )  # fmt: skip
+    payment_record(organisation=organisation, customer=florist, reference="V1", date=day,
+                   amount=Decimal("33.33"), actor=actor, invoice=split)  # fmt: skip
+    f1, f2 = (Invoice.objects.get(organisation=organisation, number=n) for n in ("F-1", "F-2"))
+    dispute_open(invoice=f1, reason="livraison incomplète", day=day, actor=actor)
+    promise_record(customer=book["bakery"], invoices=[f2], promised_on=day + timedelta(3),
+                   amount=Decimal("300.00"), day=day, actor=actor)  # fmt: skip
+    planned = invoice(organisation, actor, florist, "F-4", amount="80.00", due=day - timedelta(20))
+    payment_plan_create(customer=florist, invoices=[planned], day=day, actor=actor,
+                        schedule=[(day + timedelta(7), Decimal("80.00"))])  # fmt: skip
+    rows = csv_rows(collector.get(url("invoices_export", organisation) + "?sort=due"))
+    lines = {(row[0], row[1]): row for row in rows[1:]}
+    owed, state, late = (rows[0].index(h) for h in ("Reste dû", "Statut", "Jours de retard"))
+    shown = [(key, lines[key][owed], lines[key][state], lines[key][late]) for key in sorted(lines)]
+    assert shown == [
+        (("F-1", "1/1"), "900,00", "En litige", "45"),
+        (("F-2", "1/1"), "300,00", "Promesse", "10"),
+        (("F-3", "1/2"), "66,67", "Échue", "30"),
+        (("F-3", "2/2"), "50,10", "À échoir", ""),
+        (("F-4", "1/1"), "80,00", "Échéancier", "20"),
+    ]  # fmt: skip
 
 
 def test_another_organisations_invoices_are_not_in_its_export(
