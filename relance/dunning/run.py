@@ -127,12 +127,14 @@ def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
     now = bulk.now_for_db()
     bulk.insert_rows(
         Reminder,
-        ("id", "uuid", "organisation_id", "customer_id", "run_date", "step", "channel", "mode",
-         "currency", "amount_due", "penalties", "tone", "status", "notes", "created_at"),
+        ("id", "uuid", "organisation_id", "customer_id", "run_date", "step", "template",
+         "channel", "mode", "currency", "amount_due", "penalties", "tone", "status", "notes",
+         "created_at"),
         (
             (pk, uuid, organisation.pk, m.customer_id, plan.day, m.step.key,
-             m.step.channel, m.step.mode, m.currency, m.amount_due, m.penalties, m.step.tone,
-             _status(m), json.dumps(list(m.notes), ensure_ascii=False), now)
+             m.step.template or m.step.key, m.step.channel, m.step.mode, m.currency,
+             m.amount_due, m.penalties, m.step.tone, _status(m),
+             json.dumps(list(m.notes), ensure_ascii=False), now)
             for pk, uuid, m in zip(reminder_ids, uuids, messages, strict=True)
         ),
     )  # fmt: skip
