@@ -65,9 +65,23 @@ def _paragraphs(text: str) -> list[str]:
         if _ONLY_BLOCK_TAGS.match(block):  # {% if … %} alone: no empty paragraph around it
             blocks.append(block.strip())
             continue
-        lines = [_inline(line) for line in block.strip("\n").split("\n")]
-        blocks.append("<p>" + "<br>\n".join(lines) + "</p>")
+        lines = block.strip("\n").split("\n")
+        # {% if %} / {% endif %} on a line of their own at either end: outside the paragraph.
+        before = _tag_lines(lines)
+        after = _tag_lines(lines[::-1])[::-1]
+        inner = lines[len(before) : len(lines) - len(after)]
+        paragraph = ["<p>" + "<br>\n".join(_inline(line) for line in inner) + "</p>"]
+        blocks.append("\n".join([*before, *paragraph, *after]))
     return blocks
+
+
+def _tag_lines(lines: list[str]) -> list[str]:
+    found = []
+    for line in lines[:-1]:  # a paragraph keeps at least one line
+        if not _ONLY_BLOCK_TAGS.match(line):
+            break
+        found.append(line.strip())
+    return found
 
 
 def html_from_text(text: str, language: str, *, layout: bool = True) -> str:
