@@ -29,6 +29,7 @@ from relance.channels.templating.default_templates import (
     default_source,
     template_kind,
 )
+from relance.channels.templating.text_to_html import html_from_text
 from relance.core import scenario as core
 from relance.dunning.models import Scenario, ScenarioStep
 from relance.dunning.scenario_edit import (
@@ -140,13 +141,14 @@ def default_for_step(step: core.Step) -> str:
 def _create(organisation: Organisation, name: str, step: core.Step) -> dict[str, object]:
     source = default_for_step(step)
     kind = template_kind(source) or "email"
-    MessageTemplate.objects.bulk_create(
-        MessageTemplate(
-            organisation=organisation, key=name, language=language, kind=kind,
-            **{part: default_source(source, language, part) for part in PARTS_BY_KIND[kind]},
-        )
-        for language in LANGUAGES
-    )  # fmt: skip
+    rows = []
+    for language in LANGUAGES:
+        parts = {part: default_source(source, language, part) for part in PARTS_BY_KIND[kind]}
+        if kind == "email":  # the HTML follows the text the organisation edits
+            parts["html"] = html_from_text(parts["text"], language)
+        rows.append(MessageTemplate(organisation=organisation, key=name, language=language,
+                                    kind=kind, **parts))  # fmt: skip
+    MessageTemplate.objects.bulk_create(rows)
     return {"kind": kind, "from": source, "languages": list(LANGUAGES)}
 
 

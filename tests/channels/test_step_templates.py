@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import AuditEvent
@@ -30,6 +31,13 @@ from relance.ledger.models import Customer
 from tests.channels.test_compose import ledger, parts
 
 DAY = date(2026, 3, 9)  # the invoices fell due on 2 March
+
+
+@pytest.fixture(autouse=True)
+def french():
+    """The messages are read in French, whatever an earlier test left active."""
+    with translation.override("fr"):
+        yield
 
 
 def step(key: str, **fields: object) -> core.Step:

@@ -31,7 +31,7 @@ def test_a_shipped_piece_becomes_its_html_version(language):
     text = f"Bonjour,\n\n{framed_part('statement', language)}\nMerci\n"
     made = html_from_text(text, language)
     assert part_html("statement", language).strip() in made
-    assert made.startswith(part_html("layout_start", language))
+    assert made.startswith(part_html("layout_start", language) or "?")
     rendered = render(made, sample_context(language, step=StepInfo(key="x")), html=True)
     assert "<table" in rendered and "F-2026-0042" in rendered and "<p>Merci</p>" in rendered
 
