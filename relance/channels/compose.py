@@ -482,7 +482,8 @@ def compose_sms_text(
     (``plain_spaces``)."""
     context = message_context(reminder, today=today, prefetched=prefetched)
     rendered = render_message(context, organisation_id=reminder.organisation_id,
-                              template=reminder_template(reminder))  # fmt: skip
+                              template=reminder_template(reminder),
+                              overrides=prefetched.templates if prefetched else None)  # fmt: skip
     return plain_spaces(rendered.text.strip())
 
 
