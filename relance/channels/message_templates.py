@@ -98,9 +98,12 @@ def inline_css(html: str) -> str:
     tags = html.count("<")
     if styles and len(html) + tags * styles > INLINE_WORST_FACTOR * limit:
         raise TemplateRejected(
-            f"styles trop lourds : les {styles // 1000} Ko de la balise <style> seraient "
-            f"recopiés dans chacune des {tags} balises ; allégez-les ou écrivez-les dans les "
-            'balises concernées (style="…")'
+            _(
+                "styles trop lourds : les %(size)s Ko de la balise <style> seraient recopiés "
+                "dans chacune des %(tags)s balises ; allégez-les ou écrivez-les dans les balises "
+                'concernées (style="…")'
+            )
+            % {"size": styles // 1000, "tags": tags}
         )
     try:
         inlined = _INLINER.inline(html)
@@ -109,8 +112,11 @@ def inline_css(html: str) -> str:
     size = len(inlined.encode("utf-8")) if styles else 0  # without styles, nothing was copied
     if size > limit:
         raise TemplateRejected(
-            f"le HTML, une fois les styles recopiés dans les balises, dépasse {limit // 1000} Ko "
-            f"({size // 1000} Ko) : allégez les styles de la balise <style>"
+            _(
+                "le HTML, une fois les styles recopiés dans les balises, dépasse %(most)s Ko "
+                "(%(size)s Ko) : allégez les styles de la balise <style>"
+            )
+            % {"most": limit // 1000, "size": size // 1000}
         )
     return inlined
 

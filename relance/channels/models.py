@@ -41,6 +41,8 @@ class OutboundMessage(models.Model):
     reply_to = models.CharField(max_length=320, blank=True)
     recipients = models.JSONField(default=list)
     copy_to = models.JSONField(default=list, blank=True)
+    # Blind copies: envelope recipients only, never in a header.
+    blind_copy = models.JSONField(default=list, db_default=[], blank=True)
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
@@ -144,6 +146,11 @@ class DeliveryEvent(models.Model):
     # the raw report): unique, so a report posted or read again records nothing more, even
     # when two copies arrive at the same moment. Empty (NULL) for opens.
     report_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # A reply's task on the collector's to-do ("Répondre sous 24 h").
+    request = models.ForeignKey(
+        "dunning.DebtorRequest", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["message", "kind"])]

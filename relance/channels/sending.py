@@ -124,8 +124,9 @@ def finish(message: OutboundMessage, worker: str, status: str, **fields: object)
 def record_outcome(message: OutboundMessage, worker: str, status: str, **fields: object) -> bool:
     """The message's outcome and its reminder's, in one transaction: a sent message completes
     its reminder (the step counts from the day it left), a cancelled or dead one ends it, an
-    uncertain one goes back to the to-do; a message to retry leaves its reminder under way."""
-    with transaction.atomic():
+    uncertain one goes back to the to-do; a message to retry leaves its reminder under way.
+    Inside the send loop's transaction it takes no savepoint: its statements are that one's."""
+    with transaction.atomic(savepoint=False):
         if not finish(message, worker, status, **fields):
             return False
         if message.reminder_id:
@@ -136,10 +137,11 @@ def record_outcome(message: OutboundMessage, worker: str, status: str, **fields:
 
 def record_sent(sent: Sequence[tuple[OutboundMessage, datetime]], worker: str) -> int:
     """Messages that left (each with its moment), recorded with their reminders in one
-    transaction; one this worker no longer holds is left as it is. Returns how many."""
+    transaction (the send loop's, when inside it); one this worker no longer holds is left as it
+    is. Returns how many."""
     by_day: dict[date, list[int]] = {}
     done = 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         for message, at in sent:
             if not finish(message, worker, OutboxStatus.SENT, sent_at=at, last_error=""):
                 continue
@@ -263,18 +265,18 @@ def send_loop(
             if waiting is not None:
                 outcomes.answered(*waiting)
                 waiting = None
-            # Written before the next one leaves: a worker killed while the server reads a
-            # message leaves that one message unknown, no other.
-            outcomes.write()
-            if not _claimed(message, transport, worker, summary):
-                continue
-            # After the claim, for this message alone: a payment of a second ago counts.
-            reason = transport.refusal(message) or stale_reason(message, check)
-            if reason:
-                outcomes.cancelled(message, reason)
-            elif isinstance(prepared, DeliveryError):
-                outcomes.failed(message, prepared)
-            else:
+            # The outcome of the one before, the claim of this one and its last check: one
+            # transaction, one commit, always before this one leaves (a worker killed while
+            # the server reads a message leaves that one message unknown, no other).
+            written = outcomes.sent
+            try:
+                with transaction.atomic():
+                    outcomes.write()
+                    ready = _ready(message, prepared, transport, check, worker, outcomes)
+            except BaseException:
+                outcomes.sent[:0] = written  # rolled back with the claim: written below
+                raise
+            if ready:
                 waiting = _handed_over(transport, message, prepared, outcomes)
     finally:
         try:
@@ -285,6 +287,28 @@ def send_loop(
 
 
 _Waiting = tuple[OutboundMessage, Callable[[], None]]
+
+
+def _ready(
+    message: OutboundMessage,
+    prepared: object,
+    transport: Transport,
+    check: StillDueCheck,
+    worker: str,
+    outcomes: _Outcomes,
+) -> bool:
+    """Whether the message is claimed and may be handed over; else its outcome recorded."""
+    if not _claimed(message, transport, worker, outcomes.summary):
+        return False
+    # After the claim, for this message alone: a payment of a second ago counts.
+    reason = transport.refusal(message) or stale_reason(message, check)
+    if reason:
+        outcomes.cancelled(message, reason)
+    elif isinstance(prepared, DeliveryError):
+        outcomes.failed(message, prepared)
+    else:
+        return True
+    return False
 
 
 def _prepared(transport: Transport, message: OutboundMessage) -> object:

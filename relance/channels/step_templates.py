@@ -31,6 +31,7 @@ from relance.channels.templating.default_templates import (
 )
 from relance.channels.templating.text_to_html import html_from_text
 from relance.core import scenario as core
+from relance.core.text import gettext_noop
 from relance.dunning.models import Scenario, ScenarioStep
 from relance.dunning.scenario_edit import (
     ScenarioEditError,
@@ -203,8 +204,12 @@ def scenarios_import_with_templates(
         for step in scenario.steps:
             problem = step_template_problem(catalogue, step)
             if problem:
-                raise core.ScenarioError(f"scénario « {scenario.key} », étape « {step.key} » : "
-                                         f"{problem}")  # fmt: skip
+                raise core.ScenarioError(
+                    gettext_noop("scénario « %(scenario)s », étape « %(step)s » : %(problem)s"),
+                    scenario=scenario.key,
+                    step=step.key,
+                    problem=problem,
+                )
     keys = scenarios_import(organisation=organisation, text=text, actor=actor)
     step_templates_provide(organisation=organisation,
                            steps=[s for sc in parsed for s in sc.steps], actor=actor)  # fmt: skip

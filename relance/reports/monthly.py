@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Func, Sum
+from django.db.models import CharField, Func, Q, QuerySet, Sum
 
 from relance.accounts.models import Organisation
 from relance.ledger.models import Allocation, CustomerBalance, Instalment, Invoice, Payment
@@ -54,7 +54,9 @@ class MonthOf(Func):
     output_field = CharField()
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="strftime('%%Y-%%m', %(expressions)s)",
+        # SQLite keeps dates as ISO text: the month is its first seven characters. (A
+        # strftime pattern would leave a bare "%" in the SQL, which breaks the debug log.)
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)",
                            **extra)  # fmt: skip
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
@@ -82,9 +84,13 @@ def _money(value: object) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 
 
-def closed_positions(organisation: Organisation, months: Iterable[date]) -> list[MonthPosition]:
+def closed_positions(
+    organisation: Organisation, months: Iterable[date], customers: QuerySet[Any] | None = None
+) -> list[MonthPosition]:
     """The position at the end of each of these months (first days), for every currency the
-    ledger has; a month without any activity in a currency gets zeros."""
+    ledger has; a month without any activity in a currency gets zeros. ``customers`` (a
+    query of customer ids) keeps only their invoices and payments."""
+    mine = Q() if customers is None else Q(customer__in=customers)
     wanted = sorted({month_start(month) for month in months})
     if not wanted:
         return []
@@ -93,7 +99,7 @@ def closed_positions(organisation: Organisation, months: Iterable[date]) -> list
     issued: dict[tuple[str, date, date], Decimal] = {
         (currency, _month(month), due): _money(total)
         for currency, month, due, total in Instalment.objects.filter(
-            organisation=organisation, invoice__issue_date__lte=last_day
+            mine, organisation=organisation, invoice__issue_date__lte=last_day
         )
         .annotate(issued=MonthOf("invoice__issue_date"))
         .values_list("invoice__currency", "issued", "due_date")
@@ -105,6 +111,7 @@ def closed_positions(organisation: Organisation, months: Iterable[date]) -> list
     allocated: dict[tuple[str, date, date, date], Decimal] = {
         (currency, _month(paid), _month(month), due): _money(total)
         for currency, paid, month, due, total in Allocation.objects.filter(
+            Q() if customers is None else Q(instalment__customer__in=customers),
             organisation=organisation,
             date__lte=last_day,
             instalment__invoice__issue_date__lte=last_day,
@@ -118,6 +125,7 @@ def closed_positions(organisation: Organisation, months: Iterable[date]) -> list
     collected: dict[tuple[str, date], Decimal] = {
         (currency, _month(month)): _money(total)
         for currency, month, total in Payment.objects.filter(
+            mine,
             organisation=organisation,
             date__gte=wanted[0],
             date__lte=last_day,
@@ -167,28 +175,31 @@ def _position(
     )  # fmt: skip
 
 
-def current_positions(organisation: Organisation, day: date) -> list[MonthPosition]:
+def current_positions(
+    organisation: Organisation, day: date, customers: QuerySet[Any] | None = None
+) -> list[MonthPosition]:
     """The month so far: what is owed as the customers' balances say (aged each morning), and
     what was invoiced and collected from the first of the month to ``day``."""
+    mine = Q() if customers is None else Q(customer__in=customers)
     month = month_start(day)
     owed = {
         currency: (_money(outstanding), _money(overdue))
         for currency, outstanding, overdue in CustomerBalance.objects.filter(
-            organisation=organisation
+            mine, organisation=organisation
         )
         .values_list("currency")
         .annotate(outstanding=Sum("outstanding"), overdue=Sum("overdue"))
         .order_by()
     }
     invoiced = _by_currency(
-        Invoice.objects.filter(organisation=organisation, issue_date__range=(month, day))
+        Invoice.objects.filter(mine, organisation=organisation, issue_date__range=(month, day))
         .values_list("currency")
         .annotate(total=Sum("amount_incl_tax"))
         .order_by()
     )
     collected = _by_currency(
         Payment.objects.filter(
-            organisation=organisation, date__range=(month, day), reversed_on__isnull=True
+            mine, organisation=organisation, date__range=(month, day), reversed_on__isnull=True
         )
         .values_list("currency")
         .annotate(total=Sum("amount"))

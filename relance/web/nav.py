@@ -22,6 +22,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("customers", _("Clients")),
     NavEntry("invoices", _("Factures")),
     NavEntry("sent", _("Relances envoyées")),
+    NavEntry("analytics", _("Analyse")),
     NavEntry("scenarios", _("Scénarios")),
     NavEntry("segments", _("Segments")),
     NavEntry("templates", _("Modèles")),

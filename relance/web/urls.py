@@ -18,6 +18,7 @@ organisation_patterns = [
     path("", include("relance.web.segments.urls")),
     path("", include("relance.web.templates_editor.urls")),
     path("", include("relance.web.search.urls")),
+    path("", include("relance.web.analytics.urls")),
 ]
 
 urlpatterns = [

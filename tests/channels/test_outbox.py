@@ -12,12 +12,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from relance.accounts.audit import Actor
+from relance.channels.email.transports import EmailChannel, default_email_transport
 from relance.channels.models import OutboundMessage
 from relance.channels.outbox import LEASE, outbox_enqueue, recover_stale, send_due
+from relance.channels.sending import SendSummary, send_loop
 from relance.dunning.completion import reminders_complete
 from relance.dunning.models import Reminder
 from relance.dunning.run import run_day
@@ -249,3 +251,32 @@ def test_later_reminders_to_a_customer_thread_with_the_earlier_ones(organisation
     received = {str(m["Message-ID"]): m for m in smtp_server.messages}
     assert str(received[second.message_id]["In-Reply-To"]) == first.message_id
     assert "In-Reply-To" not in received[first.message_id]
+
+
+class _CheckFailsAtTheSecondMessage(EmailChannel):
+    """A real SMTP transport whose last check breaks down at the second message."""
+
+    checked = 0
+
+    def refusal(self, message: OutboundMessage) -> str:
+        self.checked += 1
+        if self.checked == 2:
+            raise DatabaseError("the database went away during the last check")
+        return ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_at_the_next_claim_keeps_the_outcome_of_the_message_before(
+    organisation, smtp_server
+):
+    # The outcome of a message and the claim of the next share one transaction: when the
+    # claim's side fails, the outcome is written all the same, and the next one stays queued.
+    first, second = make_reminders(organisation, 2)
+    channel = _CheckFailsAtTheSecondMessage(default_email_transport())
+    with channel, pytest.raises(DatabaseError):
+        send_loop([first.pk, second.pk], channel, worker="w1", summary=SendSummary())
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.reminder.status) == ("sent", "sent")
+    assert (second.status, second.claimed_by) == ("queued", "")
+    assert smtp_server.ids() == [first.message_id]

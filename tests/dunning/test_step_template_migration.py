@@ -31,7 +31,7 @@ def test_steps_keep_the_template_they_were_written_with(organisation):
                      mode="manual", template=template)
         for n, (key, channel, template, _after) in enumerate(STEPS)
     )  # fmt: skip
-    migration = import_module("relance.dunning.migrations.0007_reminder_template")
+    migration = import_module("relance.dunning.migrations.0009_reminder_template")
     migration.name_the_templates_used(apps, None)
     found = dict(ScenarioStep.objects.filter(scenario=scenario).values_list("key", "template"))
     assert found == {key: after for key, _channel, _before, after in STEPS}
@@ -45,7 +45,7 @@ def test_stored_templates_get_their_kind(organisation):
                      if part in {"sms": ("text",), "call_2": ("text",)}.get(key, (part,))},
         )  # fmt: skip
     MessageTemplate.objects.update(kind="email")  # as the column's default left them
-    import_module("relance.channels.migrations.0006_messagetemplate_kind").set_kinds(apps, None)
+    import_module("relance.channels.migrations.0008_messagetemplate_kind").set_kinds(apps, None)
     kinds = dict(MessageTemplate.objects.values_list("key", "kind"))
     assert kinds == {"sms": "sms", "call_2": "call", "formal_notice": "letter",
                      "reminder_1": "email"}  # fmt: skip

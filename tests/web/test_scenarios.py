@@ -66,6 +66,10 @@ def test_a_step_is_added_in_the_order_of_its_offset_and_audited(collector, organ
         ({"offset_days": "5000"}, "offset_days", "inférieure ou égale à 3650"),
         ({"key": "Relance 3"}, "key", ""),
         ({"min_amount": "-1"}, "min_amount", ""),
+        ({"repeat_every": "0", "repeat_times": "3"}, "repeat_every", "répétitions sans intervalle"),
+        ({"repeat_every": "-7"}, "repeat_every", ""),
+        ({"mode": "manual", "fallback": "on"}, "fallback", "envois automatiques"),
+        ({"suspension": "on"}, "suspension", "mode manuel"),
     ],
 )
 def test_a_wrong_step_is_refused_with_its_reason(collector, organisation, standard, change, field,
@@ -322,3 +326,24 @@ def test_another_organisations_scenario_is_not_found(collector, organisation, ot
     assert ScenarioStep.objects.filter(scenario=theirs).count() == 7
     assert not AuditEvent.objects.filter(organisation=other_organisation,
                                          action__startswith="scenario").exists()  # fmt: skip
+
+
+def test_a_repeating_step_shows_its_options_and_each_repeat_in_the_calendar(
+    collector, organisation, standard
+):
+    repeating = {**STEP, "key": "early_notice", "offset_days": "-20", "tone": "neutral",
+                 "penalties": "none", "repeat_every": "7", "repeat_times": "2",
+                 "pay_within": "10", "copy_collector": "bcc"}  # fmt: skip
+    response = collector.post(url("scenario_step_add", organisation, scenario=standard.uuid),
+                              repeating)  # fmt: skip
+    assert response.status_code == 302
+    detail = url("scenario_detail", organisation, scenario=standard.uuid)
+    query = {"due_date": "2026-03-02", "issue_date": "2026-02-01", "country": "FR",
+             "postal_code": "", "kind": "B2B", "amount": "1000.00"}  # fmt: skip
+    page = collector.get(detail, query)
+    body = page.content.decode()
+    assert "répétée tous les 7 j, 2 fois ; à payer sous 10 j ; chargé en copie cachée" in body
+    repeats = [(e.repeat, e.day) for e in page.context["entries"] if e.step.key == "early_notice"]
+    # J-20 is Tuesday 10 February, then 7 days from each time it was done
+    assert repeats == [(0, date(2026, 2, 10)), (1, date(2026, 2, 17)), (2, date(2026, 2, 24))]
+    assert "répétition 2" in body

@@ -11,6 +11,7 @@ from email.utils import formataddr, make_msgid, parseaddr
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.audit import Actor, audit_record
@@ -56,11 +57,15 @@ def smtp_settings_set(
     stored, "" removes it; it is stored sealed, and never given back."""
     host = host.strip().rstrip(".")
     if not _valid_host(host):
-        raise SendingSetupError(f"Nom de serveur invalide « {host} ».")
+        raise SendingSetupError(gettext("Nom de serveur invalide « %(host)s ».") % {"host": host})
     if not 1 <= port <= 65535:
-        raise SendingSetupError(f"Port invalide « {port} » (de 1 à 65535).")
+        raise SendingSetupError(
+            gettext("Port invalide « %(port)s » (de 1 à 65535).") % {"port": port}
+        )
     if security not in SmtpSecurity.values:
-        raise SendingSetupError(f"Sécurité « {security} » inconnue.")
+        raise SendingSetupError(
+            gettext("Sécurité « %(security)s » inconnue.") % {"security": security}
+        )
     smtp = SmtpSettings.objects.select_for_update().filter(organisation=organisation).first()
     before = _shown(smtp) if smtp else None
     smtp = smtp or SmtpSettings(organisation=organisation)
@@ -148,8 +153,10 @@ def _send_now(organisation: Organisation, *, to: str, subject: str, text: str,
             smtp.send(message)
     except SealError as exc:
         raise DeliveryError(
-            "le mot de passe SMTP enregistré est illisible (la clé secrète du site a changé) : "
-            "saisissez-le à nouveau",
+            gettext(
+                "le mot de passe SMTP enregistré est illisible (la clé secrète du site a changé) "
+                ": saisissez-le à nouveau"
+            ),
             permanent=True,
         ) from exc
     return sender

@@ -15,6 +15,8 @@ import re
 from datetime import date
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from relance.accounts.models import Organisation, User
 from relance.channels.compose import (
     ZERO,
@@ -74,7 +76,9 @@ def compose_letter(
         rendered = render_message(context, organisation_id=reminder.organisation_id,
                                   template=reminder_template(reminder))  # fmt: skip
     except TemplateRejected as exc:  # a letter is never printed in other words than chosen
-        raise LetterRefused(f"modèle de l'organisation refusé pour ce client : {exc}") from None
+        raise LetterRefused(
+            _("modèle de l'organisation refusé pour ce client : %(exc)s") % {"exc": exc}
+        ) from None
     html = rendered.html or "".join(
         f"<p>{escape(line)}</p>" for line in rendered.text.split("\n\n")
     )

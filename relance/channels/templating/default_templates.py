@@ -24,19 +24,31 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from django.utils.translation import gettext as _
+
 from relance.channels.templating.context import LANGUAGES, MessageContext
 from relance.channels.templating.guards import DEFAULT_LIMITS, Limits
 from relance.channels.templating.sandbox import render as render_sandboxed
 from relance.channels.templating.trusted import render_trusted
 
 EMAIL_STEPS = ("preventive", "reminder_1", "reminder_2", "last_warning", "last_reminder")
-CALL_STEPS = ("call_1", "call_2")
+# The steps of the ready sequences (relance.core.scenario.PRESETS): e-mails, and the simple
+# letter and the suspension notice, which have the parts of an e-mail.
+SEQUENCE_STEPS = (
+    "preventive_invoice", "friendly_open_question", "arrangement_offer", "firm_reminder",
+    "amicable_escalation_letter", "suspension_notice",
+    "courteous_reminder", "collection_warning", "final_reminder_before_notice",
+)  # fmt: skip
+CALL_STEPS = ("call_1", "call_2", "amicable_escalation_call")
+SMS_STEPS = ("sms", "amicable_escalation_sms")
 PARTS_BY_STEP: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(EMAIL_STEPS, ("subject", "text", "html")),
+    **dict.fromkeys(SEQUENCE_STEPS, ("subject", "text", "html")),
     "formal_notice": ("subject", "text", "html"),
     **dict.fromkeys(CALL_STEPS, ("text",)),
     "legal": ("subject", "text"),
-    "sms": ("text",),  # any SMS step: a short statement, the payment reference, STOP
+    # "sms" serves any SMS step: a short statement, the payment reference, STOP
+    **dict.fromkeys(SMS_STEPS, ("text",)),
 }
 STEP_KEYS = tuple(PARTS_BY_STEP)
 
@@ -77,14 +89,15 @@ class RenderedMessage:
 
 
 def template_kind(name: str) -> str | None:
-    """The kind of a shipped template (None when none has this name): by the start of its name
-    (``sms…``, ``call…``, ``legal…``, ``formal_notice…``, ``letter…``), else an e-mail when it
-    has the three parts, a call script when it has only a text."""
+    """The kind of a shipped template (None when none has this name): by the start or the end
+    of its name (``sms``, ``call``, ``legal``, ``formal_notice``, ``letter``: ``call_2``,
+    ``amicable_escalation_sms``), else an e-mail when it has the three parts, a call script
+    when it has only a text."""
     parts = PARTS_BY_STEP.get(name)
     if parts is None:
         return None
     for prefix, kind in _KIND_PREFIXES:
-        if name.startswith(prefix):
+        if name.startswith(prefix) or name.endswith("_" + prefix):
             return kind
     if parts == ("text",):
         return "call"
@@ -100,9 +113,14 @@ def _read(language: str, *path: str) -> str:
 def default_source(step_key: str, language: str, part: str) -> str:
     """The complete default template source for a step, a language and a part."""
     if language not in LANGUAGES:
-        raise UnknownDefault(f"langue « {language} » non prise en charge")
+        raise UnknownDefault(
+            _("langue « %(language)s » non prise en charge") % {"language": language}
+        )
     if part not in PARTS_BY_STEP.get(step_key, ()):
-        raise UnknownDefault(f"pas de modèle par défaut « {part} » pour l'étape « {step_key} »")
+        raise UnknownDefault(
+            _("pas de modèle par défaut « %(part)s » pour l'étape « %(step_key)s »")
+            % {"part": part, "step_key": step_key}
+        )
     source = _read(language, step_key + _SUFFIXES[part])
     if part == "html":
         return _INSERT.sub(lambda match: _read(language, "parts", match.group(1) + ".html"), source)
@@ -130,7 +148,7 @@ def render_default(context: MessageContext, step_key: str | None = None) -> Rend
     key = step_key or context.step.key
     parts = PARTS_BY_STEP.get(key)
     if parts is None:
-        raise UnknownDefault(f"pas de modèle par défaut pour l'étape « {key} »")
+        raise UnknownDefault(_("pas de modèle par défaut pour l'étape « %(key)s »") % {"key": key})
     language = context.message_language
     sources = {part: default_source(key, language, part) for part in parts}
     return render_parts(sources, context, shipped=True)

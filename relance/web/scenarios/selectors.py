@@ -15,7 +15,7 @@ from relance.core.calendar import for_customer
 from relance.core.scenario_review import CalendarEntry, calendar_preview, step_warnings
 from relance.dunning.models import CustomerDunning, Scenario, ScenarioStep, Segment
 from relance.dunning.run import dunning_rules
-from relance.dunning.scenario_edit import STEP_FIELDS
+from relance.dunning.scenarios import STEP_FIELDS
 
 
 @dataclass

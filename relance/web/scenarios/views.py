@@ -23,7 +23,6 @@ from relance.dunning.labels import scenario_name, step_label
 from relance.dunning.models import Scenario, ScenarioStep
 from relance.dunning.scenario_edit import (
     ScenarioEditError,
-    core_step,
     scenario_create,
     scenario_delete,
     scenario_step_delete,
@@ -31,7 +30,7 @@ from relance.dunning.scenario_edit import (
     scenario_update,
     scenario_usage,
 )
-from relance.dunning.scenarios import scenarios_ensure_presets
+from relance.dunning.scenarios import core_step, scenarios_ensure_presets
 from relance.web.access import Workspace, org_view
 from relance.web.scenarios.forms import (
     CalendarForm,

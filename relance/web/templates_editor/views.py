@@ -31,13 +31,13 @@ from relance.channels.templating.context import LANGUAGES, TEMPLATE_VARIABLES
 from relance.channels.templating.default_templates import PARTS_BY_STEP, template_kind
 from relance.channels.templating.text_to_html import html_from_text
 from relance.dunning.models import ScenarioStep
-from relance.ledger.models import Customer
+from relance.ledger.models import Customer, Language
 from relance.web.access import Workspace, org_view
 from relance.web.templates_editor.forms import TemplateForm
 from relance.web.templates_editor.preview import Preview, build_preview
 from relance.web.templates_editor.variables import insertions
 
-LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English", "de": "Deutsch"}
+LANGUAGE_NAMES = dict(Language.choices)
 PICKER_SIZE = 20
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.channels.compose import message_context
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             organisation=organisation, external_ref=options["customer"]
         ).first()
         if customer is None:
-            raise CommandError(f"Client « {options['customer']} » introuvable.")
+            raise CommandError(_("Client « %(ref)s » introuvable.") % {"ref": options["customer"]})
         # A reminder that is never saved: the preview changes nothing.
         draft = Reminder(organisation=organisation, customer=customer, step=options["step"],
                          channel="email", mode="manual", currency=organisation.default_currency,
@@ -56,7 +57,7 @@ class Command(BaseCommand):
                 limits = template_limits()
                 self.stdout.write(render(source, context, html=options["html"], limits=limits))
             except TemplateRejected as exc:
-                raise CommandError(f"Modèle refusé : {exc}") from exc
+                raise CommandError(_("Modèle refusé : %(exc)s") % {"exc": exc}) from exc
             return
         try:  # the template of that name as the morning run finds it: the organisation's first
             rendered = render_message(context, organisation_id=organisation.pk,

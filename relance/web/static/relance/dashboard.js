@@ -1,4 +1,4 @@
-/* Dashboard charts. The figures come from the page (json_script "dashboard-charts"); every
+/* Dashboard and analysis charts. The figures come from the page (json_script "dashboard-charts"); every
    chart has a table beside it with the same amounts, so the page reads fine without them. */
 (function () {
   "use strict";
@@ -83,10 +83,29 @@
     };
   }
 
-  var BUILD = { aged: aged, trend: trend, forecast: forecast };
+  // Rates (percent) as grouped bars, DSO (days) as lines: the analysis page.
+  function series(spec) {
+    var percent = spec.kind === "percent";
+    var unit = percent ? function (value) { return value + " %"; } : function (value) { return value; };
+    return {
+      type: percent ? "bar" : "line",
+      data: { labels: spec.labels, datasets: spec.series.map(function (one, index) {
+        return { label: one.label, data: one.values, borderColor: TREND_COLOURS[index],
+                 backgroundColor: TREND_COLOURS[index], spanGaps: false, tension: 0.2 };
+      }) },
+      options: {
+        maintainAspectRatio: false, animation: still ? false : undefined,
+        plugins: { tooltip: { callbacks: { label: function (item) { return item.dataset.label + " : " + unit(item.parsed.y); } } } },
+        scales: { y: { beginAtZero: true, max: percent ? 100 : undefined, ticks: { callback: unit } } }
+      }
+    };
+  }
+
+  var BUILDERS = { aged: aged, trend: trend, forecast: forecast, percent: series, days: series };
+
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var spec = charts[canvas.getAttribute("data-chart")];
-    if (!spec) { return; }
-    new window.Chart(canvas, BUILD[spec.kind](spec));
+    if (!spec || !BUILDERS[spec.kind]) { return; }
+    new window.Chart(canvas, BUILDERS[spec.kind](spec));
   });
 })();

@@ -5,7 +5,8 @@ from django.db import migrations, models
 # The kinds of the templates an organisation could own before this migration: only shipped
 # names could be stored, and these are their kinds (the rest are e-mails).
 KINDS = {"formal_notice": "letter", "sms": "sms", "call_1": "call", "call_2": "call",
-         "legal": "legal"}
+         "legal": "legal", "amicable_escalation_call": "call", "amicable_escalation_sms": "sms",
+         "amicable_escalation_letter": "letter"}
 
 
 def set_kinds(apps, schema_editor):
@@ -17,7 +18,7 @@ def set_kinds(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('channels', '0005_delivery_event_report_key'),
+        ('channels', '0007_outbound_blind_copy'),
     ]
 
     operations = [

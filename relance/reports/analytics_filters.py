@@ -1,0 +1,218 @@
+"""The period and filters of the collection analytics, and the rows they select.
+
+One ``AnalyticsFilters`` is read from the page's query string or the command's options
+(``from_mapping``), so that both show the same figures. Every selector of the analytics
+starts from ``reminder_items`` (the items of the reminders done in the period) or from
+``customers`` (for figures that do not depend on a reminder) and groups the rows in the
+database; nothing is read row by row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Func, IntegerField, Q, QuerySet
+
+from relance.accounts.models import Organisation, User
+from relance.dunning.models import ReminderItem, ReminderStatus, Scenario
+from relance.dunning.scenarios import DEFAULT_SCENARIO
+from relance.dunning.segments import segment_scenarios
+from relance.ledger.models import Customer
+
+# Days past due of an item on the day it was reminded, in buckets (the aged balance's, and
+# the reminders sent before the due date).
+OVERDUE_BUCKETS: dict[str, tuple[int | None, int | None]] = {
+    "not_due": (None, 0),
+    "days_1_30": (1, 30),
+    "days_31_60": (31, 60),
+    "days_61_90": (61, 90),
+    "days_over_90": (91, None),
+}
+DEFAULT_PERIOD_DAYS = 90
+
+
+class DaysBetween(Func):
+    """Whole days from ``start`` to ``end`` (two date columns), computed by the database."""
+
+    output_field = IntegerField()
+
+    def __init__(self, end: Any, start: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "CAST(julianday(%(expressions)s) AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=") - julianday(",
+                           **extra)  # fmt: skip
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ",
+                           **extra)  # fmt: skip
+
+
+class FilterError(ValueError):
+    """A filter that cannot be read (a date, a bucket, an unknown collector)."""
+
+
+@dataclass(frozen=True)
+class AnalyticsFilters:
+    """Reminders done from ``date_from`` to ``date_to`` (both included), and the customers,
+    items and reminders kept. An empty value keeps everything."""
+
+    date_from: date
+    date_to: date
+    segment: str = ""
+    scenario: str = ""  # scenario key
+    step: str = ""
+    channel: str = ""
+    collector: str = ""  # the collector's uuid
+    kind: str = ""  # customer kind: B2B, B2C, PUBLIC
+    country: str = ""
+    currency: str = ""
+    overdue: str = ""  # a key of OVERDUE_BUCKETS
+
+    @classmethod
+    def default(cls, today: date) -> AnalyticsFilters:
+        return cls(date_from=today - timedelta(days=DEFAULT_PERIOD_DAYS), date_to=today)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], today: date) -> AnalyticsFilters:
+        """Read from a query string or command options (``from``, ``to`` and the fields)."""
+        base = cls.default(today)
+        date_from = _day(values.get("from"), base.date_from)
+        date_to = _day(values.get("to"), base.date_to)
+        if date_from > date_to:
+            raise FilterError("from > to")
+        texts = {
+            item.name: str(values.get(item.name) or "").strip()
+            for item in fields(cls)
+            if item.name not in ("date_from", "date_to")
+        }
+        if texts["overdue"] and texts["overdue"] not in OVERDUE_BUCKETS:
+            raise FilterError(f"overdue: {texts['overdue']}")
+        texts["currency"] = texts["currency"].upper()
+        texts["country"] = texts["country"].upper()
+        texts["kind"] = texts["kind"].upper()
+        return replace(base, date_from=date_from, date_to=date_to, **texts)
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as the page's query string names them (empty ones left out)."""
+        query = {"from": self.date_from.isoformat(), "to": self.date_to.isoformat()}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name not in ("date_from", "date_to") and value:
+                query[item.name] = value
+        return query
+
+
+def _day(value: object, default: date) -> date:
+    if not value:
+        return default
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise FilterError(f"date: {value}") from exc
+
+
+@dataclass(frozen=True)
+class ScenarioResolver:
+    """Which scenario chases a customer, as the daily run decides it: the customer's own
+    scenario, else the one chosen for their segment, else the one named like the segment,
+    else the default. Read once (two small queries) for a whole report."""
+
+    by_segment: dict[str, str]  # segment key -> scenario key, where chosen
+    keys: frozenset[str]
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> ScenarioResolver:
+        keys = dict(Scenario.objects.filter(organisation=organisation).values_list("pk", "key"))
+        chosen = segment_scenarios(organisation).items()
+        return cls(
+            by_segment={segment: keys[pk] for segment, pk in chosen if pk in keys},
+            keys=frozenset(keys.values()),
+        )
+
+    def scenario(self, own: str | None, segment: str | None) -> str:
+        if own:
+            return own
+        if segment and segment in self.by_segment:
+            return self.by_segment[segment]
+        if segment and segment in self.keys:
+            return segment
+        return DEFAULT_SCENARIO
+
+    def condition(self, key: str, prefix: str) -> Q:
+        """Customers (reached by ``prefix``) chased with the scenario ``key``."""
+        own, segment = f"{prefix}dunning__scenario", f"{prefix}dunning__segment"
+        by_segment = [name for name, scenario in self.by_segment.items() if scenario == key]
+        unchosen = Q(**{f"{own}__isnull": True}) & ~Q(**{f"{segment}__in": list(self.by_segment)})
+        condition = Q(**{f"{own}__key": key}) | (
+            Q(**{f"{own}__isnull": True}) & Q(**{f"{segment}__in": by_segment})
+        )
+        if key in self.keys:
+            condition |= unchosen & Q(**{segment: key})
+        if key == DEFAULT_SCENARIO:
+            condition |= unchosen & (
+                ~Q(**{f"{segment}__in": list(self.keys)}) | Q(**{f"{segment}__isnull": True})
+            )
+        return condition
+
+
+def customer_condition(organisation: Organisation, filters: AnalyticsFilters, prefix: str) -> Q:
+    """The customer filters, on a query that reaches the customer by ``prefix``."""
+    condition = Q()
+    if filters.segment:
+        condition &= Q(**{f"{prefix}dunning__segment": filters.segment})
+    if filters.scenario:
+        condition &= ScenarioResolver.of(organisation).condition(filters.scenario, prefix)
+    if filters.collector:
+        collector = User.objects.filter(uuid=_uuid(filters.collector)).values("pk")
+        condition &= Q(**{f"{prefix}collector__in": collector})
+    if filters.kind:
+        condition &= Q(**{f"{prefix}kind": filters.kind})
+    if filters.country:
+        condition &= Q(**{f"{prefix}country": filters.country})
+    return condition
+
+
+def _uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError as exc:
+        raise FilterError(f"collector: {value}") from exc
+
+
+def customers(organisation: Organisation, filters: AnalyticsFilters) -> QuerySet[Customer]:
+    """The organisation's customers the customer filters keep."""
+    return Customer.objects.filter(organisation=organisation).filter(
+        customer_condition(organisation, filters, "")
+    )
+
+
+def reminder_items(organisation: Organisation, filters: AnalyticsFilters) -> QuerySet[ReminderItem]:
+    """The items of the reminders done (sent, posted, called, handed over) in the period, as
+    the filters keep them; ``days_late`` is how many days past due the item was that day."""
+    items = ReminderItem.objects.filter(
+        reminder__organisation=organisation,
+        reminder__run_date__range=(filters.date_from, filters.date_to),
+        reminder__status=ReminderStatus.SENT,
+    ).alias(days_late=DaysBetween("reminder__run_date", "instalment__due_date"))
+    if filters.step:
+        items = items.filter(step=filters.step)
+    if filters.channel:
+        items = items.filter(reminder__channel=filters.channel)
+    if filters.currency:
+        items = items.filter(reminder__currency=filters.currency)
+    if filters.overdue:
+        low, high = OVERDUE_BUCKETS[filters.overdue]
+        if low is not None:
+            items = items.filter(days_late__gte=low)
+        if high is not None:
+            items = items.filter(days_late__lte=high)
+    condition = customer_condition(organisation, filters, "reminder__customer__")
+    return items.filter(condition) if condition else items
