@@ -48,8 +48,8 @@ def test_a_new_step_gets_its_template_written_in_dutch_and_tested(
     page.get_by_role("link", name="Standard").first.click()
     page.get_by_label("Clé de l'étape").fill("arrangement")
     page.get_by_label("Délai (jours après l'échéance)").fill("25")
-    page.get_by_label("Canal").select_option("email")
-    page.get_by_label("Mode").select_option("auto")
+    page.locator("select[name=channel]").select_option("email")
+    page.locator("select[name=mode]").select_option("auto")
     page.get_by_role("button", name="Ajouter l'étape").click()
     page.get_by_text("Modèle « arrangement » créé dans les quatre langues").wait_for()
     assert ScenarioStep.objects.get(key="arrangement").template == "arrangement"
