@@ -23,6 +23,7 @@ from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Membership, Organisation, Role, User
 from relance.channels.enqueue import Draft, outbox_enqueue_many
 from relance.channels.message_templates import (
+    MissingTemplate,
     Overrides,
     inline_css,
     organisation_templates,
@@ -37,15 +38,16 @@ from relance.channels.rate_gaps import (
     rate_gaps_and_indemnity,
 )
 from relance.channels.sms.segments import plain_spaces
+from relance.channels.step_templates import default_for_step
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import (
     CALL_STEPS,
     SMS_STEPS,
     RenderedMessage,
-    UnknownDefault,
 )
 from relance.channels.templating.sandbox import TemplateRejected
+from relance.core import scenario as core
 from relance.core.calendar import for_customer
 from relance.core.penalties import debtor_lines, invoice_penalties, regime_for
 from relance.core.planner import FORMAL_NOTICE_DAYS
@@ -104,6 +106,22 @@ def invoice_pdfs(reminder: Reminder) -> list[dict[str, object]]:
         found.append({"name": f"{invoice.number}.pdf", "path": invoice.pdf.name,
                       "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})  # fmt: skip
     return found
+
+
+def reminder_template(reminder: Reminder) -> str:
+    """The name of the template a reminder is written with: the one its step named when the
+    run planned it. A reminder planned before steps named their template (none recorded) gets
+    the one its channel used then: the SMS template, the legal note, its step's call script
+    or the first one, else the template of its step's key."""
+    if reminder.template:
+        return reminder.template
+    if reminder.channel == "sms":
+        return reminder.step if reminder.step in SMS_STEPS else "sms"
+    if reminder.channel == "legal":
+        return "legal"
+    if reminder.channel == "call":
+        return reminder.step if reminder.step in CALL_STEPS else CALL_STEPS[0]
+    return reminder.step
 
 
 def _address(*lines: str) -> str:
@@ -390,6 +408,7 @@ def compose_email(
     context = replace(context, invoices_attached=bool(attachments))
     overrides = prefetched.templates if prefetched else None
     rendered = render_message(context, organisation_id=reminder.organisation_id,
+                              template=reminder_template(reminder),
                               overrides=overrides if own_templates else {})  # fmt: skip
     html = inline_css(rendered.html) if rendered.html else ""
     organisation = reminder.organisation
@@ -417,10 +436,11 @@ def compose_email(
 def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[str, int]:
     """Write the e-mails of the day's automatic reminders into the outbox.
 
-    A reminder without an e-mail address, or whose message the content check holds back,
-    goes to the to-do with the reason instead.
+    A reminder without an e-mail address, without the template its step names, or whose
+    message the content check holds back, goes to the to-do with the reason instead.
     """
-    counts = {"queued": 0, "no_address": 0, "held": 0, "sms": 0, "fallback": 0}
+    counts = {"queued": 0, "no_address": 0, "no_template": 0, "held": 0, "sms": 0,
+              "fallback": 0}  # fmt: skip
     counts["fallback"] += sms_fallbacks(organisation=organisation, day=day)
     with_pdfs = Invoice.objects.filter(organisation=organisation).exclude(pdf="").exists()
     reminders = list(
@@ -435,8 +455,10 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
         try:
             composed = compose_email(reminder, today=day, attach_pdfs=with_pdfs,
                                      prefetched=prefetched)  # fmt: skip
-        except UnknownDefault:
-            composed = None
+        except MissingTemplate as exc:
+            _to_todo(reminder, str(exc))
+            counts["no_template"] += 1
+            continue
         except TemplateRejected as exc:
             _to_todo(reminder, f"Modèle de l'organisation refusé pour ce client : {exc}")
             counts["held"] += 1
@@ -495,6 +517,9 @@ def _fill_sms(organisation: Organisation, day: date) -> int:
         try:
             text = compose_sms_text(reminder, today=day, prefetched=prefetched)
             sms_enqueue(reminder=reminder, sender=sender, to=phone, text=text)
+        except MissingTemplate as exc:
+            _to_todo(reminder, str(exc))
+            continue
         except TemplateRejected as exc:
             _to_todo(reminder, f"Modèle de l'organisation refusé pour ce client : {exc}")
             continue
@@ -525,13 +550,10 @@ def compose_sms_text(
     run's: a refused template sends the reminder to the to-do), with plain spaces
     (``plain_spaces``)."""
     context = message_context(reminder, today=today, prefetched=prefetched)
-    return plain_spaces(render_message(context, organisation_id=reminder.organisation_id,
-                                       step_key=sms_key(reminder)).text.strip())  # fmt: skip
-
-
-def sms_key(reminder: Reminder) -> str:
-    """The SMS template of a reminder: its step's own, when one is shipped, else ``sms``."""
-    return reminder.step if reminder.step in SMS_STEPS else "sms"
+    rendered = render_message(context, organisation_id=reminder.organisation_id,
+                              template=reminder_template(reminder),
+                              overrides=prefetched.templates if prefetched else None)  # fmt: skip
+    return plain_spaces(rendered.text.strip())
 
 
 def compose_sms_for_staff(
@@ -541,21 +563,18 @@ def compose_sms_for_staff(
     ``portal`` as in ``message_context`` (none: a preview)."""
     context = message_context(reminder, today=today, portal=portal)
     rendered, refused = render_message_for_staff(
-        context, organisation_id=reminder.organisation_id, step_key=sms_key(reminder)
+        context, organisation_id=reminder.organisation_id, template=reminder_template(reminder)
     )
     return plain_spaces(rendered.text.strip()), refused
 
 
 def compose_instructions(reminder: Reminder, *, today: date) -> tuple[RenderedMessage, str]:
-    """What a person reads for a manual task: the step's call script (``call_1``'s when the
-    step has none of its own), or the hand-off note for a legal step; and why the
-    organisation's template was set aside for the shipped one ("" when it was not)."""
+    """What a person reads for a manual task: the call script or the hand-off note its step
+    names; and why the organisation's template was set aside for the shipped one ("" when it
+    was not)."""
     context = message_context(reminder, today=today)
-    key = "legal"
-    if reminder.channel == "call":
-        key = reminder.step if reminder.step in CALL_STEPS else "call_1"
     return render_message_for_staff(context, organisation_id=reminder.organisation_id,
-                                    step_key=key)  # fmt: skip
+                                    template=reminder_template(reminder))  # fmt: skip
 
 
 FALLBACK_NOTES = {
@@ -594,10 +613,17 @@ def _fall_back(reminder: Reminder, channel: str) -> bool:
     if taken.exists():
         return False
     status = ReminderStatus.TODO if channel == "letter" else reminder.status
+    template = reminder_template(reminder)  # a letter prints the e-mail's template
+    if channel == "email":  # an SMS text is no e-mail: the shipped e-mail of the step's tone
+        template = default_for_step(core.Step(
+            key=reminder.step, offset_days=1, channel="email", mode=reminder.mode,
+            tone=reminder.tone, penalties=reminder.penalties,
+        ))  # fmt: skip
     reminder.notes = [*reminder.notes, FALLBACK_NOTES[channel]]
-    Reminder.objects.filter(pk=reminder.pk).update(channel=channel, status=status,
-                                                   notes=reminder.notes)  # fmt: skip
-    reminder.channel, reminder.status = channel, status
+    Reminder.objects.filter(pk=reminder.pk).update(
+        channel=channel, status=status, notes=reminder.notes, template=template
+    )
+    reminder.channel, reminder.status, reminder.template = channel, status, template
     return True
 
 

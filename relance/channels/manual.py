@@ -74,7 +74,7 @@ logger = logging.getLogger(__name__)
 # Shown in place of the address when a customer has none: the content can still be previewed.
 NO_ADDRESS = "destinataire@adresse-manquante.invalid"
 # A step with no template of its own is written with the first reminder's.
-FALLBACK_STEP = "reminder_1"
+FALLBACK_TEMPLATE = "reminder_1"
 BUSY = (OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.FAILED)
 
 
@@ -227,10 +227,10 @@ def preview_email(
                "portal": link}  # fmt: skip
     try:
         base = compose_email(twin, extra_copy=draft.copy_to, **options)  # type: ignore[arg-type]
-    except UnknownDefault:
+    except UnknownDefault as exc:
         twin = copy.copy(twin)
-        twin.step = FALLBACK_STEP
-        notices.append(f"L'étape « {reminder.step} » n'a pas de modèle : texte du premier rappel.")
+        twin.template = FALLBACK_TEMPLATE
+        notices.append(f"{exc} Texte du premier rappel.")
         base = compose_email(twin, extra_copy=draft.copy_to, **options)  # type: ignore[arg-type]
     except TemplateRejected as exc:
         # The morning run sent the reminder here for this reason: the collector gets a message

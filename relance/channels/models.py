@@ -177,16 +177,19 @@ class SmsOptOut(models.Model):
 
 
 class MessageTemplate(models.Model):
-    """An organisation's own wording of a step's message in one language.
+    """An organisation's own wording of a named template in one language.
 
-    It replaces the shipped default (``relance/channels/templating/defaults``) part by part:
-    only the parts the step has (subject, text, HTML; see ``PARTS_BY_STEP``) are used.
+    ``key`` is the template's name, the one steps give (``ScenarioStep.template``). With the
+    name of a shipped default (``relance/channels/templating/defaults``) it replaces it; with a
+    new name it is the organisation's own template, created for a step. ``kind`` says what can
+    carry it and so which parts it has (``PARTS_BY_KIND``).
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
-    key = models.SlugField("étape", max_length=50)
+    key = models.SlugField("modèle", max_length=50)
     language = models.CharField("langue", max_length=2)
+    kind = models.CharField("sorte", max_length=10, default="email")
     subject = models.TextField("objet", blank=True)
     text = models.TextField("texte", blank=True)
     html = models.TextField("HTML", blank=True)

@@ -205,6 +205,9 @@ class Reminder(models.Model):
     )
     run_date = models.DateField()
     step = models.CharField(max_length=50)
+    # The template the step named when the run planned it; empty for reminders planned before
+    # steps named theirs (``relance.channels.compose.reminder_template`` says which applies).
+    template = models.CharField(max_length=50, blank=True, default="")
     channel = models.CharField(max_length=20, choices=_choices(CHANNELS))
     mode = models.CharField(max_length=10, choices=_choices(MODES))
     currency = models.CharField(max_length=3)

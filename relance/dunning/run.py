@@ -128,14 +128,14 @@ def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
     now = bulk.now_for_db()
     bulk.insert_rows(
         Reminder,
-        ("id", "uuid", "organisation_id", "customer_id", "run_date", "step", "channel", "mode",
-         "currency", "amount_due", "penalties", "tone", "status", "notes", "created_at",
-         "options"),
+        ("id", "uuid", "organisation_id", "customer_id", "run_date", "step", "template",
+         "channel", "mode", "currency", "amount_due", "penalties", "tone", "status", "notes",
+         "created_at", "options"),
         (
             (pk, uuid, organisation.pk, m.customer_id, plan.day, m.step.key,
-             m.step.channel, m.step.mode, m.currency, m.amount_due, m.penalties, m.step.tone,
-             _status(m), json.dumps(_notes(m), ensure_ascii=False), now,
-             json.dumps(_options(m)))
+             m.step.template or m.step.key, m.step.channel, m.step.mode, m.currency,
+             m.amount_due, m.penalties, m.step.tone, _status(m),
+             json.dumps(_notes(m), ensure_ascii=False), now, json.dumps(_options(m)))
             for pk, uuid, m in zip(reminder_ids, uuids, messages, strict=True)
         ),
     )  # fmt: skip

@@ -142,7 +142,11 @@ def test_no_phone_falls_back_to_an_email(organisation, actor):
     assert counts["fallback"] == 1 and counts["queued"] == 1 and counts["sms"] == 0
     reminder = Reminder.objects.get()
     assert reminder.channel == "email" and "relance faite par e-mail" in reminder.notes[-1]
-    assert OutboundMessage.objects.get().recipients == ["compta@lefevre.example"]
+    # Written with an e-mail template of the step's tone, not the SMS text.
+    assert reminder.template == "reminder_2"
+    message = OutboundMessage.objects.get()
+    assert message.recipients == ["compta@lefevre.example"]
+    assert message.subject.startswith("Deuxième rappel") and message.body_html
 
 
 def test_a_repeat_is_recorded_and_counted_once_done(organisation, actor):

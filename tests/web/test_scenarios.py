@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from relance.accounts.models import AuditEvent
+from relance.channels.models import MessageTemplate
 from relance.dunning.models import CustomerDunning, Scenario, ScenarioStep, Segment
 from relance.dunning.scenarios import scenarios_ensure_presets, scenarios_of
 from relance.dunning.segments import segments_ensure_defaults
@@ -267,10 +268,15 @@ def test_warnings_point_at_surprising_steps(collector, organisation, standard):
     collector.post(edit, data)
     collector.post(url("scenario_step_add", organisation, scenario=standard.uuid),
                    {**STEP, "key": "relance_maison", "offset_days": "25"})  # fmt: skip
+    # The new step got its own template; one language of it is then deleted, and another
+    # step is made to name a template that does not exist.
+    MessageTemplate.objects.filter(key="relance_maison", language="nl").delete()
+    ScenarioStep.objects.filter(scenario=standard, key="legal").update(template="nulle_part")
     page = collector.get(url("scenario_detail", organisation, scenario=standard.uuid))
     warnings = " ".join(page.context["warnings"])
     assert "« call_1 » (call) est automatique" in warnings
-    assert "Aucun modèle ne porte la clé « relance_maison »" in warnings
+    assert "Le modèle « relance_maison » n'est pas écrit en nl" in warnings
+    assert "utilise le modèle « nulle_part », qui n'existe pas" in warnings
 
 
 def test_viewer_reads_but_cannot_change(viewer, organisation, standard):

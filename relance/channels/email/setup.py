@@ -115,18 +115,35 @@ def smtp_test_send(*, organisation: Organisation, to: str) -> str:
 
     Nothing is written to the outbox: it is not a reminder. Raises DeliveryError with the
     server's answer; returns the From address used."""
+    return _send_now(
+        organisation, to=to, subject=f"Test d'envoi relance — {organisation.legal_name}",
+        text=("Ce message confirme que relance peut envoyer les relances de "
+              f"{organisation.legal_name} avec la configuration actuelle.\n"
+              f"Envoyé le {timezone.localtime():%d/%m/%Y à %H:%M}.\n"),
+    )  # fmt: skip
+
+
+def template_test_send(
+    *, organisation: Organisation, to: str, subject: str, text: str, html: str = ""
+) -> str:
+    """Send a message written from a template to ``to`` (the person editing it) right now, as
+    reminders leave, its subject marked "[TEST]". Nothing is written to the outbox and nothing
+    counts as sent to the customer whose data it shows. Raises DeliveryError; returns the From
+    address used."""
+    return _send_now(organisation, to=to, subject=f"[TEST] {subject}", text=text, html=html)
+
+
+def _send_now(organisation: Organisation, *, to: str, subject: str, text: str,
+              html: str = "") -> str:  # fmt: skip
     address = organisation.sender_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     sender = formataddr((organisation.sender_name or organisation.legal_name, address))
     message = OutboundMessage(
         organisation=organisation,
         sender=sender,
         recipients=[to],
-        subject=f"Test d'envoi relance — {organisation.legal_name}",
-        body_text=(
-            "Ce message confirme que relance peut envoyer les relances de "
-            f"{organisation.legal_name} avec la configuration actuelle.\n"
-            f"Envoyé le {timezone.localtime():%d/%m/%Y à %H:%M}.\n"
-        ),
+        subject=subject,
+        body_text=text,
+        body_html=html,
         message_id=make_msgid(domain=address.rpartition("@")[2] or "relance.invalid"),
     )
     try:

@@ -18,7 +18,13 @@ from html import escape
 from django.utils.translation import gettext as _
 
 from relance.accounts.models import Organisation, User
-from relance.channels.compose import ZERO, message_context, portal_for, signer
+from relance.channels.compose import (
+    ZERO,
+    message_context,
+    portal_for,
+    reminder_template,
+    signer,
+)
 from relance.channels.letter.labels import labels
 from relance.channels.letter.pdf import Claim, Letter, Signer
 from relance.channels.message_templates import render_message
@@ -67,7 +73,8 @@ def compose_letter(
     if customer.collector is None and printed_by is not None:
         context = dataclasses.replace(context, collector=signer(organisation, printed_by))
     try:
-        rendered = render_message(context, organisation_id=reminder.organisation_id)
+        rendered = render_message(context, organisation_id=reminder.organisation_id,
+                                  template=reminder_template(reminder))  # fmt: skip
     except TemplateRejected as exc:  # a letter is never printed in other words than chosen
         raise LetterRefused(
             _("modèle de l'organisation refusé pour ce client : %(exc)s") % {"exc": exc}

@@ -6,7 +6,14 @@ and ``legal.txt`` an internal hand-off note. Pieces shared by several steps (gre
 account statement, penalties, how to pay, contact, signature, HTML layout) are in
 ``defaults/<language>/parts/`` and are pasted where a step file says ``{#@ name @#}`` (a Jinja
 comment), so ``default_source`` returns a complete template: the copy a credit controller
-edits has no include (user templates cannot include anything).
+edits has no include (user templates cannot include anything). In a plain-text part the pasted
+piece stays framed by two comments (``{# part:statement #}`` … ``{# /part +#}``, which print
+nothing) so that ``html_from_text`` can put the HTML version of the same piece in its place.
+
+A template is named: a step names the template it uses (``ScenarioStep.template``), and the
+shipped ones are named after the preset step they were written for. Each has a kind, the
+channel family that can carry it (``template_kind``): adding a shipped default is adding its
+files and its ``PARTS_BY_STEP`` entry.
 """
 
 from __future__ import annotations
@@ -44,6 +51,28 @@ PARTS_BY_STEP: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(SMS_STEPS, ("text",)),
 }
 STEP_KEYS = tuple(PARTS_BY_STEP)
+
+# What carries a template: an e-mail, a letter (formal notice), an SMS, a call script, the
+# legal hand-off note; and which kinds each step channel can send. A letter prints an e-mail's
+# subject, text and HTML as well as a formal notice's.
+KINDS = ("email", "letter", "sms", "call", "legal")
+PARTS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "email": ("subject", "text", "html"),
+    "letter": ("subject", "text", "html"),
+    "sms": ("text",),
+    "call": ("text",),
+    "legal": ("subject", "text"),
+}
+KINDS_BY_CHANNEL: dict[str, tuple[str, ...]] = {
+    "email": ("email",),
+    "letter": ("email", "letter"),
+    "formal_notice": ("letter", "email"),
+    "sms": ("sms",),
+    "call": ("call",),
+    "legal": ("legal",),
+}
+_KIND_PREFIXES = (("formal_notice", "letter"), ("letter", "letter"), ("sms", "sms"),
+                  ("call", "call"), ("legal", "legal"))  # fmt: skip
 _SUFFIXES = {"subject": ".subject.txt", "text": ".txt", "html": ".html"}
 _INSERT = re.compile(r"\{#@ (\w+) @#\}")
 
@@ -57,6 +86,22 @@ class RenderedMessage:
     subject: str  # one line ("" for a call script)
     text: str
     html: str | None  # None for call scripts and the legal note
+
+
+def template_kind(name: str) -> str | None:
+    """The kind of a shipped template (None when none has this name): by the start or the end
+    of its name (``sms``, ``call``, ``legal``, ``formal_notice``, ``letter``: ``call_2``,
+    ``amicable_escalation_sms``), else an e-mail when it has the three parts, a call script
+    when it has only a text."""
+    parts = PARTS_BY_STEP.get(name)
+    if parts is None:
+        return None
+    for prefix, kind in _KIND_PREFIXES:
+        if name.startswith(prefix) or name.endswith("_" + prefix):
+            return kind
+    if parts == ("text",):
+        return "call"
+    return "legal" if "html" not in parts else "email"
 
 
 def _read(language: str, *path: str) -> str:
@@ -77,8 +122,25 @@ def default_source(step_key: str, language: str, part: str) -> str:
             % {"part": part, "step_key": step_key}
         )
     source = _read(language, step_key + _SUFFIXES[part])
-    extension = ".html" if part == "html" else ".txt"
-    return _INSERT.sub(lambda match: _read(language, "parts", match.group(1) + extension), source)
+    if part == "html":
+        return _INSERT.sub(lambda match: _read(language, "parts", match.group(1) + ".html"), source)
+    return _INSERT.sub(lambda match: framed_part(match.group(1), language), source)
+
+
+def framed_part(name: str, language: str) -> str:
+    """A shared piece's plain text between the comments that name it (see the module)."""
+    # "+#}": the newline after the closing comment is the template's, not to be trimmed.
+    return f"{{# part:{name} #}}{_read(language, 'parts', name + '.txt')}{{# /part +#}}"
+
+
+def part_html(name: str, language: str) -> str | None:
+    """The HTML version of a shared piece (None when there is no such piece)."""
+    if not _INSERT.fullmatch(f"{{#@ {name} @#}}") or language not in LANGUAGES:
+        return None
+    try:
+        return _read(language, "parts", name + ".html")
+    except FileNotFoundError:
+        return None
 
 
 def render_default(context: MessageContext, step_key: str | None = None) -> RenderedMessage:

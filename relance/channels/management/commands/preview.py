@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.channels.compose import message_context
-from relance.channels.message_templates import template_limits
-from relance.channels.templating import TemplateRejected, check_content, render, render_default
+from relance.channels.message_templates import render_message, template_limits
+from relance.channels.templating import TemplateRejected, check_content, render
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.models import Reminder
 from relance.ledger.models import Customer
@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("customer", help="référence du client")
-        parser.add_argument("--step", default="reminder_1")
+        parser.add_argument("--step", default="reminder_1", help="modèle (nom) de l'étape")
         parser.add_argument("--penalties", default="none", choices=["none", "mentioned", "claimed"])
         parser.add_argument("--tone", default="neutral")
         parser.add_argument("--template", default=None, help="modèle à essayer (fichier)")
@@ -59,9 +59,10 @@ class Command(BaseCommand):
             except TemplateRejected as exc:
                 raise CommandError(_("Modèle refusé : %(exc)s") % {"exc": exc}) from exc
             return
-        try:
-            rendered = render_default(context)
-        except UnknownDefault as exc:
+        try:  # the template of that name as the morning run finds it: the organisation's first
+            rendered = render_message(context, organisation_id=organisation.pk,
+                                      template=options["step"])  # fmt: skip
+        except (UnknownDefault, TemplateRejected) as exc:
             raise CommandError(str(exc)) from exc
         report = check_content(rendered.subject, rendered.text, rendered.html,
                                language=context.message_language)  # fmt: skip

@@ -1,4 +1,8 @@
-"""relance scenarios export|import FILE [--org SLUG]"""
+"""relance scenarios export|import FILE [--org SLUG]
+
+Here rather than with the scenarios (``relance.dunning``): an import gives every step its
+template (``relance.channels.step_templates``).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
+from relance.channels.step_templates import scenarios_import_with_templates
 from relance.core.scenario import ScenarioError
-from relance.dunning.scenarios import scenarios_export, scenarios_import
+from relance.dunning.scenarios import scenarios_export
 from relance.lib.text import translated
 
 
@@ -47,8 +52,9 @@ class Command(BaseCommand):
         if not source.is_file():
             raise CommandError(_("Fichier introuvable : %(path)s") % {"path": path})
         try:
-            keys = scenarios_import(organisation=organisation, text=source.read_bytes(),
-                                    actor=Actor.system("cli"))  # fmt: skip
+            keys = scenarios_import_with_templates(
+                organisation=organisation, text=source.read_bytes(), actor=Actor.system("cli")
+            )
         except ScenarioError as exc:
             raise CommandError(
                 _("Scénarios refusés, rien n'a changé : %(exc)s") % {"exc": translated(exc)}
