@@ -2,6 +2,7 @@
 
     python -m benchmarks.analytics [--customers 2000] [--invoices 20000] [--weeks 6]
                                    [--requests 5] [--out benchmarks/results] [--rebuild]
+                                   [--database-url URL]
 
 The portfolio is built as ``benchmarks/pages.py`` builds it (the reference generator or
 ``benchmarks/synthetic.py``, imported with the real importer). Then the daily cycle runs once
@@ -10,6 +11,9 @@ marked done (as sending or a collector does), their e-mails given a departure ti
 payments for about half of the reminded invoices are imported with the payments importer,
 dated 0 to 24 days after the reminder. The database is kept in
 ``var/bench/analytics-<customers>-<invoices>/`` and reused (``--rebuild`` starts afresh).
+``--database-url`` measures an existing database instead (one organisation ``bench``, such as
+the staff pages' benchmark leaves): its last run day's reminders are done once, as above, and
+the period is the ``--weeks`` weeks to that day.
 
 Measured with Django's test client, signed in as a collector: the analysis page without
 filters and with each filter, each ``--requests`` times, and each figure family's selector
@@ -96,13 +100,19 @@ def build(folder: Path, customers: int, invoices: int, weeks: int) -> None:
 
 def one_week(organisation: Any, day: date, actor: Any) -> None:
     """The morning cycle of ``day``, its reminders done, e-mails sent, some invoices paid."""
-    from relance.channels.models import OutboundMessage
     from relance.cycle.daily import daily_cycle
+
+    daily_cycle(organisation=organisation, day=day, actor=actor)
+    reminders_done(organisation, day, actor)
+
+
+def reminders_done(organisation: Any, day: date, actor: Any) -> None:
+    """The reminders planned on ``day`` done, e-mails sent, about half the invoices paid."""
+    from relance.channels.models import OutboundMessage
     from relance.dunning.completion import reminders_complete
     from relance.dunning.models import Reminder, ReminderItem, ReminderStatus
     from relance.imports.services import import_file
 
-    daily_cycle(organisation=organisation, day=day, actor=actor)
     waiting = Reminder.objects.filter(
         organisation=organisation, run_date=day,
         status__in=(ReminderStatus.READY, ReminderStatus.TODO),
@@ -132,18 +142,51 @@ def one_week(organisation: Any, day: date, actor: Any) -> None:
         raise SystemExit(f"payments import rejected: {report.rejected[:3]}")
 
 
-def families(organisation: Any, period: dict[str, str], requests: int) -> dict[str, Any]:
+def prepare_existing() -> None:
+    """An existing database (``--database-url``, e.g. the staff pages' benchmark's): migrated,
+    and the reminders of its last run day done, once, as ``one_week`` does them."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from relance.accounts.audit import Actor
+    from relance.accounts.models import Organisation
+    from relance.dunning.models import Reminder, ReminderStatus
+
+    call_command("migrate", verbosity=0)
+    organisation = Organisation.objects.get(slug="bench")
+    reminders = Reminder.objects.filter(organisation=organisation)
+    if not reminders.filter(status=ReminderStatus.SENT).exists():
+        started = time.perf_counter()
+        reminders_done(organisation, last_run_day(organisation), Actor.system("benchmark"))
+        print(f"  reminders of the last run day done in {time.perf_counter() - started:.0f} s")
+
+
+def last_run_day(organisation: Any) -> date:
+    """The day the figures are taken at: the portfolio's date, or the last run's day."""
+    from django.db.models import Max
+
+    from relance.dunning.models import Reminder
+
+    last = Reminder.objects.filter(organisation=organisation).aggregate(day=Max("run_date"))
+    return max(last["day"] or AS_OF, AS_OF)
+
+
+def families(
+    organisation: Any, period: dict[str, str], requests: int, as_of: date
+) -> dict[str, Any]:
     """Each figure family's selectors alone (what ``relance report NAME`` runs)."""
     from relance.reports.analytics import REPORTS, report
     from relance.reports.analytics_filters import AnalyticsFilters
 
-    filters = AnalyticsFilters.from_mapping(period, AS_OF)
+    filters = AnalyticsFilters.from_mapping(period, as_of)
     timings: dict[str, Any] = {}
     for name in REPORTS:
         spent = []
         for _ in range(requests):
             started = time.perf_counter()
-            report(name, organisation, filters, AS_OF)
+            report(name, organisation, filters, as_of)
             spent.append((time.perf_counter() - started) * 1000)
         timings[name] = {"median_ms": round(statistics.median(spent), 1)}
         print(f"  report {name:<12} median {timings[name]['median_ms']:>8} ms")
@@ -166,7 +209,8 @@ def run(requests: int, weeks: int) -> dict[str, Any]:
     client.force_login(User.objects.get(email=COLLECTOR))
     baseline = measure(client, reverse("dashboard", kwargs={"org": "bench"}), requests)
     print(f"  dashboard (baseline)  median {baseline['median_ms']:>8} ms")
-    period = {"from": (AS_OF - timedelta(days=7 * weeks)).isoformat(), "to": AS_OF.isoformat()}
+    as_of = last_run_day(organisation)
+    period = {"from": (as_of - timedelta(days=7 * weeks)).isoformat(), "to": as_of.isoformat()}
     page = {"date_from": period["from"], "date_to": period["to"]}
     url = reverse("analytics", kwargs={"org": "bench"})
     results = []
@@ -186,7 +230,7 @@ def run(requests: int, weeks: int) -> dict[str, Any]:
         "period": period,
         "baseline_dashboard": baseline,
         "pages": results,
-        "reports": families(organisation, period, requests),
+        "reports": families(organisation, period, requests, as_of),
     }
 
 
@@ -198,29 +242,42 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=5, help="timed requests per page")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached database")
+    parser.add_argument("--database-url", default="",
+                        help="an existing database (organisation 'bench') to measure instead "
+                             "of building one")  # fmt: skip
     parser.add_argument("--phase", choices=("all", "build"), default="all",
                         help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args()
     folder = ROOT / "var" / "bench" / f"analytics-{args.customers}-{args.invoices}"
     os.environ.update(environment(folder))
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
     if args.phase == "build":
-        build(folder, args.customers, args.invoices, args.weeks)
+        if args.database_url:
+            prepare_existing()
+        else:
+            build(folder, args.customers, args.invoices, args.weeks)
         return
-    if args.rebuild and folder.exists():
+    if args.rebuild and folder.exists() and not args.database_url:
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    print(f"Database {folder} ({args.customers} customers, {args.invoices} invoices)…")
+    if args.database_url:
+        print(f"Database {args.database_url}…")
+    else:
+        print(f"Database {folder} ({args.customers} customers, {args.invoices} invoices)…")
     subprocess.run([sys.executable, "-m", "benchmarks.analytics", "--phase", "build",
                     "--customers", str(args.customers), "--invoices", str(args.invoices),
-                    "--weeks", str(args.weeks)], check=True, cwd=ROOT)  # fmt: skip
+                    "--weeks", str(args.weeks), "--database-url", args.database_url],
+                   check=True, cwd=ROOT)  # fmt: skip
     build_seconds = round(time.perf_counter() - started, 1)
     figures = run(args.requests, args.weeks)
-    state = json.loads((folder / "state.json").read_text())
+    state_path = folder / "state.json"
+    state = {} if args.database_url else json.loads(state_path.read_text())
     result = {
         "benchmark": "analytics",
-        "portfolio": state.get("portfolio"),
-        "as_of": AS_OF.isoformat(),
+        "portfolio": "existing database" if args.database_url else state.get("portfolio"),
+        "as_of": figures["period"]["to"],
         "build_seconds_this_run": build_seconds,
         "requests_per_page": args.requests,
         **figures,

@@ -28,7 +28,7 @@ from relance.lib.progress import Progress
 from relance.rates.selectors import RateWarning, rate_warnings_log
 from relance.reports.digest_send import DigestRun, digest_due, weekly_digests_send
 from relance.reports.forecast_record import cash_forecast_record
-from relance.reports.services import monthly_figures_record
+from relance.reports.services import group_monthly_figures_record, monthly_figures_record
 
 
 @dataclass
@@ -64,6 +64,9 @@ def daily_cycle(
     # The dashboard's 13 weeks of expected receipts, computed once rather than per page; after
     # the messages, which must not wait for it.
     cash_forecast_record(organisation=organisation, day=day)
+    # The analysis page's DSO per segment, collector and filter, read from the same kind of
+    # snapshot: every month per group of customers, rewritten each morning.
+    group_monthly_figures_record(organisation=organisation, day=day)
     warnings = rate_warnings_log(organisation=organisation, day=day)  # tables running out
     # Last, on the morning's figures: each collector's week, once per week whatever reruns.
     digests = weekly_digests_send(organisation=organisation, day=day) if digest_due(day) else None

@@ -83,6 +83,7 @@ def report(
     name: str, organisation: Organisation, filters: AnalyticsFilters, today: date, by: str = ""
 ) -> dict[str, Any]:
     """The figures of the family ``name`` with the period and filters they were taken with."""
+    filters = filters.resolved(organisation)
     return {
         "report": name,
         "organisation": organisation.slug,

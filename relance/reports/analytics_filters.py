@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,6 +33,7 @@ OVERDUE_BUCKETS: dict[str, tuple[int | None, int | None]] = {
     "days_over_90": (91, None),
 }
 DEFAULT_PERIOD_DAYS = 90
+NOT_FILTERS = ("date_from", "date_to", "resolver")  # fields no query string names
 
 
 class DaysBetween(Func):
@@ -73,6 +74,8 @@ class AnalyticsFilters:
     country: str = ""
     currency: str = ""
     overdue: str = ""  # a key of OVERDUE_BUCKETS
+    # The scenario rules, read once for all the selectors of a page (``resolved``).
+    resolver: ScenarioResolver | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def default(cls, today: date) -> AnalyticsFilters:
@@ -86,10 +89,10 @@ class AnalyticsFilters:
         date_to = _day(values.get("to"), base.date_to)
         if date_from > date_to:
             raise FilterError("from > to")
-        texts = {
+        texts: dict[str, Any] = {
             item.name: str(values.get(item.name) or "").strip()
             for item in fields(cls)
-            if item.name not in ("date_from", "date_to")
+            if item.name not in NOT_FILTERS
         }
         if texts["overdue"] and texts["overdue"] not in OVERDUE_BUCKETS:
             raise FilterError(f"overdue: {texts['overdue']}")
@@ -103,9 +106,17 @@ class AnalyticsFilters:
         query = {"from": self.date_from.isoformat(), "to": self.date_to.isoformat()}
         for item in fields(self):
             value = getattr(self, item.name)
-            if item.name not in ("date_from", "date_to") and value:
+            if item.name not in NOT_FILTERS and value:
                 query[item.name] = value
         return query
+
+    def resolved(self, organisation: Organisation) -> AnalyticsFilters:
+        """The same filters carrying the organisation's scenario rules, so that the
+        selectors of one page or command do not each read them again."""
+        return self if self.resolver else replace(self, resolver=ScenarioResolver.of(organisation))
+
+    def scenarios(self, organisation: Organisation) -> ScenarioResolver:
+        return self.resolver or ScenarioResolver.of(organisation)
 
 
 def _day(value: object, default: date) -> date:
@@ -146,9 +157,9 @@ class ScenarioResolver:
             return segment
         return DEFAULT_SCENARIO
 
-    def condition(self, key: str, prefix: str) -> Q:
-        """Customers (reached by ``prefix``) chased with the scenario ``key``."""
-        own, segment = f"{prefix}dunning__scenario", f"{prefix}dunning__segment"
+    def condition(self, key: str, own: str, segment: str) -> Q:
+        """Customers chased with the scenario ``key``, on a query whose ``own`` field is the
+        customer's own scenario and ``segment`` field their segment."""
         by_segment = [name for name, scenario in self.by_segment.items() if scenario == key]
         unchosen = Q(**{f"{own}__isnull": True}) & ~Q(**{f"{segment}__in": list(self.by_segment)})
         condition = Q(**{f"{own}__key": key}) | (
@@ -169,7 +180,9 @@ def customer_condition(organisation: Organisation, filters: AnalyticsFilters, pr
     if filters.segment:
         condition &= Q(**{f"{prefix}dunning__segment": filters.segment})
     if filters.scenario:
-        condition &= ScenarioResolver.of(organisation).condition(filters.scenario, prefix)
+        condition &= filters.scenarios(organisation).condition(
+            filters.scenario, own=f"{prefix}dunning__scenario", segment=f"{prefix}dunning__segment"
+        )
     if filters.collector:
         collector = User.objects.filter(uuid=_uuid(filters.collector)).values("pk")
         condition &= Q(**{f"{prefix}collector__in": collector})
@@ -177,6 +190,24 @@ def customer_condition(organisation: Organisation, filters: AnalyticsFilters, pr
         condition &= Q(**{f"{prefix}kind": filters.kind})
     if filters.country:
         condition &= Q(**{f"{prefix}country": filters.country})
+    return condition
+
+
+def group_condition(organisation: Organisation, filters: AnalyticsFilters) -> Q:
+    """The customer filters, on the groups of alike customers of ``GroupMonthlyFigures``
+    (fields named as the groups' values: segment, scenario, collector, kind, country)."""
+    condition = Q()
+    if filters.segment:
+        condition &= Q(segment=filters.segment)
+    if filters.scenario:
+        resolver = filters.scenarios(organisation)
+        condition &= resolver.condition(filters.scenario, own="scenario", segment="segment")
+    if filters.collector:
+        condition &= Q(collector__uuid=_uuid(filters.collector))
+    if filters.kind:
+        condition &= Q(kind=filters.kind)
+    if filters.country:
+        condition &= Q(country=filters.country)
     return condition
 
 

@@ -22,7 +22,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, Min, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from relance.accounts.models import Organisation
 from relance.dunning.models import ReminderItem, ReminderStatus
@@ -89,59 +90,76 @@ def _cell(days: str) -> Case:
     return Case(*whens, default=Value(""))
 
 
+@dataclass(frozen=True)
+class _Paths:
+    """Where a cohort query finds what it needs, from the rows it starts from."""
+
+    start: str  # the cohort's first day
+    base: str  # what it is measured against
+    instalment: str  # prefix of the instalment ("" when the rows are instalments)
+
+
+BY_REMINDER = _Paths(start="reminder__run_date", base="outstanding", instalment="instalment__")
+BY_DUE_DATE = _Paths(start="due_date", base="amount", instalment="")
+
+
 def _first_reminders(organisation: Organisation, filters: AnalyticsFilters) -> QuerySet[Any]:
-    """Instalments first reminded in the period, with that day (``start``) and what they
-    owed then (``base``). Only items reminded in the period can have been first reminded in
-    it: the subqueries run for those, not for the whole ledger."""
+    """The item of each instalment's first reminder done, when that day is in the period.
+
+    One pass over the reminders done of the instalments reminded in the period, numbered
+    per instalment by day (a window, not a subquery per item): only those instalments can
+    have been first reminded in the period, so the cost follows the period, not the ledger.
+    """
     done = ReminderItem.objects.filter(
-        instalment=OuterRef("pk"), reminder__status=ReminderStatus.SENT
-    ).order_by("reminder__run_date", "reminder_id")
-    in_period = ReminderItem.objects.filter(
-        reminder__organisation=organisation,
-        reminder__status=ReminderStatus.SENT,
-        reminder__run_date__range=(filters.date_from, filters.date_to),
-    ).values("instalment_id")
-    return (
-        Instalment.objects.filter(pk__in=in_period)
-        .annotate(
-            start=Subquery(done.values("reminder__run_date")[:1]),
-            base=Subquery(done.values("outstanding")[:1]),
-        )
-        .filter(start__range=(filters.date_from, filters.date_to))
+        reminder__organisation=organisation, reminder__status=ReminderStatus.SENT
     )
+    in_period = done.filter(reminder__run_date__range=(filters.date_from, filters.date_to))
+    per_item = [F("instalment_id")]
+    firsts = (
+        done.filter(instalment__in=in_period.values("instalment_id"))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=per_item,
+                        order_by=[F("reminder__run_date"), F("reminder_id")]),
+            first_day=Window(Min("reminder__run_date"), partition_by=per_item),
+        )
+        .filter(rank=1, first_day__range=(filters.date_from, filters.date_to))
+    )  # fmt: skip
+    return ReminderItem.objects.filter(pk__in=firsts.values("pk"))
 
 
 def cohorts(organisation: Organisation, filters: AnalyticsFilters, basis: str) -> list[Cohort]:
     """The cohorts of the period by month of first reminder or of due date, per currency."""
+    items: QuerySet[Any]
     if basis == "reminder":
-        items = _first_reminders(organisation, filters)
-        start, base = "start", "base"
+        items, paths = _first_reminders(organisation, filters), BY_REMINDER
     else:
         items = Instalment.objects.filter(
             organisation=organisation, due_date__range=(filters.date_from, filters.date_to)
         )
-        start, base = "due_date", "amount"
-    items = items.filter(customer_condition(organisation, filters, "customer__"))
+        paths = BY_DUE_DATE
+    item = paths.instalment
+    currency = f"{item}invoice__currency"
+    items = items.filter(customer_condition(organisation, filters, f"{item}customer__"))
     if filters.currency:
-        items = items.filter(invoice__currency=filters.currency)
-    items = items.annotate(month=MonthOf(start))
+        items = items.filter(**{currency: filters.currency})
+    items = items.annotate(month=MonthOf(paths.start))
     found: dict[tuple[str, date], Cohort] = {}
 
     def cohort(group: dict[str, Any]) -> Cohort:
-        key = (group["invoice__currency"], _month(group["month"]))
+        key = (group[currency], _month(group["month"]))
         return found.setdefault(key, Cohort(*key))
 
-    bases = items.values("invoice__currency", "month").annotate(total=Sum(base), count=Count("pk"))
+    bases = items.values(currency, "month").annotate(total=Sum(paths.base), count=Count("pk"))
     for group in bases.order_by():
         row = cohort(group)
         row.base += money(group["total"])
         row.items += group["count"]
     paid = (
-        items.filter(allocations__payment__isnull=False)
-        .annotate(after=DaysBetween("allocations__date", start))
+        items.filter(**{f"{item}allocations__payment__isnull": False})
+        .annotate(after=DaysBetween(f"{item}allocations__date", paths.start))
         .annotate(cell=_cell("after"))
-        .values("invoice__currency", "month", "cell")
-        .annotate(amount=Sum("allocations__amount"))
+        .values(currency, "month", "cell")
+        .annotate(amount=Sum(f"{item}allocations__amount"))
         .order_by()
     )
     cells = cells_of(basis)

@@ -150,7 +150,7 @@ class CollectionTables:
 def collection_rates(organisation: Organisation, filters: AnalyticsFilters) -> CollectionTables:
     """Collection rates at 7, 15 and 30 days per step, scenario, channel and collector."""
     items = reminder_items(organisation, filters)
-    key_of = _keys(organisation)
+    key_of = _keys(organisation, filters.scenarios(organisation))
     tables: dict[str, dict[tuple[str, str], CollectionRow]] = {d: {} for d in DIMENSIONS}
 
     def rows_for(group: dict[str, Any]) -> Iterable[CollectionRow]:
@@ -180,10 +180,9 @@ def _sorted(rows: Iterable[CollectionRow]) -> list[CollectionRow]:
 Keyer = Callable[[dict[str, Any]], tuple[str, str]]
 
 
-def _keys(organisation: Organisation) -> dict[str, Keyer]:
+def _keys(organisation: Organisation, resolver: ScenarioResolver) -> dict[str, Keyer]:
     """How each table names a group: its key (as the filters take it) and its label."""
     labels = labels_of(organisation)
-    resolver = ScenarioResolver.of(organisation)
     collectors = _collectors(organisation)
 
     def scenario(group: dict[str, Any]) -> tuple[str, str]:

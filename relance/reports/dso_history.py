@@ -10,8 +10,11 @@ Definitions (docs/reports.md, "Analyse"), at a month's end (or today for the mon
   what is overdue): what the DSO would be if every customer paid on time.
 
 Without customer filters the organisation's months come from the ``MonthlyFigures``
-snapshot; with them, the positions of the filtered customers are computed by the same
-set-based code (``relance.reports.monthly``) for those customers only.
+snapshot; with them, from ``GroupMonthlyFigures`` (the same positions per group of alike
+customers, recorded each morning), summed over the groups the filters keep. Today's DSO per
+segment and collector reads it too. Before any morning run has recorded it, the positions
+of the filtered customers are computed live by the same set-based code
+(``relance.reports.monthly``), which reads the whole ledger.
 """
 
 from __future__ import annotations
@@ -28,9 +31,14 @@ from relance.accounts.models import Organisation
 from relance.core.dso import Dso, SalesPeriod, dso_count_back
 from relance.dunning.labels import labels_of
 from relance.ledger.models import Customer, CustomerBalance, Invoice
-from relance.reports.analytics_filters import AnalyticsFilters, customer_condition, customers
+from relance.reports.analytics_filters import (
+    AnalyticsFilters,
+    customer_condition,
+    customers,
+    group_condition,
+)
 from relance.reports.collection import ZERO, _collectors, money
-from relance.reports.models import MonthlyFigures
+from relance.reports.models import GroupMonthlyFigures, MonthlyFigures
 from relance.reports.monthly import (
     MonthOf,
     MonthPosition,
@@ -122,23 +130,49 @@ def _positions(
     if not _has_customer_filters(filters):
         return [
             MonthPosition(
-                currency=row.currency,
-                month=row.month,
-                as_of=row.as_of,
-                closed=row.closed,
-                outstanding=row.outstanding,
-                overdue=row.overdue,
-                invoiced=row.invoiced,
+                currency=row.currency, month=row.month, as_of=row.as_of, closed=row.closed,
+                outstanding=row.outstanding, overdue=row.overdue, invoiced=row.invoiced,
                 collected=row.collected,
             )
             for row in MonthlyFigures.objects.filter(
                 organisation=organisation, month__gte=months[0], month__lte=months[-1]
             )
-        ]
+        ]  # fmt: skip
+    if _recorded(organisation):
+        return _group_positions(organisation, filters, months)
     chosen = customers(organisation, filters).values("pk")
     return closed_positions(organisation, months[:-1], chosen) + current_positions(
         organisation, today, chosen
     )
+
+
+def _recorded(organisation: Organisation) -> bool:
+    """Whether a morning run recorded the positions per group of customers."""
+    return GroupMonthlyFigures.objects.filter(organisation=organisation).exists()
+
+
+def _group_positions(
+    organisation: Organisation, filters: AnalyticsFilters, months: list[date]
+) -> list[MonthPosition]:
+    """The months' positions of the groups of customers the filters keep, added up."""
+    rows = (
+        GroupMonthlyFigures.objects.filter(
+            group_condition(organisation, filters), organisation=organisation,
+            month__gte=months[0], month__lte=months[-1],
+        )
+        .values_list("currency", "month", "as_of", "closed")
+        .annotate(outstanding=Sum("outstanding"), overdue=Sum("overdue"),
+                  invoiced=Sum("invoiced"), collected=Sum("collected"))
+        .order_by()
+    )  # fmt: skip
+    return [
+        MonthPosition(
+            currency=currency, month=month, as_of=as_of, closed=closed,
+            outstanding=money(outstanding), overdue=money(overdue), invoiced=money(invoiced),
+            collected=money(collected),
+        )
+        for currency, month, as_of, closed, outstanding, overdue, invoiced, collected in rows
+    ]  # fmt: skip
 
 
 def dso_trend(
@@ -169,13 +203,43 @@ class DsoLine:
 
 
 GROUPS = {"segment": "dunning__segment", "collector": "collector", "customer": "pk"}
+# The field of GroupMonthlyFigures holding a group's segment or collector.
+RECORDED_GROUPS = {"segment": "segment", "collector": "collector_id"}
+Owed = dict[tuple[Any, str], tuple[Decimal, Decimal]]
+Sales = dict[tuple[Any, str], dict[date, Decimal]]
 
 
 def dso_by(
     organisation: Organisation, filters: AnalyticsFilters, today: date, dimension: str
 ) -> list[DsoLine]:
     """Today's DSO per segment, collector or customer (the ``TOP_CUSTOMERS`` that owe the
-    most), per currency: balances of this morning against sales by month of issue."""
+    most), per currency: balances of this morning against sales by month of issue. Per
+    segment and collector, from this morning's ``GroupMonthlyFigures`` once recorded."""
+    first = add_months(month_start(today), -HISTORY_MONTHS)
+    recorded = None
+    if dimension in RECORDED_GROUPS and _recorded(organisation):
+        recorded = _recorded_figures(organisation, filters, today, dimension)
+    as_of, owed, sales = recorded or (today, *_live_figures(organisation, filters, today,
+                                                             dimension, first))  # fmt: skip
+    names = _names(organisation, dimension, [key for key, _currency in owed])
+    lines = []
+    for (key, currency), (outstanding, overdue) in owed.items():
+        periods = _periods(as_of, first, sales.get((key, currency), {}))
+        count_back, standard, best = dso_figures(outstanding, overdue, periods)
+        point = DsoPoint(
+            currency=currency, month=month_start(as_of), as_of=as_of, outstanding=outstanding,
+            overdue=overdue, invoiced=periods[0].sales, count_back=count_back,
+            standard=standard, best_possible=best,
+        )  # fmt: skip
+        lines.append(DsoLine(*names.get(key, ("", "")), point))
+    return sorted(lines, key=lambda line: (line.point.currency, -line.point.outstanding))
+
+
+def _live_figures(
+    organisation: Organisation, filters: AnalyticsFilters, today: date, dimension: str,
+    first: date,
+) -> tuple[Owed, Sales]:  # fmt: skip
+    """Balances and sales by month per group, read from the ledger."""
     group = GROUPS[dimension]
     balances = CustomerBalance.objects.filter(organisation=organisation).filter(
         customer_condition(organisation, filters, "customer__")
@@ -183,8 +247,7 @@ def dso_by(
     if filters.currency:
         balances = balances.filter(currency=filters.currency)
     owed = _owed(balances, f"customer__{group}", dimension)
-    first = add_months(month_start(today), -HISTORY_MONTHS)
-    sales: dict[tuple[Any, str], dict[date, Decimal]] = defaultdict(dict)
+    sales: Sales = defaultdict(dict)
     for key, currency, month, total in (
         Invoice.objects.filter(
             Q(customer__in=[key for key, _currency in owed]) if dimension == "customer" else Q(),
@@ -197,30 +260,51 @@ def dso_by(
         .order_by()
     ):  # fmt: skip
         sales[key, currency][_month(month)] = money(total)
-    names = _names(organisation, dimension, [key for key, _currency in owed])
-    lines = []
-    for (key, currency), (outstanding, overdue) in owed.items():
-        periods = _periods(today, first, sales.get((key, currency), {}))
-        count_back, standard, best = dso_figures(outstanding, overdue, periods)
-        point = DsoPoint(
-            currency=currency, month=month_start(today), as_of=today, outstanding=outstanding,
-            overdue=overdue, invoiced=periods[0].sales, count_back=count_back,
-            standard=standard, best_possible=best,
-        )  # fmt: skip
-        lines.append(DsoLine(*names.get(key, ("", "")), point))
-    return sorted(lines, key=lambda line: (line.point.currency, -line.point.outstanding))
+    return owed, sales
 
 
-def _owed(
-    balances: QuerySet[CustomerBalance], group: str, dimension: str
-) -> dict[tuple[Any, str], tuple[Decimal, Decimal]]:
-    rows = (
-        balances.values_list(group, "currency")
+def _recorded_figures(
+    organisation: Organisation, filters: AnalyticsFilters, today: date, dimension: str
+) -> tuple[date, Owed, Sales] | None:
+    """This month's balances (as of the morning run) and the sales by month per group, from
+    ``GroupMonthlyFigures``; None when this month was not recorded yet."""
+    group = RECORDED_GROUPS[dimension]
+    rows = GroupMonthlyFigures.objects.filter(
+        group_condition(organisation, filters), organisation=organisation,
+        month__gte=add_months(month_start(today), -HISTORY_MONTHS),
+        month__lte=month_start(today),
+    )  # fmt: skip
+    if filters.currency:
+        rows = rows.filter(currency=filters.currency)
+    current = rows.filter(month=month_start(today), closed=False)
+    as_of = current.order_by("-as_of").values_list("as_of", flat=True).first()
+    if as_of is None:
+        return None
+    owed: Owed = {
+        (key, currency): (money(out), money(late))
+        for key, currency, out, late in current.values_list(group, "currency")
         .annotate(outstanding=Sum("outstanding"), overdue=Sum("overdue"))
         .order_by("-outstanding")
-    )
+    }
+    sales: Sales = defaultdict(dict)
+    for key, currency, month, total in (
+        rows.values_list(group, "currency", "month").annotate(total=Sum("invoiced")).order_by()
+    ):
+        sales[key, currency][month] = money(total)
+    return as_of, owed, sales
+
+
+def _owed(balances: QuerySet[CustomerBalance], group: str, dimension: str) -> Owed:
     if dimension == "customer":
-        rows = rows.filter(outstanding__gt=0)[:TOP_CUSTOMERS]
+        # One balance per customer and currency: the largest read off the index, no grouping.
+        largest = balances.filter(outstanding__gt=0).order_by("-outstanding")[:TOP_CUSTOMERS]
+        rows = largest.values_list(group, "currency", "outstanding", "overdue")
+    else:
+        rows = (
+            balances.values_list(group, "currency")
+            .annotate(outstanding=Sum("outstanding"), overdue=Sum("overdue"))
+            .order_by("-outstanding")
+        )
     return {(key, currency): (money(out), money(late)) for key, currency, out, late in rows}
 
 

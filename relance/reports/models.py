@@ -7,7 +7,8 @@ from typing import ClassVar
 
 from django.db import models
 
-from relance.accounts.models import Organisation
+from relance.accounts.models import Organisation, User
+from relance.dunning.models import Scenario
 from relance.ledger.models import money_field
 
 
@@ -41,6 +42,46 @@ class MonthlyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.currency} {self.outstanding}"
+
+
+class GroupMonthlyFigures(models.Model):
+    """``MonthlyFigures`` per group of alike customers: those sharing the values the analysis
+    filters and the DSO tables read (segment, own scenario, collector, kind, country).
+
+    The DSO per segment or collector, and the twelve-month DSO of filtered customers, would
+    otherwise read the whole ledger at each request. Groups are taken as the customers stand
+    when the morning run records them, so every month is rewritten each morning: a customer
+    moved to another segment carries their history along, as a live computation would.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    currency = models.CharField(max_length=3)
+    month = models.DateField("mois")  # its first day
+    as_of = models.DateField("position au")
+    closed = models.BooleanField("mois clos", default=False)
+    # None for customers never segmented (no dunning row), apart from a blank segment, as
+    # the live figures keep them.
+    segment = models.CharField(max_length=50, null=True, blank=True)  # noqa: DJ001
+    scenario = models.ForeignKey(
+        Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    collector = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=6)
+    country = models.CharField("pays", max_length=2)
+    outstanding = money_field("encours")
+    overdue = money_field("échu")
+    invoiced = money_field("facturé TTC")
+    collected = money_field("encaissé")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["organisation", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.currency} {self.segment} {self.outstanding}"
 
 
 class CashForecast(models.Model):

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from relance.accounts.models import Organisation
 from relance.ledger.balances import balances_day
-from relance.reports.models import MonthlyFigures
+from relance.reports.dso_history import HISTORY_MONTHS, MONTHS
+from relance.reports.models import GroupMonthlyFigures, MonthlyFigures
 from relance.reports.monthly import (
     MonthPosition,
     closed_positions,
@@ -29,6 +30,16 @@ from relance.reports.monthly import (
 
 # Two years: the trend shows one, the DSO count-back may need more for slow payers.
 BACKFILL_MONTHS = 24
+# The months the analysis page's DSO reads: twelve shown, each counting back two years.
+GROUP_MONTHS = MONTHS + HISTORY_MONTHS
+# GroupMonthlyFigures field -> the customer's value it keeps (path from the customer).
+GROUPED_BY = {
+    "segment": "dunning__segment",
+    "scenario_id": "dunning__scenario",
+    "collector_id": "collector",
+    "kind": "kind",
+    "country": "country",
+}
 
 
 @dataclass(frozen=True)
@@ -84,4 +95,31 @@ def _replace(organisation: Organisation, months: list[date], rows: Iterable[Mont
         )
         for row in rows
     )
+    return len(created)
+
+
+def group_monthly_figures_record(*, organisation: Organisation, day: date) -> int:
+    """Record every month-end position the analysis page's DSO reads, per group of alike
+    customers, as they stand today; returns the rows written. Every month is recomputed:
+    a customer who changed segment or collector takes their whole history along."""
+    months = month_range(day, GROUP_MONTHS)
+    by = list(GROUPED_BY.values())
+    rows = closed_positions(organisation, months[:-1], by=by)
+    current = current_positions(organisation, balances_day(organisation), by=by)
+    rows += [row for row in current if row.month == month_start(day)]
+    now = timezone.now()
+    with transaction.atomic():
+        GroupMonthlyFigures.objects.filter(organisation=organisation).delete()
+        created = GroupMonthlyFigures.objects.bulk_create(
+            (
+                GroupMonthlyFigures(
+                    organisation=organisation, currency=row.currency, month=row.month,
+                    as_of=row.as_of, closed=row.closed, outstanding=row.outstanding,
+                    overdue=row.overdue, invoiced=row.invoiced, collected=row.collected,
+                    computed_at=now, **dict(zip(GROUPED_BY, row.group, strict=True)),
+                )
+                for row in rows
+            ),
+            batch_size=2000,
+        )  # fmt: skip
     return len(created)

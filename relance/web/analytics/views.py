@@ -120,7 +120,7 @@ def analytics(request: HttpRequest, ws: Workspace) -> HttpResponse:
     organisation = ws.organisation
     today = local_day(organisation)
     form = AnalyticsForm(request.GET, organisation=organisation)
-    filters = _filters(form, today)
+    filters = _filters(form, today).resolved(organisation)  # read once for every table
     basis = form.cleaned_data.get("basis") or BASES[0]
     collection = collection_rates(organisation, filters)
     trend = dso_trend(organisation, filters, today)
