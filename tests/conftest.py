@@ -26,6 +26,17 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language: a page asked in English leaves
+    English active in the thread, which the next test would otherwise inherit."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
+
+
 @pytest.fixture
 def actor() -> Actor:
     return Actor.system("test")

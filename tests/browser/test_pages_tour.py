@@ -40,7 +40,7 @@ def test_importing_a_file_with_errors_lists_them_and_writes_nothing(
     sign_in(page, admin.email, PASSWORD)
     page.goto(f"/o/{organisation.slug}/imports/")
     page.get_by_label("Contenu du fichier").select_option("customers")
-    page.locator("input[type=file]").set_input_files(str(upload))
+    page.locator("form[action$='/imports/upload/'] input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Envoyer le fichier").click()
     page.get_by_role("heading", name="1. Correspondance des colonnes").wait_for()
     page.get_by_role("button", name="Vérifier tout le fichier").click()
