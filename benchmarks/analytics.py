@@ -40,7 +40,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.pages import AS_OF, COLLECTOR, PASSWORD, environment, measure, portfolio
+from benchmarks.bench_db import AS_OF, COLLECTOR, PASSWORD, environment, portfolio
+from benchmarks.pages import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 1000.0

@@ -3,6 +3,7 @@
     python -m benchmarks.forecast [--customers 2000] [--per-customer 10]
                                   [--size-customers 10000] [--size-per-customer 10]
                                   [--out benchmarks/results]
+    python -m benchmarks.forecast --database PATH [--day YYYY-MM-DD]
 
 1. Accuracy. The reference generator's portfolio (``benchmarks/gen_portfolio.py``, as of
    2026-06-30, seed 42, ``--customers`` x ``--per-customer``) is imported with the real
@@ -19,6 +20,13 @@
 
 Each phase runs in its own process on its own database. Figures go to
 ``<out>/forecast.json``.
+
+3. ``--database PATH``: instead, an existing SQLite database (already migrated; its first
+   organisation) is measured as it is, at a size too long to generate for every run (a
+   million invoices): the morning run's share, recording the forecast of ``--day`` (by
+   default the day after the last invoice or allocation), then the live forecast with its
+   per-invoice lines, once each, with the peak memory of the process. The recorded copy in
+   that database is replaced. Figures go to ``<out>/forecast-database.json``.
 """
 
 from __future__ import annotations
@@ -89,7 +97,12 @@ else:
                 .filter(Q(paid__isnull=True) | Q(paid__lt=F("amount"))).count())
 
     baseline, opened = timed(open_count)
-    live, forecast = timed(lambda: cash_forecast(org, as_of))
+    def live_forecast():  # with its per-invoice lines, as ``relance forecast`` prints them
+        forecast = cash_forecast(org, as_of)
+        forecast.invoices
+        return forecast
+
+    live, forecast = timed(live_forecast)
     record, _ = timed(lambda: cash_forecast_record(organisation=org, day=as_of + timedelta(days=1)))
     read, recorded = timed(lambda: recorded_forecasts(org), 20)
     print(json.dumps({
@@ -104,6 +117,54 @@ else:
         "weeks_recorded": sum(len(r.weeks) for r in recorded.values()),
     }))
 """
+
+EXISTING = r"""
+import json, resource, sys, time
+from datetime import date, timedelta
+import django
+django.setup()
+from relance.accounts.models import Organisation
+from relance.reports.forecast import cash_forecast
+from relance.reports.forecast_backtest import data_end
+from relance.reports.forecast_record import cash_forecast_record, recorded_forecasts
+
+org = Organisation.objects.order_by("pk").first()
+day = date.fromisoformat(sys.argv[1]) if sys.argv[1] else data_end(org) + timedelta(days=1)
+
+def timed(work):
+    started, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return round(time.perf_counter() - started, 2), round(time.process_time() - cpu, 2), result
+
+record, record_cpu, _ = timed(lambda: cash_forecast_record(organisation=org, day=day))
+record_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+live, live_cpu, forecast = timed(lambda: len(cash_forecast(org, day - timedelta(days=1)).invoices))
+forecast = cash_forecast(org, day - timedelta(days=1))
+print(json.dumps({
+    "day": day.isoformat(),
+    "open_instalments": len(forecast.items),
+    "past_payments": forecast.model.payments,
+    "record_seconds": record, "record_cpu_seconds": record_cpu,
+    "record_peak_memory_mb": record_peak,
+    "live_forecast_seconds": live, "live_forecast_cpu_seconds": live_cpu,
+    "weeks_recorded": sum(len(r.weeks) for r in recorded_forecasts(org).values()),
+    "load_average": open("/proc/loadavg").read().split()[0],
+}))
+"""
+
+
+def existing(database: Path, day: str) -> dict[str, Any]:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database.resolve()}",
+        "DJANGO_SETTINGS_MODULE": "relance.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", EXISTING, day],
+        env=environment, cwd=ROOT, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def generate(folder: Path, customers: int, per_customer: int) -> None:
@@ -137,8 +198,16 @@ def main() -> None:
     parser.add_argument("--size-customers", type=int, default=10_000)
     parser.add_argument("--size-per-customer", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--database", type=Path, help="measure this SQLite database instead")
+    parser.add_argument("--day", default="", help="with --database: the morning recorded")
     args = parser.parse_args()
     figures: dict[str, Any] = {"machine": platform.platform(), "python": platform.python_version()}
+    if args.database:
+        figures["database"] = {"path": str(args.database), **existing(args.database, args.day)}
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "forecast-database.json").write_text(json.dumps(figures, indent=2) + "\n")
+        print(json.dumps(figures, indent=2))
+        return
     with tempfile.TemporaryDirectory(prefix="relance-forecast-") as tmp:
         accuracy = Path(tmp) / "accuracy"
         generate(accuracy, args.customers, args.per_customer)

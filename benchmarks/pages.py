@@ -8,8 +8,8 @@ sizes allow it, else from ``benchmarks/synthetic.py``, as of
 2026-06-30; it is imported with the real importer, then the daily cycle is run for today
 (balances, segments, reminders, e-mails in the outbox, monthly figures), and a few disputes,
 promises and failed deliveries are recorded so that every list has rows. The database is kept
-in ``var/bench/pages-<customers>-<invoices>/`` and reused by later runs, which only migrate it
-and run the cycle of a new day (``--rebuild`` starts afresh).
+in ``var/bench/pages-<customers>-<invoices>/`` (``benchmarks/bench_db.py``) and reused by later
+runs, which only migrate it and run the cycle of a new day (``--rebuild`` starts afresh).
 
 Each page whose URL name exists when the benchmark runs (the side navigation's pages, the
 to-do by customer among them, plus one customer, one invoice and one to-do item: the shortest
@@ -30,23 +30,28 @@ import math
 import os
 import platform
 import re
-import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-AS_OF = date(2026, 6, 30)
+from benchmarks.bench_db import (
+    ADMIN,
+    AS_OF,
+    COLLECTOR,
+    ORGANISATION,
+    add_arguments,
+    environment,
+    folder_for,
+    import_portfolio,
+    prepare,
+    read_state,
+    write_state,
+)
+
 TARGET_MS = 300.0
-COLLECTOR = "collector@bench.example"
-ADMIN = "admin@bench.example"
-PASSWORD = "bench-password-not-secret"
 # The object whose page is measured, by the name of its UUID in the route.
 DETAIL_KINDS = ("customer", "invoice", "reminder")
 # Pages found by their URL name rather than as the shortest route for their object:
@@ -54,36 +59,9 @@ DETAIL_KINDS = ("customer", "invoice", "reminder")
 NAMED_PAGES = (("todo-customer", "customer", "todo_customer"),)
 
 
-def portfolio(folder: Path, customers: int, invoices: int) -> tuple[Path, Path, str]:
-    from benchmarks.plan_day import GENERATOR
-
-    if GENERATOR.exists() and invoices % customers == 0:
-        subprocess.run(
-            [sys.executable, str(GENERATOR), "--customers", str(customers),
-             "--invoices-per-customer", str(invoices // customers),
-             "--as-of", AS_OF.isoformat(), "--seed", "42", "--out", str(folder)],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        return folder / "customers.csv", folder / "invoices.csv", "gen_portfolio.py"
-    from benchmarks.synthetic import write_portfolio
-
-    paths = write_portfolio(folder, customers=customers, invoices=invoices, as_of=AS_OF)
-    return *paths, "benchmarks/synthetic.py"
-
-
-def environment(folder: Path) -> dict[str, str]:
-    return {
-        "DATABASE_URL": f"sqlite:///{folder / 'relance.sqlite3'}",
-        "RELANCE_VAR_DIR": str(folder / "var"),
-        "DJANGO_SETTINGS_MODULE": "relance.settings",
-        "ALLOWED_HOSTS": "testserver",
-        "DEBUG": "0",
-    }
-
-
 def build(folder: Path, customers: int, invoices: int) -> None:
     """Import the portfolio once; then, on every run, migrate and run today's cycle if the
-    database has not seen today yet. Runs in its own process (the import's memory is its own)."""
+    database has not seen today yet. Runs in its own process (``bench_db.prepare``)."""
     import django
 
     django.setup()
@@ -92,37 +70,17 @@ def build(folder: Path, customers: int, invoices: int) -> None:
     from relance.accounts.audit import Actor
     from relance.accounts.clock import local_day
     from relance.accounts.models import Organisation
-    from relance.accounts.services import organisation_create, user_create
     from relance.cycle.daily import daily_cycle
-    from relance.imports.services import import_file
 
-    state_path = folder / "state.json"
-    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    state = read_state(folder)
     actor = Actor.system("benchmark")
     call_command("migrate", verbosity=0)
     if not state.get("imported"):
-        started = time.perf_counter()
-        organisation = organisation_create(slug="bench", legal_name="Bench SAS", country="FR",
-                                           actor=actor)  # fmt: skip
-        for email, role in ((COLLECTOR, "collector"), (ADMIN, "admin")):
-            user_create(email=email, organisation=organisation, role=role, password=PASSWORD,
-                        actor=actor)  # fmt: skip
-        with tempfile.TemporaryDirectory(prefix="relance-pages-") as tmp:
-            customers_path, invoices_path, source = portfolio(Path(tmp), customers, invoices)
-            for kind, path in (("customers", customers_path), ("invoices", invoices_path)):
-                report = import_file(
-                    organisation=organisation,
-                    kind=kind,
-                    data=path.read_bytes(),
-                    filename=path.name,
-                    actor=actor,
-                )
-                if not report.ok:
-                    raise SystemExit(f"{kind} import rejected: {report.rejected[:3]}")
-        state = {"imported": True, "portfolio": source,
-                 "import_seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
-        state_path.write_text(json.dumps(state))
-    organisation = Organisation.objects.get(slug="bench")
+        users = ((COLLECTOR, "collector"), (ADMIN, "admin"))
+        state = {"imported": True,
+                 **import_portfolio(customers, invoices, users=users, actor=actor)}  # fmt: skip
+        write_state(folder, state)
+    organisation = Organisation.objects.get(slug=ORGANISATION)
     today = local_day(organisation)
     if state.get("cycle_day") != today.isoformat():
         started = time.perf_counter()
@@ -132,11 +90,11 @@ def build(folder: Path, customers: int, invoices: int) -> None:
             state["extras"] = True
         state |= {"cycle_day": today.isoformat(),
                   "cycle_seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
-        state_path.write_text(json.dumps(state))
+        write_state(folder, state)
     if not state.get("held"):
         held(organisation)
         state["held"] = True
-        state_path.write_text(json.dumps(state))
+        write_state(folder, state)
 
 
 def extras(organisation: Any, today: date, actor: Any) -> None:
@@ -304,7 +262,7 @@ def run_pages(requests: int) -> dict[str, Any]:
     from relance.ledger.models import Customer, Invoice
     from relance.web.nav import NAV
 
-    organisation = Organisation.objects.get(slug="bench")
+    organisation = Organisation.objects.get(slug=ORGANISATION)
     clients = {}
     for email in (COLLECTOR, ADMIN):
         clients[email] = Client(raise_request_exception=False)
@@ -338,30 +296,18 @@ def run_pages(requests: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--invoices", type=int, default=1_000_000)
+    add_arguments(parser)
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
-    parser.add_argument("--rebuild", action="store_true", help="ignore the cached database")
-    parser.add_argument("--phase", choices=("all", "build"), default="all",
-                        help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args()
-    folder = ROOT / "var" / "bench" / f"pages-{args.customers}-{args.invoices}"
+    folder = folder_for("pages", args.customers, args.invoices)
     os.environ.update(environment(folder))
     if args.phase == "build":
         build(folder, args.customers, args.invoices)
         return
-    if args.rebuild and folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    print(f"Database {folder} ({args.customers} customers, {args.invoices} invoices)…")
-    subprocess.run([sys.executable, "-m", "benchmarks.pages", "--phase", "build",
-                    "--customers", str(args.customers), "--invoices", str(args.invoices)],
-                   check=True, cwd=ROOT)  # fmt: skip
-    build_seconds = round(time.perf_counter() - started, 1)
+    build_seconds = prepare("benchmarks.pages", folder, args.customers, args.invoices,
+                            rebuild=args.rebuild)  # fmt: skip
     figures = run_pages(args.requests)
-    state = json.loads((folder / "state.json").read_text())
+    state = read_state(folder)
     result = {
         "benchmark": "pages",
         "portfolio": state.get("portfolio"),

@@ -3,10 +3,10 @@
     python -m benchmarks.search [--customers 100000] [--invoices 1000000] [--repeat 5]
                                 [--out benchmarks/results] [--rebuild]
 
-The portfolio is the one of ``benchmarks/pages.py`` (reference generator, as of 2026-06-30),
-imported with the real importer into ``var/bench/search-<customers>-<invoices>/`` (kept for
-later runs; the search indexes are filled by the database's triggers as the rows go in, and
-the import's time is recorded). Then, in one process:
+The portfolio is the one of ``benchmarks/pages.py`` (``bench_db.portfolio``, as of 2026-06-30),
+imported with the real importer into ``var/bench/search-<customers>-<invoices>/``
+(``benchmarks/bench_db.py``, kept for later runs; the search indexes are filled by the
+database's triggers as the rows go in, and the import's time is recorded). Then, in one process:
 
 * the indexes are rebuilt from scratch (``search_index_install``), timed, and measured
   (SQLite ``dbstat``);
@@ -29,55 +29,43 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.pages import AS_OF, COLLECTOR, PASSWORD, environment, portfolio
+from benchmarks.bench_db import (
+    AS_OF,
+    COLLECTOR,
+    ORGANISATION,
+    add_arguments,
+    environment,
+    folder_for,
+    import_portfolio,
+    prepare,
+    read_state,
+    write_state,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 200.0
 
 
 def build(folder: Path, customers: int, invoices: int) -> None:
-    """Import the portfolio once (its own process: the import's memory is its own)."""
+    """Import the portfolio once (its own process: ``bench_db.prepare``); later, migrate."""
     import django
 
     django.setup()
     from django.core.management import call_command
 
     from relance.accounts.audit import Actor
-    from relance.accounts.services import organisation_create, user_create
-    from relance.imports.services import import_file
 
-    state_path = folder / "state.json"
-    if state_path.exists():
-        call_command("migrate", verbosity=0)
-        return
-    actor = Actor.system("benchmark")
     call_command("migrate", verbosity=0)
-    organisation = organisation_create(slug="bench", legal_name="Bench SAS", country="FR",
-                                       actor=actor)  # fmt: skip
-    user_create(email=COLLECTOR, organisation=organisation, role="collector", password=PASSWORD,
-                actor=actor)  # fmt: skip
-    seconds = {}
-    with tempfile.TemporaryDirectory(prefix="relance-search-") as tmp:
-        customers_path, invoices_path, source = portfolio(Path(tmp), customers, invoices)
-        for kind, path in (("customers", customers_path), ("invoices", invoices_path)):
-            started = time.perf_counter()
-            report = import_file(organisation=organisation, kind=kind, data=path.read_bytes(),
-                                 filename=path.name, actor=actor)  # fmt: skip
-            if not report.ok:
-                raise SystemExit(f"{kind} import rejected: {report.rejected[:3]}")
-            seconds[kind] = round(time.perf_counter() - started, 1)
-    state = {"portfolio": source, "import_seconds": seconds}
-    state_path.write_text(json.dumps(state))
+    if read_state(folder):
+        return
+    state = import_portfolio(customers, invoices, users=((COLLECTOR, "collector"),),
+                             actor=Actor.system("benchmark"))  # fmt: skip
+    write_state(folder, state)
 
 
 def queries(organisation: Any) -> list[tuple[str, str]]:
@@ -165,7 +153,7 @@ def run(repeat: int) -> dict[str, Any]:
     from relance.ledger.search import search
     from relance.ledger.search_index import search_index_install
 
-    organisation = Organisation.objects.get(slug="bench")
+    organisation = Organisation.objects.get(slug=ORGANISATION)
     started = time.perf_counter()
     with transaction.atomic():
         search_index_install(connection)
@@ -221,28 +209,17 @@ def run(repeat: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--invoices", type=int, default=1_000_000)
+    add_arguments(parser)
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
-    parser.add_argument("--rebuild", action="store_true", help="ignore the cached database")
-    parser.add_argument("--phase", choices=("all", "build"), default="all",
-                        help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args()
-    folder = ROOT / "var" / "bench" / f"search-{args.customers}-{args.invoices}"
+    folder = folder_for("search", args.customers, args.invoices)
     os.environ.update(environment(folder))
     if args.phase == "build":
         build(folder, args.customers, args.invoices)
         return
-    if args.rebuild and folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    print(f"Database {folder} ({args.customers} customers, {args.invoices} invoices)…")
-    subprocess.run([sys.executable, "-m", "benchmarks.search", "--phase", "build",
-                    "--customers", str(args.customers), "--invoices", str(args.invoices)],
-                   check=True, cwd=ROOT)  # fmt: skip
+    prepare("benchmarks.search", folder, args.customers, args.invoices, rebuild=args.rebuild)
     figures = run(args.repeat)
-    state = json.loads((folder / "state.json").read_text())
+    state = read_state(folder)
     result = {
         "benchmark": "search",
         "portfolio": state.get("portfolio"),

@@ -2,6 +2,9 @@
 
 ``relance import ...`` runs the ``import_data`` command (``import`` is a Python keyword);
 everything else is passed on as it is, so ``relance migrate`` or ``relance runserver`` work.
+
+Messages are French unless ``relance --language en ...`` or the ``LANGUAGE`` environment
+variable (``en``, ``en_GB:en``: the GNU convention) asks for another language relance speaks.
 """
 
 from __future__ import annotations
@@ -53,9 +56,30 @@ def database_problem() -> str | None:
     return f"{len(pending)} migration(s) en attente. Lancez : relance migrate"
 
 
+def cli_language(args: list[str], environ: dict[str, str]) -> tuple[str, list[str]]:
+    """The language asked for (``--language xx`` before the command, else the first of
+    ``LANGUAGE``; "" for none) and the arguments without the option."""
+    if args[:1] == ["--language"] and len(args) > 1:
+        return args[1], args[2:]
+    if args[:1] and args[0].startswith("--language="):
+        return args[0].partition("=")[2], args[1:]
+    first = environ.get("LANGUAGE", "").split(":")[0]
+    return first.split("_")[0].split(".")[0], args
+
+
+def _activate(language: str) -> None:
+    """Speak ``language`` when relance has a catalogue for it; French otherwise."""
+    from django.conf import settings
+    from django.utils import translation
+
+    code = language.lower()
+    if code in dict(settings.LANGUAGES):
+        translation.activate(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
-    args = list(sys.argv[1:] if argv is None else argv)
+    language, args = cli_language(list(sys.argv[1:] if argv is None else argv), dict(os.environ))
     import django
     from django.core.exceptions import ImproperlyConfigured
 
@@ -64,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImproperlyConfigured as exc:
         sys.stderr.write(f"relance: configuration invalide : {exc}\n")
         return 2
+    _activate(language)
     from django.core.management import execute_from_command_line
 
     command = args[0] if args else "help"

@@ -222,6 +222,9 @@ RELANCE_IMPORT_MAX_ROWS = _import_limit("RELANCE_IMPORT_MAX_ROWS", 5_000_000)
 RELANCE_IMPORT_MAX_COLUMNS = _import_limit("RELANCE_IMPORT_MAX_COLUMNS", 200)
 RELANCE_IMPORT_MAX_CELL_CHARS = _import_limit("RELANCE_IMPORT_MAX_CELL_CHARS", 10_000)
 RELANCE_IMPORT_MAX_ERRORS = _import_limit("RELANCE_IMPORT_MAX_ERRORS", 100)
+# Invoice PDFs imported together (a ZIP or a folder): files, and MiB once unpacked.
+RELANCE_IMPORT_PDF_MAX_FILES = _import_limit("RELANCE_IMPORT_PDF_MAX_FILES", 20_000)
+RELANCE_IMPORT_PDF_MAX_MB = _import_limit("RELANCE_IMPORT_PDF_MAX_MB", 2048)
 
 # The debtor portal (docs/portal.md): the address the links in reminders start with, how
 # many days a link lives, and how many portal pages one network address may open an hour.

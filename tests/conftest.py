@@ -62,6 +62,7 @@ class Mailbox:
 
     messages: list[Message] = field(default_factory=list)
     senders: list[str] = field(default_factory=list)  # the envelope's MAIL FROM, per message
+    envelopes: list[list[str]] = field(default_factory=list)  # the RCPT TO, per message
     delay: float = 0.0
     refuse: dict[str, str] = field(default_factory=dict)  # address -> SMTP reply
     temporary_failures: int = 0  # answer "451" to this many DATA commands first
@@ -81,6 +82,7 @@ class Mailbox:
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
         self.senders.append(envelope.mail_from)
+        self.envelopes.append(list(envelope.rcpt_tos))
         if self.answers_lost:
             self.answers_lost -= 1
             server.transport.abort()

@@ -7,6 +7,7 @@ only through it, so a user of one organisation can never reach another's rows.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from relance.accounts.models import Membership, Organisation, Role, User
 
@@ -33,13 +34,13 @@ def membership_for(user: User, organisation_uuid: str) -> Membership:
         .first()
     )
     if membership is None:
-        raise AccessDenied("Vous n'avez pas accès à cette organisation.")
+        raise AccessDenied(_("Vous n'avez pas accès à cette organisation."))
     return membership
 
 
 def require_write(membership: Membership) -> None:
     if membership.role not in WRITE_ROLES:
-        raise AccessDenied("Votre rôle permet de consulter, pas de modifier.")
+        raise AccessDenied(_("Votre rôle permet de consulter, pas de modifier."))
 
 
 def organisation_by_slug(slug: str | None) -> Organisation:
@@ -49,15 +50,18 @@ def organisation_by_slug(slug: str | None) -> Organisation:
         if organisation is None:
             known = ", ".join(Organisation.objects.values_list("slug", flat=True)) or "aucune"
             raise OrganisationNotFound(
-                f"Organisation « {slug} » introuvable (organisations existantes : {known})."
+                _("Organisation « %(slug)s » introuvable (organisations existantes : %(known)s).")
+                % {"slug": slug, "known": known}
             )
         return organisation
     organisations = list(Organisation.objects.all()[:2])
     if not organisations:
         raise OrganisationNotFound(
-            "Aucune organisation : créez-en une avec "
-            "`relance org create SLUG --name NOM --country FR`."
+            _(
+                "Aucune organisation : créez-en une avec `relance org create SLUG --name NOM "
+                "--country FR`."
+            )
         )
     if len(organisations) > 1:
-        raise OrganisationNotFound("Plusieurs organisations existent : précisez --org SLUG.")
+        raise OrganisationNotFound(_("Plusieurs organisations existent : précisez --org SLUG."))
     return organisations[0]

@@ -14,7 +14,8 @@ import smtplib
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -107,3 +108,23 @@ def debtor_request_notice_send(
             continue
         left += 1
     return left
+
+
+def staff_email_send(
+    *, user: User, template: str, context: dict[str, object],
+    connection: BaseEmailBackend | None = None,
+) -> bool:  # fmt: skip
+    """Send ``<template>_subject.txt`` and ``<template>_email.txt``, rendered in the person's
+    language, to one person; whether the e-mail left. ``connection``: one SMTP connection
+    shared by many such e-mails (a run sending the weekly digests)."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}_email.txt", context)
+    message = EmailMessage(" ".join(subject.split()), body, None, [user.email],
+                           connection=connection)  # fmt: skip
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        log.exception("%s to %s did not leave", template, user.email)
+        return False
+    return True

@@ -99,6 +99,9 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    # The Monday e-mail of a collector's week (``relance.reports.digest``); each person may
+    # turn it off for each organisation on their own profile page.
+    weekly_digest = models.BooleanField("résumé hebdomadaire", default=True, db_default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

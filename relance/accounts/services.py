@@ -17,6 +17,7 @@ from relance.accounts.audit import Actor, audit_record
 from relance.accounts.mail import access_email_send
 from relance.accounts.models import Country, Membership, Organisation, Role, User
 from relance.core import identifiers
+from relance.lib.text import translated
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 
@@ -48,7 +49,7 @@ def _check_identifiers(country: str, ids: dict[str, str]) -> dict[str, str]:
         try:
             clean[name] = checks[name](value)
         except identifiers.InvalidIdentifier as exc:
-            raise AccountError(str(exc)) from exc
+            raise AccountError(translated(exc)) from exc
     if clean.get("siret") and clean.get("siren") and not clean["siret"].startswith(clean["siren"]):
         raise AccountError(gettext("Le SIRET ne commence pas par le SIREN."))
     return clean
@@ -454,3 +455,17 @@ def user_profile_update(
         entity_id=str(user.uuid), before=before, after={name: new[name] for name in changed},
     )  # fmt: skip
     return user
+
+
+@transaction.atomic
+def membership_digest_set(*, membership: Membership, weekly_digest: bool, actor: Actor) -> None:
+    """Turn a person's Monday digest on or off, for the organisation of ``membership``."""
+    if membership.weekly_digest == weekly_digest:
+        return
+    membership.weekly_digest = weekly_digest
+    membership.save(update_fields=["weekly_digest"])
+    audit_record(
+        organisation=membership.organisation, actor=actor, action="membership_digest",
+        entity_type="user", entity_id=str(membership.user.uuid),
+        before={"weekly_digest": not weekly_digest}, after={"weekly_digest": weekly_digest},
+    )  # fmt: skip

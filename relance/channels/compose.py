@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,6 +23,7 @@ from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Membership, Organisation, Role, User
 from relance.channels.enqueue import Draft, outbox_enqueue_many
 from relance.channels.message_templates import (
+    MissingTemplate,
     Overrides,
     inline_css,
     organisation_templates,
@@ -37,14 +38,17 @@ from relance.channels.rate_gaps import (
     rate_gaps_and_indemnity,
 )
 from relance.channels.sms.segments import plain_spaces
+from relance.channels.step_templates import default_for_step
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
 from relance.channels.templating.default_templates import (
     CALL_STEPS,
+    SMS_STEPS,
     RenderedMessage,
-    UnknownDefault,
 )
 from relance.channels.templating.sandbox import TemplateRejected
+from relance.core import scenario as core
+from relance.core.calendar import for_customer
 from relance.core.penalties import debtor_lines, invoice_penalties, regime_for
 from relance.core.planner import FORMAL_NOTICE_DAYS
 from relance.core.rates import RateNotFoundError, RateTables
@@ -74,6 +78,19 @@ class ComposedEmail:
     report: ContentReport
     attachments: list[dict[str, object]]
     interest_missing: bool = False  # claimed penalties without their interest (no rate)
+    blind_copy: list[str] = field(default_factory=list)
+
+
+def _collector_copy(
+    how: str, collector: str, main: list[str], copy: list[str]
+) -> tuple[list[str], list[str]]:
+    """The copies once the step's copy to the collector is added (``how``: "", "cc" or
+    "bcc"); never a copy to someone the message already goes to."""
+    if not how or not collector or collector in main or collector in copy:
+        return copy, []
+    if how == "cc":
+        return sorted([*copy, collector]), []
+    return copy, [collector]
 
 
 def invoice_pdfs(reminder: Reminder) -> list[dict[str, object]]:
@@ -91,6 +108,22 @@ def invoice_pdfs(reminder: Reminder) -> list[dict[str, object]]:
     return found
 
 
+def reminder_template(reminder: Reminder) -> str:
+    """The name of the template a reminder is written with: the one its step named when the
+    run planned it. A reminder planned before steps named their template (none recorded) gets
+    the one its channel used then: the SMS template, the legal note, its step's call script
+    or the first one, else the template of its step's key."""
+    if reminder.template:
+        return reminder.template
+    if reminder.channel == "sms":
+        return reminder.step if reminder.step in SMS_STEPS else "sms"
+    if reminder.channel == "legal":
+        return "legal"
+    if reminder.channel == "call":
+        return reminder.step if reminder.step in CALL_STEPS else CALL_STEPS[0]
+    return reminder.step
+
+
 def _address(*lines: str) -> str:
     return "\n".join(line for line in lines if line.strip())
 
@@ -100,7 +133,12 @@ def _address(*lines: str) -> str:
 Collectors = dict[tuple[int, int | None], tpl.Collector]
 
 
-StatementRow = tuple[int, str, date, date, Decimal, Decimal]  # id, number, issued, due, ...
+# id, number, issued, due, amount, outstanding, then the invoice's order, quote and contract
+# references (``STATEMENT_REFERENCES``).
+StatementRow = tuple[int, str, date, date, Decimal, Decimal, str, str, str]
+STATEMENT_REFERENCES = (
+    "invoice__order_reference", "invoice__quote_reference", "invoice__contract_reference",
+)  # fmt: skip
 
 
 @dataclass
@@ -109,6 +147,7 @@ class Prefetched:
 
     statements: dict[tuple[int, str], list[StatementRow]]  # (customer, currency) -> open items
     emails: dict[int, list[tuple[str, bool, bool]]]  # customer -> (e-mail, primary, in copy)
+    contact_names: dict[int, str]  # customer -> the name of the person written to
     items: dict[int, list[list[object]]]  # reminder -> [instalment id, outstanding]
     collectors: Collectors
     templates: Overrides | None = None  # the organisation's own templates
@@ -121,12 +160,14 @@ def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefe
     customer_ids = sorted({reminder.customer_id for reminder in reminders})
     statements: dict[tuple[int, str], list[StatementRow]] = {}
     emails: dict[int, list[tuple[str, bool, bool]]] = {}
+    names: dict[int, str] = {}
     for start in range(0, len(customer_ids), 500):
         chunk = customer_ids[start : start + 500]
         for customer_id, currency, *row in (
             open_instalments(organisation).filter(customer_id__in=chunk)
             .values_list("customer_id", "invoice__currency", "id", "invoice__number",
-                         "invoice__issue_date", "due_date", "amount", "outstanding")  # type: ignore[misc]
+                         "invoice__issue_date", "due_date", "amount", "outstanding",
+                         *STATEMENT_REFERENCES)
             .order_by("due_date", "id")
         ):  # fmt: skip
             statements.setdefault((customer_id, currency), []).append(tuple(row))
@@ -135,6 +176,7 @@ def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefe
             .order_by("id").values_list("customer_id", "email", "is_primary", "in_copy")
         ):  # fmt: skip
             emails.setdefault(customer_id, []).append((email, primary, copy))
+        names.update(_contact_names(chunk))
     items: dict[int, list[list[object]]] = {}
     reminder_ids = [reminder.pk for reminder in reminders]
     for start in range(0, len(reminder_ids), 500):
@@ -143,7 +185,8 @@ def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefe
         ).values_list("reminder_id", "instalment_id", "outstanding"):
             items.setdefault(reminder_id, []).append([instalment_id, str(outstanding)])
     open_ids = [row[0] for rows in statements.values() for row in rows]
-    return Prefetched(statements=statements, emails=emails, items=items, collectors={},
+    return Prefetched(statements=statements, emails=emails, contact_names=names,
+                      items=items, collectors={},
                       templates=organisation_templates(organisation.pk),
                       payments=instalment_payments(open_ids), tables=rate_tables(),
                       portal_urls=portal_links_issue(organisation=organisation,
@@ -152,6 +195,17 @@ def prefetch(organisation: Organisation, reminders: Sequence[Reminder]) -> Prefe
 
 
 PORTAL_ACTOR = Actor.system("relances")
+
+
+def _contact_names(customer_ids: Sequence[int]) -> dict[int, str]:
+    """Each customer's person to greet: the primary contact's name, else the first named."""
+    found: dict[int, str] = {}
+    for customer_id, name in (
+        Contact.objects.filter(customer_id__in=list(customer_ids)).exclude(name="")
+        .order_by("customer_id", "-is_primary", "id").values_list("customer_id", "name")
+    ):  # fmt: skip
+        found.setdefault(customer_id, name.strip())
+    return found
 
 
 def portal_for(
@@ -218,15 +272,16 @@ def message_context(
             open_instalments(organisation)
             .filter(customer=customer, invoice__currency=reminder.currency)
             .values_list("id", "invoice__number", "invoice__issue_date", "due_date", "amount",
-                         "outstanding")  # type: ignore[misc]
+                         "outstanding", *STATEMENT_REFERENCES)
         )  # fmt: skip
     if overdue_only:
         rows = [row for row in rows if row[3] < today]
     items = tuple(
         tpl.OpenItem(number=number, issue_date=issued, due_date=due,
                      days_late=(today - due).days, amount=Decimal(amount).quantize(ZERO),
-                     outstanding=Decimal(owed).quantize(ZERO), currency=reminder.currency)
-        for _, number, issued, due, amount, owed in rows
+                     outstanding=Decimal(owed).quantize(ZERO), currency=reminder.currency,
+                     order_reference=order, quote_reference=quote, contract_reference=contract)
+        for _, number, issued, due, amount, owed, order, quote, contract in rows
     )  # fmt: skip
     penalties = None
     if reminder.penalties != "none":
@@ -248,6 +303,8 @@ def message_context(
             country=customer.country, language=customer.language,
             address=_address(customer.address_line1, customer.address_line2,
                              f"{customer.postal_code} {customer.city}"),
+            contact_name=prefetched.contact_names.get(customer.pk, "") if prefetched
+            else _contact_names([customer.pk]).get(customer.pk, ""),
         ),
         collector=_collector(reminder, prefetched.collectors if prefetched else None),
         step=tpl.StepInfo(key=reminder.step, tone=reminder.tone, penalties=reminder.penalties),
@@ -260,10 +317,22 @@ def message_context(
         portal_url=link.url,
         portal_short_url=link.short_url,
         penalties=penalties,
-        deadline=today + timedelta(days=FORMAL_NOTICE_DAYS)
-        if reminder.channel == "formal_notice" else None,
+        deadline=pay_by(reminder, customer, today),
         language=language,
     )  # fmt: skip
+
+
+def pay_by(reminder: Reminder, customer: Customer, today: date) -> date | None:
+    """The date the message asks to be paid by: the step's days to pay, moved to the next
+    business day of the customer's country (as the planner moves steps); a formal notice
+    without them gives its usual days; else none."""
+    days = reminder.option("pay_within")
+    if days:
+        calendar = for_customer(customer.country, customer.postal_code)
+        return calendar.next_business_day(today + timedelta(days=days))
+    if reminder.channel == "formal_notice":
+        return today + timedelta(days=FORMAL_NOTICE_DAYS)
+    return None
 
 
 def debtor_penalties(
@@ -332,18 +401,24 @@ def compose_email(
                   - set(main))  # fmt: skip
     context = message_context(reminder, today=today, prefetched=prefetched,
                               overdue_only=overdue_only, portal=portal)  # fmt: skip
+    copy, blind = _collector_copy(reminder.option("copy_collector"), context.collector.email,
+                                  main, copy)  # fmt: skip
+    with_pdfs = attach_pdfs and reminder.option("attach_invoices")
+    attachments = invoice_pdfs(reminder) if with_pdfs else []
+    context = replace(context, invoices_attached=bool(attachments))
     overrides = prefetched.templates if prefetched else None
     rendered = render_message(context, organisation_id=reminder.organisation_id,
+                              template=reminder_template(reminder),
                               overrides=overrides if own_templates else {})  # fmt: skip
     html = inline_css(rendered.html) if rendered.html else ""
     organisation = reminder.organisation
     sender_address = organisation.sender_email or settings.DEFAULT_FROM_EMAIL
-    attachments = invoice_pdfs(reminder) if attach_pdfs else []
     return ComposedEmail(
         sender=f"{organisation.sender_name or organisation.legal_name} <{sender_address}>",
         reply_to=context.collector.email,
         recipients=main,
         copy_to=copy,
+        blind_copy=blind,
         subject=rendered.subject,
         text=rendered.text,
         html=html,
@@ -361,10 +436,12 @@ def compose_email(
 def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[str, int]:
     """Write the e-mails of the day's automatic reminders into the outbox.
 
-    A reminder without an e-mail address, or whose message the content check holds back,
-    goes to the to-do with the reason instead.
+    A reminder without an e-mail address, without the template its step names, or whose
+    message the content check holds back, goes to the to-do with the reason instead.
     """
-    counts = {"queued": 0, "no_address": 0, "held": 0, "sms": 0}
+    counts = {"queued": 0, "no_address": 0, "no_template": 0, "held": 0, "sms": 0,
+              "fallback": 0}  # fmt: skip
+    counts["fallback"] += sms_fallbacks(organisation=organisation, day=day)
     with_pdfs = Invoice.objects.filter(organisation=organisation).exclude(pdf="").exists()
     reminders = list(
         Reminder.objects.filter(organisation=organisation, run_date=day, channel="email",
@@ -378,11 +455,16 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
         try:
             composed = compose_email(reminder, today=day, attach_pdfs=with_pdfs,
                                      prefetched=prefetched)  # fmt: skip
-        except UnknownDefault:
-            composed = None
+        except MissingTemplate as exc:
+            _to_todo(reminder, str(exc))
+            counts["no_template"] += 1
+            continue
         except TemplateRejected as exc:
             _to_todo(reminder, f"Modèle de l'organisation refusé pour ce client : {exc}")
             counts["held"] += 1
+            continue
+        if composed is None and reminder.option("fallback") and _fall_back(reminder, "letter"):
+            counts["fallback"] += 1
             continue
         if composed is None:
             _to_todo(reminder, "Aucune adresse e-mail pour ce client.")
@@ -398,6 +480,7 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
             _note(reminder, rate_gap_notes(reminder, today=day))
         drafts.append(Draft(reminder=reminder, sender=composed.sender,
                             recipients=composed.recipients, copy_to=composed.copy_to,
+                            blind_copy=composed.blind_copy,
                             reply_to=composed.reply_to, subject=composed.subject,
                             body_text=composed.text, body_html=composed.html,
                             attachments=composed.attachments,
@@ -434,6 +517,9 @@ def _fill_sms(organisation: Organisation, day: date) -> int:
         try:
             text = compose_sms_text(reminder, today=day, prefetched=prefetched)
             sms_enqueue(reminder=reminder, sender=sender, to=phone, text=text)
+        except MissingTemplate as exc:
+            _to_todo(reminder, str(exc))
+            continue
         except TemplateRejected as exc:
             _to_todo(reminder, f"Modèle de l'organisation refusé pour ce client : {exc}")
             continue
@@ -464,8 +550,10 @@ def compose_sms_text(
     run's: a refused template sends the reminder to the to-do), with plain spaces
     (``plain_spaces``)."""
     context = message_context(reminder, today=today, prefetched=prefetched)
-    return plain_spaces(render_message(context, organisation_id=reminder.organisation_id,
-                                       step_key="sms").text.strip())  # fmt: skip
+    rendered = render_message(context, organisation_id=reminder.organisation_id,
+                              template=reminder_template(reminder),
+                              overrides=prefetched.templates if prefetched else None)  # fmt: skip
+    return plain_spaces(rendered.text.strip())
 
 
 def compose_sms_for_staff(
@@ -475,21 +563,68 @@ def compose_sms_for_staff(
     ``portal`` as in ``message_context`` (none: a preview)."""
     context = message_context(reminder, today=today, portal=portal)
     rendered, refused = render_message_for_staff(
-        context, organisation_id=reminder.organisation_id, step_key="sms"
+        context, organisation_id=reminder.organisation_id, template=reminder_template(reminder)
     )
     return plain_spaces(rendered.text.strip()), refused
 
 
 def compose_instructions(reminder: Reminder, *, today: date) -> tuple[RenderedMessage, str]:
-    """What a person reads for a manual task: the step's call script (``call_1``'s when the
-    step has none of its own), or the hand-off note for a legal step; and why the
-    organisation's template was set aside for the shipped one ("" when it was not)."""
+    """What a person reads for a manual task: the call script or the hand-off note its step
+    names; and why the organisation's template was set aside for the shipped one ("" when it
+    was not)."""
     context = message_context(reminder, today=today)
-    key = "legal"
-    if reminder.channel == "call":
-        key = reminder.step if reminder.step in CALL_STEPS else "call_1"
     return render_message_for_staff(context, organisation_id=reminder.organisation_id,
-                                    step_key=key)  # fmt: skip
+                                    template=reminder_template(reminder))  # fmt: skip
+
+
+FALLBACK_NOTES = {
+    "letter": "Aucune adresse e-mail pour ce client : relance faite par courrier (canal de "
+    "repli de l'étape), à imprimer et poster.",
+    "email": "Aucun numéro de téléphone pour ce client : relance faite par e-mail (canal de "
+    "repli de l'étape).",
+}
+
+
+def sms_fallbacks(*, organisation: Organisation, day: date) -> int:
+    """The day's automatic SMS of steps with a fallback, to customers without a phone number,
+    become e-mails (written with the e-mails of the day); returns how many."""
+    reminders = list(
+        Reminder.objects.filter(
+            organisation=organisation, run_date=day, channel="sms", mode="auto",
+            status=ReminderStatus.READY, message=None, options__fallback=True,
+        ).select_related("customer")
+    )  # fmt: skip
+    phones = _first_phones([reminder.customer_id for reminder in reminders])
+    return sum(
+        _fall_back(reminder, "email")
+        for reminder in reminders
+        if reminder.customer_id not in phones
+    )
+
+
+def _fall_back(reminder: Reminder, channel: str) -> bool:
+    """Move the reminder to ``channel`` and say why on it (its to-do and the customer's
+    timeline read the notes); a letter goes on the to-do to be printed. False when the
+    customer already has a reminder of the day on that channel (it then stays as it is)."""
+    taken = Reminder.objects.filter(
+        customer_id=reminder.customer_id, run_date=reminder.run_date, channel=channel,
+        currency=reminder.currency,
+    ).exclude(status__in=[ReminderStatus.CANCELLED, ReminderStatus.SKIPPED])  # fmt: skip
+    if taken.exists():
+        return False
+    status = ReminderStatus.TODO if channel == "letter" else reminder.status
+    template = reminder_template(reminder)  # a letter prints the e-mail's template
+    if channel == "email":  # an SMS text is no e-mail: the shipped e-mail of the step's tone
+        template = default_for_step(core.Step(
+            key=reminder.step, offset_days=1, channel="email", mode=reminder.mode,
+            tone=reminder.tone, penalties=reminder.penalties,
+        ))  # fmt: skip
+    reminder.notes = [*reminder.notes, FALLBACK_NOTES[channel]]
+    Reminder.objects.filter(pk=reminder.pk).update(
+        channel=channel, status=status, notes=reminder.notes, template=template
+    )
+    reminder.channel, reminder.status, reminder.template = channel, status, template
+    return True
 
 
 def _note(reminder: Reminder, notes: list[str]) -> None:

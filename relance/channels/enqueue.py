@@ -35,6 +35,7 @@ class Draft:
     body_html: str = ""
     reply_to: str = ""
     copy_to: Sequence[str] = ()
+    blind_copy: Sequence[str] = ()
     attachments: Sequence[dict[str, object]] = ()
     items: Sequence[Sequence[object]] | None = None  # (instalment id, outstanding)
 
@@ -57,6 +58,7 @@ def outbox_enqueue_many(drafts: Sequence[Draft]) -> list[OutboundMessage]:
             organisation_id=reminder.organisation_id, customer_id=reminder.customer_id,
             reminder=reminder, sender=draft.sender, reply_to=draft.reply_to,
             recipients=list(draft.recipients), copy_to=list(draft.copy_to),
+            blind_copy=list(draft.blind_copy),
             subject=draft.subject, body_text=draft.body_text, body_html=draft.body_html,
             items=[list(item) for item in items], next_attempt_at=timezone.now(),
             attachments=list(draft.attachments),

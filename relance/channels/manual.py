@@ -31,6 +31,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation, User
@@ -57,6 +58,7 @@ from relance.dunning.models import (
     ReminderStatus,
     StatementItems,
 )
+from relance.dunning.replies import EMAIL, debtor_replies_answered
 from relance.dunning.todo import TODO_STATUSES, no_longer_due, open_todo, todo_withdraw_settled
 from relance.ledger.models import Contact, Invoice
 from relance.ledger.portal_links import (
@@ -72,7 +74,7 @@ logger = logging.getLogger(__name__)
 # Shown in place of the address when a customer has none: the content can still be previewed.
 NO_ADDRESS = "destinataire@adresse-manquante.invalid"
 # A step with no template of its own is written with the first reminder's.
-FALLBACK_STEP = "reminder_1"
+FALLBACK_TEMPLATE = "reminder_1"
 BUSY = (OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.FAILED)
 
 
@@ -225,10 +227,10 @@ def preview_email(
                "portal": link}  # fmt: skip
     try:
         base = compose_email(twin, extra_copy=draft.copy_to, **options)  # type: ignore[arg-type]
-    except UnknownDefault:
+    except UnknownDefault as exc:
         twin = copy.copy(twin)
-        twin.step = FALLBACK_STEP
-        notices.append(f"L'étape « {reminder.step} » n'a pas de modèle : texte du premier rappel.")
+        twin.template = FALLBACK_TEMPLATE
+        notices.append(f"{exc} Texte du premier rappel.")
         base = compose_email(twin, extra_copy=draft.copy_to, **options)  # type: ignore[arg-type]
     except TemplateRejected as exc:
         # The morning run sent the reminder here for this reason: the collector gets a message
@@ -276,7 +278,7 @@ def _lock_open(reminder: Reminder) -> Reminder:
         .get(pk=reminder.pk)
     )
     if fresh.status not in TODO_STATUSES:
-        raise SendRefused("Cette tâche a déjà été traitée.")
+        raise SendRefused(gettext("Cette tâche a déjà été traitée."))
     return fresh
 
 
@@ -286,7 +288,7 @@ def _detach_previous(reminder: Reminder) -> OutboundMessage | None:
     if previous is None:
         return None
     if previous.status in BUSY:
-        raise SendRefused("Un envoi de cette relance est déjà en cours.")
+        raise SendRefused(gettext("Un envoi de cette relance est déjà en cours."))
     OutboundMessage.objects.filter(pk=previous.pk).update(reminder=None)
     return previous
 
@@ -299,21 +301,24 @@ def todo_send_email(
     previewed (``fingerprint``; None: no check)."""
     fresh = _lock_open(reminder)
     if fresh.channel != "email":
-        raise SendRefused("Ce n'est pas un e-mail.")
+        raise SendRefused(gettext("Ce n'est pas un e-mail."))
     portal = portal_link_issue(customer=fresh.customer, actor=actor)
     preview = preview_email(fresh, Draft.of(fresh), today=today, portal=portal)
     if preview.problem:
         raise SendRefused(preview.problem)
     if fingerprint is not None and fingerprint != preview.fingerprint:
         raise ContentChanged(
-            "Le message a changé depuis votre aperçu : vérifiez-le, puis envoyez à nouveau."
+            gettext(
+                "Le message a changé depuis votre aperçu : vérifiez-le, puis envoyez à nouveau."
+            )
         )
     composed = preview.composed
     assert composed is not None
     previous = _detach_previous(fresh)
     message = outbox_enqueue(
         reminder=fresh, sender=composed.sender, recipients=composed.recipients,
-        copy_to=composed.copy_to, reply_to=composed.reply_to, subject=composed.subject,
+        copy_to=composed.copy_to, blind_copy=composed.blind_copy, reply_to=composed.reply_to,
+        subject=composed.subject,
         body_text=composed.text, body_html=composed.html, attachments=composed.attachments,
     )  # fmt: skip
     Reminder.objects.filter(pk=fresh.pk).update(status=ReminderStatus.READY, postponed_until=None)
@@ -324,6 +329,8 @@ def todo_send_email(
                 "replaces": str(previous.uuid) if previous is not None else None},
         after=_sent_facts(message, edited=bool(reminder_has_edits(fresh))),
     )  # fmt: skip
+    # A person wrote to the customer: their replies waiting for an answer are answered.
+    debtor_replies_answered(customer_id=fresh.customer_id, how=EMAIL, actor=actor)
     deliver_after_commit([message.pk], channel="email")
     return message
 
@@ -338,9 +345,9 @@ def bounce_fix_send(
     Then the message goes through the outbox and the send loop as any to-do e-mail."""
     fresh = _lock_open(reminder)
     if fresh.channel != "email":
-        raise SendRefused("Ce n'est pas un e-mail.")
+        raise SendRefused(gettext("Ce n'est pas un e-mail."))
     if contact.customer_id != fresh.customer_id:
-        raise SendRefused("Ce contact n'est pas celui de ce client.")
+        raise SendRefused(gettext("Ce contact n'est pas celui de ce client."))
     address = email.strip() or contact.email
     if not address:
         raise SendRefused("Donnez l'adresse e-mail de ce contact.")
@@ -416,7 +423,8 @@ def todo_send_bulk(
             continue
         message = outbox_enqueue(
             reminder=reminder, sender=composed.sender, recipients=composed.recipients,
-            copy_to=composed.copy_to, reply_to=composed.reply_to, subject=composed.subject,
+            copy_to=composed.copy_to, blind_copy=composed.blind_copy,
+            reply_to=composed.reply_to, subject=composed.subject,
             body_text=composed.text, body_html=composed.html,
             attachments=composed.attachments, items=prefetched.items.get(reminder.pk, []),
         )  # fmt: skip
@@ -488,14 +496,14 @@ def todo_send_sms(
 
     fresh = _lock_open(reminder)
     if fresh.channel != "sms":
-        raise SendRefused("Ce n'est pas un SMS.")
+        raise SendRefused(gettext("Ce n'est pas un SMS."))
     portal = portal_link_issue(customer=fresh.customer, actor=actor)
     preview = preview_sms(fresh, Draft.of(fresh), today=today, portal=portal)
     if preview.problem:
         raise SendRefused(preview.problem)
     if fingerprint is not None and fingerprint != preview.fingerprint:
         raise ContentChanged(
-            "Le SMS a changé depuis votre aperçu : vérifiez-le, puis envoyez à nouveau."
+            gettext("Le SMS a changé depuis votre aperçu : vérifiez-le, puis envoyez à nouveau.")
         )
     previous = _detach_previous(fresh)
     try:
@@ -573,7 +581,7 @@ def todo_print_letters(*, reminders: Sequence[Reminder], today: date, actor: Act
     if not kept:
         if withdrawn:
             raise SendRefused(no_longer_due(next(iter(withdrawn.values()))))
-        raise SendRefused("Aucune lettre à imprimer.")
+        raise SendRefused(gettext("Aucune lettre à imprimer."))
     for reminder in kept:  # no letter without a complete postal address
         if problem := letter_problem(reminder):
             raise SendRefused(f"{reminder.customer.name} : {problem}")

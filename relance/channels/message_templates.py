@@ -1,10 +1,12 @@
 """An organisation's own wording of its messages, used instead of the shipped defaults.
 
-A ``MessageTemplate`` holds every part of one step in one language (subject, text, HTML, as
-``PARTS_BY_STEP`` says); without one, the default of the step is used. Composition asks
-``render_message``, which renders whichever applies in the same sandbox. A template is only
-stored once it compiles and renders, in the sandbox, for two sample debtors (one with
-penalties and a deadline, one without): a mistake is caught when saving, not at 7 a.m.
+A ``MessageTemplate`` holds every part of one named template in one language (subject, text,
+HTML, as its kind has them); without one, the shipped default of that name is used. A step
+names its template (``ScenarioStep.template``); composition asks ``render_message``, which
+finds it by that name (``template_sources``, the one place) and renders it in the sandbox.
+A template is only stored once it compiles and renders, in the sandbox, for two sample
+debtors (one with penalties and a deadline, one without): a mistake is caught when saving,
+not at 7 a.m.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from decimal import Decimal
 import css_inline
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor, audit_record
@@ -24,11 +27,13 @@ from relance.channels.models import MessageTemplate
 from relance.channels.templating import Limits
 from relance.channels.templating import context as tpl
 from relance.channels.templating.default_templates import (
+    PARTS_BY_KIND,
     PARTS_BY_STEP,
     RenderedMessage,
     UnknownDefault,
     default_source,
     render_parts,
+    template_kind,
 )
 from relance.channels.templating.sandbox import TemplateRejected, render
 from relance.core.penalties import (
@@ -44,7 +49,7 @@ from relance.core.penalties import (
 from relance.ledger.portal_links import portal_example
 
 Sources = dict[str, str]  # part ("subject", "text", "html") -> template source
-Overrides = dict[tuple[str, str], Sources]  # (step key, language) -> the organisation's parts
+Overrides = dict[tuple[str, str], Sources]  # (template name, language) -> the organisation's parts
 PARTS = ("subject", "text", "html")
 
 
@@ -93,9 +98,12 @@ def inline_css(html: str) -> str:
     tags = html.count("<")
     if styles and len(html) + tags * styles > INLINE_WORST_FACTOR * limit:
         raise TemplateRejected(
-            f"styles trop lourds : les {styles // 1000} Ko de la balise <style> seraient "
-            f"recopiés dans chacune des {tags} balises ; allégez-les ou écrivez-les dans les "
-            'balises concernées (style="…")'
+            _(
+                "styles trop lourds : les %(size)s Ko de la balise <style> seraient recopiés "
+                "dans chacune des %(tags)s balises ; allégez-les ou écrivez-les dans les balises "
+                'concernées (style="…")'
+            )
+            % {"size": styles // 1000, "tags": tags}
         )
     try:
         inlined = _INLINER.inline(html)
@@ -104,42 +112,77 @@ def inline_css(html: str) -> str:
     size = len(inlined.encode("utf-8")) if styles else 0  # without styles, nothing was copied
     if size > limit:
         raise TemplateRejected(
-            f"le HTML, une fois les styles recopiés dans les balises, dépasse {limit // 1000} Ko "
-            f"({size // 1000} Ko) : allégez les styles de la balise <style>"
+            _(
+                "le HTML, une fois les styles recopiés dans les balises, dépasse %(most)s Ko "
+                "(%(size)s Ko) : allégez les styles de la balise <style>"
+            )
+            % {"most": limit // 1000, "size": size // 1000}
         )
     return inlined
 
 
+class MissingTemplate(UnknownDefault):
+    """No template of this name in this language: neither the organisation's nor shipped."""
+
+    def __init__(self, name: str, language: str, step: str = "") -> None:
+        self.name, self.language, self.step = name, language, step
+        where = f" pour l'étape « {step} »" if step else ""
+        super().__init__(f"Pas de modèle « {name} »{where} ({language}).")
+
+
 def organisation_templates(organisation_id: int) -> Overrides:
-    """Every template of an organisation, read once for a batch of messages."""
-    return {
-        (key, language): {"subject": subject, "text": text, "html": html}
-        for key, language, subject, text, html in MessageTemplate.objects.filter(
-            organisation_id=organisation_id
-        ).values_list("key", "language", "subject", "text", "html")
-    }
+    """Every template of an organisation, read once for a batch of messages: the parts of
+    its kind (``PARTS_BY_KIND``)."""
+    return _overrides(MessageTemplate.objects.filter(organisation_id=organisation_id))
+
+
+def _overrides(rows: QuerySet[MessageTemplate]) -> Overrides:
+    found: Overrides = {}
+    for key, language, kind, *parts in rows.values_list(
+        "key", "language", "kind", "subject", "text", "html"
+    ):
+        sources = dict(zip(PARTS, parts, strict=True))
+        found[(key, language)] = {p: sources[p] for p in PARTS_BY_KIND.get(kind, PARTS)}
+    return found
+
+
+def template_kind_of(organisation_id: int, name: str) -> str | None:
+    """The kind of the template of this name: the organisation's own, else the shipped one's;
+    None when there is none."""
+    own = (
+        MessageTemplate.objects.filter(organisation_id=organisation_id, key=name)
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return own or template_kind(name)
+
+
+def template_parts(organisation_id: int, name: str) -> tuple[str, ...] | None:
+    """The parts of the template of this name (None when there is none)."""
+    kind = template_kind_of(organisation_id, name)
+    if kind is None:
+        return None
+    return PARTS_BY_STEP.get(name) or PARTS_BY_KIND[kind]
 
 
 def template_sources(
     organisation_id: int, key: str, language: str, overrides: Overrides | None = None
 ) -> tuple[Sources, bool]:
-    """The source of each part of a step: the organisation's own, else the default; and
-    whether it is the organisation's own."""
-    parts = PARTS_BY_STEP.get(key)
-    if parts is None:
-        raise UnknownDefault(f"pas de modèle pour l'étape « {key} »")
+    """The one place a template is found by name: the organisation's template of that name
+    and language, else the shipped default of that name; and whether it is the organisation's
+    own. ``MissingTemplate`` when there is neither."""
     if overrides is None:
-        row = (
+        overrides = _overrides(
             MessageTemplate.objects.filter(
                 organisation_id=organisation_id, key=key, language=language
             )
-            .values_list("subject", "text", "html")
-            .first()
         )
-        overrides = {} if row is None else {(key, language): dict(zip(PARTS, row, strict=True))}
     own = overrides.get((key, language))
     if own is not None:
-        return {part: own.get(part, "") for part in parts}, True
+        return dict(own), True
+    parts = PARTS_BY_STEP.get(key)
+    if parts is None or language not in tpl.LANGUAGES:
+        raise MissingTemplate(key, language)
     return {part: default_source(key, language, part) for part in parts}, False
 
 
@@ -147,27 +190,32 @@ def render_message(
     context: tpl.MessageContext,
     *,
     organisation_id: int,
-    step_key: str | None = None,
+    template: str | None = None,
     overrides: Overrides | None = None,
 ) -> RenderedMessage:
-    """The message of a step in the context's language, in the organisation's wording when
-    it has its own. Raises ``UnknownDefault`` for a step without template and
-    ``TemplateRejected`` when the organisation's template fails for this debtor."""
-    key = step_key or context.step.key
-    sources, own = template_sources(organisation_id, key, context.message_language, overrides)
+    """The message of a step in the context's language, with the template named ``template``
+    (default: the one named like the step). Raises ``MissingTemplate`` when there is no such
+    template, saying for which step, and ``TemplateRejected`` when the organisation's template
+    fails for this debtor."""
+    name = template or context.step.key
+    language = context.message_language
+    try:
+        sources, own = template_sources(organisation_id, name, language, overrides)
+    except MissingTemplate:
+        raise MissingTemplate(name, language, context.step.key) from None
     return render_parts(sources, context, shipped=not own, limits=template_limits())
 
 
 def render_message_for_staff(
-    context: tpl.MessageContext, *, organisation_id: int, step_key: str | None = None
+    context: tpl.MessageContext, *, organisation_id: int, template: str | None = None
 ) -> tuple[RenderedMessage, str]:
     """``render_message`` for a person to read or send from the to-do: when the
     organisation's template is refused for this debtor, the shipped wording, and the reason
     (else ""), so that the task opens and says what to fix instead of failing."""
     try:
-        return render_message(context, organisation_id=organisation_id, step_key=step_key), ""
+        return render_message(context, organisation_id=organisation_id, template=template), ""
     except TemplateRejected as exc:
-        shipped = render_message(context, organisation_id=organisation_id, step_key=step_key,
+        shipped = render_message(context, organisation_id=organisation_id, template=template,
                                  overrides={})  # fmt: skip
         return shipped, str(exc)
 
@@ -240,7 +288,7 @@ def _sample_penalties(item: tpl.OpenItem, language: str) -> tpl.Penalties:
 def check_sources(
     key: str, language: str, sources: Mapping[str, str]
 ) -> dict[str, TemplateRejected]:
-    """Each part that does not compile or fails on a sample debtor, with the sandbox's
+    """Each part given that does not compile or fails on a sample debtor, with the sandbox's
     reason (French, with the line). Empty when the template can be stored."""
     errors: dict[str, TemplateRejected] = {}
     limits = template_limits()
@@ -249,7 +297,7 @@ def check_sources(
             context = sample_context(
                 language, step=tpl.StepInfo(key=key, tone=tone, penalties=penalties), full=full
             )
-            for part in PARTS_BY_STEP.get(key, ()):
+            for part in PARTS:
                 if part in errors or not sources.get(part):
                     continue
                 try:
@@ -281,10 +329,13 @@ def message_template_save(
     sources: Mapping[str, str],
     actor: Actor,
 ) -> MessageTemplate:
-    """Store the organisation's wording of a step in a language; refused (``TemplateEditError``)
-    when a part is missing, does not compile or fails on a sample debtor."""
-    parts = PARTS_BY_STEP.get(key)
-    if parts is None or language not in tpl.LANGUAGES:
+    """Store the organisation's wording of a template in a language; refused
+    (``TemplateEditError``) when a part is missing, does not compile or fails on a sample
+    debtor. The template must exist (shipped, or the organisation's: see
+    ``relance.channels.step_templates`` for creating one for a step)."""
+    kind = template_kind_of(organisation.pk, key)
+    parts = template_parts(organisation.pk, key)
+    if kind is None or parts is None or language not in tpl.LANGUAGES:
         raise TemplateEditError({"": _("Modèle inconnu.")})
     clean = {part: sources.get(part, "").replace("\r\n", "\n") for part in parts}
     errors = {
@@ -300,8 +351,12 @@ def message_template_save(
         .filter(organisation=organisation, key=key, language=language)
         .first()
     )
-    before, _own = template_sources(organisation.pk, key, language)
-    row = existing or MessageTemplate(organisation=organisation, key=key, language=language)
+    try:
+        before, _own = template_sources(organisation.pk, key, language)
+    except MissingTemplate:  # an own template not yet written in this language
+        before = {}
+    row = existing or MessageTemplate(organisation=organisation, key=key, language=language,
+                                      kind=kind)  # fmt: skip
     row.subject, row.text, row.html = clean.get("subject", ""), clean["text"], clean.get("html", "")
     row.updated_by = actor.user
     row.save()
@@ -318,7 +373,10 @@ def message_template_save(
 def message_template_reset(
     *, organisation: Organisation, key: str, language: str, actor: Actor
 ) -> bool:
-    """Go back to the shipped default; False when the organisation had no template of its own."""
+    """Go back to the shipped default; False when the organisation had no template of its own
+    or when no shipped default has this name (the template would be gone)."""
+    if key not in PARTS_BY_STEP:
+        return False
     existing = MessageTemplate.objects.filter(
         organisation=organisation, key=key, language=language
     ).first()

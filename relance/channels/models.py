@@ -41,6 +41,8 @@ class OutboundMessage(models.Model):
     reply_to = models.CharField(max_length=320, blank=True)
     recipients = models.JSONField(default=list)
     copy_to = models.JSONField(default=list, blank=True)
+    # Blind copies: envelope recipients only, never in a header.
+    blind_copy = models.JSONField(default=list, db_default=[], blank=True)
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
@@ -144,6 +146,11 @@ class DeliveryEvent(models.Model):
     # the raw report): unique, so a report posted or read again records nothing more, even
     # when two copies arrive at the same moment. Empty (NULL) for opens.
     report_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # A reply's task on the collector's to-do ("Répondre sous 24 h").
+    request = models.ForeignKey(
+        "dunning.DebtorRequest", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["message", "kind"])]
@@ -170,16 +177,19 @@ class SmsOptOut(models.Model):
 
 
 class MessageTemplate(models.Model):
-    """An organisation's own wording of a step's message in one language.
+    """An organisation's own wording of a named template in one language.
 
-    It replaces the shipped default (``relance/channels/templating/defaults``) part by part:
-    only the parts the step has (subject, text, HTML; see ``PARTS_BY_STEP``) are used.
+    ``key`` is the template's name, the one steps give (``ScenarioStep.template``). With the
+    name of a shipped default (``relance/channels/templating/defaults``) it replaces it; with a
+    new name it is the organisation's own template, created for a step. ``kind`` says what can
+    carry it and so which parts it has (``PARTS_BY_KIND``).
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
-    key = models.SlugField("étape", max_length=50)
+    key = models.SlugField("modèle", max_length=50)
     language = models.CharField("langue", max_length=2)
+    kind = models.CharField("sorte", max_length=10, default="email")
     subject = models.TextField("objet", blank=True)
     text = models.TextField("texte", blank=True)
     html = models.TextField("HTML", blank=True)

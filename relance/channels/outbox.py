@@ -48,6 +48,7 @@ def outbox_enqueue(
     copy_to: Sequence[str] = (),
     attachments: Sequence[dict[str, object]] = (),
     items: Sequence[Sequence[object]] | None = None,
+    blind_copy: Sequence[str] = (),
 ) -> OutboundMessage:
     """Store a reminder's e-mail, exactly as it will leave.
 
@@ -64,7 +65,8 @@ def outbox_enqueue(
     message = OutboundMessage(
         organisation_id=reminder.organisation_id, customer_id=reminder.customer_id,
         reminder=reminder, sender=sender, reply_to=reply_to, recipients=list(recipients),
-        copy_to=list(copy_to), subject=subject, body_text=body_text, body_html=body_html,
+        copy_to=list(copy_to), blind_copy=list(blind_copy), subject=subject,
+        body_text=body_text, body_html=body_html,
         items=[list(item) for item in items], next_attempt_at=timezone.now(),
         attachments=list(attachments),
     )  # fmt: skip

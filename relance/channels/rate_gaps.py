@@ -56,13 +56,13 @@ def instalment_payments(ids: Sequence[int]) -> Payments:
 def due_items(
     overdue: Sequence[tuple[Any, ...]], payments: Payments | None = None
 ) -> list[DueItem]:
-    """The overdue rows (id, number, issued, due, amount, outstanding) with their payments, as
+    """The overdue rows (id, number, issued, due, amount, outstanding, ...) with their payments, as
     the core's invoice penalties take them; ``payments`` when read beforehand for a batch."""
     paid, sequences = payments or instalment_payments([row[0] for row in overdue])
     return [
         DueItem(invoice=number, sequence=sequences.get(pk, 1), amount=Decimal(amount),
                 due_date=due, payments=tuple(paid.get(pk, ())))
-        for pk, number, _, due, amount, _ in overdue
+        for pk, number, _, due, amount, _, *_references in overdue
     ]  # fmt: skip
 
 

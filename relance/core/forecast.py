@@ -19,11 +19,12 @@ For each open item (an instalment: the ledger tracks what is owed per due date):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from statistics import median_low
+from typing import NamedTuple
 
 from relance.core.forecast_commitments import (
     MODEL,
@@ -34,7 +35,7 @@ from relance.core.forecast_commitments import (
     Receipt,
     cover,
 )
-from relance.core.forecast_delays import FEW_PAYMENTS, DelayEstimate, DelayModel
+from relance.core.forecast_delays import FEW_PAYMENTS, DelayModel
 
 ZERO = Decimal("0.00")
 # An item later than every payment ever seen: expected this long after as_of, very roughly.
@@ -107,59 +108,92 @@ def forecast_items(
 ) -> list[ItemForecast]:
     """The forecast of every item (see the module's notes); ``dispute_days`` are the lengths
     of the disputes closed by ``as_of``."""
-    earliest = as_of + timedelta(days=1)
     items = list(items)
+    statistical = _Statistical(as_of=as_of, model=model)
     covered = cover(
         commitments,
         [(i.key, i.invoice, i.due_date, i.open_amount) for i in items if not i.disputed_since],
-        earliest=earliest,
+        earliest=statistical.earliest,
     )
     durations = sorted(dispute_days)
     results = []
     for item in items:
-        statistical = _statistical(item, as_of=as_of, earliest=earliest, model=model)
+        dates = statistical.dates(item)
         if item.disputed_since is not None:
-            results.append(_disputed(item, statistical, as_of=as_of, durations=durations))
-            continue
-        results.append(_combine(item, statistical, covered.get(item.key)))
+            results.append(_disputed(item, dates, as_of=as_of, durations=durations))
+        elif item.key in covered or item.open_amount <= ZERO:
+            results.append(_combine(item, dates, covered.get(item.key)))
+        else:  # the model's date alone, by far the most common case
+            receipt = Receipt(dates.predicted, item.open_amount, MODEL)
+            results.append(ItemForecast(item, dates.predicted, dates.low, dates.high,
+                                        (receipt,), dates.reasons))  # fmt: skip
     return results
 
 
-@dataclass(frozen=True, slots=True)
-class _Dates:
+class _Dates(NamedTuple):
     predicted: date
     low: date
-    high: date
+    high: date  # low <= predicted <= high
     reasons: tuple[Reason, ...]
 
 
-def _statistical(item: OpenItem, *, as_of: date, earliest: date, model: DelayModel) -> _Dates:
-    age = (as_of - item.due_date).days
-    steps = (Reason(item.step, day=item.step_on),) if item.step in STEPS else ()
-    estimate = model.estimate(
-        item.customer, age=age, amount=item.open_amount, formal_notice=bool(steps)
-    )
-    if estimate is None:
-        return _unknown(item, age=age, earliest=earliest, model=model, steps=steps)
+class _Statistical:
+    """The dates predicted from past payments, item by item. A forecast reads hundreds of
+    thousands of items that share much: one date object per day, and the reasons of each
+    customer, each age and each shift, are made once."""
 
-    def day(delay: int) -> date:
-        return max(item.due_date + timedelta(days=delay), earliest)
+    def __init__(self, *, as_of: date, model: DelayModel):
+        self.model = model
+        self.earliest = as_of + timedelta(days=1)
+        self._as_of = as_of.toordinal()
+        self._earliest = self.earliest.toordinal()
+        self._days: dict[int, date] = {}
+        self._history: dict[Hashable, tuple[Reason, ...]] = {}
+        self._figures: dict[tuple[str, int], tuple[Reason, ...]] = {}
 
-    reasons = _history_reasons(estimate) + steps
-    if age > 0:
-        reasons += (Reason("overdue", days=age),)
-    if estimate.large_shift:
-        reasons += (Reason("large_amount", days=estimate.large_shift),)
-    return _Dates(day(estimate.delay), day(estimate.low), day(estimate.high), reasons)
+    def dates(self, item: OpenItem) -> _Dates:
+        due = item.due_date.toordinal()
+        age = self._as_of - due
+        steps = (Reason(item.step, day=item.step_on),) if item.step in STEPS else ()
+        found = self.model.delays(
+            item.customer, age=age, amount=item.open_amount, formal_notice=bool(steps)
+        )
+        if found is None:
+            return _unknown(item, age=age, earliest=self.earliest, model=self.model, steps=steps)
+        delay, low, high, shift = found
+        reasons = self._history.get(item.customer)  # the same for every item of the customer
+        if reasons is None:
+            reasons = self._history[item.customer] = self._history_reasons(item.customer)
+        reasons += steps
+        if age > 0:
+            reasons += self._figure("overdue", age)
+        if shift:
+            reasons += self._figure("large_amount", shift)
+        return _Dates(self._day(due + delay), self._day(due + low), self._day(due + high),
+                      reasons)  # fmt: skip
 
+    def _day(self, ordinal: int) -> date:
+        """The day, or the earliest one if it is before."""
+        if ordinal < self._earliest:
+            ordinal = self._earliest
+        day = self._days.get(ordinal)
+        if day is None:
+            day = self._days[ordinal] = date.fromordinal(ordinal)
+        return day
 
-def _history_reasons(estimate: DelayEstimate) -> tuple[Reason, ...]:
-    count = estimate.customer_payments
-    if count >= FEW_PAYMENTS:
-        return (Reason("customer", days=estimate.customer_delay, count=count),)
-    if count:
-        return (Reason("few_payments", days=estimate.organisation_delay, count=count),)
-    return (Reason("no_history", days=estimate.organisation_delay),)
+    def _history_reasons(self, customer: Hashable) -> tuple[Reason, ...]:
+        count, delay = self.model.history(customer)
+        if count >= FEW_PAYMENTS:
+            return (Reason("customer", days=delay, count=count),)
+        if count:
+            return (Reason("few_payments", days=self.model.organisation_delay, count=count),)
+        return (Reason("no_history", days=self.model.organisation_delay),)
+
+    def _figure(self, code: str, days: int) -> tuple[Reason, ...]:
+        reasons = self._figures.get((code, days))
+        if reasons is None:
+            reasons = self._figures[code, days] = (Reason(code, days=days),)
+        return reasons
 
 
 def _unknown(
@@ -213,9 +247,10 @@ def _disputed(
     far that lasted longer than this one has), if that is later than the statistical date."""
     assert item.disputed_since is not None
     open_for = (as_of - item.disputed_since).days
-    longer = [days for days in durations if days > open_for]
+    first = bisect_right(durations, open_for)  # durations are sorted
+    longer = len(durations) - first
     if len(durations) >= DISPUTE_MIN_CLOSED and longer:
-        lasts = median_low(longer)
+        lasts = durations[first + (longer - 1) // 2]  # the median (low) of the longer ones
     else:
         lasts = max(DISPUTE_DEFAULT_DAYS, open_for + 1)
     ends = item.disputed_since + timedelta(days=lasts)

@@ -80,13 +80,21 @@ def cover(
     open amount)``), oldest due first, in the order given (an item already covered by one is
     not covered twice). No receipt is dated before ``earliest``: a date passed without payment
     is expected the next day at the soonest."""
-    left = {key: amount for key, _invoice, _due, amount in items}
+    # The items of the invoices committed to, found once: commitments name a few invoices
+    # among hundreds of thousands.
+    named = {invoice for commitment in commitments for invoice in commitment.invoices}
+    left: dict[Hashable, Decimal] = {}
+    of_invoice: dict[Hashable, list[tuple[date, str, Hashable]]] = {}
+    for key, invoice, due_date, amount in items:
+        if invoice in named:
+            left[key] = amount
+            of_invoice.setdefault(invoice, []).append((due_date, str(key), key))
     receipts: dict[Hashable, list[Receipt]] = {}
     used: dict[Hashable, list[Commitment]] = {}
     for commitment in commitments:
         mine = sorted(
-            (due, str(key), key) for key, invoice, due, _amount in items
-            if invoice in commitment.invoices and left[key] > ZERO
+            entry for invoice in commitment.invoices for entry in of_invoice.get(invoice, ())
+            if left[entry[2]] > ZERO
         )  # fmt: skip
         owed = sum((left[key] for _due, _text, key in mine), ZERO)
         schedule = still_expected(commitment.schedule, owed)

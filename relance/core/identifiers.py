@@ -1,7 +1,7 @@
 """Company and bank identifiers of France and Belgium, validated and put in compact form.
 
 Each function returns the compact form or raises ``InvalidIdentifier`` with a sentence that
-names the identifier and the value, so callers can show it as it is.
+names the identifier and the value (``exc.text``, see ``relance.core.text``).
 """
 
 from __future__ import annotations
@@ -14,30 +14,40 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
+from relance.core.text import TextError, gettext_noop
 
-class InvalidIdentifier(ValueError):
-    pass
+
+class InvalidIdentifier(TextError):
+    """``exc.text`` names the identifier and the value (``exc.value``)."""
+
+    def __init__(self, template: str, value: str) -> None:
+        self.template, self.value = template, value
+        super().__init__(template, value=value)
+
+    def naming(self, written: str) -> InvalidIdentifier:
+        """The same error naming the value as it was written (before clean-up)."""
+        return InvalidIdentifier(self.template, written)
 
 
 def siren(value: str) -> str:
     try:
         return str(fr_siren.validate(value))
     except stdnum_errors.ValidationError as exc:
-        raise InvalidIdentifier(f"SIREN invalide « {value} »") from exc
+        raise InvalidIdentifier(gettext_noop("SIREN invalide « %(value)s »"), value) from exc
 
 
 def siret(value: str) -> str:
     try:
         return str(fr_siret.validate(value))
     except stdnum_errors.ValidationError as exc:
-        raise InvalidIdentifier(f"SIRET invalide « {value} »") from exc
+        raise InvalidIdentifier(gettext_noop("SIRET invalide « %(value)s »"), value) from exc
 
 
 def vat_number(value: str) -> str:
     try:
         return str(eu_vat.validate(value))
     except stdnum_errors.ValidationError as exc:
-        raise InvalidIdentifier(f"n° de TVA invalide « {value} »") from exc
+        raise InvalidIdentifier(gettext_noop("n° de TVA invalide « %(value)s »"), value) from exc
 
 
 def be_enterprise_number(value: str) -> str:
@@ -45,18 +55,20 @@ def be_enterprise_number(value: str) -> str:
     try:
         return str(be_vat.validate(value))
     except stdnum_errors.ValidationError as exc:
-        raise InvalidIdentifier(f"n° d'entreprise invalide « {value} »") from exc
+        raise InvalidIdentifier(
+            gettext_noop("n° d'entreprise invalide « %(value)s »"), value
+        ) from exc
 
 
 def iban(value: str) -> str:
     try:
         return str(IBAN(value).compact)
     except SchwiftyException as exc:
-        raise InvalidIdentifier(f"IBAN invalide « {value} »") from exc
+        raise InvalidIdentifier(gettext_noop("IBAN invalide « %(value)s »"), value) from exc
 
 
 def bic(value: str) -> str:
     try:
         return str(BIC(value).compact)
     except SchwiftyException as exc:
-        raise InvalidIdentifier(f"BIC invalide « {value} »") from exc
+        raise InvalidIdentifier(gettext_noop("BIC invalide « %(value)s »"), value) from exc

@@ -12,7 +12,8 @@ the English way write ``1,234`` for 1234, so imports read it as thousands
 (``lone_group="thousands"``); a person typing into a form is asked to say which
 (``lone_group="refuse"``, the default).
 
-Pure: no Django, no locale; the reasons are French (the forms translate them by ``kind``).
+Pure: no Django, no locale; the reasons are ``Text`` (``relance.core.text``), French by
+default; staff forms word them their own way by ``kind`` (``relance.lib.forms``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Literal
+
+from relance.core.text import TextError, gettext_noop
 
 CENT = Decimal("0.01")
 
@@ -38,21 +41,26 @@ _SPACE_RUN = re.compile(r"[" + SPACES + r"\t]+")
 MAX_DIGITS = 15  # before the decimal separator: enough for any invoice, and a typo guard
 
 
-class AmountError(ValueError):
-    """An amount that cannot be read; ``str(exc)`` is the French reason, ``kind`` says which
-    rule it broke (``NOT_A_NUMBER``, ``TOO_MANY_DECIMALS``, ``AMBIGUOUS``)."""
+_REASONS = {
+    NOT_A_NUMBER: gettext_noop("montant non numérique « %(text)s »"),
+    TOO_MANY_DECIMALS: gettext_noop("montant avec plus de 2 décimales « %(text)s »"),
+    AMBIGUOUS: gettext_noop(
+        "montant ambigu « %(text)s » : écrivez les centimes (par exemple « %(hint)s ») ou "
+        "retirez le séparateur"
+    ),
+}
 
-    def __init__(self, kind: str, text: str) -> None:
-        self.kind, self.text = kind, text
+
+class AmountError(TextError):
+    """An amount that cannot be read; ``exc.text`` is the reason (French as ``str(exc)``),
+    ``kind`` says which rule it broke (``NOT_A_NUMBER``, ``TOO_MANY_DECIMALS``,
+    ``AMBIGUOUS``) and ``written`` is the amount as it was written."""
+
+    def __init__(self, kind: str, written: str) -> None:
+        self.kind, self.written = kind, written
         # For an ambiguous amount, how to write the larger reading unambiguously.
-        self.hint = _ambiguous_hint(text) if kind == AMBIGUOUS else ""
-        reasons = {
-            NOT_A_NUMBER: f"montant non numérique « {text} »",
-            TOO_MANY_DECIMALS: f"montant avec plus de 2 décimales « {text} »",
-            AMBIGUOUS: f"montant ambigu « {text} » : écrivez les centimes (par exemple "
-            f"« {self.hint} ») ou retirez le séparateur",
-        }
-        super().__init__(reasons[kind])
+        self.hint = _ambiguous_hint(written) if kind == AMBIGUOUS else ""
+        super().__init__(_REASONS[kind], text=written, hint=self.hint)
 
 
 def _ambiguous_hint(text: str) -> str:

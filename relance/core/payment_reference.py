@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from relance.core.text import TextError, gettext_noop
+
 _ALNUM = re.compile(r"[^A-Z0-9]")
 # What an RF reference or a Belgian structured communication looks like before its check.
 _RF_SHAPE = re.compile(r"^RF\d{2}[A-Z0-9]+$")
@@ -23,7 +25,7 @@ _BELGIAN_SHAPE = re.compile(
 MAX_INVOICE_REFERENCE = 64
 
 
-class InvalidReference(ValueError):
+class InvalidReference(TextError):
     """A reference that looks structured but whose check digits are wrong, or too long."""
 
 
@@ -91,20 +93,27 @@ def invoice_reference(value: str) -> str:
         found = checked_rf(compact)
         if not found:
             raise InvalidReference(
-                f"référence RF « {text} » invalide : les chiffres de contrôle ne correspondent "
-                "pas (ISO 11649)"
+                gettext_noop(
+                    "référence RF « %(text)s » invalide : les chiffres de contrôle ne "
+                    "correspondent pas (ISO 11649)"
+                ),
+                text=text,
             )
         return found
     if _BELGIAN_SHAPE.match(text):
         found = checked_belgian(re.sub(r"\D", "", text))
         if not found:
             raise InvalidReference(
-                f"communication structurée « {text} » invalide : 12 chiffres attendus, dont les "
-                "2 derniers de contrôle (modulo 97)"
+                gettext_noop(
+                    "communication structurée « %(text)s » invalide : 12 chiffres attendus, "
+                    "dont les 2 derniers de contrôle (modulo 97)"
+                ),
+                text=text,
             )
         return found
     if len(text) > MAX_INVOICE_REFERENCE:
         raise InvalidReference(
-            f"référence de paiement de plus de {MAX_INVOICE_REFERENCE} caractères"
+            gettext_noop("référence de paiement de plus de %(most)s caractères"),
+            most=MAX_INVOICE_REFERENCE,
         )
     return text

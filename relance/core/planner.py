@@ -26,8 +26,11 @@ Rules (each has a test that tells it as a customer's story):
   it is planned: while a customer has a reminder under way (ready to leave, on the to-do,
   failed and waiting for a person), nothing new is planned for them. A step done later than
   planned shifts the rest of the item's schedule by the delay, so the spacing holds.
-* The legal hand-off never comes before the formal notice's deadline has passed since the
-  notice was posted.
+* A step may repeat (every N days, at most M times or until paid): a repeat is the same step
+  again, due N days after the step was last done (moved to a business day), only while no
+  later step is due; the minimum gap holds, and a missed day catches up one repeat, not all.
+* The legal hand-off, and a suspension of service, never come before the formal notice's
+  deadline has passed since the notice was posted.
 * Belgian consumers: no cost is claimed before a free first reminder and 14 days.
 * Items close to their limitation date (prescription) are flagged in the plan's warnings.
 """
@@ -38,7 +41,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from relance.core.penalties.belgium import waiting_period
 from relance.core.prescription import limitation, needs_attention
@@ -83,6 +86,7 @@ class ItemState:
     disputed: bool = False
     promised_until: date | None = None
     in_payment_plan: bool = False
+    repeats: int = 0  # how many times ``last_step`` was repeated since it was first done
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,7 @@ class ItemAdvance:
     step: str
     shift_days: int
     outstanding: Decimal
+    repeat: int = 0  # 0: the step itself; n: its n-th repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,7 @@ class PlannedMessage:
     items: tuple[ItemAdvance, ...]
     penalties: str
     notes: tuple[str, ...] = ()
+    repeat: int = 0  # 0: the step itself; n: its n-th repeat
 
     @property
     def amount_due(self) -> Decimal:
@@ -138,6 +144,7 @@ class PlannedMessage:
             "items": [item.invoice_number for item in self.items],
             "amount_due": str(self.amount_due),
             "currency": self.currency,
+            **({"repeat": self.repeat} if self.repeat else {}),
         }
 
 
@@ -240,6 +247,7 @@ def plan_customer(
         return [], []  # nobody is written to on a weekend or public holiday of their country
     skipped: list[Skip] = []
     due: list[tuple[ItemState, int, int]] = []  # item, step index, new shift
+    repeats: dict[int, int] = {}  # item id -> the repeat it is due, when it is one
     blocked: dict[str, list[ItemState]] = {}
     for item in open_items:
         reason = _blocked(item, today, rules)
@@ -251,7 +259,9 @@ def plan_customer(
             formal_notice_days=rules.formal_notice_days,
         )  # fmt: skip
         if found is not None:
-            due.append((item, *found))
+            due.append((item, found.position, found.shift))
+            if found.repeat:
+                repeats[item.id] = found.repeat
     skipped.extend(Skip(customer.ref, reason, _numbers(items)) for reason, items in blocked.items())
     if not due:
         return [], skipped
@@ -270,7 +280,8 @@ def plan_customer(
             continue
         for channel in _channels(customer.scenario, in_currency):
             entries = [e for e in in_currency if customer.scenario.steps[e[1]].channel == channel]
-            step = customer.scenario.steps[max(index for _, index, _ in entries)]
+            top = max(index for _, index, _ in entries)
+            step = customer.scenario.steps[top]
             if total < step.min_amount:
                 skipped.append(
                     Skip(customer.ref, "below_step_minimum", _numbers(i for i, _, _ in entries))
@@ -285,14 +296,22 @@ def plan_customer(
                     currency=currency,
                     items=tuple(
                         ItemAdvance(item.id, item.invoice_number,
-                                    customer.scenario.steps[index].key, shift, item.outstanding)
+                                    customer.scenario.steps[index].key, shift, item.outstanding,
+                                    repeats.get(item.id, 0))
                         for item, index, shift in sorted(entries, key=_by_due_date)
                     ),
                     penalties=penalties,
                     notes=notes,
+                    repeat=max(repeats.get(item.id, 0) for item, i, _ in entries if i == top),
                 )
             )  # fmt: skip
     return messages, skipped
+
+
+class Due(NamedTuple):
+    position: int  # of the step in the scenario
+    shift: int  # the item's schedule shift once the step is done
+    repeat: int = 0  # 0: the step itself; n: its n-th repeat
 
 
 def due_step(
@@ -302,8 +321,8 @@ def due_step(
     today: date,
     calendar: BusinessDays,
     formal_notice_days: int = FORMAL_NOTICE_DAYS,
-) -> tuple[int, int] | None:
-    """The index of the step an item is due today and its schedule shift, or None."""
+) -> Due | None:
+    """The step an item is due today (a later step, else a repeat of its last one), or None."""
     last = _last_index(item, scenario, calendar)
     notice_ends = _formal_notice_deadline(item, scenario, last, formal_notice_days)
     fresh = last < 0 or (
@@ -319,13 +338,13 @@ def due_step(
         scheduled = _scheduled(item, step, calendar)
         if fresh and item.resumed_on is not None:
             scheduled = max(scheduled, calendar.next_business_day(item.resumed_on))
-        if step.channel == "legal" and notice_ends is not None:
+        if (step.channel == "legal" or step.suspension) and notice_ends is not None:
             scheduled = max(scheduled, notice_ends + timedelta(days=1))
         if scheduled > today:
             break
         candidates.append(index)
     if not candidates:
-        return None
+        return _repeat_due(item, scenario, last, today=today, calendar=calendar, fresh=fresh)
     if fresh and overdue:
         chosen = candidates[0]
         step = scenario.steps[chosen]
@@ -333,9 +352,43 @@ def due_step(
             # Late start: shift the rest of the schedule by the delay, so that the next steps
             # keep the scenario's spacing from today.
             nominal = item.due_date + timedelta(days=step.offset_days + item.shift_days)
-            return chosen, item.shift_days + (today - nominal).days
-        return chosen, item.shift_days
-    return candidates[-1], item.shift_days
+            return Due(chosen, item.shift_days + (today - nominal).days)
+        return Due(chosen, item.shift_days)
+    return Due(candidates[-1], item.shift_days)
+
+
+def _repeat_due(
+    item: ItemState,
+    scenario: Scenario,
+    last: int,
+    *,
+    today: date,
+    calendar: BusinessDays,
+    fresh: bool,
+) -> Due | None:
+    """The next repeat of the item's last step, when it has fallen due (only one, however
+    many days were missed: it counts from the day the step was last done)."""
+    if last < 0 or item.last_step_on is None:
+        return None
+    step = scenario.steps[last]
+    if not step.repeats or item.last_step != step.key:
+        return None  # not a repeating step, or a scenario changed since (no repeat carried)
+    if step.repeat_times and item.repeats >= step.repeat_times:
+        return None
+    if step.offset_days < 0 and today >= item.due_date:
+        return None  # "your invoice falls due soon" is wrong once it has
+    on = repeat_date(step, last_done=item.last_step_on, calendar=calendar)
+    if fresh and item.resumed_on is not None:
+        on = max(on, calendar.next_business_day(item.resumed_on))
+    if on > today:
+        return None
+    return Due(last, item.shift_days, item.repeats + 1)
+
+
+def repeat_date(step: Step, *, last_done: date, calendar: BusinessDays) -> date:
+    """When a repeat of ``step`` falls due: ``repeat_every`` days after it was last done, on
+    the next business day."""
+    return calendar.next_business_day(last_done + timedelta(days=step.repeat_every))
 
 
 def _formal_notice_deadline(

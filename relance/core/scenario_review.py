@@ -62,15 +62,21 @@ def step_warnings(steps: Sequence[Step]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class CalendarEntry:
-    """One step of the scenario for the typical invoice: when it would really happen."""
+    """One step of the scenario for the typical invoice (or one of its repeats): when it
+    would really happen."""
 
     step: Step
-    nominal: date  # due date + offset
+    nominal: date  # due date + offset (a repeat: the previous time + the interval)
     day: date | None  # None: the run would never do this step for this invoice
     penalties: str  # what the message does about penalties (Belgian consumers: mentioned)
     moved_because: tuple[str, ...] = ()  # why ``day`` is not ``nominal``
     skipped_because: str = ""
     notes: tuple[str, ...] = ()
+    repeat: int = 0  # 0: the step itself; n: its n-th repeat
+
+
+# A step repeated until paid is shown this many times in the preview.
+PREVIEW_UNTIL_PAID = 5
 
 
 @functools.lru_cache(maxsize=512)
@@ -114,27 +120,28 @@ def calendar_preview(
     amount: Decimal = Decimal("1000.00"),
     language: str = "fr",
 ) -> list[CalendarEntry]:
-    """Each step of ``scenario`` for one invoice issued and due on these dates, unpaid."""
+    """Each step of ``scenario`` (and its repeats) for one invoice issued and due on these
+    dates, unpaid."""
     item = ItemState(id=1, invoice_number="EXEMPLE", due_date=due_date, outstanding=amount)
     customer = CustomerState(
         id=1, ref="exemple", scenario=scenario, items=(item,), country=country,
         postal_code="", kind=kind,
     )  # fmt: skip
-    done: dict[str, tuple[date, str, tuple[str, ...]]] = {}
+    done: dict[tuple[str, int], tuple[date, str, tuple[str, ...]]] = {}
     below_minimum: set[str] = set()
-    last_offset = max(step.offset_days for step in scenario.steps)
-    end = due_date + timedelta(days=last_offset + rules.min_gap_days + 31)
     day = issue_date  # the invoice exists from then on; an earlier step is caught up that day
-    while day <= end and len(done) < len(scenario.steps):
+    end = _preview_end(scenario, due_date, rules)
+    while day <= end and not _preview_complete(scenario, done):
         messages, skipped = plan_customer(customer, today=day, rules=rules, calendar=calendar)
         if any(skip.reason in ("below_minimum", "below_step_minimum") for skip in skipped):
             below_minimum.update(step.key for step in scenario.steps if step.min_amount > amount)
         for message in messages:
             advance = message.items[0]
-            done[message.step.key] = (day, message.penalties, message.notes)
+            done[(message.step.key, advance.repeat)] = (day, message.penalties, message.notes)
             item = replace(
-                item, last_step=advance.step, last_step_on=day, shift_days=advance.shift_days
-            )
+                item, last_step=advance.step, last_step_on=day, shift_days=advance.shift_days,
+                repeats=advance.repeat,
+            )  # fmt: skip
             first = customer.first_reminder_on
             if first is None and message.step.channel in ("email", "letter"):
                 first = day
@@ -142,14 +149,61 @@ def calendar_preview(
                 customer, items=(item,), last_contact_on=day, first_reminder_on=first
             )
         day += timedelta(days=1)
-    return [_entry(step, due_date, done, below_minimum, calendar, rules, amount, language)
-            for step in scenario.steps]  # fmt: skip
+    entries: list[CalendarEntry] = []
+    for step in scenario.steps:
+        entries.append(_entry(step, due_date, done, below_minimum, calendar, rules, amount,
+                              language))  # fmt: skip
+        entries.extend(_repeats(step, done, calendar, rules, language))
+    return entries
+
+
+def _shown_repeats(step: Step) -> int:
+    return 0 if not step.repeats else step.repeat_times or PREVIEW_UNTIL_PAID
+
+
+def _preview_end(scenario: Scenario, due_date: date, rules: Rules) -> date:
+    """The last day worth simulating: the last step, its gap and repeats, and a margin."""
+    last_offset = max(step.offset_days for step in scenario.steps)
+    repeats = sum(
+        max(step.repeat_every, rules.min_gap_days) * _shown_repeats(step) for step in scenario.steps
+    )
+    return due_date + timedelta(days=last_offset + rules.min_gap_days + 31 + repeats)
+
+
+def _preview_complete(
+    scenario: Scenario, done: dict[tuple[str, int], tuple[date, str, tuple[str, ...]]]
+) -> bool:
+    """Whether the last step and all the repeats shown of it happened."""
+    last = scenario.steps[-1]
+    return all((last.key, n) in done for n in range(_shown_repeats(last) + 1))
+
+
+def _repeats(
+    step: Step,
+    done: dict[tuple[str, int], tuple[date, str, tuple[str, ...]]],
+    calendar: BusinessCalendar,
+    rules: Rules,
+    language: str,
+) -> list[CalendarEntry]:
+    """The repeats of ``step`` that happened, each from the day of the time before."""
+    entries = []
+    for repeat in range(1, _shown_repeats(step) + 1):
+        previous, current = done.get((step.key, repeat - 1)), done.get((step.key, repeat))
+        if previous is None or current is None:
+            break
+        nominal = previous[0] + timedelta(days=step.repeat_every)
+        entries.append(CalendarEntry(
+            step=step, nominal=nominal, day=current[0], penalties=current[1], notes=current[2],
+            moved_because=_moved(nominal, current[0], calendar, language, rules.min_gap_days),
+            repeat=repeat,
+        ))  # fmt: skip
+    return entries
 
 
 def _entry(
     step: Step,
     due_date: date,
-    done: dict[str, tuple[date, str, tuple[str, ...]]],
+    done: dict[tuple[str, int], tuple[date, str, tuple[str, ...]]],
     below_minimum: set[str],
     calendar: BusinessCalendar,
     rules: Rules,
@@ -157,8 +211,8 @@ def _entry(
     language: str,
 ) -> CalendarEntry:
     nominal = due_date + timedelta(days=step.offset_days)
-    if step.key in done:
-        day, penalties, notes = done[step.key]
+    if (step.key, 0) in done:
+        day, penalties, notes = done[(step.key, 0)]
         return CalendarEntry(
             step=step, nominal=nominal, day=day, penalties=penalties, notes=notes,
             moved_because=_moved(nominal, day, calendar, language, rules.min_gap_days),

@@ -3,8 +3,9 @@
 A customer's *figures* are measured from their history as of a date (the caller computes
 them, see ``relance.dunning.segments``). An ordered list of *rules* then decides: the first
 rule whose conditions hold gives the segment; the last rule has no condition and catches
-everyone else. Every decision comes with an explanation in French naming the figures that
-made the rule match and, for the rules tried before it, why they did not.
+everyone else. Every decision comes with an explanation naming the figures that made the
+rule match and, for the rules tried before it, why they did not: ``Text`` sentences, French
+by default, that the pages show in the reader's language (``relance.core.text``).
 
 Definitions (also in docs/segments.md):
 
@@ -27,6 +28,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from relance.core.text import Param, Text, TextError, gettext_noop, sentence
+
 LATE_DAYS = 15
 HUNDRED = Decimal(100)
 
@@ -40,7 +43,7 @@ OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
 MATCHES = ("any", "all")
 
 
-class SegmentRuleError(ValueError):
+class SegmentRuleError(TextError):
     pass
 
 
@@ -132,23 +135,31 @@ def _json_number(value: Any) -> Any:
     return value
 
 
-# Figures a rule may test: name -> (unit, French description of "{v}").
+# Figures a rule may test: name -> (unit, description of the figure "%(v)s").
 FIGURES: dict[str, tuple[str, str]] = {
-    "late_pct": ("%", "{v} des factures payées avec plus de 15 jours de retard"),
-    "on_time_pct": ("%", "{v} des factures payées dans les 15 jours suivant l'échéance"),
-    "avg_days_late": ("days", "retard moyen de paiement de {v} (pondéré par les montants)"),
-    "reminders_per_invoice": ("ratio", "{v} relance(s) par facture échue en moyenne"),
-    "broken_promises": ("count", "{v} promesse(s) de paiement non tenue(s)"),
-    "relationship_days": ("days", "client depuis {v}"),
-    "avg_invoice": ("money", "facture moyenne de {v}"),
-    "avg_invoice_vs_median": ("ratio", "facture moyenne égale à {v} fois la médiane"),
-    "total_invoiced": ("money", "{v} facturés au total"),
-    "invoices": ("count", "{v} facture(s) émise(s)"),
-    "paid_items": ("count", "{v} facture(s) payée(s)"),
-    "due_items": ("count", "{v} facture(s) échue(s)"),
-    "open_disputes": ("count", "{v} litige(s) en cours"),
-    "disputes": ("count", "{v} litige(s) au total"),
-}
+    "late_pct": ("%", gettext_noop("%(v)s des factures payées avec plus de 15 jours de retard")),
+    "on_time_pct": (
+        "%", gettext_noop("%(v)s des factures payées dans les 15 jours suivant l'échéance")
+    ),
+    "avg_days_late": (
+        "days", gettext_noop("retard moyen de paiement de %(v)s (pondéré par les montants)")
+    ),
+    "reminders_per_invoice": (
+        "ratio", gettext_noop("%(v)s relance(s) par facture échue en moyenne")
+    ),
+    "broken_promises": ("count", gettext_noop("%(v)s promesse(s) de paiement non tenue(s)")),
+    "relationship_days": ("days", gettext_noop("client depuis %(v)s")),
+    "avg_invoice": ("money", gettext_noop("facture moyenne de %(v)s")),
+    "avg_invoice_vs_median": (
+        "ratio", gettext_noop("facture moyenne égale à %(v)s fois la médiane")
+    ),
+    "total_invoiced": ("money", gettext_noop("%(v)s facturés au total")),
+    "invoices": ("count", gettext_noop("%(v)s facture(s) émise(s)")),
+    "paid_items": ("count", gettext_noop("%(v)s facture(s) payée(s)")),
+    "due_items": ("count", gettext_noop("%(v)s facture(s) échue(s)")),
+    "open_disputes": ("count", gettext_noop("%(v)s litige(s) en cours")),
+    "disputes": ("count", gettext_noop("%(v)s litige(s) au total")),
+}  # fmt: skip
 
 
 def figure_value(name: str, figures: CustomerFigures, portfolio: Portfolio) -> Decimal | None:
@@ -162,25 +173,29 @@ def figure_value(name: str, figures: CustomerFigures, portfolio: Portfolio) -> D
     return None if value is None else Decimal(value)
 
 
-def fmt_number(value: Decimal) -> str:
-    """French style: ``1 234,5``; at most two decimals, trailing zeros dropped."""
+def plain_number(value: Decimal) -> Decimal:
+    """At most two decimals, trailing zeros dropped: ``38``, ``1.5``, ``1234.56``."""
     rounded = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
-    text = f"{rounded:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return text.rstrip("0").rstrip(",") if "," in text else text
+    return (
+        rounded.to_integral_value()
+        if rounded == rounded.to_integral_value()
+        else rounded.normalize()
+    )
 
 
-def fmt_figure(name: str, value: Decimal, portfolio: Portfolio) -> str:
+def fmt_figure(name: str, value: Decimal, portfolio: Portfolio) -> Param:
+    """A figure with its unit (``38 %``, ``12 jours``, ``1 234,50 EUR``), written by ``Text``."""
     unit = FIGURES[name][0]
-    number = fmt_number(value)
     if unit == "%":
-        return f"{number} %"
+        return sentence(gettext_noop("%(n)s %%"), n=plain_number(value))
     if unit == "days":
-        return f"{number} jours"
+        return sentence(gettext_noop("%(n)s jours"), n=plain_number(value))
     if unit == "money":
-        rounded = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
-        text = f"{rounded:,.2f}".replace(",", "\u202f").replace(".", ",")
-        return f"{text} {portfolio.currency}"
-    return number
+        amount = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return sentence(
+            gettext_noop("%(amount)s %(currency)s"), amount=amount, currency=portfolio.currency
+        )
+    return plain_number(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,32 +207,43 @@ class Condition:
     def __post_init__(self) -> None:
         if self.figure not in FIGURES:
             raise SegmentRuleError(
-                f"indicateur « {self.figure} » inconnu ({', '.join(sorted(FIGURES))})"
-            )
+                gettext_noop("indicateur « %(figure)s » inconnu (%(known)s)"),
+                figure=self.figure, known=", ".join(sorted(FIGURES)),
+            )  # fmt: skip
         if self.op not in OPERATORS:
-            raise SegmentRuleError(f"opérateur « {self.op} » inconnu ({', '.join(OPERATORS)})")
+            raise SegmentRuleError(
+                gettext_noop("opérateur « %(op)s » inconnu (%(known)s)"),
+                op=self.op, known=", ".join(OPERATORS),
+            )  # fmt: skip
 
     def holds(self, figures: CustomerFigures, portfolio: Portfolio) -> bool:
         value = figure_value(self.figure, figures, portfolio)
         return value is not None and OPERATORS[self.op](value, self.value)
 
-    def describe(self, figures: CustomerFigures, portfolio: Portfolio) -> str:
+    def describe(self, figures: CustomerFigures, portfolio: Portfolio) -> Text:
         """E.g. ``38 % des factures payées avec plus de 15 jours de retard (seuil : 30 %)``."""
         value = figure_value(self.figure, figures, portfolio)
         threshold = self.threshold(portfolio)
         if value is None:
-            label = FIGURES[self.figure][1].format(v="?")
-            return f"non mesurable : {label} (seuil : {threshold})"
-        text = FIGURES[self.figure][1].format(v=fmt_figure(self.figure, value, portfolio))
+            label = sentence(FIGURES[self.figure][1], v="?")
+            return sentence(
+                gettext_noop("non mesurable : %(label)s (seuil : %(threshold)s)"),
+                label=label, threshold=threshold,
+            )  # fmt: skip
+        said = sentence(FIGURES[self.figure][1], v=fmt_figure(self.figure, value, portfolio))
         if self.figure == "avg_invoice_vs_median" and portfolio.median_invoice is not None:
             median = fmt_figure("avg_invoice", portfolio.median_invoice, portfolio)
-            text = f"{text} du portefeuille ({median})"
-        return f"{text} (seuil : {threshold})"
+            said = sentence(gettext_noop("%(text)s du portefeuille (%(median)s)"), text=said,
+                        median=median)  # fmt: skip
+        return sentence(gettext_noop("%(text)s (seuil : %(threshold)s)"), text=said,
+                    threshold=threshold)  # fmt: skip
 
-    def threshold(self, portfolio: Portfolio) -> str:
-        words = {">": "plus de ", ">=": "au moins ", "<": "moins de ", "<=": "au plus ", "=": ""}
-        prefix = "" if self.op == ">" else words[self.op]
-        return prefix + fmt_figure(self.figure, self.value, portfolio)
+    def threshold(self, portfolio: Portfolio) -> Param:
+        figure = fmt_figure(self.figure, self.value, portfolio)
+        # "> 30 %" reads as the bare threshold; the others say how it compares.
+        words = {">=": gettext_noop("au moins %(v)s"), "<": gettext_noop("moins de %(v)s"),
+                 "<=": gettext_noop("au plus %(v)s")}  # fmt: skip
+        return sentence(words[self.op], v=figure) if self.op in words else figure
 
     def as_dict(self) -> dict[str, Any]:
         return {"figure": self.figure, "op": self.op, "value": _json_number(self.value)}
@@ -230,7 +256,9 @@ class Condition:
                 raise InvalidOperation
             return cls(figure=str(data["figure"]), op=str(data["op"]), value=value)
         except (KeyError, InvalidOperation, TypeError) as exc:
-            raise SegmentRuleError(f"condition invalide : {dict(data)!r}") from exc
+            raise SegmentRuleError(
+                gettext_noop("condition invalide : %(data)s"), data=repr(dict(data))
+            ) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,9 +275,14 @@ class SegmentRule:
 
     def __post_init__(self) -> None:
         if not self.key or not self.key.replace("_", "").replace("-", "").isalnum():
-            raise SegmentRuleError(f"clé de segment invalide « {self.key} »")
+            raise SegmentRuleError(
+                gettext_noop("clé de segment invalide « %(key)s »"), key=self.key
+            )
         if self.match not in MATCHES:
-            raise SegmentRuleError(f"« {self.match} » : attendu any (l'une) ou all (toutes)")
+            raise SegmentRuleError(
+                gettext_noop("« %(match)s » : attendu any (l'une) ou all (toutes)"),
+                match=self.match,
+            )
 
     @property
     def is_catch_all(self) -> bool:
@@ -274,7 +307,7 @@ class SegmentRule:
     def from_dict(cls, data: Mapping[str, Any]) -> SegmentRule:
         conditions = data.get("conditions", [])
         if not isinstance(conditions, list):
-            raise SegmentRuleError("« conditions » doit être une liste")
+            raise SegmentRuleError(gettext_noop("« conditions » doit être une liste"))
         return cls(
             key=str(data.get("key", "")),
             name=str(data.get("name", "") or data.get("key", "")),
@@ -286,15 +319,23 @@ class SegmentRule:
 def check_rules(rules: Sequence[SegmentRule]) -> None:
     """An ordered list is usable when keys are unique and only the last rule catches all."""
     if not rules:
-        raise SegmentRuleError("aucun segment défini")
+        raise SegmentRuleError(gettext_noop("aucun segment défini"))
     keys = [rule.key for rule in rules]
     if len(set(keys)) != len(keys):
-        raise SegmentRuleError(f"clés de segment en double : {', '.join(keys)}")
+        raise SegmentRuleError(
+            gettext_noop("clés de segment en double : %(keys)s"), keys=", ".join(keys)
+        )
     if not rules[-1].is_catch_all:
-        raise SegmentRuleError(f"le dernier segment « {rules[-1].key} » doit être sans condition")
+        raise SegmentRuleError(
+            gettext_noop("le dernier segment « %(key)s » doit être sans condition"),
+            key=rules[-1].key,
+        )
     for rule in rules[:-1]:
         if rule.is_catch_all:
-            raise SegmentRuleError(f"seul le dernier segment peut être sans condition ({rule.key})")
+            raise SegmentRuleError(
+                gettext_noop("seul le dernier segment peut être sans condition (%(key)s)"),
+                key=rule.key,
+            )
 
 
 def _c(figure: str, op: str, value: str) -> Condition:
@@ -330,15 +371,16 @@ DEFAULT_RULES: tuple[SegmentRule, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """Why a customer is in a segment, in French, with the figures it was decided on."""
+    """Why a customer is in a segment, with the figures it was decided on."""
 
     segment: str
     rule_name: str
-    reasons: tuple[str, ...]  # what made the rule match
-    not_matched: tuple[tuple[str, tuple[str, ...]], ...] = ()  # earlier rules: (key, why not)
+    reasons: tuple[Text, ...]  # what made the rule match
+    not_matched: tuple[tuple[str, tuple[Text, ...]], ...] = ()  # earlier rules: (key, why not)
     figures: CustomerFigures = field(default_factory=CustomerFigures)
 
     def text(self) -> str:
+        """In French, for logs and tests."""
         lines = [f"Segment « {self.rule_name} » ({self.segment}) :"]
         lines += [f"  - {reason}" for reason in self.reasons]
         for key, why in self.not_matched:
@@ -350,17 +392,20 @@ class Explanation:
         return {
             "segment": self.segment,
             "rule_name": self.rule_name,
-            "reasons": list(self.reasons),
+            "reasons": [reason.as_json() for reason in self.reasons],
             "not_matched": [
-                {"segment": key, "reasons": list(why)} for key, why in self.not_matched
+                {"segment": key, "reasons": [reason.as_json() for reason in why]}
+                for key, why in self.not_matched
             ],
             "figures": self.figures.as_dict(),
         }
 
 
-NO_HISTORY = (
-    "pas encore d'historique de paiement : aucune facture payée ni impayée plus de 15 jours "
-    "après son échéance"
+NO_HISTORY = sentence(
+    gettext_noop(
+        "pas encore d'historique de paiement : aucune facture payée ni impayée plus de 15 "
+        "jours après son échéance"
+    )
 )
 
 
@@ -374,7 +419,7 @@ def classify(
         return last.key, Explanation(
             segment=last.key, rule_name=last.name, reasons=(NO_HISTORY,), figures=figures
         )
-    tried: list[tuple[str, tuple[str, ...]]] = []
+    tried: list[tuple[str, tuple[Text, ...]]] = []
     for rule in rules:
         if rule.matches(figures, portfolio):
             return rule.key, Explanation(
@@ -388,16 +433,16 @@ def classify(
     raise AssertionError("unreachable: check_rules guarantees a catch-all")  # pragma: no cover
 
 
-def _why(rule: SegmentRule, figures: CustomerFigures, portfolio: Portfolio) -> tuple[str, ...]:
+def _why(rule: SegmentRule, figures: CustomerFigures, portfolio: Portfolio) -> tuple[Text, ...]:
     if rule.is_catch_all:
-        return ("aucun critère d'un autre segment n'est rempli",)
+        return (sentence(gettext_noop("aucun critère d'un autre segment n'est rempli")),)
     # "any": only the conditions that hold explain the match; "all": they all hold.
     return tuple(
         c.describe(figures, portfolio) for c in rule.conditions if c.holds(figures, portfolio)
     )
 
 
-def _why_not(rule: SegmentRule, figures: CustomerFigures, portfolio: Portfolio) -> tuple[str, ...]:
+def _why_not(rule: SegmentRule, figures: CustomerFigures, portfolio: Portfolio) -> tuple[Text, ...]:
     # "any": none holds, each is a reason; "all": the failing ones are.
     return tuple(
         c.describe(figures, portfolio) for c in rule.conditions if not c.holds(figures, portfolio)

@@ -26,6 +26,7 @@ from relance.dunning.todo import todo_withdraw_settled
 from relance.ledger.balances import customer_balances_refresh
 from relance.lib.progress import Progress
 from relance.rates.selectors import RateWarning, rate_warnings_log
+from relance.reports.digest_send import DigestRun, digest_due, weekly_digests_send
 from relance.reports.forecast_record import cash_forecast_record
 from relance.reports.services import group_monthly_figures_record, monthly_figures_record
 
@@ -38,6 +39,7 @@ class CycleSummary:
     )  # queued, no_address, held, sms, stale_bank_data
     withdrawn: int = 0  # to-do tasks no longer due
     rate_warnings: list[RateWarning] = field(default_factory=list)  # tables about to run out
+    digests: DigestRun | None = None  # the collectors' weekly digests (Mondays)
 
     @property
     def plan(self) -> DayPlan:
@@ -66,7 +68,10 @@ def daily_cycle(
     # snapshot: every month per group of customers, rewritten each morning.
     group_monthly_figures_record(organisation=organisation, day=day)
     warnings = rate_warnings_log(organisation=organisation, day=day)  # tables running out
-    return CycleSummary(run=run, outbox=outbox, withdrawn=len(withdrawn), rate_warnings=warnings)
+    # Last, on the morning's figures: each collector's week, once per week whatever reruns.
+    digests = weekly_digests_send(organisation=organisation, day=day) if digest_due(day) else None
+    return CycleSummary(run=run, outbox=outbox, withdrawn=len(withdrawn), rate_warnings=warnings,
+                        digests=digests)  # fmt: skip
 
 
 def run_all_organisations(*, now: datetime | None = None) -> dict[str, CycleSummary]:

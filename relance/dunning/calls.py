@@ -16,10 +16,13 @@ from relance.dunning.models import (
     Reminder,
     ReminderStatus,
 )
+from relance.dunning.replies import CALL, debtor_replies_answered
 from relance.dunning.services import DunningError, dispute_open, promise_record
 from relance.ledger.models import Invoice
 from relance.ledger.selectors import open_instalments
 
+# Calls that did not reach the debtor: a reply waiting for an answer stays waiting.
+NOT_REACHED = (CallOutcomeKind.NO_ANSWER, CallOutcomeKind.VOICEMAIL, CallOutcomeKind.WRONG_NUMBER)
 # "Says it is paid": reminders wait this long for the payment to show on the bank statement.
 ALREADY_PAID_WAIT_DAYS = 7
 
@@ -87,6 +90,8 @@ def call_outcome_record(
     result.save()
     # A logged call is the step done: the items reach it and the customer was contacted.
     reminders_complete(reminder_ids=[reminder.pk], on=day)
+    if outcome not in NOT_REACHED:
+        debtor_replies_answered(customer_id=reminder.customer_id, how=CALL, actor=actor)
     audit_record(
         organisation=reminder.organisation, actor=actor, action="call_outcome",
         entity_type="customer", entity_id=str(reminder.customer.uuid),

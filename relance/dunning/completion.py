@@ -14,11 +14,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from relance.accounts.audit import Actor, audit_record
+from relance.accounts.audit import Actor, audit_record_many
+from relance.accounts.models import Organisation
 from relance.core.planner import shift_on_completion
 from relance.dunning.models import (
     CustomerDunning,
@@ -76,14 +78,14 @@ def _advance_items(cursor: CursorWrapper, planned_on: dict[int, date], on: date)
     day = db_values(InstalmentDunning, {"last_step_on": on})[0]
     upsert_rows(
         InstalmentDunning,
-        ["instalment", "last_step", "last_step_on", "shift_days"],
+        ["instalment", "last_step", "last_step_on", "shift_days", "repeats"],
         [
             (instalment_id, step, day,
-             shift_on_completion(shift, planned_on=planned_on[reminder_id], done_on=on))
-            for reminder_id, instalment_id, step, shift in cursor.fetchall()
+             shift_on_completion(shift, planned_on=planned_on[reminder_id], done_on=on), repeat)
+            for reminder_id, instalment_id, step, shift, repeat in cursor.fetchall()
         ],
         unique="instalment",
-        update=["last_step", "last_step_on", "shift_days"],
+        update=["last_step", "last_step_on", "shift_days", "repeats"],
     )  # fmt: skip
 
 
@@ -119,10 +121,10 @@ def _end_sql(count: int) -> str:
 
 @cache
 def _items_sql(count: int) -> str:
-    table, reminder, instalment, step, shift = quoted_names(
-        ReminderItem, "reminder", "instalment", "step", "shift_days"
+    table, reminder, instalment, step, shift, repeat = quoted_names(
+        ReminderItem, "reminder", "instalment", "step", "shift_days", "repeat"
     )
-    return (f"SELECT {reminder}, {instalment}, {step}, {shift} FROM {table}"
+    return (f"SELECT {reminder}, {instalment}, {step}, {shift}, {repeat} FROM {table}"
             f" WHERE {reminder} IN ({_marks(count)})")  # fmt: skip
 
 
@@ -139,29 +141,53 @@ def _marks(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def reminders_cancel(*, reasons: Mapping[int, str], actor: Actor) -> int:
+@transaction.atomic(savepoint=False)
+def reminders_cancel(
+    *, organisation: Organisation, reasons: Mapping[int, str], actor: Actor
+) -> int:
     """Cancel reminders that must not go ahead (reason codes of ``still_due.REASONS``): their
     items move nothing, and the reason stays on the reminder and in the audit trail, so the
-    customer's timeline says why the task left the to-do."""
-    cancelled = 0
-    rows = Reminder.objects.filter(pk__in=list(reasons), status__in=UNDER_WAY).select_related(
-        "organisation"
-    )
-    changes = []
-    for reminder in rows:
-        text = str(REASONS.get(reasons[reminder.pk], reasons[reminder.pk]))
-        Reminder.objects.filter(pk=reminder.pk, status=reminder.status).update(
-            status=ReminderStatus.CANCELLED, notes=[*reminder.notes, f"Annulée : {text}"]
+    customer's timeline says why the task left the to-do.
+
+    Set-based: per chunk, one read (rows locked where the database can) and one batch of
+    updates, then one batch of audit rows, whatever the number."""
+    ids = sorted(reasons)
+    cancelled: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    for start in range(0, len(ids), CHUNK):
+        rows = list(
+            Reminder.objects.select_for_update()
+            .filter(
+                organisation=organisation, pk__in=ids[start : start + CHUNK], status__in=UNDER_WAY
+            )
+            .only("id", "uuid", "status", "notes")
+            .order_by("id")
         )
-        changes.append((reminder, {"status": reminder.status},
-                        {"status": "cancelled", "reason": reasons[reminder.pk]}))  # fmt: skip
-        cancelled += 1
-    for reminder, before, after in changes:
-        audit_record(
-            organisation=reminder.organisation, actor=actor, action="reminder_cancel",
-            entity_type="reminder", entity_id=str(reminder.uuid), before=before, after=after,
-        )  # fmt: skip
-    return cancelled
+        changes = []
+        for reminder in rows:
+            text = str(REASONS.get(reasons[reminder.pk], reasons[reminder.pk]))
+            changes.append((ReminderStatus.CANCELLED.value,
+                            _json_notes([*reminder.notes, f"Annulée : {text}"]),
+                            reminder.pk, reminder.status))  # fmt: skip
+            cancelled.append((str(reminder.uuid), {"status": reminder.status},
+                              {"status": "cancelled", "reason": reasons[reminder.pk]}))  # fmt: skip
+        if changes:
+            with connection.cursor() as cursor:
+                # Only if still as read: a reminder done meanwhile is not cancelled over it.
+                cursor.executemany(_cancel_sql(), changes)
+    if cancelled:
+        audit_record_many(organisation=organisation, actor=actor, action="reminder_cancel",
+                          entity_type="reminder", changes=cancelled)  # fmt: skip
+    return len(cancelled)
+
+
+def _json_notes(notes: list[str]) -> Any:
+    return Reminder._meta.get_field("notes").get_db_prep_save(notes, connection=connection)
+
+
+@cache
+def _cancel_sql() -> str:
+    table, notes, pk, status = quoted_names(Reminder, "notes", "id", "status")
+    return f"UPDATE {table} SET {status} = %s, {notes} = %s WHERE {pk} = %s AND {status} = %s"
 
 
 def reminders_covered(reminder_ids: Sequence[int]) -> dict[int, Covered]:

@@ -15,6 +15,7 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation, User
@@ -58,13 +59,13 @@ def disputes_open(
     """Open a dispute on each of these invoices of the customer (all still owing something):
     their reminders stop until each is resolved."""
     if not invoices:
-        raise DunningError("Choisissez au moins une facture contestée.")
+        raise DunningError(_("Choisissez au moins une facture contestée."))
     if any(invoice.customer_id != customer.pk for invoice in invoices):
-        raise DunningError("Ces factures ne sont pas toutes à ce client.")
+        raise DunningError(_("Ces factures ne sont pas toutes à ce client."))
     if len(reason.strip()) > REASON_MAX:
-        raise DunningError(f"Le motif fait au plus {REASON_MAX} caractères.")
+        raise DunningError(_("Le motif fait au plus %(most)s caractères.") % {"most": REASON_MAX})
     if len(uploads) > MAX_FILES:
-        raise DunningError(f"Au plus {MAX_FILES} pièces jointes.")
+        raise DunningError(_("Au plus %(most)s pièces jointes.") % {"most": MAX_FILES})
     owing = set(
         open_instalments(customer.organisation)
         .filter(invoice__in=list(invoices))
@@ -72,7 +73,9 @@ def disputes_open(
     )
     settled = [invoice.number for invoice in invoices if invoice.pk not in owing]
     if settled:
-        raise DunningError(f"Plus rien n'est dû sur {', '.join(sorted(settled))}.")
+        raise DunningError(
+            _("Plus rien n'est dû sur %(invoices)s.") % {"invoices": ", ".join(sorted(settled))}
+        )
     files = [(upload, *_checked(upload)) for upload in uploads]
     disputes = []
     for invoice in sorted(invoices, key=lambda invoice: invoice.number):
@@ -92,7 +95,7 @@ def _store(
     stored = ""
     for dispute in disputes:
         if DisputeAttachment.objects.filter(dispute=dispute, sha256=sha256).exists():
-            raise DunningError(f"« {name} » est déjà joint à ce litige.")
+            raise DunningError(_("« %(name)s » est déjà joint à ce litige.") % {"name": name})
         attachment = DisputeAttachment(dispute=dispute, name=name, content_type=content_type,
                                        size=len(upload.data), sha256=sha256,
                                        uploaded_by=actor.user)  # fmt: skip
@@ -108,7 +111,7 @@ def _store(
 def dispute_attachment_add(*, dispute: Dispute, upload: Upload, actor: Actor) -> None:
     name, content_type = _checked(upload)
     if dispute.attachments.count() >= MAX_FILES:
-        raise DunningError(f"Au plus {MAX_FILES} pièces jointes.")
+        raise DunningError(_("Au plus %(most)s pièces jointes.") % {"most": MAX_FILES})
     _store([dispute], upload, name, content_type, actor)
     audit_record(
         organisation=dispute.invoice.organisation, actor=actor, action="dispute_attachment",
@@ -126,10 +129,20 @@ def open_disputes(customer: Customer) -> QuerySet[Dispute]:
     )
 
 
-def overdue_disputes(organisation: Organisation, *, today: date) -> QuerySet[Dispute]:
-    """Open disputes whose settle-by date passed, oldest first (for their owners)."""
-    return (
+def overdue_disputes(
+    organisation: Organisation, *, today: date, owner: str = ""
+) -> QuerySet[Dispute]:
+    """Open disputes whose settle-by date passed, oldest first (for their owners).
+
+    ``owner``: a user id, or ``"none"`` for the disputes nobody owns (the same values as the
+    to-do's collector filter: a late dispute is on its owner's to-do)."""
+    rows = (
         Dispute.objects.filter(organisation=organisation, closed_on=None, due_on__lt=today)
         .select_related("invoice", "invoice__customer", "owner")
         .order_by("due_on", "id")
     )
+    if owner == "none":
+        rows = rows.filter(owner=None)
+    elif owner.isdigit():
+        rows = rows.filter(owner_id=int(owner))
+    return rows

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import CharField, Value
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from relance.accounts.models import Organisation
 from relance.core.scenario import PRESETS
 from relance.core.segmentation import DEFAULT_RULES
-from relance.dunning.models import Scenario, Segment
+from relance.dunning.models import Scenario, ScenarioStep, Segment
 
 Label = str | Promise
 
@@ -36,12 +36,25 @@ STEP_NAMES: dict[str, Label] = {
     "last_warning": _("Dernier avertissement"),
     "formal_notice": _("Mise en demeure"),
     "legal": _("Contentieux"),
+    "preventive_invoice": _("Avant échéance, facture jointe"),
+    "friendly_open_question": _("Relance amicable (question ouverte)"),
+    "arrangement_offer": _("Proposition d'arrangement"),
+    "firm_reminder": _("Relance ferme"),
+    "amicable_escalation_call": _("Escalade amiable : appel"),
+    "amicable_escalation_sms": _("Escalade amiable : SMS"),
+    "amicable_escalation_letter": _("Escalade amiable : courrier simple"),
+    "suspension_notice": _("Suspension du service"),
+    "courteous_reminder": _("Relance courtoise"),
+    "collection_warning": _("Relance avant recouvrement"),
+    "final_reminder_before_notice": _("Dernière relance avant mise en demeure"),
 }
 # The shipped scenarios and segments, by key: their stored (French) name and what to show.
 SHIPPED_SCENARIOS: dict[str, tuple[str, Label]] = {
     "standard": (PRESETS["standard"].name, _("Standard")),
     "vip": (PRESETS["vip"].name, _("VIP")),
     "bad_payer": (PRESETS["bad_payer"].name, _("Mauvais payeur")),
+    "six_stages": (PRESETS["six_stages"].name, _("Six étapes")),
+    "three_emails_call": (PRESETS["three_emails_call"].name, _("3 e-mails puis un appel")),
 }
 _SEGMENT_DEFAULTS = {rule.key: rule.name for rule in DEFAULT_RULES}
 SHIPPED_SEGMENTS: dict[str, tuple[str, Label]] = {
@@ -172,3 +185,26 @@ def labels_of(organisation: Organisation | int) -> Labels:
     for what, key, name in scenarios.union(segments, all=True):
         names[what][key] = name
     return Labels(scenarios=names["scenario"], segments=names["segment"])
+
+
+def step_options_label(step: ScenarioStep) -> str:
+    """A step's options in a few words ("" when it has none), for the scenario page."""
+    said: list[str] = []
+    if step.repeat_every and step.repeat_times:
+        said.append(gettext("répétée tous les %(every)s j, %(times)s fois")
+                    % {"every": step.repeat_every, "times": step.repeat_times})  # fmt: skip
+    elif step.repeat_every:
+        said.append(gettext("répétée tous les %(every)s j jusqu'au paiement")
+                    % {"every": step.repeat_every})  # fmt: skip
+    if step.pay_within:
+        said.append(gettext("à payer sous %(days)s j") % {"days": step.pay_within})
+    if step.copy_collector:
+        said.append(gettext("chargé en copie") if step.copy_collector == "cc"
+                    else gettext("chargé en copie cachée"))  # fmt: skip
+    if not step.attach_invoices:
+        said.append(gettext("sans les factures"))
+    if step.fallback:
+        said.append(gettext("canal de repli"))
+    if step.suspension:
+        said.append(gettext("suspension de service"))
+    return " ; ".join(said)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import uuid
 from datetime import time
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
-from relance.core.scenario import CHANNELS, MODES, PENALTIES, TONES
+from relance.core.scenario import CHANNELS, MODES, OPTION_DEFAULTS, PENALTIES, TONES
 from relance.ledger.models import Customer, Instalment, Invoice, money_field
 
 
@@ -91,6 +91,20 @@ class ScenarioStep(models.Model):
     tone = models.CharField(max_length=20, choices=_choices(TONES), default="neutral")
     penalties = models.CharField(max_length=20, choices=_choices(PENALTIES), default="none")
     min_amount = money_field("montant minimum", default=Decimal("0.00"))
+    # Options (relance.core.scenario.Step says what each does).
+    repeat_every = models.PositiveSmallIntegerField(
+        "répéter tous les (jours)", default=0, db_default=0
+    )
+    repeat_times = models.PositiveSmallIntegerField("répétitions au plus", default=0, db_default=0)
+    pay_within = models.PositiveSmallIntegerField(
+        "délai de paiement (jours)", default=0, db_default=0
+    )
+    copy_collector = models.CharField(
+        "copie au chargé de recouvrement", max_length=3, blank=True, default="", db_default=""
+    )
+    attach_invoices = models.BooleanField("joindre les factures", default=True, db_default=True)
+    fallback = models.BooleanField("canal de repli", default=False, db_default=False)
+    suspension = models.BooleanField("suspension de service", default=False, db_default=False)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["scenario_id", "position"]
@@ -166,6 +180,7 @@ class InstalmentDunning(models.Model):
     last_step_on = models.DateField(null=True, blank=True)
     shift_days = models.IntegerField(default=0)
     resumed_on = models.DateField(null=True, blank=True)
+    repeats = models.PositiveSmallIntegerField(default=0, db_default=0)  # of last_step
 
     def __str__(self) -> str:
         return f"{self.instalment_id}: {self.last_step or '-'}"
@@ -190,6 +205,9 @@ class Reminder(models.Model):
     )
     run_date = models.DateField()
     step = models.CharField(max_length=50)
+    # The template the step named when the run planned it; empty for reminders planned before
+    # steps named theirs (``relance.channels.compose.reminder_template`` says which applies).
+    template = models.CharField(max_length=50, blank=True, default="")
     channel = models.CharField(max_length=20, choices=_choices(CHANNELS))
     mode = models.CharField(max_length=10, choices=_choices(MODES))
     currency = models.CharField(max_length=3)
@@ -201,6 +219,9 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Put off by a collector: back on the to-do on that day, not before.
     postponed_until = models.DateField("reportée au", null=True, blank=True)
+    # The options of the step as planned (pay_within, copy_collector, attach_invoices,
+    # fallback, suspension, repeat), for writing the message: see ``step_options``.
+    options = models.JSONField(default=dict, db_default={}, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -219,6 +240,10 @@ class Reminder(models.Model):
     def __str__(self) -> str:
         return f"{self.run_date} {self.customer_id} {self.step}"
 
+    def option(self, name: str) -> Any:
+        """An option of the step as planned, else its default."""
+        return self.options.get(name, OPTION_DEFAULTS[name])
+
 
 class ReminderItem(models.Model):
     reminder = models.ForeignKey(
@@ -231,6 +256,7 @@ class ReminderItem(models.Model):
     # The item's schedule shift as planned; moved by the delay when the step is done late.
     shift_days = models.IntegerField(default=0)
     outstanding = money_field()
+    repeat = models.PositiveSmallIntegerField(default=0, db_default=0)  # 0: the step itself
 
     class Meta:
         # The same step may be planned again for an item whose reminder was cancelled (a
@@ -457,6 +483,8 @@ class DebtorRequestKind(models.TextChoices):
     PROMISE = "promise", _("Promesse de paiement")
     PLAN = "plan", _("Demande d'échéancier")
     CONTACT = "contact", _("Nouvelles coordonnées")
+    # An e-mail the debtor sent in reply to one of ours (``relance.dunning.replies``).
+    REPLY = "reply", _("Répondre sous 24 h")
 
 
 class DebtorRequestStatus(models.TextChoices):
@@ -507,6 +535,11 @@ class DebtorRequest(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolution_note = models.TextField(blank=True)
+    # A reply by e-mail: who wrote, about what (the text is ``message``), and by when a
+    # person should answer.
+    reply_from = models.CharField(max_length=300, blank=True, default="", db_default="")
+    reply_subject = models.CharField(max_length=300, blank=True, default="", db_default="")
+    answer_by = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [

@@ -24,6 +24,7 @@ from relance.accounts.models import Organisation
 from relance.core.calendar import for_customer
 from relance.core.planner import CustomerState, DayPlan, PlannedMessage, Rules, plan_day
 from relance.core.rates import load_rate_tables
+from relance.core.scenario import options_of
 from relance.dunning.models import (
     DunningSettings,
     Reminder,
@@ -127,20 +128,29 @@ def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
     now = bulk.now_for_db()
     bulk.insert_rows(
         Reminder,
-        ("id", "uuid", "organisation_id", "customer_id", "run_date", "step", "channel", "mode",
-         "currency", "amount_due", "penalties", "tone", "status", "notes", "created_at"),
+        ("id", "uuid", "organisation_id", "customer_id", "run_date", "step", "template",
+         "channel", "mode", "currency", "amount_due", "penalties", "tone", "status", "notes",
+         "created_at", "options"),
         (
             (pk, uuid, organisation.pk, m.customer_id, plan.day, m.step.key,
-             m.step.channel, m.step.mode, m.currency, m.amount_due, m.penalties, m.step.tone,
-             _status(m), json.dumps(list(m.notes), ensure_ascii=False), now)
+             m.step.template or m.step.key, m.step.channel, m.step.mode, m.currency,
+             m.amount_due, m.penalties, m.step.tone, _status(m),
+             json.dumps(_notes(m), ensure_ascii=False), now, json.dumps(_options(m)))
             for pk, uuid, m in zip(reminder_ids, uuids, messages, strict=True)
         ),
     )  # fmt: skip
     bulk.insert_rows(
         ReminderItem,
-        ("reminder_id", "instalment_id", "step", "shift_days", "outstanding"),
+        ("reminder_id", "instalment_id", "step", "shift_days", "outstanding", "repeat"),
         (
-            (pk, advance.item_id, advance.step, advance.shift_days, advance.outstanding)
+            (
+                pk,
+                advance.item_id,
+                advance.step,
+                advance.shift_days,
+                advance.outstanding,
+                advance.repeat,
+            )
             for pk, m in zip(reminder_ids, messages, strict=True)
             for advance in m.items
         ),
@@ -157,6 +167,27 @@ def _record(organisation: Organisation, plan: DayPlan, actor: Actor) -> None:
             for uuid, m in zip(uuids, messages, strict=True)
         ),
     )
+
+
+# What the collector checks before suspending a service (docs/legal-rules.md, §8b).
+SUSPENSION_NOTE = (
+    "Suspension de service annoncée : avant de suspendre, vérifiez que la mise en demeure a "
+    "été reçue et que son délai est échu, que le contrat ou vos conditions générales prévoient "
+    "la suspension, et qu'il ne s'agit pas d'un consommateur privé d'un service essentiel "
+    "(eau, énergie, accès de base aux télécommunications), régi par des règles propres."
+)
+
+
+def _notes(message: PlannedMessage) -> list[str]:
+    return [*message.notes, *([SUSPENSION_NOTE] if message.step.suspension else [])]
+
+
+def _options(message: PlannedMessage) -> dict[str, object]:
+    """What writing the message needs of its step: its options, and which repeat it is."""
+    options = options_of(message.step)
+    if message.repeat:
+        options["repeat"] = message.repeat
+    return options
 
 
 def _status(message: PlannedMessage) -> str:

@@ -22,14 +22,13 @@ from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
 from relance.core import scenario as core
 from relance.dunning.models import CustomerDunning, Scenario, ScenarioStep, Segment
-from relance.dunning.scenarios import DEFAULT_SCENARIO
+from relance.dunning.scenarios import DEFAULT_SCENARIO, STEP_FIELDS, core_step, step_row
+from relance.lib.text import translated
 
 MIN_OFFSET, MAX_OFFSET = -365, 3650
 MAX_STEPS = 30
 _OUT_OF_THE_WAY = 1000  # positions are moved past every real one before being rewritten
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-STEP_FIELDS = ("key", "offset_days", "channel", "mode", "template", "tone", "penalties",
-               "min_amount")  # fmt: skip
 
 
 class ScenarioEditError(ValueError):
@@ -73,15 +72,7 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
 
 
 def _step_data(row: ScenarioStep) -> dict[str, Any]:
-    return {
-        "key": row.key, "offset": row.offset_days, "channel": row.channel, "mode": row.mode,
-        "template": row.template, "tone": row.tone, "penalties": row.penalties,
-        "min_amount": str(row.min_amount),
-    }  # fmt: skip
-
-
-def core_step(row: ScenarioStep) -> core.Step:
-    return core.Step(**{name: getattr(row, name) for name in STEP_FIELDS})
+    return core.step_to_data(core_step(row))
 
 
 def _audit(scenario: Scenario, action: str, actor: Actor, before: Any, after: Any) -> None:
@@ -113,7 +104,7 @@ def _check_step(step: core.Step) -> None:
     try:
         step.check()
     except core.ScenarioError as exc:
-        raise ScenarioEditError(str(exc)) from exc
+        raise ScenarioEditError(translated(exc), exc.field) from exc
 
 
 def _check_sequence(scenario: Scenario, steps: list[core.Step], changed: core.Step) -> None:
@@ -135,7 +126,7 @@ def _check_sequence(scenario: Scenario, steps: list[core.Step], changed: core.St
     try:
         core.Scenario(key=scenario.key, name=scenario.name, steps=tuple(steps))
     except core.ScenarioError as exc:
-        raise ScenarioEditError(str(exc)) from exc
+        raise ScenarioEditError(translated(exc)) from exc
 
 
 def _write(scenario: Scenario, wanted: list[core.Step], keep: dict[int, ScenarioStep]) -> None:
@@ -180,10 +171,9 @@ def scenario_create(
     scenario = Scenario.objects.create(organisation=organisation, key=key, name=name[:100])
     if copy_from is not None:
         ScenarioStep.objects.bulk_create(
-            ScenarioStep(scenario=scenario, position=row.position,
-                         **{field: getattr(row, field) for field in STEP_FIELDS})
+            step_row(scenario, row.position, core_step(row))
             for row in copy_from.steps.order_by("position")
-        )  # fmt: skip
+        )
     _audit(scenario, "scenario_create", actor, None, scenario_data(scenario))
     return scenario
 

@@ -8,9 +8,22 @@ from django.db import transaction
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core import scenario as core
+from relance.core.text import gettext_noop, sentence
 from relance.dunning.models import DunningSettings, Scenario, ScenarioStep
 
 DEFAULT_SCENARIO = "standard"
+# A step's fields as stored, the same names in the engine's ``Step`` and in ``ScenarioStep``.
+STEP_FIELDS = ("key", "offset_days", "channel", "mode", "template", "tone", "penalties",
+               "min_amount", *core.OPTION_DEFAULTS)  # fmt: skip
+
+
+def core_step(row: ScenarioStep) -> core.Step:
+    return core.Step(**{name: getattr(row, name) for name in STEP_FIELDS})
+
+
+def step_row(scenario: Scenario, position: int, step: core.Step) -> ScenarioStep:
+    return ScenarioStep(scenario=scenario, position=position,
+                        **{name: getattr(step, name) for name in STEP_FIELDS})  # fmt: skip
 
 
 @transaction.atomic
@@ -24,13 +37,8 @@ def scenarios_ensure_presets(organisation: Organisation) -> None:
         stored = Scenario.objects.create(organisation=organisation, key=preset.key,
                                          name=preset.name)  # fmt: skip
         ScenarioStep.objects.bulk_create(
-            ScenarioStep(
-                scenario=stored, position=position, key=step.key, offset_days=step.offset_days,
-                channel=step.channel, mode=step.mode, template=step.template, tone=step.tone,
-                penalties=step.penalties, min_amount=step.min_amount,
-            )
-            for position, step in enumerate(preset.steps)
-        )  # fmt: skip
+            step_row(stored, position, step) for position, step in enumerate(preset.steps)
+        )
 
 
 def scenarios_of(organisation: Organisation) -> dict[int, core.Scenario]:
@@ -39,11 +47,7 @@ def scenarios_of(organisation: Organisation) -> dict[int, core.Scenario]:
     for row in ScenarioStep.objects.filter(scenario__organisation=organisation).order_by(
         "scenario_id", "position"
     ):
-        steps.setdefault(row.scenario_id, []).append(
-            core.Step(key=row.key, offset_days=row.offset_days, channel=row.channel,
-                      mode=row.mode, template=row.template, tone=row.tone,
-                      penalties=row.penalties, min_amount=row.min_amount)
-        )  # fmt: skip
+        steps.setdefault(row.scenario_id, []).append(core_step(row))
     return {
         pk: core.Scenario(key=key, name=name, steps=tuple(steps.get(pk, ())))
         for pk, key, name in Scenario.objects.filter(organisation=organisation).values_list(
@@ -59,6 +63,10 @@ YAML_HEADER = """\
 # channel (email, sms, letter, formal_notice, call, legal), mode (auto = sent by the daily
 # run, manual = put on the to-do), template, tone (courteous, neutral, firm, formal),
 # penalties (none, mentioned, claimed) and min_amount (the step is skipped below it).
+# Options, written only when set: repeat_every (days) and repeat_times (0 = until paid),
+# pay_within (days given to pay, shown as a date), copy_collector (cc or bcc),
+# attach_invoices (true/false), fallback (no e-mail address: a letter; no phone: an e-mail),
+# suspension (the message announces a suspension of service; manual steps only).
 """
 
 
@@ -76,20 +84,24 @@ def scenarios_export(organisation: Organisation) -> str:
 def scenarios_parse(text: str | bytes) -> list[core.Scenario]:
     """Read a scenarios YAML file; every problem raises ``ScenarioError``, nothing is written."""
     if len(text) > MAX_YAML_BYTES:
-        raise core.ScenarioError("fichier trop volumineux pour des scénarios (1 Mo au plus)")
+        raise core.ScenarioError(
+            gettext_noop("fichier trop volumineux pour des scénarios (1 Mo au plus)")
+        )
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise core.ScenarioError(f"YAML illisible : {exc}") from exc
+        raise core.ScenarioError(
+            gettext_noop("YAML illisible : %(error)s"), error=str(exc)
+        ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), list):
-        raise core.ScenarioError("le fichier doit contenir une liste « scenarios »")
+        raise core.ScenarioError(gettext_noop("le fichier doit contenir une liste « scenarios »"))
     parsed = [
-        core.scenario_from_data(raw, f"scénario n° {n}")
+        core.scenario_from_data(raw, sentence(gettext_noop("scénario n° %(n)s"), n=n))
         for n, raw in enumerate(data["scenarios"], 1)
     ]
     keys = [scenario.key for scenario in parsed]
     if len(set(keys)) != len(keys):
-        raise core.ScenarioError("deux scénarios portent la même clé")
+        raise core.ScenarioError(gettext_noop("deux scénarios portent la même clé"))
     return parsed
 
 
@@ -105,13 +117,8 @@ def scenarios_import(*, organisation: Organisation, text: str | bytes, actor: Ac
         )
         ScenarioStep.objects.filter(scenario=stored).delete()
         ScenarioStep.objects.bulk_create(
-            ScenarioStep(
-                scenario=stored, position=position, key=step.key, offset_days=step.offset_days,
-                channel=step.channel, mode=step.mode, template=step.template, tone=step.tone,
-                penalties=step.penalties, min_amount=step.min_amount,
-            )
-            for position, step in enumerate(scenario.steps)
-        )  # fmt: skip
+            step_row(stored, position, step) for position, step in enumerate(scenario.steps)
+        )
     audit_record_many(
         organisation=organisation,
         actor=actor,

@@ -21,6 +21,7 @@ from relance.accounts.models import Organisation
 from relance.core import segmentation as core
 from relance.dunning.models import CustomerDunning, Scenario, Segment
 from relance.dunning.segments import segments_plan
+from relance.lib.text import translated
 
 MAX_CONDITIONS = 10
 
@@ -87,7 +88,7 @@ def _ordered(
             (row, _stored_rule(row)) for row in rows if segment is None or row.pk != segment.pk
         ]
     except core.SegmentRuleError as exc:
-        raise SegmentEditError(str(exc)) from exc
+        raise SegmentEditError(translated(exc)) from exc
     entry: tuple[Segment | None, core.SegmentRule] = (segment, rule)
     if catch_all:
         ordered = [*others, entry]
@@ -98,7 +99,7 @@ def _ordered(
     try:
         core.check_rules([rule for _, rule in ordered])
     except core.SegmentRuleError as exc:
-        raise SegmentEditError(str(exc)) from exc
+        raise SegmentEditError(translated(exc)) from exc
     return ordered
 
 

@@ -30,6 +30,7 @@ from django.db.models import (
     Q,
     Sum,
 )
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation
@@ -372,7 +373,7 @@ def segments_recompute(*, organisation: Organisation, as_of: date, actor: Actor)
                 {
                     "segment": after,
                     "as_of": as_of.isoformat(),
-                    "reasons": list(plan.writes[pk][1].reasons),
+                    "reasons": [str(reason) for reason in plan.writes[pk][1].reasons],
                 },
             )
             for pk, before, after in plan.changed
@@ -414,7 +415,7 @@ class CustomerSegment:
 def customer_segment(organisation: Organisation, customer: Customer) -> CustomerSegment:
     """A customer's segment, whether a person chose it, its scenario and the explanation."""
     if customer.organisation_id != organisation.pk:
-        raise LookupError("Ce client n'appartient pas à cette organisation.")
+        raise LookupError(gettext("Ce client n'appartient pas à cette organisation."))
     dunning = CustomerDunning.objects.select_related("scenario").filter(customer=customer).first()
     key = dunning.segment if dunning else ""
     segment = (

@@ -70,7 +70,9 @@ def open_items(
         row[0]: row[1:]
         for row in InstalmentDunning.objects.filter(
             item_scope, instalment__organisation=organisation
-        ).values_list("instalment_id", "last_step", "last_step_on", "shift_days", "resumed_on")
+        ).values_list(
+            "instalment_id", "last_step", "last_step_on", "shift_days", "resumed_on", "repeats"
+        )
     }
     items: dict[int, list[ItemState]] = {}
     for (
@@ -85,14 +87,14 @@ def open_items(
         in_plan,
         plan_asked,
     ) in rows.iterator(20_000):
-        last_step, last_on, shift, resumed = states.get(pk, ("", None, 0, None))
+        last_step, last_on, shift, resumed, repeats = states.get(pk, ("", None, 0, None, 0))
         items.setdefault(customer_id, []).append(
             ItemState(
                 id=pk, invoice_number=number, due_date=due,
                 outstanding=Decimal(outstanding).quantize(CENT), currency=currency,
                 last_step=last_step or None, last_step_on=last_on, shift_days=shift,
                 resumed_on=resumed, disputed=bool(disputed), promised_until=until,
-                in_payment_plan=bool(in_plan or plan_asked),
+                in_payment_plan=bool(in_plan or plan_asked), repeats=repeats,
             )
         )  # fmt: skip
     return items

@@ -145,7 +145,7 @@ def todo_withdraw_settled(
     else:
         ids = [reminder.pk for reminder in reminders if reminder.status in TODO_STATUSES]
     reasons = still_due_reasons(organisation, reminders_covered(ids), today=today)
-    reminders_cancel(reasons=reasons, actor=actor)
+    reminders_cancel(organisation=organisation, reasons=reasons, actor=actor)
     return reasons
 
 

@@ -3,11 +3,12 @@
 A collector works customer by customer, not task by task: the hand-off and the last-warning
 e-mail of the same customer are one decision. The rows are ordered by what is most pressing:
 a debtor waiting for an answer (a request from the portal) first, then the overdue amount
-(the customer's balance), then the oldest overdue item.
+(the customer's balance), then the oldest overdue item. A dispute whose settle-by date passed
+puts its customer on its owner's to-do, even with nothing else to do for them.
 
-Reads only, set-based: one query for the page of customers (tasks and debtors' requests
-together), then one query each for those customers, their balances, their tasks and their
-requests — never one per row. What is still due is decided elsewhere
+Reads only, set-based: one query for the page of customers (tasks, debtors' requests and late
+disputes together), then one query each for those customers, their balances, their tasks,
+their requests and their late disputes — never one per row. What is still due is decided elsewhere
 (``relance.dunning.still_due``); tasks no longer due are withdrawn before the list is read.
 """
 
@@ -24,6 +25,7 @@ from django.db.models import (
     DateField,
     DecimalField,
     Exists,
+    F,
     Max,
     Min,
     OuterRef,
@@ -35,7 +37,8 @@ from django.db.models.functions import Coalesce
 
 from relance.accounts.models import Organisation
 from relance.dunning.debtor_requests import pending_debtor_requests
-from relance.dunning.models import CallOutcome, DebtorRequest, Promise, Reminder
+from relance.dunning.disputes import overdue_disputes
+from relance.dunning.models import CallOutcome, DebtorRequest, Dispute, Promise, Reminder
 from relance.dunning.todo import open_todo, todo_filter, todo_rows, why
 from relance.ledger.models import Customer, CustomerBalance
 
@@ -53,6 +56,7 @@ class CustomerTodo:
     customer: Customer
     tasks: list[Reminder] = field(default_factory=list)  # highest stake first
     requests: list[DebtorRequest] = field(default_factory=list)  # oldest first
+    disputes: list[Dispute] = field(default_factory=list)  # past their date, oldest first
     currency: str = "EUR"
     overdue: Decimal = ZERO  # the customer's overdue principal (balance)
     not_due: Decimal = ZERO
@@ -74,12 +78,13 @@ class CustomerTodo:
         return list(dict.fromkeys(said))
 
 
-def _stake(rows: QuerySet[Any]) -> QuerySet[Any]:
-    """The sort keys of a grouped row: overdue balance and oldest overdue item."""
+def _stake(rows: QuerySet[Any], customer: str = "customer") -> QuerySet[Any]:
+    """The sort keys of a grouped row: overdue balance and oldest overdue item (``customer``:
+    the path from the row to its customer)."""
     annotated: QuerySet[Any] = rows.annotate(
-        stake=Coalesce(Max("customer__balances__overdue"), Value(ZERO),
+        stake=Coalesce(Max(f"{customer}__balances__overdue"), Value(ZERO),
                        output_field=DecimalField(max_digits=14, decimal_places=2)),
-        oldest=Min("customer__balances__oldest_due_date", output_field=DateField()),
+        oldest=Min(f"{customer}__balances__oldest_due_date", output_field=DateField()),
     )  # fmt: skip
     return annotated
 
@@ -89,22 +94,30 @@ def todo_customers(
 ) -> QuerySet[Any]:
     """The customers on today's to-do as ``customer_id, waiting, stake, oldest`` rows, most
     pressing first; ``collector`` and ``kind`` as in ``relance.dunning.todo.todo_filter``.
-    A customer whose only item is a debtor's request is listed too (not when a ``kind`` is
-    chosen: the request is not a task of that kind)."""
+    A customer whose only item is a debtor's request or a late dispute is listed too (not when
+    a ``kind`` is chosen: neither is a task of that kind). A late dispute is filtered by its
+    owner, not by the customer's collector: the person who sorts it out sees it."""
     tasks = todo_filter(open_todo(organisation, today=today), collector=collector, kind=kind)
     requests = pending_debtor_requests(organisation, collector=collector)
     waiting = requests.filter(customer_id=OuterRef("customer_id")).order_by().values("pk")
     rows = _stake(tasks.order_by().values("customer_id").annotate(waiting=Exists(waiting)))
     if kind:
         return rows.order_by("-waiting", "-stake", "oldest", "customer_id")
-    # A customer with both tasks and a request gives the same row on both sides (same
-    # balance, waiting): the UNION (not UNION ALL) keeps it once, with no second scan of the
-    # open tasks to leave them out.
+    # A customer with tasks, a request and a late dispute gives the same row on every side
+    # (same balance, waiting): the UNION (not UNION ALL) keeps it once, with no second scan of
+    # the open tasks to leave them out.
     only_asked = _stake(
         requests.prefetch_related(None).select_related(None).order_by()
         .values("customer_id").annotate(waiting=Value(True, output_field=BooleanField()))
     )  # fmt: skip
-    return rows.union(only_asked).order_by("-waiting", "-stake", "oldest", "customer_id")
+    asked = requests.filter(customer_id=OuterRef("invoice__customer_id")).order_by().values("pk")
+    late = _stake(
+        overdue_disputes(organisation, today=today, owner=collector)
+        .select_related(None).order_by()
+        .values(customer_id=F("invoice__customer_id")).annotate(waiting=Exists(asked)),
+        customer="invoice__customer",
+    )  # fmt: skip
+    return rows.union(only_asked, late).order_by("-waiting", "-stake", "oldest", "customer_id")
 
 
 def next_customer(ordered: QuerySet[Any], after: int) -> int | None:
@@ -126,7 +139,7 @@ def customer_todos(
     collector: str = "",
     kind: str = "",
 ) -> list[CustomerTodo]:
-    """The rows for these customers, in the order given; four reads whatever their number."""
+    """The rows for these customers, in the order given; five reads whatever their number."""
     ids = list(customer_ids)
     if not ids:
         return []
@@ -153,6 +166,10 @@ def customer_todos(
         asked_ones = pending_debtor_requests(organisation, collector=collector)
         for asked in asked_ones.prefetch_related(None).filter(customer_id__in=ids):
             rows[asked.customer_id].requests.append(asked)
+        late = overdue_disputes(organisation, today=today, owner=collector)
+        for dispute in late.filter(invoice__customer_id__in=ids):
+            dispute.days_late = (today - dispute.due_on).days  # type: ignore[attr-defined,operator]
+            rows[dispute.invoice.customer_id].disputes.append(dispute)
     balances = CustomerBalance.objects.filter(organisation=organisation, customer_id__in=ids)
     for balance in balances.order_by("customer_id", "-overdue"):
         row = rows[balance.customer_id]

@@ -24,6 +24,7 @@ from django.utils import timezone
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core import matching
+from relance.core.text import Text, gettext_noop
 from relance.imports import bank_reversals as reversals
 from relance.imports.bank_report import BankImportReport, amount_text
 from relance.imports.invoice_inserts import ALLOCATION_FIELDS, PAYMENT_COLUMNS
@@ -49,6 +50,7 @@ from relance.ledger.balances import balances_day, customer_balances_refresh
 from relance.ledger.models import Allocation, Payment
 from relance.ledger.services import PaymentReversal, payments_reverse
 from relance.lib import bulk
+from relance.lib.text import translated
 
 CENT = Decimal("0.01")
 PAYMENT_METHOD = "virement"
@@ -80,7 +82,11 @@ def bank_statement_import(
             max_entries=min(limits.rows, DEFAULT_MAX_ENTRIES),
         )
     except StatementError as exc:
-        reason = f"{exc.path} : {exc.reason}" if exc.path else exc.reason
+        reason = translated(
+            Text(gettext_noop("%(where)s : %(reason)s"), {"where": exc.path, "reason": exc.reason})
+            if exc.path
+            else exc.reason
+        )
         report.rejected = [{"line": exc.line or 0, "reason": reason}]
         return report
     report.statements = len(parsed.statements)

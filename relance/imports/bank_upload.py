@@ -8,6 +8,7 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation, User
@@ -23,12 +24,14 @@ def bank_upload_create(
 ) -> tuple[PendingUpload | None, BankImportReport]:
     """The dry run of the file, and the file kept for its import when it can be read."""
     if not data:
-        raise UploadRefused("Le fichier est vide (0 octet).")
+        raise UploadRefused(_("Le fichier est vide (0 octet)."))
     if len(data) > upload_max_bytes():
         raise UploadRefused(
-            f"Fichier trop volumineux ({len(data) / 1024 / 1024:.0f} Mo) : "
-            f"{upload_max_bytes() // 2**20} Mo au plus par cette page. Importez-le avec la "
-            f"commande « relance import bank-statement »."
+            _(
+                "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus par cette page. "
+                "Importez-le avec la commande « relance import bank-statement »."
+            )
+            % {"size": f"{len(data) / 1024 / 1024:.0f}", "most": upload_max_bytes() // 2**20}
         )
     report = bank_statement_import(
         organisation=organisation, data=data, filename=filename, actor=actor, dry_run=True

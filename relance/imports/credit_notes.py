@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext
+
 from relance.accounts.models import Organisation
 from relance.core.allocation import allocate_oldest_first, reduce_items
 from relance.imports.invoice_inserts import ALLOCATION_FIELDS
@@ -51,7 +53,8 @@ def check_credit_notes(
                 RowError(
                     row.line,
                     header.get("customer_ref", ""),
-                    f"client inconnu « {row.customer_ref} »",
+                    gettext("client inconnu « %(customer_ref)s »")
+                    % {"customer_ref": row.customer_ref},
                 )
             )
             continue
@@ -60,7 +63,8 @@ def check_credit_notes(
                 RowError(
                     row.line,
                     header.get("applies_to", ""),
-                    f"facture d'origine inconnue « {row.applies_to} »",
+                    gettext("facture d'origine inconnue « %(applies_to)s »")
+                    % {"applies_to": row.applies_to},
                 )
             )
             continue
@@ -74,8 +78,12 @@ def check_credit_notes(
                 RowError(
                     row.line,
                     header.get("number", ""),
-                    f"l'avoir « {row.number} » existe déjà avec un autre contenu ; "
-                    "un avoir émis ne se modifie pas",
+                    gettext(
+                        "l'avoir « %(number)s » existe déjà avec un autre contenu ; un avoir "
+                        "émis ne se "
+                        "modifie pas"
+                    )
+                    % {"number": row.number},
                 )
             )
     return new, unchanged, errors

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
 from relance.dunning.models import CustomerDunning, Scenario, Segment
@@ -199,7 +201,10 @@ class _DunningChoices:
             segment = self.segments.get(row.segment.lower(), "")
             if not segment:
                 known = ", ".join(self.segment_keys)
-                reason = f"segment inconnu « {row.segment} » (segments : {known})"
+                reason = gettext("segment inconnu « %(segment)s » (segments : %(known)s)") % {
+                    "segment": row.segment,
+                    "known": known,
+                }
                 errors.append(RowError(row.line, self.headers["segment"], reason))
             elif stored is not None and stored[:2] != (segment, True):
                 before["segment"], after["segment"] = stored[0], segment
@@ -211,7 +216,10 @@ class _DunningChoices:
             found = self.scenarios.get(row.scenario.lower())
             if found is None:
                 known = ", ".join(self.scenario_keys)
-                reason = f"scénario inconnu « {row.scenario} » (scénarios : {known})"
+                reason = gettext("scénario inconnu « %(scenario)s » (scénarios : %(known)s)") % {
+                    "scenario": row.scenario,
+                    "known": known,
+                }
                 errors.append(RowError(row.line, self.headers["scenario"], reason))
             elif stored is not None and stored[2] != found[0]:
                 old = next((k for pk, k in self.scenarios.values() if pk == stored[2]), "")

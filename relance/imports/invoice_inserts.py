@@ -13,6 +13,7 @@ from relance.accounts.models import Organisation
 from relance.core.allocation import OpenItem, allocate_oldest_first
 from relance.imports.ledger_state import paid_reference
 from relance.imports.models import ImportBatch
+from relance.imports.parsers.invoices import REFERENCE_FIELDS
 from relance.imports.parsers.rows import InvoiceRow
 from relance.ledger.models import Allocation, Instalment, Invoice, Payment
 from relance.lib import bulk
@@ -20,8 +21,8 @@ from relance.lib.progress import Progress
 
 INVOICE_FIELDS = (
     "id", "uuid", "organisation_id", "customer_id", "number", "issue_date", "currency",
-    "amount_incl_tax", "payment_terms", "payment_reference", "pdf", "import_batch_id",
-    "created_at", "updated_at",
+    "amount_incl_tax", "payment_terms", "payment_reference", *REFERENCE_FIELDS, "pdf",
+    "import_batch_id", "created_at", "updated_at",
 )  # fmt: skip
 INSTALMENT_FIELDS = (
     "id", "organisation_id", "invoice_id", "customer_id", "sequence", "due_date", "amount",
@@ -56,7 +57,8 @@ def insert_new_invoices(
         INVOICE_FIELDS,
         (
             (invoice_id, new_uuid(), org_id, customer_id, row.number, row.issue_date,
-             row.currency, row.amount_incl_tax, row.payment_terms, row.payment_reference, "",
+             row.currency, row.amount_incl_tax, row.payment_terms, row.payment_reference,
+             row.order_reference, row.quote_reference, row.contract_reference, "",
              batch_id, now, now)
             for invoice_id, customer_id, row in zip(invoice_ids, customers, rows, strict=True)
         ),

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core.allocation import allocate_oldest_first
@@ -30,6 +32,7 @@ from relance.imports.ledger_state import (
     paid_reference,
 )
 from relance.imports.models import ImportBatch
+from relance.imports.parsers.invoices import REFERENCE_FIELDS
 from relance.imports.parsers.rows import InvoiceRow, RowError
 from relance.ledger.models import Allocation, Instalment, Invoice, Payment
 from relance.lib import bulk
@@ -72,6 +75,7 @@ def _row_snapshot(row: InvoiceRow) -> dict[str, Any]:
         [(item.due_date, item.amount) for item in row.instalments],
         paid,
         row.payment_reference,
+        (row.order_reference, row.quote_reference, row.contract_reference),
     )
 
 
@@ -97,7 +101,8 @@ def check_invoices(
                 RowError(
                     row.line,
                     header.get("customer_ref", ""),
-                    f"client inconnu « {row.customer_ref} » : importez d'abord les clients",
+                    gettext("client inconnu « %(customer_ref)s » : importez d'abord les clients")
+                    % {"customer_ref": row.customer_ref},
                 )
             )
             continue
@@ -138,22 +143,26 @@ def _conflict(
         return RowError(
             row.line,
             header.get("customer_ref", ""),
-            f"la facture « {row.number} » appartient déjà à un autre client",
+            gettext("la facture « %(number)s » appartient déjà à un autre client")
+            % {"number": row.number},
         )
     if state.currency != row.currency:
         return RowError(
             row.line,
             header.get("currency", ""),
-            f"la devise de « {row.number} » ne peut pas changer "
-            f"({state.currency} -> {row.currency})",
+            gettext("la devise de « %(number)s » ne peut pas changer (%(before)s -> %(after)s)")
+            % {"number": row.number, "before": state.currency, "after": row.currency},
         )
     paid_here = row.paid_amount if row.paid_date else ZERO
     if state.allocated_elsewhere + paid_here > row.amount_incl_tax:
         return RowError(
             row.line,
             header.get("amount_incl_tax", ""),
-            f"montant {row.amount_incl_tax} inférieur aux règlements déjà lettrés "
-            f"({state.allocated_elsewhere + paid_here})",
+            gettext("montant %(amount)s inférieur aux règlements déjà lettrés (%(allocated)s)")
+            % {
+                "amount": row.amount_incl_tax,
+                "allocated": state.allocated_elsewhere + paid_here,
+            },
         )
     return None
 
@@ -181,13 +190,15 @@ def _apply_changes(
 ) -> None:
     """Update changed invoices: fields, instalments by sequence, and the imported payment."""
     now = bulk.now_for_db()
-    fields = ("issue_date", "amount_incl_tax", "payment_terms", "payment_reference", "updated_at")
+    fields = ("issue_date", "amount_incl_tax", "payment_terms", "payment_reference",
+              *REFERENCE_FIELDS, "updated_at")  # fmt: skip
     bulk.update_rows(
         Invoice,
         fields,
         (
             (c.row.issue_date, c.row.amount_incl_tax, c.row.payment_terms,
-             c.row.payment_reference, now, c.existing.id)
+             c.row.payment_reference, *(getattr(c.row, name) for name in REFERENCE_FIELDS),
+             now, c.existing.id)
             for c in changes
         ),
     )  # fmt: skip

@@ -16,6 +16,7 @@ from django.db.models import Model, QuerySet, Sum
 
 from relance.accounts.models import Organisation
 from relance.core.allocation import OpenItem
+from relance.imports.parsers.invoices import REFERENCE_FIELDS
 from relance.ledger.models import Allocation, Customer, Instalment, Invoice, Payment
 
 PAID_PREFIX = "import:"
@@ -39,13 +40,16 @@ def invoice_snapshot(
     instalments: Sequence[tuple[date, Decimal]],
     paid: tuple[date, Decimal] | None,
     payment_reference: str = "",
+    references: tuple[str, str, str] = ("", "", ""),
 ) -> dict[str, Any]:
-    """The comparable (and audited) content of an invoice as a file describes it."""
+    """The comparable (and audited) content of an invoice as a file describes it;
+    ``references``: order, quote and contract, in the order of ``REFERENCE_FIELDS``."""
     return {
         "amount_incl_tax": str(amount),
         "issue_date": issue_date.isoformat(),
         "payment_terms": payment_terms,
         "payment_reference": payment_reference,
+        **dict(zip(REFERENCE_FIELDS, references, strict=True)),
         "instalments": [[due.isoformat(), str(value)] for due, value in instalments],
         "paid": [paid[0].isoformat(), str(paid[1])] if paid else None,
     }
@@ -61,6 +65,7 @@ class InvoiceState:
     amount: Decimal
     payment_terms: str
     payment_reference: str = ""
+    references: tuple[str, str, str] = ("", "", "")  # order, quote, contract
     # (instalment id, sequence, due date, amount), by sequence
     instalments: list[tuple[int, int, date, Decimal]] = field(default_factory=list)
     paid_payment_id: int | None = None
@@ -76,6 +81,7 @@ class InvoiceState:
             [(due, value) for _, _, due, value in self.instalments],
             self.paid,
             self.payment_reference,
+            self.references,
         )
 
 
@@ -115,6 +121,7 @@ def invoices_by_number(
             "amount_incl_tax",
             "payment_terms",
             "payment_reference",
+            *REFERENCE_FIELDS,
         ).iterator(50_000):
             states[row[2]] = InvoiceState(
                 id=row[0],
@@ -125,6 +132,7 @@ def invoices_by_number(
                 amount=money(row[6]),
                 payment_terms=row[7],
                 payment_reference=row[8],
+                references=(row[9], row[10], row[11]),
             )
     if not states:
         return states

@@ -32,6 +32,9 @@ STORED_AS_WRITTEN: dict[str, dict[str, tuple[type[models.Model], str]]] = {
         "applies_to": (Invoice, "number"),
         "payment_terms": (Invoice, "payment_terms"),
         "payment_reference": (Invoice, "payment_reference"),
+        "order_reference": (Invoice, "order_reference"),
+        "quote_reference": (Invoice, "quote_reference"),
+        "contract_reference": (Invoice, "contract_reference"),
     },
     "payments": {
         "reference": (Payment, "reference"),

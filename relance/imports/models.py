@@ -18,6 +18,7 @@ class ImportKind(models.TextChoices):
     INVOICES = "invoices", _("Factures")
     PAYMENTS = "payments", _("Paiements")
     BANK_STATEMENT = "bank_statement", _("Relevé bancaire")
+    INVOICE_PDFS = "invoice_pdfs", _("PDF des factures")
 
 
 class BatchStatus(models.TextChoices):

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from relance.accounts.models import Organisation
 from relance.core.allocation import allocate_oldest_first, reduce_items
 from relance.imports.invoice_inserts import ALLOCATION_FIELDS, PAYMENT_COLUMNS
@@ -70,7 +72,8 @@ def check_payments(
                 RowError(
                     row.line,
                     header.get("invoice_number", ""),
-                    f"facture inconnue « {row.invoice_number} »",
+                    gettext("facture inconnue « %(invoice_number)s »")
+                    % {"invoice_number": row.invoice_number},
                 )
             )
             continue
@@ -80,7 +83,8 @@ def check_payments(
                 RowError(
                     row.line,
                     header.get("customer_ref", ""),
-                    f"client inconnu « {row.customer_ref} »",
+                    gettext("client inconnu « %(customer_ref)s »")
+                    % {"customer_ref": row.customer_ref},
                 )
             )
             continue
@@ -90,7 +94,8 @@ def check_payments(
                     RowError(
                         row.line,
                         header.get("invoice_number", ""),
-                        f"la facture « {row.invoice_number} » n'est pas à ce client",
+                        gettext("la facture « %(invoice_number)s » n'est pas à ce client")
+                        % {"invoice_number": row.invoice_number},
                     )
                 )
                 continue
@@ -99,7 +104,10 @@ def check_payments(
                     RowError(
                         row.line,
                         header.get("currency", ""),
-                        f"devise {row.currency} différente de celle de la facture ({invoice[2]})",
+                        gettext(
+                            "devise %(currency)s différente de celle de la facture (%(invoice)s)"
+                        )
+                        % {"currency": row.currency, "invoice": invoice[2]},
                     )
                 )
                 continue
@@ -115,7 +123,10 @@ def check_payments(
                 RowError(
                     row.line,
                     header.get("reference", ""),
-                    f"le paiement « {row.reference} » est déjà enregistré avec un autre contenu",
+                    gettext(
+                        "le paiement « %(reference)s » est déjà enregistré avec un autre contenu"
+                    )
+                    % {"reference": row.reference},
                 )
             )
     progress.advance(len(rows))

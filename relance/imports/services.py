@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
@@ -105,7 +106,10 @@ def import_file(
 ) -> ImportReport:
     """Import ``data``; ``encoding`` is the text encoding a person chose ("" = detect)."""
     if kind not in PARSERS:
-        raise UnknownImportKind(f"Type d'import « {kind} » inconnu : {', '.join(PARSERS)}.")
+        raise UnknownImportKind(
+            _("Type d'import « %(kind)s » inconnu : %(known)s.")
+            % {"kind": kind, "known": ", ".join(PARSERS)}
+        )
     progress = progress or Progress()
     report = ImportReport(kind=kind, filename=filename, status=BatchStatus.REJECTED)
     progress.phase("Lecture du fichier", 0)
@@ -119,7 +123,7 @@ def import_file(
             encoding=encoding,
         )
     except FileFormatError as exc:
-        report.rejected = [RowError(line=0, column="", reason=str(exc))]
+        report.rejected = [RowError(line=0, column="", reason=exc.text)]
         return report
     report.rows = parsed.data_rows
     report.encoding, report.delimiter, report.mapping = (

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation, User
@@ -31,6 +32,7 @@ from relance.imports.parsers.headers import match_columns, missing_fields
 from relance.imports.parsers.overview import SPECS, FileOverview, file_overview
 from relance.imports.parsers.rows import FileFormatError
 from relance.imports.services import ImportReport, import_file
+from relance.lib.text import translated
 
 INLINE_ROWS = 200_000
 KEEP_PENDING = timedelta(days=1)
@@ -49,17 +51,21 @@ def _safe_name(filename: str) -> str:
 
 def _refuse_early(filename: str, size: int) -> None:
     if size == 0:
-        raise UploadRefused("Le fichier est vide (0 octet).")
+        raise UploadRefused(gettext("Le fichier est vide (0 octet)."))
     if size > upload_max_bytes():
         raise UploadRefused(
-            f"Fichier trop volumineux ({size / 1024 / 1024:.0f} Mo) : "
-            f"{upload_max_bytes() // 2**20} Mo au plus par cette page. Importez-le avec la "
-            f"commande « relance import »."
+            gettext(
+                "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus par cette page. "
+                "Importez-le avec la commande « relance import »."
+            )
+            % {"size": f"{size / 1024 / 1024:.0f}", "most": upload_max_bytes() // 2**20}
         )
     if not filename.lower().endswith(UPLOAD_SUFFIXES):
         raise UploadRefused(
-            "Type de fichier non pris en charge : importez un fichier CSV (.csv, .txt) ou "
-            "Excel (.xlsx)."
+            gettext(
+                "Type de fichier non pris en charge : importez un fichier CSV (.csv, .txt) ou "
+                "Excel (.xlsx)."
+            )
         )
 
 
@@ -76,7 +82,7 @@ def pending_upload_create(
     """Keep an uploaded file for its next steps, once it is known to be readable within the
     import limits (size, columns, cells, encoding: ``encoding`` "" detects it)."""
     if kind not in SPECS:
-        raise UploadRefused(f"Type d'import « {kind} » inconnu.")
+        raise UploadRefused(gettext("Type d'import « %(kind)s » inconnu.") % {"kind": kind})
     _refuse_early(filename, len(data))
     try:
         overview = file_overview(
@@ -88,7 +94,7 @@ def pending_upload_create(
             encoding=encoding,
         )
     except FileFormatError as exc:
-        raise UploadRefused(str(exc)) from None
+        raise UploadRefused(translated(exc)) from None
     pending_uploads_purge(now=timezone.now())
     upload = PendingUpload(
         organisation=organisation,
@@ -146,7 +152,7 @@ def upload_columns(
     try:
         assigned = match_columns(overview.headers, spec, wanted)
     except FileFormatError as exc:
-        assigned, problem = detected, str(exc)
+        assigned, problem = detected, translated(exc)
     return UploadColumns(overview, assigned, detected, missing_fields(assigned, spec), problem)
 
 
@@ -231,8 +237,10 @@ def pending_upload_commit(*, upload: PendingUpload, actor: Actor) -> ImportRepor
         raise UploadRefused(too_many_rows_message(upload))
     if not commit_allowed(upload):
         raise UploadRefused(
-            "Vérifiez d'abord le fichier : seul un fichier sans erreur, qui change quelque "
-            "chose, peut être importé."
+            gettext(
+                "Vérifiez d'abord le fichier : seul un fichier sans erreur, qui change quelque "
+                "chose, peut être importé."
+            )
         )
     report = import_file(
         organisation=upload.organisation,
@@ -291,7 +299,11 @@ def _record_check(upload: PendingUpload, report: ImportReport) -> None:
     PendingUploadError.objects.bulk_create(
         (
             PendingUploadError(
-                upload=upload, line=error.line, column=error.column[:255], reason=error.reason
+                upload=upload,
+                line=error.line,
+                column=error.column[:255],
+                # In the uploader's language: the upload and its check are theirs alone.
+                reason=translated(error.reason),
             )
             for error in report.rejected
         ),

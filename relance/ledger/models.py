@@ -37,6 +37,9 @@ class CustomerKind(models.TextChoices):
 
 
 class Language(models.TextChoices):
+    """The languages a debtor may read, each named in its own words (never translated):
+    the one list of their names, for staff and debtor pages alike."""
+
     FR = "fr", "Français"
     NL = "nl", "Nederlands"
     EN = "en", "English"
@@ -137,6 +140,17 @@ class Invoice(models.Model):
     # or free text; see ``relance.core.payment_reference.invoice_reference``): a transfer
     # that carries it pays this invoice.
     payment_reference = models.CharField("référence de paiement", max_length=64, blank=True)
+    # The customer's own references the invoice answers to, as the issuing software wrote
+    # them: shown on the invoice page and usable in reminder templates (``items``).
+    order_reference = models.CharField(
+        "référence de commande", max_length=64, blank=True, default="", db_default=""
+    )
+    quote_reference = models.CharField(
+        "référence du devis", max_length=64, blank=True, default="", db_default=""
+    )
+    contract_reference = models.CharField(
+        "référence du contrat", max_length=64, blank=True, default="", db_default=""
+    )
     pdf = models.FileField(upload_to="invoices/", blank=True)
     import_batch = models.ForeignKey(
         "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
 CHUNK = 20_000
+T = TypeVar("T")
 
 
 @contextmanager
@@ -43,7 +44,7 @@ def large_cache(megabytes: int = 1024) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size={int(previous)}")
 
 
-def chunks(rows: Iterable[Sequence[Any]], size: int = CHUNK) -> Iterator[list[Sequence[Any]]]:
+def chunks(rows: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
         yield chunk

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def parse_day(value: str | None) -> date:
@@ -15,4 +16,6 @@ def parse_day(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"Date « {value} » invalide : attendu AAAA-MM-JJ.") from exc
+        raise CommandError(
+            _("Date « %(value)s » invalide : attendu AAAA-MM-JJ.") % {"value": value}
+        ) from exc

@@ -8,6 +8,7 @@ import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 class SealError(ValueError):
@@ -28,5 +29,5 @@ def unseal(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise SealError(
-            "secret illisible : la SECRET_KEY a changé depuis qu'il a été enregistré"
+            _("secret illisible : la SECRET_KEY a changé depuis qu'il a été enregistré")
         ) from exc

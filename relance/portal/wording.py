@@ -6,8 +6,10 @@ also speak Dutch and German, so its few words live here, one table per language.
 
 from __future__ import annotations
 
+from relance.ledger.models import Language
+
 LANGUAGES = ("fr", "nl", "en", "de")
-NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English", "de": "Deutsch"}
+NAMES = dict(Language.choices)  # each language in its own words
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {

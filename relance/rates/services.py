@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
@@ -26,20 +27,31 @@ class RateRefused(ValueError):
 
 def _check(table: str, start: date, end: date, rate: Decimal, source: str) -> None:
     if table not in TABLE_FIELDS:
-        raise RateRefused(f"table inconnue « {table} » : {', '.join(TABLE_FIELDS)}.")
+        raise RateRefused(
+            _("table inconnue « %(table)s » : %(known)s.")
+            % {"table": table, "known": ", ".join(TABLE_FIELDS)}
+        )
     if end < start:
-        raise RateRefused(f"la fin ({end:%d/%m/%Y}) précède le début ({start:%d/%m/%Y}).")
+        raise RateRefused(
+            _("la fin (%(end)s) précède le début (%(start)s).")
+            % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"}
+        )
     if not rate.is_finite() or not LOWEST <= rate <= HIGHEST:
         raise RateRefused(
-            f"taux {rate} % hors des bornes plausibles ({LOWEST} % à {HIGHEST} %) : "
-            "le taux s'écrit en pour cent par an, 2.15 pour 2,15 %."
+            _(
+                "taux %(rate)s %% hors des bornes plausibles (%(lowest)s %% à %(highest)s %%) : "
+                "le taux s'écrit en pour cent par an, 2.15 pour 2,15 %%."
+            )
+            % {"rate": rate, "lowest": LOWEST, "highest": HIGHEST}
         )
     if rate != rate.quantize(Decimal("0.0001")):
-        raise RateRefused(f"taux {rate} : quatre décimales au plus.")
+        raise RateRefused(_("taux %(rate)s : quatre décimales au plus.") % {"rate": rate})
     if len(source.strip()) < 8:
         raise RateRefused(
-            "la source est obligatoire : la publication officielle (arrêté et JO, avis du "
-            "Moniteur belge, communiqué de la BCE, avis de la Bundesbank…)."
+            _(
+                "la source est obligatoire : la publication officielle (arrêté et JO, avis du "
+                "Moniteur belge, communiqué de la BCE, avis de la Bundesbank…)."
+            )
         )
 
 
@@ -47,28 +59,52 @@ def _check_place(table: str, row: RateRow, replace: bool) -> None:
     current = merged.rate_tables().table(table)
     if row.start > current.last_day + timedelta(days=1):
         raise RateRefused(
-            f"la table {table} s'arrête le {current.last_day:%d/%m/%Y} : le nouveau taux doit "
-            f"commencer au plus tard le {current.last_day + timedelta(days=1):%d/%m/%Y} "
-            "(une table n'a jamais de trou)."
+            _(
+                "la table %(table)s s'arrête le %(last_day)s : le nouveau taux doit commencer au "
+                "plus tard le %(next_day)s (une table n'a jamais de trou)."
+            )
+            % {
+                "table": table,
+                "last_day": f"{current.last_day:%d/%m/%Y}",
+                "next_day": f"{current.last_day + timedelta(days=1):%d/%m/%Y}",
+            }
         )
     if row.end < current.first_day - timedelta(days=1):
         raise RateRefused(
-            f"la table {table} commence le {current.first_day:%d/%m/%Y} : le nouveau taux doit "
-            "la toucher (une table n'a jamais de trou)."
+            _(
+                "la table %(table)s commence le %(first_day)s : le nouveau taux doit la toucher "
+                "(une table n'a jamais de trou)."
+            )
+            % {"table": table, "first_day": f"{current.first_day:%d/%m/%Y}"}
         )
     overlapped = [r for r in current.rows if r.start <= row.end and r.end >= row.start]
     if overlapped and not replace:
         raise RateRefused(
-            f"la table {table} a déjà un taux du {overlapped[0].start:%d/%m/%Y} au "
-            f"{overlapped[-1].end:%d/%m/%Y} ({overlapped[0].rate} %) : ajoutez --replace pour "
-            "le remplacer par la valeur publiée."
+            _(
+                "la table %(table)s a déjà un taux du %(start)s au %(end)s (%(rate)s %%) : "
+                "ajoutez --replace pour le remplacer par la valeur publiée."
+            )
+            % {
+                "table": table,
+                "start": f"{overlapped[0].start:%d/%m/%Y}",
+                "end": f"{overlapped[-1].end:%d/%m/%Y}",
+                "rate": overlapped[0].rate,
+            }
         )
     for shipped in load_rate_tables().table(table).rows:
         if shipped.verified and shipped.start <= row.end and shipped.end >= row.start:
             raise RateRefused(
-                f"le taux livré du {shipped.start:%d/%m/%Y} au {shipped.end:%d/%m/%Y} "
-                f"({shipped.rate} %) est vérifié et sourcé ({shipped.source}) : il ne se remplace "
-                "pas par installation. Seuls les taux non vérifiés (supposés) se remplacent."
+                _(
+                    "le taux livré du %(start)s au %(end)s (%(rate)s %%) est vérifié et sourcé "
+                    "(%(source)s) : il ne se remplace pas par installation. Seuls les taux non "
+                    "vérifiés (supposés) se remplacent."
+                )
+                % {
+                    "start": f"{shipped.start:%d/%m/%Y}",
+                    "end": f"{shipped.end:%d/%m/%Y}",
+                    "rate": shipped.rate,
+                    "source": shipped.source,
+                }
             )
     try:
         overlay(current, [row])

@@ -3,7 +3,9 @@
 Only what was known on ``as_of`` is read: invoices issued by then, allocations dated by then
 (a payment dated later leaves its invoice open on ``as_of``), promises and payment plans
 recorded by then and still in force that day, disputes opened by then and not closed by then,
-formal notices sent by then. Each is one set-based query; the instalments are streamed.
+formal notices sent by then. Each is one set-based query; the instalments are streamed
+(``forecast_instalments``), and only the open ones become objects: the paid ones are kept
+as integers, per customer (``PaidHistory``).
 
 An instalment fully settled by ``as_of`` with at least one payment among its allocations is a
 past payment: its delay is the day of its last allocation less its due date. One settled by
@@ -13,17 +15,17 @@ credit notes only says nothing about how the customer pays.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Max, Min, Q
 
 from relance.accounts.models import Organisation
 from relance.core.forecast import STEPS, OpenItem
 from relance.core.forecast_commitments import PLAN, PROMISE, Commitment
-from relance.core.forecast_delays import PaidDelay
+from relance.core.forecast_delays import PaidHistory
 from relance.dunning.models import (
     Dispute,
     PaymentPlan,
@@ -33,10 +35,7 @@ from relance.dunning.models import (
     ReminderStatus,
 )
 from relance.dunning.promises import promises_holding_since
-from relance.ledger.models import Instalment
-
-ZERO = Decimal("0.00")
-CHUNK = 20_000
+from relance.reports.forecast_instalments import day, instalment_rows
 
 
 @dataclass
@@ -44,7 +43,7 @@ class LedgerAsOf:
     """What the forecast of ``as_of`` is computed from."""
 
     as_of: date
-    history: list[PaidDelay] = field(default_factory=list)
+    history: PaidHistory = field(default_factory=PaidHistory)
     items: list[OpenItem] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
     dispute_days: list[int] = field(default_factory=list)
@@ -55,22 +54,25 @@ def ledger_as_of(organisation: Organisation, as_of: date) -> LedgerAsOf:
     disputed = _open_disputes(organisation, as_of)
     steps = _steps_reached(organisation, as_of)
     ledger = LedgerAsOf(as_of=as_of)
-    for row in _instalments(organisation, as_of):
-        key, invoice, number, customer, currency, due, amount, paid, by_payment, last = row
-        paid = paid or ZERO
-        step, step_on = steps.get(key, ("", None))
-        if paid >= amount:
-            if by_payment and last is not None:
-                ledger.history.append(
-                    PaidDelay(customer, (last - due).days, amount, formal_notice=bool(step))
-                )
-            continue
-        ledger.numbers[invoice] = number
-        ledger.items.append(
-            OpenItem(key=key, invoice=invoice, customer=customer, currency=currency,
-                     due_date=due, open_amount=amount - paid,
-                     disputed_since=disputed.get(invoice), step=step, step_on=step_on)
-        )  # fmt: skip
+    paid_item = ledger.history.add
+    days: dict[int, date] = {}  # one date object per distinct due date
+    for rows in instalment_rows(organisation, as_of):
+        for key, customer, due, cents, paid, payments, last, invoice, number, currency in rows:
+            if paid >= cents:
+                if payments and last is not None:
+                    paid_item(customer, last - due, cents, formal_notice=key in steps)
+                continue
+            assert number is not None and currency is not None  # read for every open item
+            due_date = days.get(due)
+            if due_date is None:
+                due_date = days[due] = day(due)
+            step, step_on = steps.get(key, ("", None))
+            ledger.numbers[invoice] = number
+            ledger.items.append(
+                OpenItem(key=key, invoice=invoice, customer=customer, currency=currency,
+                         due_date=due_date, open_amount=Decimal(cents - paid).scaleb(-2),
+                         disputed_since=disputed.get(invoice), step=step, step_on=step_on)
+            )  # fmt: skip
     ledger.commitments = _promises(organisation, as_of) + _plans(organisation, as_of)
     ledger.dispute_days = [
         (closed - opened).days
@@ -80,23 +82,6 @@ def ledger_as_of(organisation: Organisation, as_of: date) -> LedgerAsOf:
         if closed is not None
     ]
     return ledger
-
-
-def _instalments(organisation: Organisation, as_of: date) -> Iterator[tuple]:  # type: ignore[type-arg]
-    known = Q(allocations__date__lte=as_of)
-    return (
-        Instalment.objects.filter(organisation=organisation, invoice__issue_date__lte=as_of)
-        .values_list("id", "invoice_id", "invoice__number", "customer_id", "invoice__currency",
-                     "due_date", "amount")
-        .annotate(
-            paid=Sum("allocations__amount", filter=known),
-            by_payment=Sum("allocations__amount",
-                           filter=known & Q(allocations__payment__isnull=False)),
-            last=Max("allocations__date", filter=known),
-        )
-        .order_by()
-        .iterator(chunk_size=CHUNK)
-    )  # fmt: skip
 
 
 def _open_disputes(organisation: Organisation, as_of: date) -> dict[int, date]:

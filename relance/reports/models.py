@@ -134,3 +134,29 @@ class CashForecastWeek(models.Model):
     @property
     def expected(self) -> Decimal:
         return self.statistical + self.promised + self.planned
+
+
+class WeeklyDigest(models.Model):
+    """A collector's weekly digest, sent (or being sent) for the week starting ``week``, a
+    Monday: one per person, organisation and week, so that a second run sends nothing.
+
+    A run first claims its rows with its own ``claim`` token (an insert that skips the rows
+    another run holds), then sends; a digest that could not leave is deleted, to be sent by
+    a later run.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField("semaine du")
+    claim = models.UUIDField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "week", "user"], name="weekly_digest_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.user_id}"

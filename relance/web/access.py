@@ -15,7 +15,8 @@ from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from relance.accounts.access import WRITE_ROLES
@@ -49,7 +50,8 @@ class Workspace:
         return self.membership.role == Role.ADMIN
 
 
-OrgView = Callable[Concatenate[HttpRequest, Workspace, P], HttpResponse]
+# A page, or a file streamed (an export).
+OrgView = Callable[Concatenate[HttpRequest, Workspace, P], HttpResponseBase]
 
 
 def workspace_for(request: HttpRequest, slug: str) -> Workspace:
@@ -73,12 +75,12 @@ def org_view(view: OrgView[P] | None = None, *, admin_only: bool = False) -> Any
     reading, since they show secrets such as the sending configuration.
     """
 
-    def decorate(inner: OrgView[P]) -> Callable[..., HttpResponse]:
+    def decorate(inner: OrgView[P]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(inner)
         def wrapper(
             request: HttpRequest, org: str, *args: P.args, **kwargs: P.kwargs
-        ) -> HttpResponse:
+        ) -> HttpResponseBase:
             workspace = workspace_for(request, org)
             if admin_only and not workspace.is_admin:
                 raise PermissionDenied(_("Cette page est réservée aux administrateurs."))

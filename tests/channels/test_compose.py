@@ -51,7 +51,8 @@ def test_the_days_reminders_reach_the_debtors_in_their_language(organisation, sm
     ledger(organisation, actor)
     run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)
     counts = outbox_fill(organisation=organisation, day=date(2026, 3, 9), actor=actor)
-    assert counts == {"queued": 2, "no_address": 1, "held": 0, "sms": 0}
+    assert counts == {"queued": 2, "no_address": 1, "no_template": 0, "held": 0, "sms": 0,
+                      "fallback": 0}  # fmt: skip
     no_mail = Reminder.objects.get(customer__external_ref="K-NOMAIL")
     assert no_mail.status == "todo" and "adresse e-mail" in no_mail.notes[-1]
     assert send_due(worker="w1").sent == 2
@@ -122,13 +123,13 @@ def test_preview_shows_the_message_and_its_score_and_changes_nothing(organisatio
 def test_an_sms_step_of_a_custom_scenario_goes_out_as_an_sms(organisation, capsys, monkeypatch):
     from relance.channels.sms.backends import backend_from_url
     from relance.channels.sms.service import send_due_sms
+    from relance.channels.step_templates import scenarios_import_with_templates
     from relance.dunning.models import CustomerDunning, Scenario
-    from relance.dunning.scenarios import scenarios_import
     from relance.ledger.models import Customer
 
     actor = Actor.system("test")
     ledger(organisation, actor)
-    scenarios_import(
+    scenarios_import_with_templates(
         organisation=organisation,
         actor=actor,
         text="""

@@ -103,7 +103,7 @@ def test_bulk_takes_only_routine_emails_still_on_the_todo(organisation, todo, ac
 def test_an_sms_on_the_todo_is_previewed_and_queued(todo, actor):
     from relance.dunning.models import Reminder
 
-    Reminder.objects.filter(pk=todo.small_email.pk).update(channel="sms")
+    Reminder.objects.filter(pk=todo.small_email.pk).update(channel="sms", template="sms")
     todo.small_email.refresh_from_db()
     preview = preview_sms(todo.small_email, Draft(), today=TODAY)
     assert preview.phone == "+33612345678" and preview.problem == ""

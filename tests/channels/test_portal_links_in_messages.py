@@ -135,7 +135,7 @@ def test_a_letter_batch_issues_its_links_at_once(organisation, todo, actor):
 
 def _morning_sms(organisation, reminders) -> None:
     Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(
-        channel="sms", step="sms_1", mode="auto", status="ready", run_date=TODAY
+        channel="sms", step="sms_1", template="sms", mode="auto", status="ready", run_date=TODAY
     )
 
 
@@ -178,7 +178,7 @@ def test_sms_text_with_the_full_address_would_cost_more(organisation, todo, acto
 def test_previewing_again_and_again_creates_no_link(organisation, todo, actor):
     from relance.web.templates_editor.preview import build_preview
 
-    Reminder.objects.filter(pk=todo.small_email.pk).update(channel="sms")
+    Reminder.objects.filter(pk=todo.small_email.pk).update(channel="sms", template="sms")
     todo.refresh()
     example = portal_example()
     for _ in range(3):
@@ -208,7 +208,7 @@ def test_a_text_edited_from_the_preview_leaves_with_the_real_link(organisation, 
     from relance.channels.manual import todo_send_sms
     from relance.dunning.todo import reminder_draft_save
 
-    Reminder.objects.filter(pk=todo.small_email.pk).update(channel="sms")
+    Reminder.objects.filter(pk=todo.small_email.pk).update(channel="sms", template="sms")
     todo.refresh()
     preview = preview_sms(todo.small_email, Draft(), today=TODAY)
     typed = preview.text.replace("STOP", "Merci. STOP")  # the collector's own words

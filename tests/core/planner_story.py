@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from relance.core.planner import (
+    BusinessDays,
     CustomerState,
     DayPlan,
     ItemState,
@@ -37,13 +38,19 @@ class Story:
     """
 
     def __init__(
-        self, *customers: CustomerState, rules: Rules | None = None, manual_waits: bool = False
+        self,
+        *customers: CustomerState,
+        rules: Rules | None = None,
+        manual_waits: bool = False,
+        calendar_for: Callable[[str, str], BusinessDays] = weekends_only,
     ) -> None:
         self.customers = {customer.id: customer for customer in customers}
+        self.calendar_for = calendar_for
         self.rules = rules or Rules()
         self.manual_waits = manual_waits
         self.log: list[tuple[date, str, str, tuple[str, ...]]] = []
         self.plans: list[DayPlan] = []
+        self.repeats: list[int] = []  # of each message of the log: 0, or its repeat number
         self.under_way: dict[str, tuple[date, PlannedMessage]] = {}  # step key -> planned
 
     def item(self, number: str) -> ItemState:
@@ -68,12 +75,13 @@ class Story:
 
     def run(self, day: date) -> DayPlan:
         plan = plan_day(
-            self.customers.values(), today=day, rules=self.rules, calendar_for=weekends_only
+            self.customers.values(), today=day, rules=self.rules, calendar_for=self.calendar_for
         )
         self.plans.append(plan)
         for message in plan.messages:
             self.log.append((day, message.customer_ref, message.step.key,
                              tuple(a.invoice_number for a in message.items)))  # fmt: skip
+            self.repeats.append(message.repeat)
             if self.manual_waits and message.step.mode == "manual":
                 self.under_way[message.step.key] = (day, message)
                 self._set_pending(message.customer_id)
@@ -103,7 +111,8 @@ class Story:
         items = tuple(
             replace(item, last_step=advanced[item.id].step, last_step_on=done_on,
                     shift_days=shift_on_completion(advanced[item.id].shift_days,
-                                                   planned_on=planned_on, done_on=done_on))
+                                                   planned_on=planned_on, done_on=done_on),
+                    repeats=advanced[item.id].repeat)
             if item.id in advanced else item
             for item in customer.items
         )  # fmt: skip

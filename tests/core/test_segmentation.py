@@ -64,7 +64,7 @@ def test_bad_payer_by_late_share_explained():
     f = figures(paid_items=8, late_paid_items=3, due_items=8)  # 3 late out of 8 = 37.5 %
     key, why = classify(f, DEFAULT_RULES, PORTFOLIO)
     assert key == "bad_payer"
-    assert why.reasons == (
+    assert tuple(map(str, why.reasons)) == (
         "37,5 % des factures payées avec plus de 15 jours de retard (seuil : 30 %)",
     )
     assert why.not_matched == ()
@@ -74,13 +74,17 @@ def test_bad_payer_by_late_share_explained():
 def test_bad_payer_by_broken_promises():
     key, why = classify(figures(broken_promises=2), DEFAULT_RULES, PORTFOLIO)
     assert key == "bad_payer"
-    assert why.reasons == ("2 promesse(s) de paiement non tenue(s) (seuil : au moins 2)",)
+    assert tuple(map(str, why.reasons)) == (
+        "2 promesse(s) de paiement non tenue(s) (seuil : au moins 2)",
+    )
 
 
 def test_bad_payer_by_reminders_per_invoice():
     key, why = classify(figures(reminder_items=16), DEFAULT_RULES, PORTFOLIO)
     assert key == "bad_payer"
-    assert why.reasons == ("1,6 relance(s) par facture échue en moyenne (seuil : 1,5)",)
+    assert tuple(map(str, why.reasons)) == (
+        "1,6 relance(s) par facture échue en moyenne (seuil : 1,5)",
+    )
 
 
 def test_exactly_at_the_thresholds_is_not_bad_payer():
@@ -92,7 +96,7 @@ def test_vip_needs_all_four_conditions():
     f = figures(relationship_days=800, total_invoiced=D("15000.00"), paid_items=20, due_items=20)
     key, why = classify(f, DEFAULT_RULES, PORTFOLIO)
     assert key == "vip"
-    assert why.reasons == (
+    assert tuple(map(str, why.reasons)) == (
         "client depuis 800 jours (seuil : 730 jours)",
         "facture moyenne égale à 1,5 fois la médiane du portefeuille (1\u202f000,00 EUR) "
         "(seuil : 1)",
@@ -108,9 +112,9 @@ def test_vip_missing_one_condition_is_standard_and_says_why():
     f = figures(relationship_days=800, late_paid_items=1, paid_items=20, due_items=20)
     key, why = classify(f, DEFAULT_RULES, PORTFOLIO)
     assert key == "standard"
-    assert why.reasons == ("aucun critère d'un autre segment n'est rempli",)
+    assert tuple(map(str, why.reasons)) == ("aucun critère d'un autre segment n'est rempli",)
     vip = dict(why.not_matched)["vip"]
-    assert vip == (
+    assert tuple(map(str, vip)) == (
         "facture moyenne égale à 1 fois la médiane du portefeuille (1\u202f000,00 EUR) (seuil : 1)",
     )
     assert [key for key, _ in why.not_matched] == ["bad_payer", "vip"]
@@ -120,7 +124,9 @@ def test_vip_needs_some_history():
     f = figures(relationship_days=800, total_invoiced=D("15000.00"), paid_items=4, due_items=4)
     key, why = classify(f, DEFAULT_RULES, PORTFOLIO)
     assert key == "standard"
-    assert dict(why.not_matched)["vip"] == ("4 facture(s) payée(s) (seuil : au moins 5)",)
+    assert tuple(map(str, dict(why.not_matched)["vip"])) == (
+        "4 facture(s) payée(s) (seuil : au moins 5)",
+    )
 
 
 def test_customer_without_history_is_standard():
@@ -131,7 +137,7 @@ def test_customer_without_history_is_standard():
     assert not empty.has_history and empty.late_pct is None and empty.avg_invoice is None
     key, why = classify(empty, DEFAULT_RULES, PORTFOLIO)
     assert key == "standard"
-    assert "pas encore d'historique" in why.reasons[0]
+    assert "pas encore d'historique" in str(why.reasons[0])
 
 
 def test_unmeasurable_figure_never_matches():
@@ -140,7 +146,8 @@ def test_unmeasurable_figure_never_matches():
         key="big", name="Gros", conditions=(Condition("avg_invoice_vs_median", ">", D(0)),)
     )
     assert not rule.matches(f, Portfolio(median_invoice=None))
-    assert "non mesurable" in Condition("avg_invoice_vs_median", ">", D(0)).describe(f, Portfolio())
+    said = Condition("avg_invoice_vs_median", ">", D(0)).describe(f, Portfolio())
+    assert "non mesurable" in str(said)
 
 
 def test_rules_round_trip_through_json():

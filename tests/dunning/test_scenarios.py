@@ -13,7 +13,9 @@ from relance.dunning.scenarios import scenarios_export, scenarios_import, scenar
 def test_export_then_import_round_trips_and_changes_nothing(organisation, actor):
     text = scenarios_export(organisation)
     data = yaml.safe_load(text)
-    assert [s["key"] for s in data["scenarios"]] == ["bad_payer", "standard", "vip"]
+    assert [s["key"] for s in data["scenarios"]] == [
+        "bad_payer", "six_stages", "standard", "three_emails_call", "vip",
+    ]  # fmt: skip
     standard = next(s for s in data["scenarios"] if s["key"] == "standard")
     assert standard["steps"][0] == {
         "key": "preventive", "offset": -3, "channel": "email", "mode": "auto",
@@ -21,7 +23,7 @@ def test_export_then_import_round_trips_and_changes_nothing(organisation, actor)
     }  # fmt: skip
     before = AuditEvent.objects.count()
     assert scenarios_import(organisation=organisation, text=text, actor=actor) == [
-        "bad_payer", "standard", "vip",
+        "bad_payer", "six_stages", "standard", "three_emails_call", "vip",
     ]  # fmt: skip
     assert AuditEvent.objects.count() == before  # nothing changed, nothing audited
 

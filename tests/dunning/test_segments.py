@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from relance.accounts.models import AuditEvent
+from relance.core.text import text_of
 from relance.dunning.models import CustomerDunning, Promise, Scenario, Segment
 from relance.dunning.scenarios import scenarios_ensure_presets
 from relance.dunning.segments import (
@@ -29,6 +30,11 @@ from relance.ledger.services import customer_create, invoice_create, payment_rec
 D = Decimal
 AS_OF = date(2026, 6, 30)
 START = date(2026, 1, 5)
+
+
+def str_of(stored: object) -> str:
+    """A stored explanation sentence, in French."""
+    return str(text_of(stored))
 
 
 class Ledger:
@@ -130,19 +136,19 @@ def test_recompute_sorts_explains_and_audits(organisation, ledger, actor):
         "manual": 1,
     }
     late = CustomerDunning.objects.get(customer__external_ref="LATE").segment_explanation
-    assert late["reasons"] == [
+    assert [str_of(reason) for reason in late["reasons"]] == [
         "50 % des factures payées avec plus de 15 jours de retard (seuil : 30 %)"
     ]
     assert late["as_of"] == "2026-06-30" and late["figures"]["paid_items"] == 4
     promises = CustomerDunning.objects.get(customer__external_ref="PROMISES")
-    assert promises.segment_explanation["reasons"] == [
+    assert [str_of(r) for r in promises.segment_explanation["reasons"]] == [
         "2 promesse(s) de paiement non tenue(s) (seuil : au moins 2)"
     ]
     std = CustomerDunning.objects.get(customer__external_ref="STD").segment_explanation
     assert [other["segment"] for other in std["not_matched"]] == ["bad_payer", "vip"]
-    assert any("médiane" in reason for reason in std["not_matched"][1]["reasons"])
+    assert any("médiane" in reason for reason in map(str_of, std["not_matched"][1]["reasons"]))
     new = CustomerDunning.objects.get(customer__external_ref="NEW").segment_explanation
-    assert "historique" in new["reasons"][0]
+    assert "historique" in str_of(new["reasons"][0])
     # The manual choice is kept, explanation untouched.
     manual = CustomerDunning.objects.get(customer__external_ref="MANUAL")
     assert manual.segment_is_manual and manual.segment_explanation == {}

@@ -80,10 +80,13 @@ def make_todo(organisation: Organisation, actor: Actor | None = None) -> Todo:
     Reminder.objects.filter(pk__in=[reminders["K-A"].pk, reminders["K-C"].pk]).update(
         notes=["Étape manuelle du scénario VIP."], **manual
     )
-    Reminder.objects.filter(pk=reminders["K-B"].pk).update(channel="call", step="call_1", **manual)
-    Reminder.objects.filter(pk=reminders["K-D"].pk).update(
-        channel="formal_notice", step="formal_notice", penalties="claimed", tone="formal", **manual
+    Reminder.objects.filter(pk=reminders["K-B"].pk).update(
+        channel="call", step="call_1", template="call_1", **manual
     )
+    Reminder.objects.filter(pk=reminders["K-D"].pk).update(
+        channel="formal_notice", step="formal_notice", template="formal_notice",
+        penalties="claimed", tone="formal", **manual,
+    )  # fmt: skip
     todo = Todo(collector=collector, email=reminders["K-A"], small_email=reminders["K-C"],
                 call=reminders["K-B"], formal=reminders["K-D"])  # fmt: skip
     todo.refresh()

@@ -20,7 +20,7 @@ from tests.imports.helpers import database_state, run_import
 
 
 def _errors(report) -> list[tuple[int, str, str]]:
-    return [(e.line, e.column, e.reason) for e in report.rejected]
+    return [(e.line, e.column, str(e.reason)) for e in report.rejected]
 
 
 def test_stored_lengths_are_read_from_the_models():
@@ -77,7 +77,7 @@ def test_a_workbook_with_a_huge_shared_string_creates_nothing(organisation):
         organisation, "customers", xlsx_huge_shared_string(64 * MB), name="clients.xlsx"
     )
     assert time.perf_counter() - started < 5
-    assert report.rejected[0].line == 0 and "xl/sharedStrings.xml" in report.rejected[0].reason
+    assert report.rejected[0].line == 0 and "xl/sharedStrings.xml" in str(report.rejected[0].reason)
     assert not Customer.objects.exists()
 
 
@@ -97,7 +97,8 @@ def test_a_million_columns_get_a_short_error_on_the_command_line(organisation, t
     assert code == 1
     assert len(output) < 500
     (error,) = json.loads(output)["rejected"]
-    assert error["reason"].startswith("La ligne d'en-tête compte environ 1 000 000 colonnes")
+    wanted = "La ligne d'en-tête compte environ 1\u202f000\u202f000 colonnes"
+    assert error["reason"].startswith(wanted)
 
 
 def test_the_command_line_report_lists_the_first_problems_and_counts_the_rest(

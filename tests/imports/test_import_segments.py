@@ -81,7 +81,7 @@ def test_unknown_segment_or_scenario_rejects_the_whole_file(organisation):
         "K3,Boulangerie Leroy,,relaxed\n"
     ).encode()
     report = run_import(organisation, "customers", data)
-    assert [(e.line, e.column, e.reason) for e in report.rejected] == [
+    assert [(e.line, e.column, str(e.reason)) for e in report.rejected] == [
         (3, "segment", "segment inconnu « xyz » (segments : bad_payer, vip, standard)"),
         (4, "scénario", "scénario inconnu « relaxed » (scénarios : standard, vip, bad_payer)"),
     ]

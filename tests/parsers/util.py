@@ -34,4 +34,4 @@ def xlsx_bytes(rows: Sequence[Sequence[object]]) -> bytes:
 
 
 def errors_of(errors: Sequence[RowError]) -> list[tuple[int, str, str]]:
-    return [(e.line, e.column, e.reason) for e in errors]
+    return [(e.line, e.column, str(e.reason)) for e in errors]

@@ -117,3 +117,46 @@ def test_a_formal_notice_sent_by_then_is_part_of_the_reasons(organisation, actor
     assert ("formal_notice", date(2026, 6, 20)) in [(r.code, r.day) for r in lines["L6"].reasons]
     # Sent on 2 July: not known on 30 June.
     assert "formal_notice" not in [r.code for r in lines["L8"].reasons]
+
+
+def test_what_counts_as_a_past_payment_and_what_is_open(organisation, actor):
+    from relance.ledger.services import (
+        credit_note_create,
+        customer_create,
+        invoice_create,
+        payment_record,
+    )
+
+    build(organisation, actor)
+    customer = customer_create(organisation=organisation, external_ref="N", name="Nouveau SA",
+                               actor=actor)  # fmt: skip
+
+    def invoice(number, issued, due, amount):
+        return invoice_create(organisation=organisation, customer=customer, number=number,
+                              issue_date=issued, amount_incl_tax=D(amount), due_date=due,
+                              actor=actor)  # fmt: skip
+
+    # Settled by a credit note alone: says nothing of how the customer pays.
+    n1 = invoice("N1", date(2026, 3, 1), date(2026, 3, 31), "80.00")
+    credit_note_create(organisation=organisation, customer=customer, number="AV1",
+                       issue_date=date(2026, 4, 10), amount=D("80.00"), invoice=n1,
+                       actor=actor)  # fmt: skip
+    # Part credit note, part payment: paid on the day of the last, 20 days late.
+    n2 = invoice("N2", date(2026, 4, 1), date(2026, 4, 30), "100.00")
+    credit_note_create(organisation=organisation, customer=customer, number="AV2",
+                       issue_date=date(2026, 5, 5), amount=D("40.00"), invoice=n2,
+                       actor=actor)  # fmt: skip
+    payment_record(organisation=organisation, customer=customer, reference="N-R1",
+                   date=date(2026, 5, 20), amount=D("60.00"), invoice=n2, actor=actor)  # fmt: skip
+    # Issued after the forecast date: unknown then.
+    invoice("N3", date(2026, 7, 1), date(2026, 7, 31), "99.99")
+    # Ten cents paid: what is open is exact to the cent.
+    n4 = invoice("N4", date(2026, 6, 1), date(2026, 7, 15), "123.45")
+    payment_record(organisation=organisation, customer=customer, reference="N-R2",
+                   date=date(2026, 6, 2), amount=D("0.10"), invoice=n4, actor=actor)  # fmt: skip
+
+    forecast = cash_forecast(organisation, AS_OF)
+    assert forecast.model.history(customer.pk) == (1, 20)
+    lines = by_number(forecast)
+    assert not {"N1", "N2", "N3"} & set(lines)
+    assert str(lines["N4"].open_amount) == "123.35"

@@ -13,6 +13,7 @@ from relance.accounts.models import AuditEvent, User
 from relance.channels.compose import outbox_fill
 from relance.channels.email.tracking import open_pixel_token, record_open
 from relance.channels.models import OutboundMessage
+from relance.core.text import text_of
 from relance.dunning.calls import call_outcome_record
 from relance.dunning.completion import reminders_complete
 from relance.dunning.models import CustomerDunning, Scenario
@@ -160,7 +161,7 @@ def test_the_page_shows_the_segment_and_its_explanation(collector, organisation,
     explanation = CustomerDunning.objects.get(customer=history).segment_explanation
     assert explanation["reasons"]
     for reason in explanation["reasons"]:
-        assert escape(reason) in page
+        assert escape(str(text_of(reason))) in page
     assert "Échéances ouvertes" in page and "F-1" in page
 
 

@@ -12,17 +12,30 @@ import gettext
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from relance.accounts.models import Organisation, User
+from relance.cli import cli_language, main
+from relance.core.penalties import compute_penalties
+from relance.core.rates import load_rate_tables
+from relance.core.segmentation import Condition
+from relance.dunning.segment_edit import SegmentDraft, SegmentEditError, segment_create
+from relance.dunning.segments import segments_ensure_defaults, segments_recompute
+from relance.imports.models import PendingUpload
 from relance.imports.parsers.overview import SPECS
 from relance.web.imports.labels import FIELD_LABELS
+from relance.web.invoices.penalties import staff_lines
+from tests.web.ledger_data import customer, today
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 
@@ -252,3 +265,167 @@ def test_the_compiled_catalogue_matches_the_po_file(catalogue):
 def test_every_import_field_has_a_translatable_name():
     labels = {spec.label for file_spec in SPECS.values() for spec in file_spec.fields.values()}
     assert labels <= set(FIELD_LABELS)
+
+
+# --- what pure code and services say reaches staff in their language ---------------------------
+
+
+def test_a_segment_explanation_follows_the_readers_language(admin_in, organisation, actor):
+    shop = customer(organisation, actor, "K9", "Quincaillerie Roux")
+    segments_recompute(organisation=organisation, as_of=today(organisation), actor=actor)
+    address = reverse("customer", kwargs={"org": organisation.slug, "customer": shop.uuid})
+    english = admin_in("en").get(address).content.decode()
+    assert "no payment history yet: no invoice paid nor left unpaid more than 15" in english
+    assert "historique de paiement" not in english
+    french = admin_in("fr").get(address).content.decode()
+    assert "pas encore d&#x27;historique de paiement" in french
+
+
+def test_penalty_notes_follow_the_readers_language():
+    result = compute_penalties(
+        regime="FR-B2B", amount=Decimal("1000.00"), due_date=date(2024, 1, 31),
+        until=date(2024, 5, 1), payments=[(date(2024, 3, 1), Decimal("1000.00"))],
+        tables=load_rate_tables(),
+    )  # fmt: skip
+    with translation.override("en"):
+        english = "\n".join(staff_lines(result))
+    with translation.override("fr"):
+        french = "\n".join(staff_lines(result))
+    assert "Default statutory rate: ECB rate in force on 1 January or 1 July + 10 points" in english
+    assert "Balance settled on 1 March 2024: interest stops there." in english
+    assert "Taux légal par défaut" not in english and "Solde réglé" not in english
+    assert "Solde réglé le 01/03/2024 : les intérêts s'arrêtent là." in french
+
+
+def test_a_rule_the_core_refuses_is_explained_in_the_readers_language(organisation, actor):
+    segments_ensure_defaults(organisation)
+    draft = SegmentDraft(name="Gros comptes", match="some", scenario=None, priority=1,
+                         conditions=(Condition("invoices", ">", Decimal("10")),))  # fmt: skip
+    for language, wanted in (
+        ("en", "“some”: expected any (one of them) or all (all of them)"),
+        ("fr", "« some » : attendu any (l'une) ou all (toutes)"),
+    ):
+        with translation.override(language), pytest.raises(SegmentEditError) as refused:
+            segment_create(organisation=organisation, key="big", draft=draft, actor=actor)
+        assert refused.value.message == wanted
+
+
+def test_an_import_file_error_is_listed_in_the_readers_language(admin_in, organisation):
+    client = admin_in("en")
+    data = b"id;name;country;customer_since\nC1;Roux;Atlantide;31/02/2026\n"
+    upload = client.post(
+        reverse("import_upload", kwargs={"org": organisation.slug}),
+        {"kind": "customers", "file": SimpleUploadedFile("clients.csv", data)},
+    )
+    assert upload.status_code == 302, upload.content.decode()[:1000]
+    token = PendingUpload.objects.get().token
+    check = reverse("import_check", kwargs={"org": organisation.slug, "token": token})
+    shown = client.post(check, follow=True).content.decode()
+    assert "unknown country “Atlantide” (expected a 2-letter ISO code, e.g. FR, BE)" in shown
+    assert "invalid date “31/02/2026” (expected DD/MM/YYYY or YYYY-MM-DD)" in shown
+    assert "pays inconnu" not in shown and "date invalide" not in shown
+
+
+@pytest.fixture
+def bad_scenarios(tmp_path: Path) -> Path:
+    path = tmp_path / "scenarios.yaml"
+    path.write_text(
+        "scenarios:\n  - key: soft\n    steps:\n"
+        "      - {key: first, offset: soon, channel: email, mode: auto}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "wanted"),
+    [
+        (["--language", "en"], {}, "Scenarios refused, nothing changed: scenario “soft”, "
+         "step 1: “offset” must be a whole number of days"),
+        ([], {"LANGUAGE": "en_GB:en"}, "Scenarios refused, nothing changed"),
+        ([], {}, "Scénarios refusés, rien n'a changé : scénario « soft », étape 1 : « offset » "
+         "doit être un nombre de jours entier"),
+    ],
+)  # fmt: skip
+def test_the_command_line_speaks_the_language_asked_for(
+    organisation, bad_scenarios, capsys, monkeypatch, arguments, environment, wanted
+):
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    try:
+        code = main([*arguments, "scenarios", "import", str(bad_scenarios),
+                     "--org", organisation.slug])  # fmt: skip
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert code == 1
+    assert wanted in capsys.readouterr().err
+
+
+def test_the_language_option_is_read_before_the_command():
+    assert cli_language(["--language", "en", "import", "x"], {}) == ("en", ["import", "x"])
+    assert cli_language(["--language=en", "help"], {}) == ("en", ["help"])
+    assert cli_language(["help"], {"LANGUAGE": "en_US.UTF-8:fr"}) == ("en", ["help"])
+    assert cli_language(["preview", "--language", "nl"], {}) == (
+        "",
+        ["preview", "--language", "nl"],
+    )
+
+
+# --- no raw French reason left in a raise -----------------------------------------------------
+
+RELANCE = Path(settings.BASE_DIR) / "relance"
+FRENCH_WORDS = re.compile(r"[éèàêçùôûîâœ«»]|\b(le|la|les|des|une?|est|pas|sans|avec|pour|dans)\b")
+# Errors no person reads: programming mistakes that a test or a developer sees, in code that
+# only ever receives checked values. (file, start of the message)
+NEVER_SHOWN = {
+    ("channels/templating/guards.py", "un modèle utilisateur se rend seulement par render()"),
+    ("core/formatting.py", "langue « "),
+    ("core/formatting.py", "style de date : « short » ou « long »"),
+    ("core/penalties/regimes.py", "montant invalide : "),
+    ("core/penalties/wording.py", "langue « "),
+    ("imports/parsers/headers.py", ": « "),
+}
+
+
+def _literal(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+    return None
+
+
+def raw_french_reasons(root: Path) -> list[tuple[str, int, str]]:
+    """``raise SomeError("... French ...")`` or an f-string: a reason no catalogue can
+    translate (messages go through gettext, or ``relance.core.text`` in pure code)."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            text = _literal(node.exc.args[0]) if node.exc.args else None
+            if text is None or not FRENCH_WORDS.search(text):
+                continue
+            where = path.relative_to(root).as_posix()
+            if not any(where == file and text.startswith(start) for file, start in NEVER_SHOWN):
+                found.append((where, node.lineno, text[:80]))
+    return found
+
+
+def test_no_raw_french_reason_is_raised():
+    assert not raw_french_reasons(RELANCE)
+
+
+def test_the_scan_finds_a_raw_french_reason(tmp_path):
+    (tmp_path / "service.py").write_text(
+        'def check(n):\n    raise ValueError(f"montant négatif « {n} »")\n', encoding="utf-8"
+    )
+    (tmp_path / "fine.py").write_text(
+        "from django.utils.translation import gettext as _\n"
+        'def check(n):\n    raise ValueError(_("montant négatif « %(n)s »") % {"n": n})\n',
+        encoding="utf-8",
+    )
+    assert raw_french_reasons(tmp_path) == [("service.py", 2, "montant négatif «  »")]

@@ -9,12 +9,15 @@ attributes, form values, URLs and ``<code>`` samples are not text a person reads
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -120,6 +123,25 @@ def demo_keys(organisation_id: int) -> Keys:
     return Keys(frozenset(words))
 
 
+def pure_sentences() -> frozenset[str]:
+    """The French words of every sentence pure code writes (``gettext_noop`` templates in
+    ``relance.core`` and the import parsers), cut at their placeholders: long enough pieces
+    to be read as French, never as a name."""
+    root = Path(settings.BASE_DIR) / "relance"
+    pieces: set[str] = set()
+    for folder in (root / "core", root / "imports" / "parsers"):
+        for path in folder.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", "") == "gettext_noop"
+                    and isinstance(node.args[0], ast.Constant)
+                ):
+                    template = str(node.args[0].value).replace("%%", "%")
+                    pieces |= {p.strip() for p in re.split(r"%\(\w+\)s", template)}
+    return frozenset(piece for piece in pieces if len(piece) >= 20)
+
+
 def shape(url: str) -> str:
     """Pages of one kind: ``/o/demo/customers/<uuid>/`` whatever the customer."""
     path = UUID.sub("#", url.split("?")[0])
@@ -204,3 +226,14 @@ def test_no_code_name_shows_on_the_demo_pages(demo, language):
     assert not leaks, "\n".join(f"{url}: {key!r} in {text!r}" for url, text, key in sorted(leaks))
     html_lang = 'lang="en"' if language == "en" else 'lang="fr"'
     assert all(html_lang in page for page in pages.values())
+    if language == "en":  # segment explanations, penalty notes: in English too
+        french = pure_sentences()
+        assert len(french) > 100
+        left = {
+            (url, piece)
+            for url, page in pages.items()
+            for text in read(page, prefix).texts
+            for piece in french
+            if piece in text
+        }
+        assert not left, "\n".join(f"{url}: {piece!r}" for url, piece in sorted(left))

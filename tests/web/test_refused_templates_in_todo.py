@@ -35,7 +35,9 @@ def own(organisation, key: str) -> None:
 def test_an_sms_task_opens_with_the_shipped_text_and_the_reason(todo, organisation, settings):
     own(organisation, "sms")
     settings.RELANCE_MESSAGE_MAX_BYTES = 50_000
-    Reminder.objects.filter(pk=todo.small_email.pk).update(channel="sms", step="sms")
+    Reminder.objects.filter(pk=todo.small_email.pk).update(
+        channel="sms", step="sms", template="sms"
+    )
     todo.small_email.refresh_from_db()
     preview = preview_sms(todo.small_email, Draft(), today=todo.small_email.run_date)
     assert "x" * 1000 not in preview.text and "300" in preview.text
@@ -58,7 +60,7 @@ def test_a_legal_task_opens_with_the_shipped_note_and_the_reason(
 ):
     own(organisation, "legal")
     settings.RELANCE_MESSAGE_MAX_BYTES = 50_000
-    Reminder.objects.filter(pk=todo.call.pk).update(channel="legal", step="legal")
+    Reminder.objects.filter(pk=todo.call.pk).update(channel="legal", step="legal", template="legal")
     page = collector.get(url("todo-detail", organisation, todo.call))
     assert page.status_code == 200
     assert REFUSED in page_text(page) and "x" * 1000 not in page_text(page)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from relance.accounts.models import AuditEvent
+from relance.channels.models import MessageTemplate
 from relance.dunning.models import CustomerDunning, Scenario, ScenarioStep, Segment
 from relance.dunning.scenarios import scenarios_ensure_presets, scenarios_of
 from relance.dunning.segments import segments_ensure_defaults
@@ -65,6 +66,10 @@ def test_a_step_is_added_in_the_order_of_its_offset_and_audited(collector, organ
         ({"offset_days": "5000"}, "offset_days", "inférieure ou égale à 3650"),
         ({"key": "Relance 3"}, "key", ""),
         ({"min_amount": "-1"}, "min_amount", ""),
+        ({"repeat_every": "0", "repeat_times": "3"}, "repeat_every", "répétitions sans intervalle"),
+        ({"repeat_every": "-7"}, "repeat_every", ""),
+        ({"mode": "manual", "fallback": "on"}, "fallback", "envois automatiques"),
+        ({"suspension": "on"}, "suspension", "mode manuel"),
     ],
 )
 def test_a_wrong_step_is_refused_with_its_reason(collector, organisation, standard, change, field,
@@ -263,10 +268,15 @@ def test_warnings_point_at_surprising_steps(collector, organisation, standard):
     collector.post(edit, data)
     collector.post(url("scenario_step_add", organisation, scenario=standard.uuid),
                    {**STEP, "key": "relance_maison", "offset_days": "25"})  # fmt: skip
+    # The new step got its own template; one language of it is then deleted, and another
+    # step is made to name a template that does not exist.
+    MessageTemplate.objects.filter(key="relance_maison", language="nl").delete()
+    ScenarioStep.objects.filter(scenario=standard, key="legal").update(template="nulle_part")
     page = collector.get(url("scenario_detail", organisation, scenario=standard.uuid))
     warnings = " ".join(page.context["warnings"])
     assert "« call_1 » (call) est automatique" in warnings
-    assert "Aucun modèle ne porte la clé « relance_maison »" in warnings
+    assert "Le modèle « relance_maison » n'est pas écrit en nl" in warnings
+    assert "utilise le modèle « nulle_part », qui n'existe pas" in warnings
 
 
 def test_viewer_reads_but_cannot_change(viewer, organisation, standard):
@@ -316,3 +326,24 @@ def test_another_organisations_scenario_is_not_found(collector, organisation, ot
     assert ScenarioStep.objects.filter(scenario=theirs).count() == 7
     assert not AuditEvent.objects.filter(organisation=other_organisation,
                                          action__startswith="scenario").exists()  # fmt: skip
+
+
+def test_a_repeating_step_shows_its_options_and_each_repeat_in_the_calendar(
+    collector, organisation, standard
+):
+    repeating = {**STEP, "key": "early_notice", "offset_days": "-20", "tone": "neutral",
+                 "penalties": "none", "repeat_every": "7", "repeat_times": "2",
+                 "pay_within": "10", "copy_collector": "bcc"}  # fmt: skip
+    response = collector.post(url("scenario_step_add", organisation, scenario=standard.uuid),
+                              repeating)  # fmt: skip
+    assert response.status_code == 302
+    detail = url("scenario_detail", organisation, scenario=standard.uuid)
+    query = {"due_date": "2026-03-02", "issue_date": "2026-02-01", "country": "FR",
+             "postal_code": "", "kind": "B2B", "amount": "1000.00"}  # fmt: skip
+    page = collector.get(detail, query)
+    body = page.content.decode()
+    assert "répétée tous les 7 j, 2 fois ; à payer sous 10 j ; chargé en copie cachée" in body
+    repeats = [(e.repeat, e.day) for e in page.context["entries"] if e.step.key == "early_notice"]
+    # J-20 is Tuesday 10 February, then 7 days from each time it was done
+    assert repeats == [(0, date(2026, 2, 10)), (1, date(2026, 2, 17)), (2, date(2026, 2, 24))]
+    assert "répétition 2" in body

@@ -32,7 +32,8 @@ def edit_url(organisation, key="reminder_1", language="fr", name="template_edit"
 
 def sources(key="reminder_1", language="fr", **change) -> dict[str, str]:
     parts = {part: default_source(key, language, part) for part in ("subject", "text", "html")}
-    return {**parts, "tone": "courteous", "penalties": "none", "customer": "", **change}
+    return {**parts, "tone": "courteous", "penalties": "none", "customer": "", "edit_html": "on",
+            **change}  # fmt: skip
 
 
 SUBJECT = "Facture {{ items[0].number }} : un petit rappel de {{ organisation.name }}"

@@ -19,6 +19,7 @@ from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
 from relance.accounts.models import AuditEvent, User
 from relance.channels.models import OutboundMessage, PostalDispatch
+from relance.dunning.disputes import disputes_open
 from relance.dunning.models import Promise, Reminder, ReminderAttachment, ReminderDraft
 from relance.dunning.run import run_day
 from relance.dunning.todo import open_todo
@@ -145,16 +146,34 @@ def test_the_list_reads_in_a_fixed_number_of_queries(
     collector, organisation, todo, django_assert_max_num_queries
 ):
     collector.get(url("todo", organisation))  # session, membership... warmed up
-    # The page of customers (and its count), their details, balances, tasks and requests,
-    # the counts by kind, the day's letters, the "still due?" check of every open task (a
-    # fixed 7): the same number of reads for 4 customers as for 9.
-    with django_assert_max_num_queries(24):
+    # The page of customers (and its count), their details, balances, tasks, requests and
+    # late disputes, the counts by kind, the day's letters, the "still due?" check of every
+    # open task (a fixed 7): the same number of reads for 4 customers as for 9, with or
+    # without late disputes.
+    with django_assert_max_num_queries(25):
         response = collector.get(url("todo", organisation))
     assert response.status_code == 200 and "Garage Martin" in page_text(response)
     _more_customers_on_the_todo(organisation, 5)
-    with django_assert_max_num_queries(24):
+    _late_disputes(organisation, ["K-X1", "K-X2", "K-X3"], owner=todo.collector)
+    # The check withdraws the disputed customers' tasks: three statements (the tasks read,
+    # updated, audited), whatever their number; then the page reads as before.
+    with django_assert_max_num_queries(28):
+        response = collector.get(url("todo", organisation))
+    assert Reminder.objects.filter(status="cancelled").count() == 3
+    with django_assert_max_num_queries(25):
         response = collector.get(url("todo", organisation))
     assert "Client supplémentaire 4" in page_text(response)
+    assert page_text(response).count("Litige en retard de 2 jours") == 3
+
+
+def _late_disputes(organisation, refs: list[str], *, owner: User) -> None:
+    """A dispute two days past its date on each of these customers' invoices."""
+    today = local_day(organisation)
+    for ref in refs:
+        found = customer(organisation, ref)
+        disputes_open(customer=found, invoices=list(found.invoices.all()), category="amount",
+                      reason="Remise oubliée", owner=owner, due_on=today - timedelta(days=2),
+                      day=today - timedelta(days=9), actor=Actor.system("test"))  # fmt: skip
 
 
 def test_a_customers_todo_page_reads_in_a_fixed_number_of_queries(
@@ -162,12 +181,16 @@ def test_a_customers_todo_page_reads_in_a_fixed_number_of_queries(
 ):
     page = url("todo-customer", organisation, customer=todo.email.customer.uuid)
     collector.get(page)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         response = collector.get(page)
     assert "Boulangerie Lefèvre SARL" in page_text(response)
     _more_customers_on_the_todo(organisation, 5)
-    with django_assert_max_num_queries(22):
-        assert collector.get(page).status_code == 200
+    _late_disputes(organisation, ["K-A", "K-X1"], owner=todo.collector)
+    # Its disputed task withdrawn on the way: three statements more, this once.
+    with django_assert_max_num_queries(26):
+        assert "Litige en retard de 2 jours" in page_text(collector.get(page))
+    with django_assert_max_num_queries(23):
+        assert "Litige en retard de 2 jours" in page_text(collector.get(page))
 
 
 def test_the_list_is_paginated(collector, organisation, todo, monkeypatch):

@@ -167,8 +167,9 @@ def test_done_next_leads_to_the_next_customer_and_keeps_the_filters(collector, o
 
 
 def test_a_legal_task_shows_one_total_the_one_its_note_states(collector, organisation, todo):
-    Reminder.objects.filter(pk=todo.call.pk).update(channel="legal", step="legal",
-                                                    penalties="claimed")  # fmt: skip
+    Reminder.objects.filter(pk=todo.call.pk).update(
+        channel="legal", step="legal", template="legal", penalties="claimed"
+    )
     text = text_of(collector.get(url("todo-detail", organisation, todo.call)))
     note_total = re.search(r"Total réclamé : ([\d  ,]+ €)", text)
     assert note_total, "the hand-off note states its total"
@@ -243,7 +244,9 @@ def test_the_list_orders_debtors_waiting_first_then_overdue_amount(collector, or
 
 
 def test_bulk_send_takes_a_text_message_too(collector, organisation, todo):
-    Reminder.objects.filter(pk=todo.small_email.pk).update(channel="sms", step="sms")
+    Reminder.objects.filter(pk=todo.small_email.pk).update(
+        channel="sms", step="sms", template="sms"
+    )
     response = collector.post(url("todo-bulk", organisation),
                               {"reminders": [str(todo.small_email.uuid)], "action": "send"},
                               follow=True)  # fmt: skip

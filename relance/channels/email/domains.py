@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import dns.exception
 import dns.resolver
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor, audit_record
@@ -32,9 +33,11 @@ def sending_domain_setup(
     """Create (or rotate) the DKIM key of a domain; returns it and the TXT record to publish."""
     domain = domain.strip().lower().rstrip(".")
     if not DOMAIN_RE.match(domain):
-        raise DomainError(f"Nom de domaine invalide « {domain} ».")
+        raise DomainError(gettext("Nom de domaine invalide « %(domain)s ».") % {"domain": domain})
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", selector):
-        raise DomainError(f"Sélecteur DKIM invalide « {selector} ».")
+        raise DomainError(
+            gettext("Sélecteur DKIM invalide « %(selector)s ».") % {"selector": selector}
+        )
     existing = SendingDomain.objects.filter(organisation=organisation, domain=domain).first()
     if existing and not rotate:
         return existing, dns_record(existing.dkim_selector, domain, existing.dkim_public_key)

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relance.channels.email.addresses import address_parts
 from relance.channels.models import OutboundMessage
@@ -150,10 +151,14 @@ def _attachment(attachment: dict[str, object]) -> str:
         with default_storage.open(str(attachment["path"]), "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        raise AttachmentError(f"pièce jointe introuvable : {attachment['name']}") from exc
+        raise AttachmentError(
+            _("pièce jointe introuvable : %(attachment)s") % {"attachment": attachment["name"]}
+        ) from exc
     if hashlib.sha256(data).hexdigest() != attachment["sha256"]:
         # The file changed since the message was written: do not send something else.
-        raise AttachmentError(f"pièce jointe modifiée : {attachment['name']}")
+        raise AttachmentError(
+            _("pièce jointe modifiée : %(attachment)s") % {"attachment": attachment["name"]}
+        )
     # Invoice PDFs carry no type; files a collector attached carry theirs.
     content_type = str(attachment.get("content_type") or "application/pdf")
     encoded = base64.encodebytes(data).decode("ascii").replace("\n", CRLF)

@@ -11,6 +11,7 @@ from email.utils import formataddr, make_msgid, parseaddr
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.audit import Actor, audit_record
@@ -56,11 +57,15 @@ def smtp_settings_set(
     stored, "" removes it; it is stored sealed, and never given back."""
     host = host.strip().rstrip(".")
     if not _valid_host(host):
-        raise SendingSetupError(f"Nom de serveur invalide « {host} ».")
+        raise SendingSetupError(gettext("Nom de serveur invalide « %(host)s ».") % {"host": host})
     if not 1 <= port <= 65535:
-        raise SendingSetupError(f"Port invalide « {port} » (de 1 à 65535).")
+        raise SendingSetupError(
+            gettext("Port invalide « %(port)s » (de 1 à 65535).") % {"port": port}
+        )
     if security not in SmtpSecurity.values:
-        raise SendingSetupError(f"Sécurité « {security} » inconnue.")
+        raise SendingSetupError(
+            gettext("Sécurité « %(security)s » inconnue.") % {"security": security}
+        )
     smtp = SmtpSettings.objects.select_for_update().filter(organisation=organisation).first()
     before = _shown(smtp) if smtp else None
     smtp = smtp or SmtpSettings(organisation=organisation)
@@ -110,18 +115,35 @@ def smtp_test_send(*, organisation: Organisation, to: str) -> str:
 
     Nothing is written to the outbox: it is not a reminder. Raises DeliveryError with the
     server's answer; returns the From address used."""
+    return _send_now(
+        organisation, to=to, subject=f"Test d'envoi relance — {organisation.legal_name}",
+        text=("Ce message confirme que relance peut envoyer les relances de "
+              f"{organisation.legal_name} avec la configuration actuelle.\n"
+              f"Envoyé le {timezone.localtime():%d/%m/%Y à %H:%M}.\n"),
+    )  # fmt: skip
+
+
+def template_test_send(
+    *, organisation: Organisation, to: str, subject: str, text: str, html: str = ""
+) -> str:
+    """Send a message written from a template to ``to`` (the person editing it) right now, as
+    reminders leave, its subject marked "[TEST]". Nothing is written to the outbox and nothing
+    counts as sent to the customer whose data it shows. Raises DeliveryError; returns the From
+    address used."""
+    return _send_now(organisation, to=to, subject=f"[TEST] {subject}", text=text, html=html)
+
+
+def _send_now(organisation: Organisation, *, to: str, subject: str, text: str,
+              html: str = "") -> str:  # fmt: skip
     address = organisation.sender_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     sender = formataddr((organisation.sender_name or organisation.legal_name, address))
     message = OutboundMessage(
         organisation=organisation,
         sender=sender,
         recipients=[to],
-        subject=f"Test d'envoi relance — {organisation.legal_name}",
-        body_text=(
-            "Ce message confirme que relance peut envoyer les relances de "
-            f"{organisation.legal_name} avec la configuration actuelle.\n"
-            f"Envoyé le {timezone.localtime():%d/%m/%Y à %H:%M}.\n"
-        ),
+        subject=subject,
+        body_text=text,
+        body_html=html,
         message_id=make_msgid(domain=address.rpartition("@")[2] or "relance.invalid"),
     )
     try:
@@ -131,8 +153,10 @@ def smtp_test_send(*, organisation: Organisation, to: str) -> str:
             smtp.send(message)
     except SealError as exc:
         raise DeliveryError(
-            "le mot de passe SMTP enregistré est illisible (la clé secrète du site a changé) : "
-            "saisissez-le à nouveau",
+            gettext(
+                "le mot de passe SMTP enregistré est illisible (la clé secrète du site a changé) "
+                ": saisissez-le à nouveau"
+            ),
             permanent=True,
         ) from exc
     return sender

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from types import TracebackType
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from relance.channels.email import mime
 from relance.channels.email.addresses import address_parts
@@ -156,7 +157,7 @@ class SmtpSender:
         """Write the message (``data``: what ``prepare`` gave) to the server and return what
         waits for the server's answer: meanwhile, the server reads the message and the caller
         may prepare the next one. Both raise ``DeliveryError``."""
-        recipients = [*message.recipients, *message.copy_to]
+        recipients = [*message.recipients, *message.copy_to, *message.blind_copy]
         with self._delivery_errors():
             connection = self._connect()
             _write(connection, return_path(message), recipients, data)
@@ -176,7 +177,7 @@ class SmtpSender:
         except smtplib.SMTPRecipientsRefused as exc:
             # "450 mailbox busy" or "421 closing" may pass later; "550 no such user" will not.
             raise DeliveryError(
-                f"destinataires refusés : {exc.recipients}",
+                gettext("destinataires refusés : %(recipients)s") % {"recipients": exc.recipients},
                 permanent=all(code >= 500 for code, _ in exc.recipients.values()),
             ) from exc
         except smtplib.SMTPResponseException as exc:
@@ -188,8 +189,10 @@ class SmtpSender:
         except _AnswerLost as exc:
             self.close()
             raise DeliveryError(
-                "le serveur a reçu le message mais sa réponse n'est pas arrivée "
-                f"({exc.__cause__}) : il est peut-être parti",
+                gettext(
+"le serveur a reçu le message mais sa réponse n'est pas arrivée (%(cause)s) : il "
+"est peut-être parti"
+) % {"cause": exc.__cause__},
                 permanent=False, maybe_sent=True,
             ) from exc  # fmt: skip
         except (TimeoutError, OSError, smtplib.SMTPException) as exc:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from relance.channels.email import verp
 from relance.channels.models import DeliveryEvent, DeliveryEventKind, OutboundMessage
 from relance.dunning.models import Reminder, ReminderStatus
+from relance.dunning.replies import debtor_reply_record
 from relance.ledger.services import contacts_bounced, contacts_delivered
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
@@ -102,23 +103,24 @@ def _dsn_details(mail: EmailMessage) -> tuple[list[str], dict[str, str]] | None:
     return addresses, detail
 
 
-def _record(message: OutboundMessage, kind: str, detail: dict[str, str], key: str) -> bool:
-    """Record an event once per report key; False when that report was already recorded (the
+def _record(
+    message: OutboundMessage, kind: str, detail: dict[str, str], key: str
+) -> DeliveryEvent | None:
+    """Record an event once per report key; None when that report was already recorded (the
     unique key also stops two copies handled at the same moment)."""
     try:
         with transaction.atomic():
-            DeliveryEvent.objects.create(message=message, kind=kind, at=timezone.now(),
-                                         detail=detail, report_key=key)  # fmt: skip
+            return DeliveryEvent.objects.create(message=message, kind=kind, at=timezone.now(),
+                                                detail=detail, report_key=key)  # fmt: skip
     except IntegrityError:
-        return False
-    return True
+        return None
 
 
 def _bounced_addresses(message: OutboundMessage, detail: dict[str, str]) -> list[str]:
     """The address the report says failed (``Final-Recipient``) when the message went to
     it, else every address the message went to."""
     final = detail.get("final-recipient", "").rpartition(";")[2].strip().strip("<>").lower()
-    sent_to = [*message.recipients, *message.copy_to]
+    sent_to = [*message.recipients, *message.copy_to, *message.blind_copy]
     if final and final in {address.lower() for address in sent_to}:
         return [final]
     return list(message.recipients)
@@ -137,7 +139,7 @@ def _bounce(addresses: list[str], detail: dict[str, str], key: str) -> InboundRe
         return InboundResult("unmatched", None, detail)
     if not detail.get("status", "5").startswith("5"):
         return InboundResult("delayed", message, detail)  # may still arrive: nothing to do
-    if not _record(message, DeliveryEventKind.BOUNCED, detail, key):
+    if _record(message, DeliveryEventKind.BOUNCED, detail, key) is None:
         return InboundResult("duplicate", message, detail)
     contacts_bounced(customer_id=message.customer_id, addresses=_bounced_addresses(message, detail),
                      status=detail.get("status", ""), at=timezone.now())  # fmt: skip
@@ -159,7 +161,11 @@ def inbound_message(raw: bytes, *, event_id: str = "") -> InboundResult:
     if dsn is not None:
         return _bounce(*dsn, key)
     ids = _referenced_ids(mail)
-    message = OutboundMessage.objects.filter(message_id__in=ids).first() if ids else None
+    message = (
+        OutboundMessage.objects.filter(message_id__in=ids)
+        .select_related("customer", "customer__organisation").first()
+        if ids else None
+    )  # fmt: skip
     if message is None:
         return InboundResult("unknown", None, {})
     body = mail.get_body(preferencelist=("plain", "html"))
@@ -168,10 +174,21 @@ def inbound_message(raw: bytes, *, event_id: str = "") -> InboundResult:
         "subject": str(mail.get("Subject", "")),
         "text": (body.get_content() if body is not None else "")[:5000],
     }
-    if not _record(message, DeliveryEventKind.REPLIED, detail, key):
+    event = _record(message, DeliveryEventKind.REPLIED, detail, key)
+    if event is None:
         return InboundResult("duplicate", message, detail)
     _delivered(message)
+    _reply_task(event, message, detail)
     return InboundResult("replied", message, detail)
+
+
+def _reply_task(event: DeliveryEvent, message: OutboundMessage, detail: dict[str, str]) -> None:
+    """The reply goes on the customer's collector's to-do, tied to the message it answers."""
+    event.request = debtor_reply_record(
+        customer=message.customer, sender=detail["from"], subject=detail["subject"],
+        text=detail["text"], received_at=event.at,
+    )  # fmt: skip
+    event.save(update_fields=["request"])
 
 
 def open_pixel_token(message: OutboundMessage) -> str:

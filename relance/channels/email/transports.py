@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Protocol, Self, TextIO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from relance.channels.email.smtp import DeliveryError, SmtpSender, message_bytes
 from relance.channels.models import OutboundMessage
@@ -91,8 +92,11 @@ class FileTransport(_NoConnection):
             self.directory.mkdir(parents=True, exist_ok=True)
             (self.directory / f"{message.uuid}.eml").write_bytes(data)
         except OSError as exc:
-            raise DeliveryError(f"écriture impossible dans {self.directory} : {exc}",
-                                permanent=False) from exc  # fmt: skip
+            raise DeliveryError(
+                _("écriture impossible dans %(directory)s : %(exc)s")
+                % {"directory": self.directory, "exc": exc},
+                permanent=False,
+            ) from exc
         return _answered
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from relance.channels.models import PostalDispatch
 from relance.dunning.models import Reminder
@@ -44,14 +45,14 @@ def dispatch_store(*, reminder: Reminder, pdf: bytes, day: date) -> PostalDispat
 def dispatch_pdf(dispatch: PostalDispatch) -> bytes:
     """The PDF as printed, after checking it against the recorded hash."""
     if not dispatch.pdf:
-        raise ArchiveUnavailable("Cette lettre a été imprimée avant l'archivage des PDF.")
+        raise ArchiveUnavailable(_("Cette lettre a été imprimée avant l'archivage des PDF."))
     try:
         with dispatch.pdf.open("rb") as handle:
             data = bytes(handle.read())
     except OSError as exc:
-        raise ArchiveUnavailable("Le PDF archivé de cette lettre est introuvable.") from exc
+        raise ArchiveUnavailable(_("Le PDF archivé de cette lettre est introuvable.")) from exc
     if hashlib.sha256(data).hexdigest() != dispatch.pdf_sha256:
-        raise ArchiveUnavailable("Le PDF archivé ne correspond plus à l'empreinte enregistrée.")
+        raise ArchiveUnavailable(_("Le PDF archivé ne correspond plus à l'empreinte enregistrée."))
     return data
 
 

@@ -15,8 +15,16 @@ import re
 from datetime import date
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from relance.accounts.models import Organisation, User
-from relance.channels.compose import ZERO, message_context, portal_for, signer
+from relance.channels.compose import (
+    ZERO,
+    message_context,
+    portal_for,
+    reminder_template,
+    signer,
+)
 from relance.channels.letter.labels import labels
 from relance.channels.letter.pdf import Claim, Letter, Signer
 from relance.channels.message_templates import render_message
@@ -65,9 +73,12 @@ def compose_letter(
     if customer.collector is None and printed_by is not None:
         context = dataclasses.replace(context, collector=signer(organisation, printed_by))
     try:
-        rendered = render_message(context, organisation_id=reminder.organisation_id)
+        rendered = render_message(context, organisation_id=reminder.organisation_id,
+                                  template=reminder_template(reminder))  # fmt: skip
     except TemplateRejected as exc:  # a letter is never printed in other words than chosen
-        raise LetterRefused(f"modèle de l'organisation refusé pour ce client : {exc}") from None
+        raise LetterRefused(
+            _("modèle de l'organisation refusé pour ce client : %(exc)s") % {"exc": exc}
+        ) from None
     html = rendered.html or "".join(
         f"<p>{escape(line)}</p>" for line in rendered.text.split("\n\n")
     )

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from urllib.request import Request, urlopen
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from relance.channels.sms.segments import segment_count
 
@@ -115,7 +116,8 @@ class BrevoBackend:
             raise SmsError(f"Brevo injoignable : {exc.reason}", permanent=False) from exc
         except (OSError, http.client.HTTPException) as exc:  # after sending: no answer
             raise SmsError(
-                f"Brevo n'a pas répondu ({type(exc).__name__}) : le SMS est peut-être parti",
+                _("Brevo n'a pas répondu (%(cause)s) : le SMS est peut-être parti")
+                % {"cause": type(exc).__name__},
                 permanent=False,
                 maybe_sent=True,
             ) from exc

@@ -35,6 +35,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
@@ -146,7 +147,9 @@ def normalise_phone(text: str) -> str:
     try:
         return parse_phone(s)
     except CellError as exc:
-        raise SmsRefused(f"Numéro de téléphone invalide « {text} ».") from exc
+        raise SmsRefused(
+            gettext("Numéro de téléphone invalide « %(text)s ».") % {"text": text}
+        ) from exc
 
 
 def default_sms_sender(name: str) -> str:
@@ -233,21 +236,35 @@ def sms_enqueue(*, reminder: Reminder, sender: str, to: str, text: str) -> Outbo
     """Store a reminder's SMS exactly as it will leave; ``SmsRefused`` when it cannot."""
     to = to.strip()
     if not E164.match(to):
-        raise SmsRefused(f"Numéro « {to} » : format international attendu (+33612345678).")
+        raise SmsRefused(
+            gettext("Numéro « %(to)s » : format international attendu (+33612345678).") % {"to": to}
+        )
     if not SENDER.match(sender):
         raise SmsRefused(
-            f"Expéditeur SMS « {sender} » : 3 à 11 lettres ou chiffres sans espace ni accent "
-            "(au moins une lettre), ou un numéro."
+            gettext(
+                "Expéditeur SMS « %(sender)s » : 3 à 11 lettres ou chiffres sans espace ni "
+                "accent (au moins une lettre), ou un numéro."
+            )
+            % {"sender": sender}
         )
     if not text.strip():
-        raise SmsRefused("Le texte du SMS est vide.")
+        raise SmsRefused(gettext("Le texte du SMS est vide."))
     length = segment_count(text)
     if length.segments > MAX_SEGMENTS:
         raise SmsRefused(
-            f"SMS trop long : {length.characters} caractères en {length.encoding}, soit "
-            f"{length.segments} SMS ; {MAX_SEGMENTS} au plus ({MAX_SEGMENTS * PART['GSM-7']} "
-            f"caractères sans accent spécial, {MAX_SEGMENTS * PART['UCS-2']} avec ç, ê, â, "
-            "œ, ’ ou un emoji)."
+            gettext(
+                "SMS trop long : %(characters)s caractères en %(encoding)s, soit %(segments)s "
+                "SMS ; %(most)s au plus (%(plain)s caractères sans accent spécial, %(accented)s "
+                "avec ç, ê, â, œ, ’ ou un emoji)."
+            )
+            % {
+                "characters": length.characters,
+                "encoding": length.encoding,
+                "segments": length.segments,
+                "most": MAX_SEGMENTS,
+                "plain": MAX_SEGMENTS * PART["GSM-7"],
+                "accented": MAX_SEGMENTS * PART["UCS-2"],
+            }
         )
     items = [
         [pk, str(outstanding)]

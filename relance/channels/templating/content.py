@@ -16,6 +16,8 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext
+
 from relance.channels.templating.context import LANGUAGES
 
 HOLD_THRESHOLD = 5
@@ -398,7 +400,9 @@ def check_content(
 ) -> ContentReport:
     """Score a message; see the module docstring and ``docs/templates.md``."""
     if language not in LANGUAGES:
-        raise ValueError(f"langue « {language} » non prise en charge")
+        raise ValueError(
+            gettext("langue « %(language)s » non prise en charge") % {"language": language}
+        )
     too_long = _too_long(subject, text, html or "", max_bytes=max_bytes)
     if too_long:
         return ContentReport(score=too_long.points, reasons=[too_long])

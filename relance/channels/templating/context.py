@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 LANGUAGES = ("fr", "nl", "en", "de")
 CUSTOMER_KINDS = ("B2B", "B2C", "PUBLIC")
 TONES = ("courteous", "neutral", "firm", "formal")
@@ -44,6 +46,7 @@ class Customer:
     country: str = "FR"  # ISO 3166-1 alpha-2
     language: str = "fr"  # fr | nl | en | de
     address: str = ""  # for letters (formal notice); several lines separated by "\n"
+    contact_name: str = ""  # the person written to (the primary contact), when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,10 @@ class OpenItem:
     amount: Decimal  # invoice amount including tax
     outstanding: Decimal  # what is still to be paid
     currency: str = "EUR"
+    # The customer's references the invoice answers to ("" when the ledger has none).
+    order_reference: str = ""
+    quote_reference: str = ""
+    contract_reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,17 +116,25 @@ class MessageContext:
     penalties: Penalties | None = None
     deadline: date | None = None  # formal notice: pay before this date
     language: str = ""  # language of the message; empty = the customer's language
+    invoices_attached: bool = False  # the invoices' PDFs go with the message
 
     def __post_init__(self) -> None:
         # The statement is always shown oldest due date first, whatever the caller passed.
         ordered = tuple(sorted(self.items, key=lambda item: (item.due_date, item.number)))
         object.__setattr__(self, "items", ordered)
         if self.message_language not in LANGUAGES:
-            raise ValueError(f"langue « {self.message_language} » non prise en charge")
+            raise ValueError(
+                _("langue « %(message_language)s » non prise en charge")
+                % {"message_language": self.message_language}
+            )
         if self.customer.kind not in CUSTOMER_KINDS:
-            raise ValueError(f"type de client « {self.customer.kind} » inconnu")
+            raise ValueError(
+                _("type de client « %(kind)s » inconnu") % {"kind": self.customer.kind}
+            )
         if self.step.tone not in TONES or self.step.penalties not in PENALTY_MODES:
-            raise ValueError(f"étape « {self.step.key} » : ton ou pénalités inconnus")
+            raise ValueError(
+                _("étape « %(key)s » : ton ou pénalités inconnus") % {"key": self.step.key}
+            )
 
     @property
     def message_language(self) -> str:
@@ -147,12 +162,14 @@ class MessageContext:
 TEMPLATE_VARIABLES: Mapping[str, str] = {
     "organisation": "le créancier : name, address, sender_name, iban, bic, phone, email, "
     "registration",
-    "customer": "le débiteur : name, reference, kind (B2B/B2C/PUBLIC), country, language, address",
+    "customer": "le débiteur : name, reference, kind (B2B/B2C/PUBLIC), country, language, "
+    "address, contact_name (la personne à qui l'on écrit, peut être vide)",
     "collector": "le chargé de recouvrement : name, title, email, phone, signature",
     "step": "l'étape : key, tone (courteous/neutral/firm/formal), penalties "
     "(none/mentioned/claimed)",
     "items": "le relevé : factures ouvertes triées par échéance (number, issue_date, due_date, "
-    "days_late, amount, outstanding, currency)",
+    "days_late, amount, outstanding, currency, order_reference, quote_reference, "
+    "contract_reference)",
     "overdue_items": "les factures échues seulement (days_late > 0)",
     "total_due": "total restant dû (échu et non échu)",
     "total_overdue": "total échu",
@@ -163,8 +180,9 @@ TEMPLATE_VARIABLES: Mapping[str, str] = {
     "portal_short_url": "le même lien, en forme courte (SMS, courrier ; peut être vide)",
     "penalties": "pénalités calculées ou None : interest, indemnity, total, lines, "
     "interest_missing (intérêts non chiffrés faute de taux publié)",
-    "deadline": "date limite de paiement (mise en demeure) ou None",
+    "deadline": "date limite de paiement (délai de paiement de l'étape, mise en demeure) ou None",
     "today": "date du jour",
+    "invoices_attached": "vrai quand les factures (PDF) sont jointes au message",
     "language": "langue du message (fr, nl, en, de)",
 }
 

@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NoReturn
 
+from django.utils.translation import gettext as _
 from jinja2.filters import FILTERS
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, Undefined
@@ -65,12 +66,15 @@ class Budget:
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
-            raise Limit(f"le rendu dépasse {MAX_SECONDS:g} s : simplifiez le modèle")
+            raise Limit(
+                _("le rendu dépasse %(most)s s : simplifiez le modèle")
+                % {"most": f"{MAX_SECONDS:g}"}
+            )
 
     def produce(self, size: int) -> None:
         self.produced += size
         if self.produced > MAX_PRODUCED_BYTES:
-            raise Limit("le modèle produit trop de texte (boucles ou macros)")
+            raise Limit(_("le modèle produit trop de texte (boucles ou macros)"))
 
 
 BUDGET: ContextVar[Budget | None] = ContextVar("relance_template_budget", default=None)
@@ -132,7 +136,8 @@ def weigh(value: object, limit: int | None = None) -> int:
 
 def _too_big(limit: int) -> NoReturn:
     raise Limit(
-        f"valeur trop grande (plus de {limit // 1000} Ko une fois affichée) : la sortie est limitée"
+        _("valeur trop grande (plus de %(most)s Ko une fois affichée) : la sortie est limitée")
+        % {"most": limit // 1000}
     )
 
 
@@ -142,7 +147,10 @@ def _too_big(limit: int) -> NoReturn:
 def limited_range(*args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
-        raise Limit(f"range() est limité à {MAX_RANGE} éléments (demandé : {len(numbers)})")
+        raise Limit(
+            _("range() est limité à %(most)s éléments (demandé : %(numbers)s)")
+            % {"most": MAX_RANGE, "numbers": len(numbers)}
+        )
     return numbers
 
 
@@ -165,13 +173,16 @@ def guarded(function: Callable[..., Any]) -> Callable[..., Any]:
 def _width(value: object, what: str) -> None:
     size = len(value) if isinstance(value, str) else value
     if not isinstance(size, int) or not 0 <= size <= MAX_WIDTH:
-        raise Limit(f"{what} : largeur limitée à {MAX_WIDTH}")
+        raise Limit(_("%(what)s : largeur limitée à %(most)s") % {"what": what, "most": MAX_WIDTH})
 
 
 def at_most(size: int, what: str) -> None:
     limit = output_limit()
     if size > limit:
-        raise Limit(f"{what} : le résultat dépasserait {limit // 1000} Ko")
+        raise Limit(
+            _("%(what)s : le résultat dépasserait %(most)s Ko")
+            % {"what": what, "most": limit // 1000}
+        )
 
 
 @pass_eval_context
@@ -255,7 +266,9 @@ def money(
     if isinstance(value, float):
         value = Decimal(str(value))
     if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
-        raise Limit(f"money : un montant est attendu, pas « {type(value).__name__} »")
+        raise Limit(
+            _("money : un montant est attendu, pas « %(type)s »") % {"type": type(value).__name__}
+        )
     return format_money(value, _language(context, language),
                         currency or str(context.get("currency") or "EUR"))  # fmt: skip
 
@@ -265,7 +278,9 @@ def date_filter(
     context: Context, value: Any, style: str = "short", language: str | None = None
 ) -> str:
     if not isinstance(value, date):
-        raise Limit(f"date : une date est attendue, pas « {type(value).__name__} »")
+        raise Limit(
+            _("date : une date est attendue, pas « %(type)s »") % {"type": type(value).__name__}
+        )
     return format_date(value, _language(context, language), style)
 
 

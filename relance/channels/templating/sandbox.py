@@ -32,6 +32,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, cast
 
+from django.utils.translation import gettext as _
 from jinja2 import (
     StrictUndefined,
     Template,
@@ -232,7 +233,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         current_budget().tick()
         if operator == "%" and isinstance(left, str):
-            raise SecurityError("le formatage de texte par % n'est pas autorisé")
+            raise SecurityError(_("le formatage de texte par % n'est pas autorisé"))
         if operator == "**":
             numeric = isinstance(right, (int, Decimal, float))
             exponent = abs(Decimal(str(right))) if numeric else Decimal(0)
@@ -241,7 +242,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 raise Limit("puissance trop grande")
         if operator == "*":
             if isinstance(left, (list, tuple)) or isinstance(right, (list, tuple)):
-                raise Limit("la répétition de listes n'est pas autorisée")
+                raise Limit(_("la répétition de listes n'est pas autorisée"))
             text, times = (left, right) if isinstance(left, str) else (right, left)
             if isinstance(text, str) and isinstance(times, int):
                 at_most(len(text) * times, "répétition de texte")
@@ -265,7 +266,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             raise Limit(f"trop d'appels de fonctions ou de macros (plus de {MAX_CALLS})")
         budget.depth += 1
         if budget.depth > MAX_CALL_DEPTH:
-            raise Limit(f"appels imbriqués trop profonds (plus de {MAX_CALL_DEPTH}) : récursion ?")
+            raise Limit(
+                _("appels imbriqués trop profonds (plus de %(most)s) : récursion ?")
+                % {"most": MAX_CALL_DEPTH}
+            )
         try:
             result = super().call(__context, __obj, *args, **kwargs)
         finally:
@@ -288,7 +292,7 @@ class _Guard(NodeTransformer):
 
     def visit_For(self, node: nodes.For) -> nodes.Node:  # noqa: N802 (Jinja's visitor names)
         if node.recursive:
-            raise TemplateRejected("les boucles récursives ne sont pas autorisées", node.lineno)
+            raise TemplateRejected(_("les boucles récursives ne sont pas autorisées"), node.lineno)
         self.generic_visit(node)
         weight = 16 + sum(
             len(data.data) for child in node.body for data in child.find_all(nodes.TemplateData)
@@ -324,8 +328,8 @@ def _compile(source: str, html: bool, max_source: int) -> Template:
     size = len(source.encode("utf-8"))
     if size > max_source:
         raise TemplateRejected(
-            f"modèle trop long ({size // 1000} Ko, maximum {max_source // 1000} Ko) : "
-            "raccourcissez-le"
+            _("modèle trop long (%(size)s Ko, maximum %(most)s Ko) : raccourcissez-le")
+            % {"size": size // 1000, "most": max_source // 1000}
         )
     return _compile_checked(source, html)
 
@@ -340,7 +344,8 @@ def _compile_checked(source: str, html: bool) -> Template:
     for node_type, tag in _FORBIDDEN_TAGS.items():
         for node in tree.find_all(node_type):
             raise TemplateRejected(
-                f"l'instruction {{% {tag} %}} n'est pas autorisée : un modèle doit être complet",
+                _("l'instruction {%% %(tag)s %%} n'est pas autorisée : un modèle doit être complet")
+                % {"tag": tag},
                 node.lineno,
             )
     try:
@@ -352,7 +357,9 @@ def _compile_checked(source: str, html: bool) -> Template:
         line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == unknown[0]), None)
         known = ", ".join(sorted(TEMPLATE_VARIABLES))
         raise TemplateRejected(
-            f"variable inconnue « {unknown[0]} » (variables disponibles : {known})", line
+            _("variable inconnue « %(unknown)s » (variables disponibles : %(known)s)")
+            % {"unknown": unknown[0], "known": known},
+            line,
         )
     tree = cast(nodes.Template, _Guard(environment).visit(tree))
     try:
@@ -401,7 +408,8 @@ def render(
             size += len(chunk.encode("utf-8"))
             if size > limits.output:
                 raise Limit(
-                    f"le texte produit dépasse {limits.output // 1000} Ko : raccourcissez le modèle"
+                    _("le texte produit dépasse %(most)s Ko : raccourcissez le modèle")
+                    % {"most": limits.output // 1000}
                 )
             chunks.append(chunk)
         return "".join(chunks)
@@ -410,19 +418,25 @@ def render(
     except Limit as exc:
         raise TemplateRejected(str(exc), _template_line(exc)) from None
     except SecurityError as exc:
-        raise TemplateRejected(f"opération interdite : {exc}", _template_line(exc)) from None
+        raise TemplateRejected(
+            _("opération interdite : %(exc)s") % {"exc": exc}, _template_line(exc)
+        ) from None
     except UndefinedError as exc:
         raise TemplateRejected(str(exc.message), _template_line(exc)) from None
     except RecursionError:
-        raise TemplateRejected("récursion trop profonde dans le modèle") from None
+        raise TemplateRejected(_("récursion trop profonde dans le modèle")) from None
     except MemoryError:
-        raise TemplateRejected("le modèle demande trop de mémoire") from None
+        raise TemplateRejected(_("le modèle demande trop de mémoire")) from None
     except TemplateError as exc:
-        raise TemplateRejected(f"erreur du modèle : {exc.message}", _template_line(exc)) from None
+        raise TemplateRejected(
+            _("erreur du modèle : %(message)s") % {"message": exc.message}, _template_line(exc)
+        ) from None
     except Exception as exc:
         # A filter given the wrong kind of value, a division by zero…: the template's fault.
         raise TemplateRejected(
-            f"erreur pendant le rendu : {type(exc).__name__} : {exc}", _template_line(exc)
+            _("erreur pendant le rendu : %(name)s : %(exc)s")
+            % {"name": type(exc).__name__, "exc": exc},
+            _template_line(exc),
         ) from None
     finally:
         BUDGET.reset(token)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
 from relance.channels.templating.context import MessageContext
@@ -47,4 +48,7 @@ def render_trusted(source: str, context: MessageContext, *, html: bool) -> str:
     try:
         return _compile(source, html).render(context.variables())
     except (TemplateError, ArithmeticError, TypeError, ValueError) as exc:
-        raise TemplateRejected(f"erreur pendant le rendu : {type(exc).__name__} : {exc}") from None
+        raise TemplateRejected(
+            _("erreur pendant le rendu : %(name)s : %(exc)s")
+            % {"name": type(exc).__name__, "exc": exc}
+        ) from None

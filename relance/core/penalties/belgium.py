@@ -14,8 +14,9 @@ from decimal import Decimal
 from relance.core.penalties.accrual import RateChoice
 from relance.core.penalties.model import ZERO, round_cents
 from relance.core.penalties.plan import Case, Plan, table_rate
-from relance.core.penalties.text import day_text, rate_text
+from relance.core.penalties.text import rate_param
 from relance.core.rates import DamagesBand
+from relance.core.text import gettext_noop, sentence
 
 BOOK_XIX_ALL_CONTRACTS = date(2023, 12, 1)  # earlier contracts: late payments after this day
 
@@ -71,27 +72,45 @@ def _no_change(_first: date, _last: date) -> Iterable[date]:
 def be_consumer_plan(case: Case) -> Plan:
     tables = case.tables
     notes = [
-        "Les rappels suivants peuvent coûter au plus 7,50 € plus l'affranchissement : "
-        "non calculé ici."
+        sentence(
+            gettext_noop(
+                "Les rappels suivants peuvent coûter au plus 7,50 € plus l'affranchissement : "
+                "non calculé ici."
+            )
+        )
     ]
     if not case.contract_allows:
         notes.insert(
             0,
-            "Livre XIX CDE : intérêts et indemnité ne sont dus que si le contrat les prévoit "
-            "expressément. Rien n'est calculé.",
+            sentence(
+                gettext_noop(
+                    "Livre XIX CDE : intérêts et indemnité ne sont dus que si le contrat les "
+                    "prévoit expressément. Rien n'est calculé."
+                )
+            ),
         )
         return Plan(None, _nothing, _no_change, notes=notes)
     if case.first_reminder is None or case.first_reminder <= case.due_date:
         why = (
-            "Aucun premier rappel gratuit"
+            sentence(gettext_noop("Aucun premier rappel gratuit"))
             if case.first_reminder is None
-            else f"Le premier rappel du {day_text(case.first_reminder)} précède ou égale "
-            "l'échéance : ce n'est pas un rappel de retard"
+            else sentence(
+                gettext_noop(
+                    "Le premier rappel du %(day)s précède ou égale l'échéance : ce n'est pas un "
+                    "rappel de retard"
+                ),
+                day=case.first_reminder,
+            )
         )
         notes.insert(
             0,
-            f"{why}. Livre XIX CDE : rien ne peut être réclamé avant un premier rappel gratuit "
-            "et l'écoulement d'un délai de 14 jours. Rien n'est calculé.",
+            sentence(
+                gettext_noop(
+                    "%(why)s. Livre XIX CDE : rien ne peut être réclamé avant un premier rappel "
+                    "gratuit et l'écoulement d'un délai de 14 jours. Rien n'est calculé."
+                ),
+                why=why,
+            ),
         )
         return Plan(None, _nothing, _no_change, notes=notes)
     days = tables.parameter("BE-B2C", "waiting_days")
@@ -104,17 +123,32 @@ def be_consumer_plan(case: Case) -> Plan:
         email_day=int(tables.parameter("BE-B2C", "email_start_day").value),
         is_working_day=working_day,
     )
-    channel = "papier" if case.first_reminder_kind == "paper" else "courriel"
+    paper = case.first_reminder_kind == "paper"
+    channel = sentence(gettext_noop("papier") if paper else gettext_noop("courriel"))
     notes.insert(
         0,
-        f"Premier rappel gratuit ({channel}) du {day_text(case.first_reminder)} : délai de "
-        f"{days.value:f} jours du {day_text(start)} au {day_text(end)} ; intérêts et indemnité "
-        f"à partir du {day_text(end + timedelta(days=1))} (CDE livre XIX).",
+        sentence(
+            gettext_noop(
+                "Premier rappel gratuit (%(channel)s) du %(sent)s : délai de %(days)s jours du "
+                "%(start)s au %(end)s ; intérêts et indemnité à partir du %(after)s (CDE livre "
+                "XIX)."
+            ),
+            channel=channel,
+            sent=case.first_reminder,
+            days=days.value,
+            start=start,
+            end=end,
+            after=end + timedelta(days=1),
+        ),
     )
     if case.first_reminder_kind == "paper" and case.is_working_day is None:
         notes.append(
-            "Jours ouvrables comptés du lundi au vendredi sans jours fériés (aucun calendrier "
-            "fourni) : vérifiez s'il y avait un jour férié."
+            sentence(
+                gettext_noop(
+                    "Jours ouvrables comptés du lundi au vendredi sans jours fériés (aucun "
+                    "calendrier fourni) : vérifiez s'il y avait un jour férié."
+                )
+            )
         )
     cap_for, change_days = table_rate(
         tables.be_late_payment, ZERO, "plafond : taux de la loi du 2 août 2002"
@@ -129,23 +163,41 @@ def be_consumer_plan(case: Case) -> Plan:
 
     if contract is None:
         notes.append(
-            "Aucun taux contractuel donné : le taux maximal (loi du 2 août 2002) est appliqué ; "
-            "si le contrat prévoit moins, c'est le taux du contrat qui s'applique."
+            sentence(
+                gettext_noop(
+                    "Aucun taux contractuel donné : le taux maximal (loi du 2 août 2002) est "
+                    "appliqué ; si le contrat prévoit moins, c'est le taux du contrat qui "
+                    "s'applique."
+                )
+            )
         )
     else:
         notes.append(
-            f"Taux contractuel de {rate_text(contract)}, plafonné au taux de la loi du "
-            "2 août 2002 (art. XIX.4 CDE)."
+            sentence(
+                gettext_noop(
+                    "Taux contractuel de %(rate)s, plafonné au taux de la loi du 2 août 2002 "
+                    "(art. XIX.4 CDE)."
+                ),
+                rate=rate_param(contract),
+            )
         )
     notes.append(
-        "Indemnité : montant maximal du barème (20 € ; 30 € + 10 % ; 65 € + 5 %, au plus "
-        "2 000 €) sur le solde restant à l'issue du délai. Le cumul intérêts et indemnité "
-        "(« et/ou ») reste à vérifier au texte officiel."
+        sentence(
+            gettext_noop(
+                "Indemnité : montant maximal du barème (20 € ; 30 € + 10 %% ; 65 € + 5 %%, au "
+                "plus 2 000 €) sur le solde restant à l'issue du délai. Le cumul intérêts et "
+                "indemnité (« et/ou ») reste à vérifier au texte officiel."
+            )
+        )
     )
     if end + timedelta(days=1) < BOOK_XIX_ALL_CONTRACTS:
         notes.append(
-            "Avant le 01/12/2023, le livre XIX ne vise que les contrats conclus depuis le "
-            "01/09/2023 : vérifiez la date du contrat."
+            sentence(
+                gettext_noop(
+                    "Avant le 01/12/2023, le livre XIX ne vise que les contrats conclus depuis "
+                    "le 01/09/2023 : vérifiez la date du contrat."
+                )
+            )
         )
 
     def damages(balance: Decimal) -> Decimal:

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from relance.core.text import Text, TextError
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
-class PenaltyError(ValueError):
-    """Bad input, explained in French for the person who typed it."""
+class PenaltyError(TextError):
+    """Bad input, explained for the person who typed it (``exc.text``)."""
 
 
 def round_cents(amount: Decimal) -> Decimal:
@@ -69,7 +71,7 @@ class PenaltyResult:
     indemnity: Decimal
     total: Decimal
     periods: list[Period]
-    notes: list[str]
+    notes: list[Text]  # French by default, in the reader's language on staff pages
     currency: str = "EUR"
     exact_interest: Decimal = ZERO
     indemnity_source: str = ""
@@ -85,6 +87,6 @@ class PenaltyResult:
             "exact_interest": f"{self.exact_interest:f}",
             "indemnity_source": self.indemnity_source,
             "periods": [period.as_dict() for period in self.periods],
-            "notes": list(self.notes),
+            "notes": [str(note) for note in self.notes],
             "sources": list(self.sources),
         }

@@ -11,6 +11,7 @@ from relance.core.penalties.accrual import RateChoice
 from relance.core.penalties.model import ZERO, Period
 from relance.core.penalties.text import rate_text
 from relance.core.rates import RateTable, RateTables
+from relance.core.text import Text
 
 RateFor = Callable[[date], RateChoice]
 ChangeDays = Callable[[date, date], Iterable[date]]
@@ -44,8 +45,8 @@ class Plan:
     indemnity: Callable[[Decimal], Decimal] | None = None
     indemnity_source: str = ""
     indemnity_verified: bool = True
-    notes: list[str] = field(default_factory=list)
-    explain: Callable[[list[Period]], list[str]] | None = None
+    notes: list[Text] = field(default_factory=list)
+    explain: Callable[[list[Period]], list[Text]] | None = None
     frozen_allowed: bool = True
 
 

@@ -23,8 +23,9 @@ from relance.core.penalties.accrual import (
 from relance.core.penalties.belgium import be_consumer_plan
 from relance.core.penalties.model import ZERO, PenaltyError, PenaltyResult, Period, round_cents
 from relance.core.penalties.plan import Case, Plan, constant, fixed, table_changes, table_rate
-from relance.core.penalties.text import day_text, rate_text
+from relance.core.penalties.text import rate_param, rate_text
 from relance.core.rates import RateTables
+from relance.core.text import Text, gettext_noop, joined, sentence
 
 REGIMES: dict[str, str] = {
     "FR-B2B": "France, entre professionnels (C. com. L441-10) : taux BCE + 10 points, "
@@ -51,9 +52,12 @@ def _fr_b2b(case: Case) -> Plan:
     if case.contract_rate is None:
         margin = tables.parameter("FR-B2B", "margin_points")
         rate_for, change_days = table_rate(tables.ecb_reference, margin.value, "taux BCE")
-        note = (
-            "Taux légal par défaut : taux BCE en vigueur le 1er janvier ou le 1er juillet "
-            f"+ {margin.value:f} points, semestre par semestre (C. com. L441-10 II)."
+        note = sentence(
+            gettext_noop(
+                "Taux légal par défaut : taux BCE en vigueur le 1er janvier ou le 1er juillet "
+                "+ %(margin)s points, semestre par semestre (C. com. L441-10 II)."
+            ),
+            margin=margin.value,
         )
         return Plan(
             case.due_date,
@@ -80,7 +84,7 @@ def _fr_b2b(case: Case) -> Plan:
             row.verified,
         )
 
-    def explain(periods: list[Period]) -> list[str]:
+    def explain(periods: list[Period]) -> list[Text]:
         spans: list[list[Period]] = []
         for period in periods:
             if period.annual_rate == contract:
@@ -95,16 +99,24 @@ def _fr_b2b(case: Case) -> Plan:
                 spans.append([period])
         if not spans:
             return []
-        listed = ", ".join(
-            f"du {day_text(span[0].start)} au {day_text(span[-1].end)} : "
-            f"{rate_text(span[0].annual_rate)}"
+        listed = [
+            sentence(gettext_noop("du %(start)s au %(end)s : %(rate)s"), start=span[0].start,
+                 end=span[-1].end, rate=rate_param(span[0].annual_rate))
             for span in spans
-        )
+        ]  # fmt: skip
         return [
-            f"Le taux contractuel de {rate_text(contract)} est inférieur au plancher légal "
-            f"({multiplier.value:f} × le taux de l'intérêt légal « autres cas », C. com. "
-            f"L441-10 II) ; le plancher est appliqué {listed}. Ce qu'un juge appliquerait à "
-            "la place (clause nulle, taux BCE + 10 points) n'est pas vérifié."
+            sentence(
+                gettext_noop(
+                    "Le taux contractuel de %(rate)s est inférieur au plancher légal "
+                    "(%(multiplier)s × le taux de l'intérêt légal « autres cas », C. com. "
+                    "L441-10 II) ; le plancher est appliqué %(spans)s. Ce qu'un juge "
+                    "appliquerait à la place (clause nulle, taux BCE + 10 points) n'est pas "
+                    "vérifié."
+                ),
+                rate=rate_param(contract),
+                multiplier=multiplier.value,
+                spans=joined(listed),
+            )
         ]
 
     return Plan(
@@ -114,7 +126,12 @@ def _fr_b2b(case: Case) -> Plan:
         fixed(indemnity.value),
         indemnity.source,
         indemnity.verified,
-        [f"Taux contractuel de {rate_text(contract)}, contrôlé contre le plancher légal."],
+        [
+            sentence(
+                gettext_noop("Taux contractuel de %(rate)s, contrôlé contre le plancher légal."),
+                rate=rate_param(contract),
+            )
+        ],
         explain,
     )
 
@@ -122,32 +139,49 @@ def _fr_b2b(case: Case) -> Plan:
 def _fr_b2c(case: Case) -> Plan:
     legal = case.tables.fr_legal_autres_cas
     notes = [
-        "Pas d'indemnité forfaitaire de 40 € ni de frais de relance envers un consommateur : "
-        "les frais de recouvrement sans titre exécutoire restent à la charge du créancier "
-        "(CPCE L111-8)."
+        sentence(
+            gettext_noop(
+                "Pas d'indemnité forfaitaire de 40 € ni de frais de relance envers un "
+                "consommateur : les frais de recouvrement sans titre exécutoire restent à la "
+                "charge du créancier (CPCE L111-8)."
+            )
+        )
     ]
     rate_for, change_days = table_rate(legal, ZERO, "taux de l'intérêt légal")
     if case.contract_rate is not None:
         rate_for, change_days = constant(case.contract_rate, "taux contractuel")
         notes.append(
-            f"Taux contractuel de {rate_text(case.contract_rate)} : à faire vérifier (clauses "
-            "abusives, C. conso R212-2 ; une clause pénale peut être réduite par le juge, "
-            "C. civ. 1231-5)."
+            sentence(
+                gettext_noop(
+                    "Taux contractuel de %(rate)s : à faire vérifier (clauses abusives, C. conso "
+                    "R212-2 ; une clause pénale peut être réduite par le juge, C. civ. 1231-5)."
+                ),
+                rate=rate_param(case.contract_rate),
+            )
         )
     if case.formal_notice is None:
         notes.insert(
             0,
-            "Aucune mise en demeure : envers un consommateur, les intérêts au taux légal ne "
-            "courent qu'à partir de la mise en demeure (C. civ. 1231-6, 1344-1). "
-            "Aucun intérêt n'est calculé.",
+            sentence(
+                gettext_noop(
+                    "Aucune mise en demeure : envers un consommateur, les intérêts au taux légal "
+                    "ne courent qu'à partir de la mise en demeure (C. civ. 1231-6, 1344-1). "
+                    "Aucun intérêt n'est calculé."
+                )
+            ),
         )
         return Plan(None, rate_for, change_days, notes=notes)
     start = max(case.due_date, case.formal_notice)
     notes.insert(
         0,
-        "Intérêts au taux de l'intérêt légal, colonne « autres cas » (le créancier est un "
-        f"professionnel), à partir du lendemain de la mise en demeure du {day_text(start)} "
-        "(C. civ. 1231-6, 1344-1 ; C. mon. fin. L313-2).",
+        sentence(
+            gettext_noop(
+                "Intérêts au taux de l'intérêt légal, colonne « autres cas » (le créancier est "
+                "un professionnel), à partir du lendemain de la mise en demeure du %(day)s "
+                "(C. civ. 1231-6, 1344-1 ; C. mon. fin. L313-2)."
+            ),
+            day=start,
+        ),
     )
     return Plan(start, rate_for, change_days, notes=notes)
 
@@ -170,10 +204,20 @@ def _fr_public(case: Case) -> Plan:
         indemnity.source,
         indemnity.verified,
         [
-            "Taux figé pour tout le retard : taux BCE du semestre où le retard commence "
-            f"+ {margin.value:f} points (CCP R2192-31).",
-            "Intérêts et indemnité sont à payer dans les 45 jours suivant le paiement du "
-            "principal ; au-delà ils portent intérêt au taux légal (CCP R2192-36) : non calculé.",
+            sentence(
+                gettext_noop(
+                    "Taux figé pour tout le retard : taux BCE du semestre où le retard commence "
+                    "+ %(margin)s points (CCP R2192-31)."
+                ),
+                margin=margin.value,
+            ),
+            sentence(
+                gettext_noop(
+                    "Intérêts et indemnité sont à payer dans les 45 jours suivant le paiement "
+                    "du principal ; au-delà ils portent intérêt au taux légal (CCP R2192-36) : "
+                    "non calculé."
+                )
+            ),
         ],
         frozen_allowed=False,
     )
@@ -192,11 +236,23 @@ def _be_b2b(case: Case) -> Plan:
         indemnity.source,
         indemnity.verified,
         [
-            "Intérêts dus de plein droit, sans mise en demeure, au taux semestriel publié "
-            "(taux BCE + 8 points arrondi au demi-point supérieur).",
-            "Une indemnisation raisonnable des frais de recouvrement au-delà de 40 € peut être "
-            "réclamée sur justificatifs : non calculée.",
-            "Contrats conclus avant le 16/03/2013 : marge de 7 points, non prise en charge.",
+            sentence(
+                gettext_noop(
+                    "Intérêts dus de plein droit, sans mise en demeure, au taux semestriel "
+                    "publié (taux BCE + 8 points arrondi au demi-point supérieur)."
+                )
+            ),
+            sentence(
+                gettext_noop(
+                    "Une indemnisation raisonnable des frais de recouvrement au-delà de 40 € "
+                    "peut être réclamée sur justificatifs : non calculée."
+                )
+            ),
+            sentence(
+                gettext_noop(
+                    "Contrats conclus avant le 16/03/2013 : marge de 7 points, non prise en charge."
+                )
+            ),
         ],
     )
 
@@ -213,9 +269,14 @@ def _eu(case: Case) -> Plan:
         indemnity.source,
         indemnity.verified,
         [
-            "Socle européen : taux de référence BCE (1er janvier / 1er juillet) "
-            f"+ {margin.value:f} points (directive 2011/7/UE). Le droit national peut être plus "
-            "strict."
+            sentence(
+                gettext_noop(
+                    "Socle européen : taux de référence BCE (1er janvier / 1er juillet) "
+                    "+ %(margin)s points (directive 2011/7/UE). Le droit national peut être "
+                    "plus strict."
+                ),
+                margin=margin.value,
+            )
         ],
     )
 
@@ -224,32 +285,50 @@ def _de(case: Case, regime: str) -> Plan:
     tables = case.tables
     margin = tables.parameter(regime, "margin_points")
     rate_for, change_days = table_rate(tables.de_base, margin.value, "Basiszinssatz")
-    notes: list[str] = []
-    starts: list[tuple[date, str]] = []
+    notes: list[Text] = []
+    starts: list[tuple[date, Text]] = []
     if case.formal_notice is not None:
         notice = max(case.due_date, case.formal_notice)
-        starts.append((notice, f"relance (Mahnung) du {day_text(notice)}"))
+        starts.append((notice, sentence(gettext_noop("relance (Mahnung) du %(day)s"), day=notice)))
     if regime == "DE-B2B":
         after = tables.parameter(regime, "default_after_days")
         automatic = case.due_date + timedelta(days=int(after.value))
-        starts.append((automatic, f"{after.value:f} jours après l'échéance (§ 286 (3) BGB)"))
+        late = sentence(
+            gettext_noop("%(days)s jours après l'échéance (§ 286 (3) BGB)"), days=after.value
+        )
+        starts.append((automatic, late))
     if not starts:
         notes.append(
-            "Aucune relance (Mahnung) : envers un consommateur, le retard (Verzug) automatique "
-            "après 30 jours suppose que la facture l'ait mentionné (non vérifié). Aucun intérêt "
-            "n'est calculé ; donnez la date de relance, ou l'échéance + 30 jours si la facture "
-            "le mentionnait."
+            sentence(
+                gettext_noop(
+                    "Aucune relance (Mahnung) : envers un consommateur, le retard (Verzug) "
+                    "automatique après 30 jours suppose que la facture l'ait mentionné (non "
+                    "vérifié). Aucun intérêt n'est calculé ; donnez la date de relance, ou "
+                    "l'échéance + 30 jours si la facture le mentionnait."
+                )
+            )
         )
         return Plan(None, rate_for, change_days, notes=notes)
-    start, why = min(starts)
+    start, why = min(starts, key=lambda found: (found[0], str(found[1])))
     notes.append(
-        f"Retard (Verzug) à compter du {day_text(start)} : {why} ; intérêts à partir du "
-        f"lendemain, {day_text(start + ONE_DAY)}."
+        sentence(
+            gettext_noop(
+                "Retard (Verzug) à compter du %(start)s : %(why)s ; intérêts à partir du "
+                "lendemain, %(next)s."
+            ),
+            start=start,
+            why=why,
+            next=start + ONE_DAY,
+        )
     )
     if regime == "DE-B2C":
         return Plan(start, rate_for, change_days, notes=notes)
     indemnity = tables.parameter(regime, "indemnity")
-    notes.append("L'indemnité de 40 € s'impute sur les frais de justice (§ 288 (5) BGB).")
+    notes.append(
+        sentence(
+            gettext_noop("L'indemnité de 40 € s'impute sur les frais de justice (§ 288 (5) BGB).")
+        )
+    )
     return Plan(
         start,
         rate_for,
@@ -283,34 +362,56 @@ def _check(
     half_years: str,
 ) -> None:
     if regime not in REGIMES:
-        raise PenaltyError(f"régime inconnu « {regime} » : choisissez parmi {', '.join(REGIMES)}.")
+        raise PenaltyError(
+            gettext_noop("régime inconnu « %(regime)s » : choisissez parmi %(known)s."),
+            regime=regime, known=", ".join(REGIMES),
+        )  # fmt: skip
+    # Programming errors (a float, a string): never typed by a person, left in French.
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise PenaltyError(f"montant invalide : {amount!r} (un Decimal est attendu).")
     if amount < 0:
-        raise PenaltyError(f"le montant ne peut pas être négatif ({amount:f}).")
+        raise PenaltyError(
+            gettext_noop("le montant ne peut pas être négatif (%(amount)s)."), amount=amount
+        )
     for when, part in payments:
         if not isinstance(when, date) or not isinstance(part, Decimal) or not part.is_finite():
             raise PenaltyError(f"paiement invalide : {when!r} {part!r}.")
         if part < 0:
-            raise PenaltyError(f"un paiement ne peut pas être négatif ({part:f} le {when}).")
+            raise PenaltyError(
+                gettext_noop("un paiement ne peut pas être négatif (%(amount)s le %(day)s)."),
+                amount=part, day=when,
+            )  # fmt: skip
     if contract_rate is not None:
         if not isinstance(contract_rate, Decimal) or not contract_rate.is_finite():
             raise PenaltyError(f"taux contractuel invalide : {contract_rate!r}.")
         if contract_rate < 0:
-            raise PenaltyError(f"le taux contractuel ne peut pas être négatif ({contract_rate}).")
+            raise PenaltyError(
+                gettext_noop("le taux contractuel ne peut pas être négatif (%(rate)s)."),
+                rate=contract_rate,
+            )
         if regime not in CONTRACT_RATE_REGIMES:
             raise PenaltyError(
-                f"un taux contractuel n'est pas pris en charge pour le régime {regime} "
-                f"(seulement {', '.join(CONTRACT_RATE_REGIMES)})."
-            )
+                gettext_noop(
+                    "un taux contractuel n'est pas pris en charge pour le régime %(regime)s "
+                    "(seulement %(known)s)."
+                ),
+                regime=regime, known=", ".join(CONTRACT_RATE_REGIMES),
+            )  # fmt: skip
     if first_reminder_kind not in REMINDER_KINDS:
         raise PenaltyError(
-            f"type de premier rappel inconnu « {first_reminder_kind} » : email ou paper."
+            gettext_noop("type de premier rappel inconnu « %(kind)s » : email ou paper."),
+            kind=first_reminder_kind,
         )
     if day_count not in DAY_COUNTS:
-        raise PenaltyError(f"base de calcul inconnue « {day_count} » : {', '.join(DAY_COUNTS)}.")
+        raise PenaltyError(
+            gettext_noop("base de calcul inconnue « %(basis)s » : %(known)s."),
+            basis=day_count, known=", ".join(DAY_COUNTS),
+        )  # fmt: skip
     if half_years not in HALF_YEAR_RULES:
-        raise PenaltyError(f"règle semestrielle inconnue « {half_years} » : split ou frozen.")
+        raise PenaltyError(
+            gettext_noop("règle semestrielle inconnue « %(rule)s » : split ou frozen."),
+            rule=half_years,
+        )
 
 
 def compute_penalties(
@@ -366,7 +467,13 @@ def compute_penalties(
         if half_years == "frozen" and plan.frozen_allowed:
             frozen = plan.rate_for(start + ONE_DAY)
             rate_for, change_days = constant(frozen.rate, frozen.source, frozen.verified)
-            notes.append("Taux figé au premier jour de retard pour toute la durée (option).")
+            notes.append(
+                sentence(
+                    gettext_noop(
+                        "Taux figé au premier jour de retard pour toute la durée (option)."
+                    )
+                )
+            )
         periods = accrue(
             amount=amount,
             payments=kept,
@@ -383,20 +490,40 @@ def compute_penalties(
             indemnity = round_cents(plan.indemnity(late_balance))
     elif start is not None:
         notes.append(
-            f"Rien n'est dû au {day_text(until)} : les pénalités ne courent qu'à partir du "
-            f"{day_text(start + ONE_DAY)}."
+            sentence(
+                gettext_noop(
+                    "Rien n'est dû au %(until)s : les pénalités ne courent qu'à partir du "
+                    "%(start)s."
+                ),
+                until=until,
+                start=start + ONE_DAY,
+            )
         )
     if periods and periods[-1].end != until:
-        notes.append(f"Solde réglé le {day_text(periods[-1].end)} : les intérêts s'arrêtent là.")
+        notes.append(
+            sentence(
+                gettext_noop("Solde réglé le %(day)s : les intérêts s'arrêtent là."),
+                day=periods[-1].end,
+            )
+        )
     if indemnity > ZERO and currency != "EUR":
         notes.append(
-            f"L'indemnité forfaitaire de {indemnity:f} EUR est fixée en euros : elle n'est pas "
-            f"ajoutée à ce calcul en {currency} (aucune conversion)."
+            sentence(
+                gettext_noop(
+                    "L'indemnité forfaitaire de %(amount)s EUR est fixée en euros : elle n'est "
+                    "pas ajoutée à ce calcul en %(currency)s (aucune conversion)."
+                ),
+                amount=indemnity,
+                currency=currency,
+            )
         )
         indemnity = ZERO
     if indemnity > ZERO and not plan.indemnity_verified:
         notes.append(
-            f"Indemnité : source non vérifiée au texte officiel ({plan.indemnity_source})."
+            sentence(
+                gettext_noop("Indemnité : source non vérifiée au texte officiel (%(source)s)."),
+                source=plan.indemnity_source,
+            )
         )
     notes.extend(_unverified_notes(periods))
     # Each period is a line of the explanation, rounded half-up to the cent; the interest is
@@ -421,13 +548,20 @@ def compute_penalties(
     )
 
 
-def _unverified_notes(periods: list[Period]) -> list[str]:
-    notes: list[str] = []
+def _unverified_notes(periods: list[Period]) -> list[Text]:
+    notes: list[Text] = []
     for source in dict.fromkeys(p.source for p in periods if not p.verified):
         spans = [p for p in periods if p.source == source]
         notes.append(
-            f"Taux non vérifié du {day_text(spans[0].start)} au {day_text(spans[-1].end)} : "
-            f"{source}. Vérifiez-le avant de le réclamer."
+            sentence(
+                gettext_noop(
+                    "Taux non vérifié du %(start)s au %(end)s : %(source)s. Vérifiez-le avant "
+                    "de le réclamer."
+                ),
+                start=spans[0].start,
+                end=spans[-1].end,
+                source=source,
+            )
         )
     return notes
 

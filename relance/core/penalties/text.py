@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from relance.core.penalties.model import PenaltyResult, decimal_text
+from relance.core.penalties.model import CENT, PenaltyResult, decimal_text
+from relance.core.text import Text, gettext_noop, sentence
 
 SYMBOLS = {"EUR": "€"}
 
@@ -33,6 +34,13 @@ def money_text(amount: Decimal, currency: str = "EUR") -> str:
 
 def rate_text(rate: Decimal) -> str:
     return f"{_french_number(rate)} %"
+
+
+def rate_param(rate: Decimal) -> Text:
+    """A rate for a ``Text`` note: ``2,15 %``, at least two decimals as ``rate_text``."""
+    exponent = rate.as_tuple().exponent
+    shown = rate.quantize(CENT) if isinstance(exponent, int) and exponent >= -2 else rate
+    return sentence(gettext_noop("%(n)s %%"), n=shown)
 
 
 def explain(result: PenaltyResult) -> list[str]:

@@ -13,8 +13,10 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
+from relance.core.text import Param, Text
+
 from .rows import RowError
-from .values import PLAIN_AMOUNT, ZERO, CellError, parse_amount, parse_date
+from .values import NEGATIVE, NOTHING, PLAIN_AMOUNT, ZERO, CellError, parse_amount, parse_date
 
 _CACHE_LIMIT = 200_000
 
@@ -40,8 +42,11 @@ class Cells:
         self.dates: dict[str, date] = {}
         self.strings: dict[str, str] = {}
 
-    def error(self, line: int, column: str, reason: str) -> None:
-        self.errors.append(RowError(line, column, reason))
+    def error(self, line: int, column: str, reason: str | Text, /, **params: Param) -> None:
+        """Record why a cell cannot be read: a ``Text``, or a template (marked with
+        ``gettext_noop``) and its parameters."""
+        said = reason if isinstance(reason, Text) else Text(reason, params)
+        self.errors.append(RowError(line, column, said))
 
     def shared(self, text: str) -> str:
         """The same str object for equal values (customer refs, currencies, terms...)."""
@@ -63,7 +68,7 @@ class Cells:
         try:
             found = parse_date(text)
         except CellError as exc:
-            self.error(line, column, str(exc))
+            self.error(line, column, exc.text)
             return None
         if len(self.dates) < _CACHE_LIMIT:
             self.dates[raw] = found
@@ -92,13 +97,13 @@ class Cells:
             try:
                 value = parse_amount(text)
             except CellError as exc:
-                self.error(line, column, str(exc))
+                self.error(line, column, exc.text)
                 return None
             if value < 0 and not allow_negative:
-                self.error(line, column, f"montant négatif « {text} »")
+                self.error(line, column, NEGATIVE, text=text)
                 return None
         if not value and not allow_zero:
-            self.error(line, column, f"montant nul « {raw.strip()} »")
+            self.error(line, column, NOTHING, text=raw.strip())
             return None
         return value if value else ZERO
 
@@ -110,5 +115,5 @@ class Cells:
         try:
             return parse(text, *args)
         except CellError as exc:
-            self.error(line, column, str(exc))
+            self.error(line, column, exc.text)
             return ""

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+from relance.core.text import gettext_noop
+
 from .cells import Cells, gc_paused
 from .headers import CUSTOMER_REF_SYNONYMS, PAYMENT_TERMS_SYNONYMS, FileSpec, fields, find_columns
 from .limits import DEFAULT_LIMITS, Limits
@@ -33,7 +35,7 @@ from .values import (
 )
 
 CUSTOMER_SPEC = FileSpec(
-    kind="clients",
+    kind=gettext_noop("clients"),
     fields=fields(
         external_ref=("référence client", ("id", "external_ref", *CUSTOMER_REF_SYNONYMS)),
         name=(
@@ -210,7 +212,11 @@ def parse_customers(
             cells.error(
                 line,
                 head["external_ref"],
-                f"client « {ref} » déjà présent ligne {previous.line} avec un contenu différent",
+                gettext_noop(
+                    "client « %(ref)s » déjà présent ligne %(line)s avec un contenu différent"
+                ),
+                ref=ref,
+                line=str(previous.line),
             )
 
     errors.extend(table.errors)
@@ -233,18 +239,23 @@ def _customer(line: int, text: dict[str, str], head: dict[str, str], cells: Cell
 
     ref, name = text["external_ref"], text["name"]
     if not ref:
-        cells.error(line, head["external_ref"], "référence client manquante")
+        cells.error(line, head["external_ref"], gettext_noop("référence client manquante"))
     if not name:
-        cells.error(line, head["name"], "nom du client manquant")
+        cells.error(line, head["name"], gettext_noop("nom du client manquant"))
     country = read("country", parse_country) or "FR"
     siren, siret = read("siren", parse_siren), read("siret", parse_siret)
     if siret and siren and siret[:9] != siren:
-        cells.error(line, head["siret"], f"SIRET « {siret} » d'une autre entreprise que le SIREN")
+        cells.error(
+            line,
+            head["siret"],
+            gettext_noop("SIRET « %(siret)s » d'une autre entreprise que le SIREN"),
+            siret=siret,
+        )
     emails: tuple[str, ...] = ()
     try:
         emails = parse_emails(text.get("emails", ""))
     except CellError as exc:
-        cells.error(line, head["emails"], str(exc))
+        cells.error(line, head["emails"], exc.text)
     since = None
     if "customer_since" in text:
         since = cells.date(text["customer_since"], line, head["customer_since"])

@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from relance.core.text import Text, gettext_noop
+
 from .rows import FileFormatError
 
 # Encodings a person may choose (codec name -> how it is shown).
@@ -28,9 +30,11 @@ _NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", **ENCODINGS}
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CHUNK = 1024 * 1024
-_CHOOSE = (
-    "Indiquez l'encodage du fichier (choix « Encodage » de la page d'import, option "
-    "--encoding de la commande) ou enregistrez-le en UTF-8."
+_CHOOSE = Text(
+    gettext_noop(
+        "Indiquez l'encodage du fichier (choix « Encodage » de la page d'import, option "
+        "--encoding de la commande) ou enregistrez-le en UTF-8."
+    )
 )
 
 
@@ -61,7 +65,9 @@ def chosen_encoding(data: bytes, encoding: str) -> str:
         return detect_encoding(data)
     if encoding not in ENCODINGS:
         raise FileFormatError(
-            f"Encodage « {encoding} » non pris en charge : {', '.join(ENCODINGS)}."
+            gettext_noop("Encodage « %(encoding)s » non pris en charge : %(known)s."),
+            encoding=encoding,
+            known=", ".join(ENCODINGS),
         )
     if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -87,8 +93,14 @@ def check_text(data: bytes, encoding: str, *, detected: bool) -> None:
         if found is not None:
             at = line + text.count("\n", 0, found.start())
             raise FileFormatError(
-                f"Ligne {at} : caractère de contrôle U+{ord(found.group()):04X} lu en "
-                f"{encoding_name(encoding)}, qui ne peut être importé. {_CHOOSE}"
+                gettext_noop(
+                    "Ligne %(line)s : caractère de contrôle %(code)s lu en %(encoding)s, qui ne "
+                    "peut être importé. %(choose)s"
+                ),
+                line=str(at),
+                code=f"U+{ord(found.group()):04X}",
+                encoding=encoding_name(encoding),
+                choose=_CHOOSE,
             )
         line += text.count("\n")
 
@@ -99,8 +111,20 @@ def _undecodable(
     seen = exc.object[: exc.start]
     at = line + (seen.count(b"\n") if isinstance(seen, bytes) else 0)
     byte = exc.object[exc.start]
-    also = " (et le fichier n'est pas en UTF-8)" if detected and encoding == "cp1252" else ""
+    reason = (
+        gettext_noop(
+            "Ligne %(line)s : l'octet %(byte)s n'existe pas en %(encoding)s (et le fichier "
+            "n'est pas en UTF-8). %(choose)s"
+        )
+        if detected and encoding == "cp1252"
+        else gettext_noop(
+            "Ligne %(line)s : l'octet %(byte)s n'existe pas en %(encoding)s. %(choose)s"
+        )
+    )
     return FileFormatError(
-        f"Ligne {at} : l'octet 0x{byte:02X} n'existe pas en {encoding_name(encoding)}{also}. "
-        f"{_CHOOSE}"
+        reason,
+        line=str(at),
+        byte=f"0x{byte:02X}",
+        encoding=encoding_name(encoding),
+        choose=_CHOOSE,
     )

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from relance.core.text import Param, Text, gettext_noop, joined
+
 from .rows import FileFormatError
 from .values import fold
 
@@ -61,13 +63,29 @@ class Columns:
 _HEADERS_SHOWN = 30  # a message lists that many headers at most, then counts the others
 
 
-def _quote_all(headers: Sequence[str]) -> str:
+def _quote_all(headers: Sequence[str]) -> Param:
     named = [h for h in headers if h.strip()]
     shown = ", ".join(f"« {h[:100]} »" for h in named[:_HEADERS_SHOWN])
     more = len(named) - _HEADERS_SHOWN
     if more > 0:
-        shown += f" et {more} autre{'s' if more > 1 else ''}"
-    return shown or "(aucun)"
+        others = (
+            gettext_noop("%(shown)s et %(n)s autres")
+            if more > 1
+            else gettext_noop("%(shown)s et %(n)s autre")
+        )
+        return Text(others, {"shown": shown, "n": more})
+    return shown or Text(gettext_noop("(aucun)"))
+
+
+def _either(spec: FileSpec, group: tuple[str, ...]) -> Param:
+    """« nom (name) ou raison sociale (company) »: the fields by their French names (as the
+    files write them) and their code names."""
+    said: Param = f"{spec.fields[group[0]].label} ({group[0]})"
+    for name in group[1:]:
+        said = Text(
+            gettext_noop("%(a)s ou %(b)s"), {"a": said, "b": f"{spec.fields[name].label} ({name})"}
+        )
+    return said
 
 
 def find_columns(
@@ -80,18 +98,30 @@ def find_columns(
     if missing:
         if not best:
             raise FileFormatError(
-                f"Aucun en-tête reconnu dans la première ligne du fichier de {spec.kind} : "
-                f"elle doit contenir les noms des colonnes. En-têtes trouvés : "
-                f"{_quote_all(headers)}. Vous pouvez indiquer la correspondance des colonnes."
+                gettext_noop(
+                    "Aucun en-tête reconnu dans la première ligne du fichier de %(kind)s : elle "
+                    "doit contenir les noms des colonnes. En-têtes trouvés : %(headers)s. Vous "
+                    "pouvez indiquer la correspondance des colonnes."
+                ),
+                kind=Text(spec.kind),
+                headers=_quote_all(headers),
             )
-        names = " ; ".join(
-            " ou ".join(f"{spec.fields[n].label} ({n})" for n in group) for group in missing
+        names = joined([_either(spec, group) for group in missing], " ; ")
+        reason = (
+            gettext_noop(
+                "Colonnes obligatoires introuvables dans le fichier de %(kind)s : %(names)s. "
+                "En-têtes trouvés : %(headers)s. Vous pouvez indiquer la correspondance des "
+                "colonnes (champ -> en-tête du fichier)."
+            )
+            if len(missing) > 1
+            else gettext_noop(
+                "Colonne obligatoire introuvable dans le fichier de %(kind)s : %(names)s. "
+                "En-têtes trouvés : %(headers)s. Vous pouvez indiquer la correspondance des "
+                "colonnes (champ -> en-tête du fichier)."
+            )
         )
-        plural = "s" if len(missing) > 1 else ""
         raise FileFormatError(
-            f"Colonne{plural} obligatoire{plural} introuvable{plural} dans le fichier de "
-            f"{spec.kind} : {names}. En-têtes trouvés : {_quote_all(headers)}. Vous pouvez "
-            f"indiquer la correspondance des colonnes (champ -> en-tête du fichier)."
+            reason, kind=Text(spec.kind), names=names, headers=_quote_all(headers)
         )
     return Columns(index=best, mapping={name: headers[col] for name, col in best.items()})
 
@@ -118,8 +148,12 @@ def match_columns(
         if name not in spec.fields:
             known = ", ".join(spec.fields)
             raise FileFormatError(
-                f"Correspondance de colonnes : champ inconnu « {name} » (champs possibles : "
-                f"{known})."
+                gettext_noop(
+                    "Correspondance de colonnes : champ inconnu « %(name)s » (champs possibles : "
+                    "%(known)s)."
+                ),
+                name=name,
+                known=known,
             )
         best.pop(name, None)
         if not wanted.strip():
@@ -127,9 +161,15 @@ def match_columns(
         found = _find_header(headers, wanted)
         if found is None:
             raise FileFormatError(
-                f"Correspondance de colonnes : la colonne « {wanted} » indiquée pour "
-                f"{spec.fields[name].label} ({name}) est absente du fichier. En-têtes trouvés : "
-                f"{_quote_all(headers)}."
+                gettext_noop(
+                    "Correspondance de colonnes : la colonne « %(wanted)s » indiquée pour "
+                    "%(label)s (%(name)s) est absente du fichier. En-têtes trouvés : "
+                    "%(headers)s."
+                ),
+                wanted=wanted,
+                label=spec.fields[name].label,
+                name=name,
+                headers=_quote_all(headers),
             )
         for other, (_, other_col) in list(best.items()):
             if other_col == found:

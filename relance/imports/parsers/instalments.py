@@ -6,9 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from relance.core.text import Text, gettext_noop
+
 from .cells import Cells
 from .rows import InvoiceRow
 from .values import ZERO
+
+NO_PART = gettext_noop("montant de l'échéance manquant")
 
 
 def merge_instalments(
@@ -21,35 +25,48 @@ def merge_instalments(
             cells.error(
                 first.line,
                 column,
-                f"facture « {first.number} » : l'échéance de {first_part} ne couvre pas le "
-                f"montant de {first.amount_incl_tax}",
+                gettext_noop(
+                    "facture « %(number)s » : l'échéance de %(part)s ne couvre pas le montant "
+                    "de %(amount)s"
+                ),
+                number=first.number,
+                part=str(first_part),
+                amount=str(first.amount_incl_tax),
             )
             return None
         return first
     ok = True
     for invoice, part in group[1:]:
         for name, label in (
-            ("customer_ref", "client"),
-            ("issue_date", "date de facture"),
-            ("amount_incl_tax", "montant"),
-            ("currency", "devise"),
-            ("is_credit_note", "type de pièce"),
-            ("payment_reference", "référence de paiement"),
+            ("customer_ref", gettext_noop("client")),
+            ("issue_date", gettext_noop("date de facture")),
+            ("amount_incl_tax", gettext_noop("montant")),
+            ("currency", gettext_noop("devise")),
+            ("is_credit_note", gettext_noop("type de pièce")),
+            ("payment_reference", gettext_noop("référence de paiement")),
+            ("order_reference", gettext_noop("référence de commande")),
+            ("quote_reference", gettext_noop("référence du devis")),
+            ("contract_reference", gettext_noop("référence du contrat")),
         ):
             if getattr(invoice, name) != getattr(first, name):
                 ok = False
                 cells.error(
                     invoice.line,
                     column,
-                    f"échéance de la facture « {first.number} » (ligne {first.line}) avec un "
-                    f"autre {label}",
+                    gettext_noop(
+                        "échéance de la facture « %(number)s » (ligne %(line)s) avec un autre "
+                        "%(label)s"
+                    ),
+                    number=first.number,
+                    line=str(first.line),
+                    label=Text(label),
                 )
         if part is None:
             ok = False
-            cells.error(invoice.line, column, "montant de l'échéance manquant")
+            cells.error(invoice.line, column, NO_PART)
     if first_part is None:
         ok = False
-        cells.error(first.line, column, "montant de l'échéance manquant")
+        cells.error(first.line, column, NO_PART)
     if not ok:
         return None
     instalments = tuple(
@@ -60,8 +77,12 @@ def merge_instalments(
         cells.error(
             group[-1][0].line,
             column,
-            f"facture « {first.number} » : les échéances totalisent {total} au lieu de "
-            f"{first.amount_incl_tax}",
+            gettext_noop(
+                "facture « %(number)s » : les échéances totalisent %(total)s au lieu de %(amount)s"
+            ),
+            number=first.number,
+            total=str(total),
+            amount=str(first.amount_incl_tax),
         )
         return None
     paid = sum((invoice.paid_amount for invoice, _ in group), ZERO)

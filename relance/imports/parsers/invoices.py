@@ -13,6 +13,8 @@ Rules (see also the module docs of ``values`` for the cell formats):
 * ``payment_reference``, optional: the reference the issuing software printed on the invoice;
   an RF (ISO 11649) or Belgian +++ reference must pass its check digits and is kept in its
   canonical form, any other text is kept as written (spaces collapsed);
+* ``order_reference``, ``quote_reference``, ``contract_reference``, optional: the customer's
+  order, the quote, the contract the invoice answers to, kept as written (spaces collapsed);
 * the same number on several rows: with an instalment-amount column they are the instalments
   of one invoice (same customer, issue date, amount, currency; instalment amounts add up to
   the amount; paid amounts add up, the latest paid date is kept); without it identical rows
@@ -27,6 +29,7 @@ from datetime import date
 from decimal import Decimal
 
 from relance.core.payment_reference import InvalidReference, invoice_reference
+from relance.core.text import Text, gettext_noop
 
 from .cells import Cells, gc_paused
 from .headers import (
@@ -41,10 +44,10 @@ from .instalments import merge_instalments
 from .limits import DEFAULT_LIMITS, Limits
 from .rows import InstalmentRow, InvoiceRow, ParseResult, Progress
 from .table import read_table
-from .values import PLAIN_AMOUNT, ZERO, fold, parse_currency
+from .values import NOTHING, PLAIN_AMOUNT, ZERO, fold, parse_currency
 
 INVOICE_SPEC = FileSpec(
-    kind="factures",
+    kind=gettext_noop("factures"),
     fields=fields(
         number=(
             "n° de facture",
@@ -151,6 +154,53 @@ INVOICE_SPEC = FileSpec(
                 "creditor reference",
             ),
         ),
+        order_reference=(
+            "référence de commande",
+            (
+                "order_reference",
+                "order reference",
+                "purchase order",
+                "po number",
+                "n° de commande",
+                "numéro de commande",
+                "référence commande",
+                "référence de commande",
+                "bon de commande",
+                "commande",
+                "bestelbon",
+                "bestelnummer",
+            ),
+        ),
+        quote_reference=(
+            "référence du devis",
+            (
+                "quote_reference",
+                "quote reference",
+                "quote number",
+                "quotation",
+                "n° de devis",
+                "numéro de devis",
+                "référence devis",
+                "référence du devis",
+                "devis",
+                "offerte",
+            ),
+        ),
+        contract_reference=(
+            "référence du contrat",
+            (
+                "contract_reference",
+                "contract reference",
+                "contract number",
+                "n° de contrat",
+                "numéro de contrat",
+                "référence contrat",
+                "référence du contrat",
+                "contrat",
+                "contract",
+                "contractnummer",
+            ),
+        ),
         kind=("type de pièce", ("type de pièce", "document type", "type de document", "type")),
         applies_to=(
             "facture d'origine",
@@ -170,6 +220,9 @@ INVOICE_SPEC = FileSpec(
     ),
     required=(("number",), ("customer_ref",), ("issue_date",), ("due_date",), ("amount_incl_tax",)),
 )
+
+# Free-text references kept as written (spaces collapsed); one home for their names.
+REFERENCE_FIELDS = ("order_reference", "quote_reference", "contract_reference")
 
 _DOCUMENT_KINDS = {
     **dict.fromkeys(("facture", "invoice", "fa", "f", "fac", "factuur"), False),
@@ -210,6 +263,7 @@ def parse_invoices(
     i_paid, h_paid = index.get("paid_amount"), head.get("paid_amount", "")
     i_terms = index.get("payment_terms")
     i_ref, h_ref = index.get("payment_reference"), head.get("payment_reference", "")
+    i_refs = [index.get(name) for name in REFERENCE_FIELDS]
     i_kind, h_kind = index.get("kind"), head.get("kind", "")
     i_applies = index.get("applies_to")
     i_inst, h_inst = index.get("instalment_amount"), head.get("instalment_amount", "")
@@ -223,23 +277,30 @@ def parse_invoices(
         before = len(errors)
         number = row[i_number].strip()
         if not number:
-            error(line, h_number, "n° de facture manquant")
+            error(line, h_number, gettext_noop("n° de facture manquant"))
         customer = row[i_cust].strip()
         if not customer:
-            error(line, h_cust, "client manquant")
+            error(line, h_cust, gettext_noop("client manquant"))
         raw = row[i_issue]
-        issue = dates.get(raw) or cells.date(raw, line, h_issue, "date de facture manquante")
+        issue = dates.get(raw) or cells.date(
+            raw, line, h_issue, gettext_noop("date de facture manquante")
+        )
 
         credit = False
         if i_kind is not None and (text := row[i_kind].strip()):
             found = _DOCUMENT_KINDS.get(fold(text))
             if found is None:
-                error(line, h_kind, f"type de pièce inconnu « {text} » (attendu facture ou avoir)")
+                error(
+                    line,
+                    h_kind,
+                    gettext_noop("type de pièce inconnu « %(text)s » (attendu facture ou avoir)"),
+                    text=text,
+                )
             credit = bool(found)
 
         raw = row[i_due]
         due = dates.get(raw) or cells.date(
-            raw, line, h_due, "" if credit else "date d'échéance manquante"
+            raw, line, h_due, "" if credit else gettext_noop("date d'échéance manquante")
         )
         if due is None and credit and not raw.strip():
             due = issue
@@ -247,8 +308,9 @@ def parse_invoices(
             error(
                 line,
                 h_due,
-                f"échéance « {raw.strip()} » antérieure à la date de facture "
-                f"« {row[i_issue].strip()} »",
+                gettext_noop("échéance « %(due)s » antérieure à la date de facture « %(issue)s »"),
+                due=raw.strip(),
+                issue=row[i_issue].strip(),
             )
 
         raw = row[i_amount]
@@ -283,7 +345,7 @@ def parse_invoices(
         if not paid:
             paid_date = None
         elif paid_date is None and (i_pdate is None or not row[i_pdate].strip()):
-            error(line, h_paid, "montant réglé sans date de paiement")
+            error(line, h_paid, gettext_noop("montant réglé sans date de paiement"))
 
         instalment: Decimal | None = None
         if i_inst is not None and row[i_inst].strip():
@@ -292,18 +354,24 @@ def parse_invoices(
                 instalment = abs(instalment)
         limit = instalment if instalment is not None else amount
         if limit is not None and paid > limit:
-            what = "de l'échéance" if instalment is not None else "de la facture"
             written = row[i_paid].strip() if i_paid is not None else ""
-            error(
-                line, h_paid, f"montant réglé « {written} » supérieur au montant {what} « {limit} »"
+            above = (
+                gettext_noop(
+                    "montant réglé « %(paid)s » supérieur au montant de l'échéance « %(limit)s »"
+                )
+                if instalment is not None
+                else gettext_noop(
+                    "montant réglé « %(paid)s » supérieur au montant de la facture « %(limit)s »"
+                )
             )
+            error(line, h_paid, above, paid=written, limit=str(limit))
 
         reference = ""
         if i_ref is not None and (raw := row[i_ref].strip()):
             try:
                 reference = invoice_reference(raw)
             except InvalidReference as invalid:
-                error(line, h_ref, str(invalid))
+                error(line, h_ref, invalid.text)
 
         if len(errors) != before:
             continue
@@ -322,6 +390,7 @@ def parse_invoices(
             paid,
             strings.setdefault(terms := row[i_terms].strip(), terms) if i_terms is not None else "",
             reference,
+            *(" ".join(row[i].split()) if i is not None else "" for i in i_refs),
         )
         if i_inst is not None:
             parts.setdefault(number, []).append((invoice, instalment))
@@ -331,8 +400,11 @@ def parse_invoices(
             error(
                 line,
                 h_number,
-                f"facture « {number} » déjà présente ligne {previous.line} avec un contenu "
-                f"différent",
+                gettext_noop(
+                    "facture « %(number)s » déjà présente ligne %(line)s avec un contenu différent"
+                ),
+                number=number,
+                line=str(previous.line),
             )
 
     rows = list(seen.values())
@@ -358,7 +430,9 @@ def _amount(
     cells: Cells, raw: str, line: int, column: str, credit: bool, has_kind: bool
 ) -> Decimal | None:
     """The invoice amount, off the fast path: French formats, negatives of credit notes."""
-    value = cells.amount(raw, line, column, missing="montant manquant", allow_negative=True)
+    value = cells.amount(
+        raw, line, column, missing=gettext_noop("montant manquant"), allow_negative=True
+    )
     if value is None or value > 0:
         return value
     if value < 0 and credit:
@@ -366,13 +440,19 @@ def _amount(
     text = raw.strip()
     if value < 0:
         hint = (
-            "indiquez « avoir » dans la colonne du type de pièce"
+            gettext_noop("indiquez « avoir » dans la colonne du type de pièce")
             if has_kind
-            else "ajoutez une colonne « Type » contenant « avoir »"
+            else gettext_noop("ajoutez une colonne « Type » contenant « avoir »")
         )
-        cells.error(line, column, f"montant négatif « {text} » (pour un avoir, {hint})")
+        cells.error(
+            line,
+            column,
+            gettext_noop("montant négatif « %(text)s » (pour un avoir, %(hint)s)"),
+            text=text,
+            hint=Text(hint),
+        )
     else:
-        cells.error(line, column, f"montant nul « {text} »")
+        cells.error(line, column, NOTHING, text=text)
     return None
 
 

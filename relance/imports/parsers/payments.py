@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
+from relance.core.text import gettext_noop
+
 from .cells import Cells, gc_paused
 from .headers import CURRENCY_SYNONYMS, CUSTOMER_REF_SYNONYMS, FileSpec, fields, find_columns
 from .limits import DEFAULT_LIMITS, Limits
@@ -27,7 +29,7 @@ from .table import read_table
 from .values import parse_currency
 
 PAYMENT_SPEC = FileSpec(
-    kind="règlements",
+    kind=gettext_noop("règlements"),
     fields=fields(
         reference=(
             "référence du règlement",
@@ -133,8 +135,12 @@ def parse_payments(
     for line, row in table:
         before = len(errors)
         text = {name: row[col].strip() for name, col in index.items()}
-        day = cells.date(text["date"], line, head["date"], "date du règlement manquante")
-        amount = cells.amount(text["amount"], line, head["amount"], missing="montant manquant")
+        day = cells.date(
+            text["date"], line, head["date"], gettext_noop("date du règlement manquante")
+        )
+        amount = cells.amount(
+            text["amount"], line, head["amount"], missing=gettext_noop("montant manquant")
+        )
         currency = cells.text(
             text.get("currency", ""), line, head.get("currency", ""), parse_currency
         )
@@ -143,11 +149,13 @@ def parse_payments(
         if not customer and not invoice:
             column = head.get("customer_ref") or head["invoice_number"]
             cells.error(
-                line, column, "ni client ni n° de facture : le règlement ne peut être rattaché"
+                line,
+                column,
+                gettext_noop("ni client ni n° de facture : le règlement ne peut être rattaché"),
             )
         reference = text.get("reference", "")
         if has_reference and not reference:
-            cells.error(line, head["reference"], "référence du règlement manquante")
+            cells.error(line, head["reference"], gettext_noop("référence du règlement manquante"))
         if len(errors) != before:
             continue
         assert day is not None and amount is not None
@@ -174,8 +182,12 @@ def parse_payments(
             cells.error(
                 line,
                 head["reference"],
-                f"règlement « {reference} » déjà présent ligne {previous.line} avec un contenu "
-                f"différent",
+                gettext_noop(
+                    "règlement « %(reference)s » déjà présent ligne %(line)s avec un contenu "
+                    "différent"
+                ),
+                reference=reference,
+                line=str(previous.line),
             )
 
     errors.extend(table.errors)

@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Generic, TypeVar
 
+from relance.core.text import Text, TextError
+
 # Called now and then with the number of data rows read so far.
 Progress = Callable[[int], None]
 
@@ -21,10 +23,12 @@ Progress = Callable[[int], None]
 class RowError:
     line: int  # 1-based line (or spreadsheet row) number in the file, header included
     column: str  # the header as written in the file, or "" for a whole-row problem
-    reason: str  # a sentence for a person, in French
+    # A sentence for a person: a ``Text`` from the parsers (translated where it is shown,
+    # ``relance.lib.text.translated``), or words the services already wrote.
+    reason: Text | str
 
     def as_dict(self) -> dict[str, object]:
-        return {"line": self.line, "column": self.column, "reason": self.reason}
+        return {"line": self.line, "column": self.column, "reason": str(self.reason)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,10 @@ class InvoiceRow:
     payment_terms: str = ""
     # As printed by the issuing software: RF or +++ (checked, canonical) or free text.
     payment_reference: str = ""
+    # The customer's order, the quote and the contract the invoice answers to, as written.
+    order_reference: str = ""
+    quote_reference: str = ""
+    contract_reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,5 +112,5 @@ class ParseResult(Generic[RowT]):
     data_rows: int = 0  # data rows read (blank lines excluded)
 
 
-class FileFormatError(ValueError):
+class FileFormatError(TextError):
     """The file as a whole cannot be read: empty, binary, no recognisable header..."""

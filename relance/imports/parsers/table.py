@@ -17,8 +17,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from relance.core.text import Param, Text, gettext_noop
+
 from .encoding import CONTROL, check_text, chosen_encoding
-from .limits import DEFAULT_LIMITS, MB, Limits, thousands
+from .limits import DEFAULT_LIMITS, MB, Limits
 from .rows import FileFormatError, Progress, RowError
 from .xlsx_bounds import check_workbook
 
@@ -27,7 +29,16 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97-2003), .doc...
 DELIMITERS = (";", ",", "\t", "|")
 PROGRESS_EVERY = 10_000
 SAMPLE_BYTES = 64 * 1024
-_DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre"}
+_DELIMITER_NAMES = {
+    ";": gettext_noop("point-virgule"),
+    ",": gettext_noop("virgule"),
+    "\t": gettext_noop("tabulation"),
+    "|": gettext_noop("barre"),
+}
+_CHECK_QUOTES = gettext_noop(
+    "Vérifiez les guillemets du fichier (une cellule ouverte par un guillemet se termine au "
+    "guillemet suivant)."
+)
 
 
 class Table:
@@ -120,7 +131,14 @@ class Table:
         for col, most, header in self._lengths:
             if len(cells[col]) > most and len(text := cells[col].strip()) > most:
                 self.errors.append(
-                    RowError(line, header, f"{len(text)} caractères, {most} au plus")
+                    RowError(
+                        line,
+                        header,
+                        Text(
+                            gettext_noop("%(length)s caractères, %(most)s au plus"),
+                            {"length": len(text), "most": most},
+                        ),
+                    )
                 )
                 found = True
         self._rejected += found
@@ -128,8 +146,11 @@ class Table:
 
     def _too_many_rows(self) -> FileFormatError:
         return FileFormatError(
-            f"Fichier trop long : plus de {thousands(self._max_rows)} lignes de données. "
-            f"Découpez-le en plusieurs fichiers."
+            gettext_noop(
+                "Fichier trop long : plus de %(most)s lignes de données. Découpez-le en "
+                "plusieurs fichiers."
+            ),
+            most=self._max_rows,
         )
 
     def _fit(self, line: int, cells: Sequence[str]) -> Sequence[str] | None:
@@ -148,14 +169,17 @@ class Table:
         return cells
 
     def _too_wide(self, line: int, found: int) -> RowError:
-        hint = ""
-        if self.delimiter:
-            name = _DELIMITER_NAMES[self.delimiter]
-            hint = (
-                f" : une valeur contient sans doute le séparateur ({name}) sans être entre "
-                f"guillemets"
+        params: dict[str, Param] = {"found": found, "wanted": len(self.headers)}
+        if not self.delimiter:
+            return RowError(
+                line, "", Text(gettext_noop("%(found)s colonnes au lieu de %(wanted)s"), params)
             )
-        return RowError(line, "", f"{found} colonnes au lieu de {len(self.headers)}{hint}")
+        params["name"] = Text(_DELIMITER_NAMES[self.delimiter])
+        reason = gettext_noop(
+            "%(found)s colonnes au lieu de %(wanted)s : une valeur contient sans doute le "
+            "séparateur (%(name)s) sans être entre guillemets"
+        )
+        return RowError(line, "", Text(reason, params))
 
 
 def read_table(
@@ -168,11 +192,15 @@ def read_table(
 ) -> Table:
     """The file's table; ``encoding`` is a person's choice for a text file ("" = detect)."""
     if not data or data.isspace():  # isspace, unlike strip, copies nothing
-        raise FileFormatError("Le fichier est vide.")
+        raise FileFormatError(gettext_noop("Le fichier est vide."))
     if len(data) > limits.file_bytes:
         raise FileFormatError(
-            f"Fichier trop volumineux ({len(data) // MB} Mo) : {limits.file_bytes // MB} Mo "
-            f"au plus. Découpez-le en plusieurs fichiers."
+            gettext_noop(
+                "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus. Découpez-le en "
+                "plusieurs fichiers."
+            ),
+            size=len(data) // MB,
+            most=limits.file_bytes // MB,
         )
     name = filename.lower()
     if data.startswith(XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
@@ -180,11 +208,15 @@ def read_table(
         return _read_xlsx(data, progress, limits)
     if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise FileFormatError(
-            "Format Excel 97-2003 (.xls) non pris en charge : enregistrez le fichier au format "
-            ".xlsx ou CSV."
+            gettext_noop(
+                "Format Excel 97-2003 (.xls) non pris en charge : enregistrez le fichier au "
+                "format .xlsx ou CSV."
+            )
         )
     if data.startswith(b"%PDF"):
-        raise FileFormatError("Ce fichier est un PDF : importez un fichier CSV ou XLSX.")
+        raise FileFormatError(
+            gettext_noop("Ce fichier est un PDF : importez un fichier CSV ou XLSX.")
+        )
     return _read_csv(data, progress, limits, encoding)
 
 
@@ -195,7 +227,9 @@ def _check_binary(sample: str) -> None:
     controls = sum(1 for c in sample if c < " " and c not in "\t\r\n")
     if "\x00" in sample or controls > len(sample) // 200:
         raise FileFormatError(
-            "Fichier illisible : son contenu est binaire, ce n'est ni un CSV ni un XLSX."
+            gettext_noop(
+                "Fichier illisible : son contenu est binaire, ce n'est ni un CSV ni un XLSX."
+            )
         )
 
 
@@ -233,7 +267,9 @@ def _read_csv(data: bytes, progress: Progress | None, limits: Limits, wanted: st
     encoding = chosen_encoding(data, wanted)
     if encoding != "utf-16" and b"\x00" in data:
         raise FileFormatError(
-            "Fichier illisible : son contenu est binaire, ce n'est ni un CSV ni un XLSX."
+            gettext_noop(
+                "Fichier illisible : son contenu est binaire, ce n'est ni un CSV ni un XLSX."
+            )
         )
     head = data[:SAMPLE_BYTES]
     if len(data) > SAMPLE_BYTES and encoding != "utf-16":
@@ -261,7 +297,9 @@ def _read_csv(data: bytes, progress: Progress | None, limits: Limits, wanted: st
                 headers = [h.strip() for h in header]
                 break
         else:
-            raise FileFormatError("Le fichier ne contient aucune ligne (ni en-tête ni données).")
+            raise FileFormatError(
+                gettext_noop("Le fichier ne contient aucune ligne (ni en-tête ni données).")
+            )
     except csv.Error as exc:
         raise _unreadable(reader.line_num, exc) from None
     _check_columns(len(headers), limits)
@@ -281,9 +319,10 @@ def _bounded_lines(text: io.TextIOWrapper, limits: Limits) -> Iterator[str]:
         number += 1
         if len(line) == most and not line.endswith(("\n", "\r")):
             raise FileFormatError(
-                f"Ligne {number} : plus de {thousands(most)} caractères. Vérifiez les "
-                f"guillemets du fichier (une cellule ouverte par un guillemet se termine au "
-                f"guillemet suivant)."
+                gettext_noop("Ligne %(line)s : plus de %(most)s caractères. %(check)s"),
+                line=str(number),
+                most=most,
+                check=Text(_CHECK_QUOTES),
             )
         yield line
 
@@ -298,29 +337,42 @@ def _check_header_width(data: bytes, lines: list[str], delimiter: str, limits: L
     if found > limits.columns:
         _check_columns(found, limits, about=True)
     raise FileFormatError(
-        f"Ligne d'en-tête trop longue (plus de {SAMPLE_BYTES // 1024} Ko) : la première ligne "
-        f"doit contenir les noms des colonnes."
+        gettext_noop(
+            "Ligne d'en-tête trop longue (plus de %(most)s Ko) : la première ligne doit "
+            "contenir les noms des colonnes."
+        ),
+        most=SAMPLE_BYTES // 1024,
     )
 
 
 def _check_columns(found: int, limits: Limits, *, about: bool = False) -> None:
     if found > limits.columns:
-        raise FileFormatError(
-            f"La ligne d'en-tête compte {'environ ' if about else ''}{thousands(found)} "
-            f"colonnes : {limits.columns} au plus. Vérifiez le séparateur, ou retirez les "
-            f"colonnes inutiles."
+        reason = (
+            gettext_noop(
+                "La ligne d'en-tête compte environ %(found)s colonnes : %(most)s au plus. "
+                "Vérifiez le séparateur, ou retirez les colonnes inutiles."
+            )
+            if about
+            else gettext_noop(
+                "La ligne d'en-tête compte %(found)s colonnes : %(most)s au plus. Vérifiez le "
+                "séparateur, ou retirez les colonnes inutiles."
+            )
         )
+        raise FileFormatError(reason, found=found, most=limits.columns)
 
 
 def _unreadable(line: int, exc: csv.Error) -> FileFormatError:
     if str(exc).startswith("field larger than field limit"):
         most = csv.field_size_limit()
         return FileFormatError(
-            f"Ligne {line} : une cellule dépasse {thousands(most)} caractères. Vérifiez les "
-            f"guillemets du fichier (une cellule ouverte par un guillemet se termine au "
-            f"guillemet suivant)."
+            gettext_noop("Ligne %(line)s : une cellule dépasse %(most)s caractères. %(check)s"),
+            line=str(line),
+            most=most,
+            check=Text(_CHECK_QUOTES),
         )
-    return FileFormatError(f"Ligne {line} illisible : {exc}.")
+    return FileFormatError(
+        gettext_noop("Ligne %(line)s illisible : %(error)s."), line=str(line), error=str(exc)
+    )
 
 
 # --- XLSX ----------------------------------------------------------------------------------
@@ -366,7 +418,9 @@ def _read_xlsx(data: bytes, progress: Progress | None, limits: Limits) -> Table:
         sheet.reset_dimensions()
         values: Iterable[Sequence[object]] = sheet.iter_rows(values_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors) on bad input
-        raise FileFormatError(f"Fichier Excel illisible ({type(exc).__name__}).") from None
+        raise FileFormatError(
+            gettext_noop("Fichier Excel illisible (%(name)s)."), name=str(type(exc).__name__)
+        ) from None
 
     def numbered() -> Iterator[tuple[int, Sequence[str]]]:
         try:
@@ -374,7 +428,9 @@ def _read_xlsx(data: bytes, progress: Progress | None, limits: Limits) -> Table:
         except FileFormatError:
             raise
         except Exception as exc:  # openpyxl reads lazily: a damaged sheet fails here
-            raise FileFormatError(f"Fichier Excel illisible ({type(exc).__name__}).") from None
+            raise FileFormatError(
+                gettext_noop("Fichier Excel illisible (%(name)s)."), name=str(type(exc).__name__)
+            ) from None
         finally:
             workbook.close()
 
@@ -386,7 +442,7 @@ def _read_xlsx(data: bytes, progress: Progress | None, limits: Limits) -> Table:
                 headers.pop()
             break
     else:
-        raise FileFormatError("La première feuille du classeur est vide.")
+        raise FileFormatError(gettext_noop("La première feuille du classeur est vide."))
     _check_columns(len(headers), limits)
     return Table(headers, rows, encoding="", delimiter="", progress=progress, limits=limits)
 
@@ -407,15 +463,24 @@ def _check_cells(line: int, texts: Sequence[str], limits: Limits) -> None:
     from openpyxl.utils import get_column_letter
 
     for col, text in enumerate(texts, start=1):
-        where = f"Ligne {line}, colonne {get_column_letter(col)}"
+        where = Text(
+            gettext_noop("Ligne %(line)s, colonne %(column)s"),
+            {"line": str(line), "column": get_column_letter(col)},
+        )
         if len(text) > limits.cell_chars:
             raise FileFormatError(
-                f"{where} : cellule de {thousands(len(text))} caractères, "
-                f"{thousands(limits.cell_chars)} au plus."
+                gettext_noop("%(where)s : cellule de %(length)s caractères, %(most)s au plus."),
+                where=where,
+                length=len(text),
+                most=limits.cell_chars,
             )
         found = CONTROL.search(text)
         if found is not None:
             raise FileFormatError(
-                f"{where} : caractère de contrôle U+{ord(found.group()):04X}, qui ne peut être "
-                f"importé. Corrigez la cellule dans le classeur."
+                gettext_noop(
+                    "%(where)s : caractère de contrôle %(code)s, qui ne peut être importé. "
+                    "Corrigez la cellule dans le classeur."
+                ),
+                where=where,
+                code=f"U+{ord(found.group()):04X}",
             )

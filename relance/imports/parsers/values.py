@@ -1,7 +1,8 @@
 """Cell value parsers: amounts, dates, e-mails, phones, identifiers, codes.
 
 Each parser takes the cell text (already stripped or not) and returns the typed value, or
-raises ``CellError`` whose message is the French sentence shown to the user.
+raises ``CellError`` whose ``text`` is the sentence shown to the user (French by default,
+translated where it is shown: ``relance.core.text``).
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ from datetime import date
 from decimal import Decimal
 
 from relance.core import identifiers, money
+from relance.core.text import TextError, gettext_noop
 
 
-class CellError(ValueError):
-    """A cell that cannot be read; ``str(exc)`` is the reason shown to the user."""
+class CellError(TextError):
+    """A cell that cannot be read; ``exc.text`` is the reason shown to the user."""
 
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+NEGATIVE = gettext_noop("montant négatif « %(text)s »")
+NOTHING = gettext_noop("montant nul « %(text)s »")
+BAD_PHONE = gettext_noop("numéro de téléphone invalide « %(text)s »")
 
 # --- amounts -------------------------------------------------------------------------------
 
@@ -39,15 +44,15 @@ def parse_amount(text: str) -> Decimal:
     try:
         return money.parse_amount(text, lone_group="thousands")
     except money.AmountError as exc:
-        raise CellError(str(exc)) from None
+        raise CellError(exc.text) from None
 
 
 def parse_positive_amount(text: str, *, allow_zero: bool = False) -> Decimal:
     value = Decimal(text) if PLAIN_AMOUNT(text) else parse_amount(text)
     if value < 0:
-        raise CellError(f"montant négatif « {text.strip()} »")
+        raise CellError(NEGATIVE, text=text.strip())
     if not value and not allow_zero:
-        raise CellError(f"montant nul « {text.strip()} »")
+        raise CellError(NOTHING, text=text.strip())
     return value
 
 
@@ -56,7 +61,7 @@ def parse_positive_amount(text: str, *, allow_zero: bool = False) -> Decimal:
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME)
 _FR_DATE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
-DATE_HINT = "(attendu JJ/MM/AAAA ou AAAA-MM-JJ)"
+BAD_DATE = gettext_noop("date invalide « %(text)s » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
 
 
 def parse_date(text: str) -> date:
@@ -73,16 +78,20 @@ def parse_date(text: str) -> date:
     else:
         m = _FR_DATE.fullmatch(s)
         if not m:
-            raise CellError(f"date invalide « {s} » {DATE_HINT}")
+            raise CellError(BAD_DATE, text=s)
         day, month, year = int(m[1]), int(m[3]), int(m[4])
         if len(m[4]) == 2:
             year += 2000 if year < 70 else 1900
     if not 1900 <= year <= 2199:
-        raise CellError(f"date invalide « {s} » (année {year} hors limites)")
+        raise CellError(
+            gettext_noop("date invalide « %(text)s » (année %(year)s hors limites)"),
+            text=s,
+            year=str(year),
+        )
     try:
         return date(year, month, day)
     except ValueError:
-        raise CellError(f"date invalide « {s} » {DATE_HINT}") from None
+        raise CellError(BAD_DATE, text=s) from None
 
 
 # --- codes ---------------------------------------------------------------------------------
@@ -105,7 +114,10 @@ def parse_currency(text: str) -> str:
         return "EUR"
     code = _CURRENCY_WORDS.get(s.lower(), s.upper())
     if not _CURRENCY_CODE.fullmatch(code):
-        raise CellError(f"devise invalide « {s} » (attendu un code à 3 lettres, ex. EUR)")
+        raise CellError(
+            gettext_noop("devise invalide « %(text)s » (attendu un code à 3 lettres, ex. EUR)"),
+            text=s,
+        )
     return code
 
 
@@ -139,7 +151,9 @@ def parse_kind(text: str) -> str:
         return "B2B"
     kind = _KINDS.get(fold(s))
     if kind is None:
-        raise CellError(f"type de client inconnu « {s} » (attendu B2B, B2C ou PUBLIC)")
+        raise CellError(
+            gettext_noop("type de client inconnu « %(text)s » (attendu B2B, B2C ou PUBLIC)"), text=s
+        )
     return kind
 
 
@@ -178,7 +192,10 @@ def parse_country(text: str) -> str:
         return "GB" if s.upper() == "UK" else s.upper()
     code = _COUNTRIES.get(fold(s))
     if code is None:
-        raise CellError(f"pays inconnu « {s} » (attendu un code ISO à 2 lettres, ex. FR, BE)")
+        raise CellError(
+            gettext_noop("pays inconnu « %(text)s » (attendu un code ISO à 2 lettres, ex. FR, BE)"),
+            text=s,
+        )
     return code
 
 
@@ -212,7 +229,9 @@ def parse_language(text: str) -> str:
     key = fold(s)
     lang = _LANGUAGES.get(key) or _LANGUAGES.get(key[:2] if len(key) == 4 else "")
     if lang is None:
-        raise CellError(f"langue inconnue « {s} » (attendu fr, nl, en ou de)")
+        raise CellError(
+            gettext_noop("langue inconnue « %(text)s » (attendu fr, nl, en ou de)"), text=s
+        )
     return lang
 
 
@@ -240,9 +259,13 @@ def parse_emails(text: str) -> tuple[str, ...]:
         local, _, domain = s.rpartition("@")
         address = f"{local}@{domain.lower()}"
         if len(address) > _EMAIL_MOST:
-            raise CellError(f"adresse e-mail de {len(address)} caractères, {_EMAIL_MOST} au plus")
+            raise CellError(
+                gettext_noop("adresse e-mail de %(length)s caractères, %(most)s au plus"),
+                length=len(address),
+                most=_EMAIL_MOST,
+            )
         if not _EMAIL.fullmatch(address) or ".." in address or local.startswith("."):
-            raise CellError(f"adresse e-mail invalide « {part.strip()} »")
+            raise CellError(gettext_noop("adresse e-mail invalide « %(text)s »"), text=part.strip())
         if address not in found:
             found.append(address)
     return tuple(found)
@@ -276,17 +299,17 @@ def parse_phone(text: str, country: str = "FR") -> str:
     ):
         digits = _TRUNK_ZERO[country] + s
     else:
-        raise CellError(f"numéro de téléphone invalide « {original} »")
+        raise CellError(BAD_PHONE, text=original)
     if not digits.isdigit() or not digits.isascii() or digits[0] == "0":
-        raise CellError(f"numéro de téléphone invalide « {original} »")
+        raise CellError(BAD_PHONE, text=original)
     for code, lengths in _NSN_LENGTHS.items():
         if digits.startswith(code):
             national = digits[len(code) :]
             if len(national) not in lengths or national[0] == "0":
-                raise CellError(f"numéro de téléphone invalide « {original} »")
+                raise CellError(BAD_PHONE, text=original)
             break
     if not 8 <= len(digits) <= 15:
-        raise CellError(f"numéro de téléphone invalide « {original} »")
+        raise CellError(BAD_PHONE, text=original)
     return "+" + digits
 
 
@@ -310,7 +333,7 @@ def _identifier(check: Callable[[str], str], value: str, text: str) -> str:
         return check(value)
     except identifiers.InvalidIdentifier as exc:
         # Name the value as the file wrote it, not as it was cleaned up.
-        raise CellError(str(exc).replace(value, text.strip())) from None
+        raise CellError(exc.naming(text.strip()).text) from None
 
 
 def parse_siren(text: str) -> str:

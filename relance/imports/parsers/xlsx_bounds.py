@@ -12,6 +12,8 @@ import io
 import zipfile
 import zlib
 
+from relance.core.text import gettext_noop
+
 from .limits import MB, Limits
 from .rows import FileFormatError
 
@@ -41,9 +43,14 @@ def _check_size(name: str, size: int, limits: Limits) -> None:
     cap = _cap(name, limits)
     if size > cap:
         raise FileFormatError(
-            f"Classeur Excel refusé : sa partie « {name} » fait plus de {size // MB} Mo une "
-            f"fois décompressée ({cap // MB} Mo au plus). Enregistrez les données en CSV, ou "
-            f"en plusieurs fichiers."
+            gettext_noop(
+                "Classeur Excel refusé : sa partie « %(name)s » fait plus de %(size)s Mo une "
+                "fois décompressée (%(most)s Mo au plus). Enregistrez les données en CSV, ou "
+                "en plusieurs fichiers."
+            ),
+            name=name,
+            size=size // MB,
+            most=cap // MB,
         )
 
 

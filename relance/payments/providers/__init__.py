@@ -3,6 +3,8 @@ into what happened to a payment. Adapters use the providers' official SDKs."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from relance.payments.providers.base import (
     Checkout,
     CheckoutRequest,
@@ -24,7 +26,7 @@ def gateway(provider: str, *, api_key: str, webhook_secret: str = "") -> Provide
         from relance.payments.providers.mollie_gateway import MollieGateway
 
         return MollieGateway(api_key=api_key)
-    raise ProviderError(f"prestataire inconnu « {provider} »")
+    raise ProviderError(_("prestataire inconnu « %(provider)s »") % {"provider": provider})
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from mollie.api.client import Client
 from mollie.api.error import Error as MollieError
 from mollie.api.error import NotFoundError, RequestSetupError, UnauthorizedError
@@ -49,7 +50,9 @@ class MollieGateway:
         try:
             self.client.set_api_key(api_key)
         except RequestSetupError as exc:
-            raise ProviderError("Clé Mollie invalide : elle commence par live_ ou test_.") from exc
+            raise ProviderError(
+                _("Clé Mollie invalide : elle commence par live_ ou test_.")
+            ) from exc
 
     def checkout_create(self, request: CheckoutRequest) -> Checkout:
         data: dict[str, Any] = {
@@ -66,9 +69,9 @@ class MollieGateway:
                 data, idempotency_key=f"relance-{request.reference}"
             )
         except MollieError as exc:
-            raise ProviderError(f"Mollie a refusé la demande : {exc}") from exc
+            raise ProviderError(_("Mollie a refusé la demande : %(exc)s") % {"exc": exc}) from exc
         if not payment.checkout_url:
-            raise ProviderError("Mollie n'a pas donné d'adresse de paiement.")
+            raise ProviderError(_("Mollie n'a pas donné d'adresse de paiement."))
         return Checkout(provider_id=str(payment.id), url=str(payment.checkout_url))
 
     def webhook_parse(self, body: bytes, headers: Mapping[str, str]) -> ProviderEvent | None:

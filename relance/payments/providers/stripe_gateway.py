@@ -12,6 +12,7 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from relance.payments.providers.base import (
     Checkout,
@@ -71,9 +72,11 @@ class StripeGateway:
                 options={"idempotency_key": f"relance-{request.reference}"},
             )
         except stripe.StripeError as exc:
-            raise ProviderError(f"Stripe a refusé la demande : {exc.user_message or exc}") from exc
+            raise ProviderError(
+                _("Stripe a refusé la demande : %(error)s") % {"error": exc.user_message or exc}
+            ) from exc
         if not session.url:
-            raise ProviderError("Stripe n'a pas donné d'adresse de paiement.")
+            raise ProviderError(_("Stripe n'a pas donné d'adresse de paiement."))
         return Checkout(provider_id=session.id, url=session.url)
 
     def webhook_parse(self, body: bytes, headers: Mapping[str, str]) -> ProviderEvent | None:

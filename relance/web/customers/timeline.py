@@ -131,6 +131,9 @@ def _debtor_request(after: dict[str, object], before: dict[str, object]) -> tupl
             "amount": after.get("amount"), "day": day,
         }  # fmt: skip
         return str(title), numbers
+    if kind == "reply":
+        title = _("Réponse du débiteur par e-mail : à traiter sous 24 h")
+        return str(title), str(after.get("subject") or "")
     if kind == "plan":
         title = _("Échéancier demandé depuis le portail (%(count)s échéances)")
         return str(title % {"count": after.get("count")}), numbers
@@ -145,6 +148,12 @@ def _debtor_request(after: dict[str, object], before: dict[str, object]) -> tupl
 
 
 def _debtor_answer(after: dict[str, object]) -> tuple[str, str]:
+    if after.get("kind") == "reply":
+        if after.get("outcome") == "email":
+            return str(_("Réponse du débiteur traitée : répondu par e-mail")), ""
+        if after.get("outcome") == "call":
+            return str(_("Réponse du débiteur traitée : répondu par téléphone")), ""
+        return str(_("Réponse du débiteur classée")), str(after.get("note") or "")
     status = str(after.get("status") or "")
     label = DebtorRequestStatus(status).label if status in DebtorRequestStatus.values else status
     return str(_("Demande du débiteur : %(status)s") % {"status": label}), str(

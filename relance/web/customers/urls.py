@@ -1,9 +1,10 @@
 from django.urls import path
 
-from relance.web.customers import letters, portal, views
+from relance.web.customers import exports, letters, payer_ibans, portal, views
 
 urlpatterns = [
     path("customers/", views.customers, name="customers"),
+    path("customers/export.<str:fmt>", exports.customers_export, name="customers_export"),
     path("customers/<uuid:customer>/", views.customer_page, name="customer"),
     path("customers/<uuid:customer>/pause/", views.pause_post, name="customer_pause"),
     path("customers/<uuid:customer>/resume/", views.resume_post, name="customer_resume"),
@@ -17,6 +18,11 @@ urlpatterns = [
         name="customer_contact_edit",
     ),
     path("customers/<uuid:customer>/notes/", views.note_post, name="customer_note"),
+    path(
+        "customers/<uuid:customer>/payer-ibans/forget/",
+        payer_ibans.payer_iban_forget_post,
+        name="customer_payer_iban_forget",
+    ),
     path("customers/<uuid:customer>/disputes/", views.dispute_new, name="customer_dispute"),
     path(
         "customers/<uuid:customer>/disputes/<uuid:dispute>/resolve/",

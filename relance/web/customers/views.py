@@ -37,6 +37,7 @@ from relance.dunning.services import (
     customer_scenario_set,
     dispute_close,
 )
+from relance.imports.payer_ibans import learned_payer_ibans
 from relance.ledger.models import Contact, Customer, Invoice
 from relance.ledger.postal import postal_address_lines, postal_address_missing
 from relance.ledger.selectors import open_instalments
@@ -99,8 +100,11 @@ def _scenarios(ws: Workspace) -> list[Scenario]:
     return list(Scenario.objects.filter(organisation=ws.organisation).order_by("name"))
 
 
-@org_view
-def customers(request: HttpRequest, ws: Workspace) -> HttpResponse:
+def customer_listing(
+    request: HttpRequest, ws: Workspace
+) -> tuple[CustomerFilterForm, CustomerList, Labels]:
+    """The list's filter form, the list it asks for, and the segment names (the list page
+    and its export read the same)."""
     organisation = ws.organisation
     segments = list(Segment.objects.filter(organisation=organisation).order_by("position"))
     form = CustomerFilterForm(
@@ -111,16 +115,23 @@ def customers(request: HttpRequest, ws: Workspace) -> HttpResponse:
         scenarios=_scenarios(ws),
     )
     filters = form.filters(organisation.default_currency)
-    today = local_day(organisation)
-    listing = CustomerList(organisation, filters, today)
-    page = countless_page(listing.fetch, number=page_number(request))
+    listing = CustomerList(organisation, filters, local_day(organisation))
     names = Labels(segments={segment.key: segment.name for segment in segments})
-    rows = [_row(customer, names, today) for customer in page.object_list]
-    context = {"form": form, "filters": filters, "page": page, "rows": rows, "today": today}
+    return form, listing, names
+
+
+@org_view
+def customers(request: HttpRequest, ws: Workspace) -> HttpResponse:
+    form, listing, names = customer_listing(request, ws)
+    today = listing.today
+    page = countless_page(listing.fetch, number=page_number(request))
+    rows = [list_row(customer, names, today) for customer in page.object_list]
+    context = {"form": form, "filters": listing.filters, "page": page, "rows": rows,
+               "today": today}  # fmt: skip
     return render(request, "web/customers/list.html", context)
 
 
-def _row(customer: Any, names: Labels, today: date) -> dict[str, Any]:
+def list_row(customer: Any, names: Labels, today: date) -> dict[str, Any]:
     """One line of the list, from what the list query joined (nothing more is read)."""
     dunning = getattr(customer, "dunning", None)  # missing for a customer never planned
     segment = dunning.segment if dunning else ""
@@ -226,6 +237,7 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
             initial={"owner": str(ws.user.uuid)},
         ),
         "resolve_form": forms.get("resolve_form") or DisputeResolveForm(),
+        "payer_ibans": learned_payer_ibans(customer),
     }
     return render(request, "web/customers/detail.html", context)
 

@@ -20,7 +20,7 @@ from relance.imports.uploads import (
     too_many_rows_message,
 )
 from relance.ledger.models import CreditNote, Customer, Invoice, Payment
-from relance.web.imports.forms import KINDS, MappingForm
+from relance.web.imports.forms import KINDS, OTHER_KINDS, MappingForm
 from relance.web.imports.labels import field_label
 from relance.web.paging import paginate
 
@@ -29,7 +29,7 @@ CREATED_SHOWN = 20
 
 
 def kind_label(kind: str) -> str:
-    return str(dict(KINDS).get(kind, kind))
+    return str(dict([*KINDS, *OTHER_KINDS]).get(kind, kind))
 
 
 def _fields(upload: PendingUpload, columns: UploadColumns) -> list[dict[str, Any]]:
@@ -165,6 +165,14 @@ def batch_context(batch: ImportBatch) -> dict[str, Any]:
             "rows": payments.values_list("reference", "date", "amount", "currency")[
                 :CREATED_SHOWN
             ],
+        })  # fmt: skip
+    if batch.kind == "invoice_pdfs":
+        created.append({
+            "title": _("Fichiers non rattachés ou à vérifier"),
+            "count": len(batch.rejected),
+            "headers": [_("Fichier"), _("Pourquoi")],
+            "rows": [(note.get("file", ""), note.get("reason", ""))
+                     for note in batch.rejected[:CREATED_SHOWN]],
         })  # fmt: skip
     return {
         "batch": batch,

@@ -18,6 +18,8 @@ KINDS = [
     ("invoices", _("Factures et avoirs")),
     ("payments", _("Paiements")),
 ]
+# Imports that are not a table of rows: named on the list of imports only.
+OTHER_KINDS = [("bank_statement", _("Relevé bancaire")), ("invoice_pdfs", _("PDF des factures"))]
 NO_COLUMN = ""
 # The encodings of relance.imports.parsers.encoding.ENCODINGS, as a person reads them.
 ENCODING_CHOICES = [
@@ -73,6 +75,41 @@ class UploadForm(forms.Form):
                     "Type de fichier non pris en charge : importez un fichier CSV (.csv, .txt) "
                     "ou Excel (.xlsx)."
                 )
+            )
+        return upload
+
+
+class PdfBundleForm(forms.Form):
+    """A ZIP of invoice PDFs (``relance.imports.invoice_pdfs``)."""
+
+    file = forms.FileField(
+        label=_("Archive ZIP des PDF"),
+        allow_empty_file=True,  # refused below, in words saying what to do
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Simulation : montrer ce qui serait rattaché, sans rien enregistrer"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Un PDF par facture ; le nom du fichier contient le numéro de la facture, ou le PDF "
+            "est une facture Factur-X. %(size)s Mo au plus par cette page."
+        ) % {"size": upload_max_bytes() // 2**20}
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if not upload.size:
+            raise forms.ValidationError(_("Le fichier est vide (0 octet)."))
+        if upload.size > upload_max_bytes():
+            raise forms.ValidationError(
+                _(
+                    "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus par cette page. "
+                    "Importez-le avec la commande « relance import invoice-pdfs »."
+                ),
+                params={"size": round(upload.size / 2**20), "most": upload_max_bytes() // 2**20},
             )
         return upload
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
+from relance.imports.invoice_pdfs import invoice_pdfs_import_zip
 from relance.imports.models import BatchStatus, ImportBatch, PendingUpload
 from relance.imports.parsers.overview import SPECS
 from relance.imports.uploads import (
@@ -28,7 +29,7 @@ from relance.imports.uploads import (
 )
 from relance.web.access import Workspace, org_view
 from relance.web.imports.context import batch_context, pending_context
-from relance.web.imports.forms import MappingForm, UploadForm
+from relance.web.imports.forms import MappingForm, PdfBundleForm, UploadForm
 from relance.web.paging import paginate
 
 
@@ -36,7 +37,7 @@ def _actor(ws: Workspace) -> Actor:
     return Actor(user=ws.user, label="web")
 
 
-def _upload_of(ws: Workspace, token: UUID) -> PendingUpload:
+def upload_of(ws: Workspace, token: UUID) -> PendingUpload:
     """Only the organisation's uploads, and only those of the user who uploaded them."""
     return get_object_or_404(
         PendingUpload.objects.select_related("organisation"),
@@ -51,7 +52,12 @@ def _pending_url(upload: PendingUpload, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _index(request: HttpRequest, ws: Workspace, form: UploadForm | None) -> HttpResponse:
+def _index(
+    request: HttpRequest,
+    ws: Workspace,
+    form: UploadForm | None,
+    pdf_form: PdfBundleForm | None = None,
+) -> HttpResponse:
     organisation = ws.organisation
     batches = (
         ImportBatch.objects.filter(organisation=organisation)
@@ -64,6 +70,7 @@ def _index(request: HttpRequest, ws: Workspace, form: UploadForm | None) -> Http
             organisation=organisation, user=ws.user
         ).order_by("-created_at")[:20],
         "form": form if ws.can_write else None,
+        "pdf_form": (pdf_form or PdfBundleForm()) if ws.can_write else None,
     }
     return render(request, "web/imports/index.html", context)
 
@@ -95,13 +102,28 @@ def upload(request: HttpRequest, ws: Workspace) -> HttpResponse:
     return _index(request, ws, form)
 
 
+@org_view
+@require_POST
+def pdfs_upload(request: HttpRequest, ws: Workspace) -> HttpResponse:
+    """A ZIP of invoice PDFs: imported at once (or simulated), then what became of each file."""
+    form = PdfBundleForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _index(request, ws, UploadForm(), form)
+    sent = form.cleaned_data["file"]
+    sent.seek(0)
+    report = invoice_pdfs_import_zip(organisation=ws.organisation, handle=sent,
+                                     filename=sent.name or "factures.zip", actor=_actor(ws),
+                                     dry_run=form.cleaned_data["dry_run"])  # fmt: skip
+    return render(request, "web/imports/pdfs.html", {"report": report, "pdf_form": PdfBundleForm()})
+
+
 def _mapping_form(upload: PendingUpload, headers: list[str], data: Any = None) -> MappingForm:
     return MappingForm(data, spec=SPECS[upload.kind], headers=headers)
 
 
 @org_view
 def pending(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     columns = upload_columns(upload)
     headers = columns.overview.headers
     form = _mapping_form(upload, headers)
@@ -114,7 +136,7 @@ def pending(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
 @require_POST
 def mapping_preview(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
     """The mapping as the current choices would make it, without saving them (htmx)."""
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     columns = upload_columns(upload)
     form = _mapping_form(upload, columns.overview.headers, request.POST)
     if form.is_valid():
@@ -126,7 +148,7 @@ def mapping_preview(request: HttpRequest, ws: Workspace, token: UUID) -> HttpRes
 @org_view
 @require_POST
 def mapping_save(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     columns = upload_columns(upload)
     form = _mapping_form(upload, columns.overview.headers, request.POST)
     if not form.is_valid():
@@ -140,7 +162,7 @@ def mapping_save(request: HttpRequest, ws: Workspace, token: UUID) -> HttpRespon
 @org_view
 @require_POST
 def check(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     try:
         report = pending_upload_check(upload=upload, actor=_actor(ws))
     except UploadRefused as exc:
@@ -160,7 +182,7 @@ def check(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
 @org_view
 @require_POST
 def commit(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     slug = ws.organisation.slug
     try:
         report = pending_upload_commit(upload=upload, actor=_actor(ws))
@@ -196,7 +218,7 @@ def commit(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
 @org_view
 @require_POST
 def abandon(request: HttpRequest, ws: Workspace, token: UUID) -> HttpResponse:
-    upload = _upload_of(ws, token)
+    upload = upload_of(ws, token)
     pending_upload_delete(upload=upload)
     messages.success(request, _("Fichier abandonné : il a été supprimé, rien n'a été importé."))
     return redirect("imports", org=ws.organisation.slug)

@@ -133,7 +133,7 @@ def parse_lines(text: str) -> list[tuple[date, Decimal]]:
                 amount = money.parse_amount(match.group(2))
             except money.AmountError as exc:
                 if exc.kind != money.NOT_A_NUMBER and day is not None:
-                    reason = MONEY_MESSAGES[exc.kind] % {"text": exc.text, "hint": exc.hint}
+                    reason = MONEY_MESSAGES[exc.kind] % {"text": exc.written, "hint": exc.hint}
                     errors.append(
                         str(_("ligne %(n)d : %(reason)s") % {"n": number, "reason": reason})
                     )

@@ -5,8 +5,7 @@ The same computation as the e-mails, letters and formal notices: the customer's 
 instalments, every allocation (payment or credit note) counting as a part-payment, up to
 today, with the rate tables (shipped, and those added with ``relance rates``). Staff read the
 full calculation with its sources, in their own language (``staff_lines``; the pure
-``relance.core.penalties.explain`` stays the French text of the command line); debtors read
-``debtor_lines``.
+``relance.core.penalties.explain`` writes it in French); debtors read ``debtor_lines``.
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from relance.core.penalties import (
 from relance.core.penalties.regimes import REGIMES
 from relance.core.rates import RateNotFoundError
 from relance.ledger.models import Customer, Instalment
+from relance.lib.text import translated
 from relance.rates.tables import rate_tables
 
 ZERO = Decimal("0.00")
@@ -126,7 +126,7 @@ def invoice_penalties_view(
 
 
 def _message(exc: Exception) -> str:
-    text = str(exc)
+    text = translated(exc)
     if isinstance(exc, RateNotFoundError):
         return _("Calcul impossible : %(reason)s") % {"reason": text}
     return text
@@ -173,5 +173,5 @@ def staff_lines(result: PenaltyResult) -> list[str]:
         _("Indemnité forfaitaire : %(amount)s") % {"amount": _amount(result.indemnity, currency)}
     )
     lines.append(_("Total : %(amount)s") % {"amount": _amount(result.total, currency)})
-    lines.extend(_("Note : %(note)s") % {"note": note} for note in result.notes)
+    lines.extend(_("Note : %(note)s") % {"note": translated(note)} for note in result.notes)
     return lines

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from relance.web.invoices import views
+from relance.web.invoices import exports, views
 
 urlpatterns = [
     path("invoices/", views.invoices, name="invoices"),
+    path("invoices/export.<str:fmt>", exports.invoices_export, name="invoices_export"),
     path("invoices/<uuid:invoice>/", views.invoice_page, name="invoice"),
     path("invoices/<uuid:invoice>/disputes/", views.dispute_post, name="invoice_dispute"),
     path(

@@ -83,12 +83,49 @@ class StepForm(forms.Form):
         help_text=_("L'étape est sautée sous ce montant dû."),
     )
 
+    repeat_every = forms.IntegerField(
+        label=_("Répéter tous les (jours)"), min_value=0, max_value=core.MAX_REPEAT_EVERY,
+        initial=0, required=False,
+        help_text=_("0 : l'étape n'est faite qu'une fois. Les répétitions cessent quand "
+                    "l'étape suivante arrive ; l'écart minimum s'applique."),
+    )  # fmt: skip
+    repeat_times = forms.IntegerField(
+        label=_("Répétitions au plus"), min_value=0, max_value=core.MAX_REPEAT_TIMES, initial=0,
+        required=False,
+        help_text=_("Après la première fois ; 0 : jusqu'au paiement."),
+    )  # fmt: skip
+    pay_within = forms.IntegerField(
+        label=_("Délai de paiement (jours)"), min_value=0, max_value=core.MAX_PAY_WITHIN,
+        initial=0, required=False,
+        help_text=_("Le message donne une date de paiement (jour ouvré) ; 0 : aucune."),
+    )  # fmt: skip
+    copy_collector = forms.ChoiceField(
+        label=_("Copie au chargé de recouvrement"), required=False,
+        choices=[("", _("Aucune")), ("cc", _("Copie visible (Cc)")),
+                 ("bcc", _("Copie cachée (Cci)"))],
+    )  # fmt: skip
+    attach_invoices = forms.BooleanField(
+        label=_("Joindre les factures (PDF)"), required=False, initial=True
+    )
+    fallback = forms.BooleanField(
+        label=_("Canal de repli"), required=False,
+        help_text=_("Sans adresse e-mail : un courrier ; sans téléphone : un e-mail."),
+    )  # fmt: skip
+    suspension = forms.BooleanField(
+        label=_("Annonce une suspension de service"), required=False,
+        help_text=_("Étape manuelle, après la mise en demeure : voir le guide (précautions)."),
+    )  # fmt: skip
+
     def step(self) -> core.Step:
         data = self.cleaned_data
         return core.Step(
             key=data["key"], offset_days=data["offset_days"], channel=data["channel"],
             mode=data["mode"], template=data["template"] or data["key"], tone=data["tone"],
             penalties=data["penalties"], min_amount=data["min_amount"],
+            repeat_every=data["repeat_every"] or 0, repeat_times=data["repeat_times"] or 0,
+            pay_within=data["pay_within"] or 0, copy_collector=data["copy_collector"] or "",
+            attach_invoices=data["attach_invoices"], fallback=data["fallback"],
+            suspension=data["suspension"],
         )  # fmt: skip
 
 

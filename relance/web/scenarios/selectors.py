@@ -7,19 +7,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
 
 from relance.accounts.models import Organisation
-from relance.channels.templating.default_templates import PARTS_BY_STEP
+from relance.channels.step_templates import step_template_warnings
 from relance.core import scenario as core
 from relance.core.calendar import for_customer
 from relance.core.scenario_review import CalendarEntry, calendar_preview, step_warnings
 from relance.dunning.models import CustomerDunning, Scenario, ScenarioStep, Segment
 from relance.dunning.run import dunning_rules
-from relance.dunning.scenario_edit import STEP_FIELDS
-
-# Channels whose message is written from the template named like the step.
-TEMPLATED_CHANNELS = ("email", "letter", "formal_notice")
+from relance.dunning.scenarios import STEP_FIELDS
 
 
 @dataclass
@@ -73,19 +69,10 @@ def engine_scenario(scenario: Scenario, steps: list[ScenarioStep]) -> core.Scena
     )
 
 
-def scenario_warnings(engine: core.Scenario | None) -> list[str]:
+def scenario_warnings(organisation: Organisation, engine: core.Scenario | None) -> list[str]:
     if engine is None:
         return []
-    warnings = step_warnings(engine.steps)
-    for step in engine.steps:
-        if step.channel in TEMPLATED_CHANNELS and step.key not in PARTS_BY_STEP:
-            warnings.append(
-                _("Aucun modèle ne porte la clé « %(key)s » : ses messages iront sur la liste "
-                  "des tâches au lieu de partir. Reprenez la clé d'un modèle existant "
-                  "(%(keys)s).")
-                % {"key": step.key, "keys": ", ".join(k for k in PARTS_BY_STEP if k != "sms")}
-            )  # fmt: skip
-    return warnings
+    return [*step_warnings(engine.steps), *step_template_warnings(organisation.pk, engine.steps)]
 
 
 def scenario_calendar(

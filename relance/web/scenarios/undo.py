@@ -11,7 +11,7 @@ from django.core import signing
 
 from relance.core import scenario as core
 from relance.dunning.models import Scenario
-from relance.dunning.scenario_edit import STEP_FIELDS
+from relance.dunning.scenarios import STEP_FIELDS
 
 SALT = "relance.scenario-step-undo"
 UNDO_SECONDS = 15 * 60

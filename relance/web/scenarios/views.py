@@ -17,22 +17,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.accounts.audit import Actor
+from relance.channels.step_templates import scenario_step_save, step_template, template_uses
 from relance.core.scenario import PRESETS
 from relance.dunning.labels import scenario_name, step_label
 from relance.dunning.models import Scenario, ScenarioStep
 from relance.dunning.scenario_edit import (
     ScenarioEditError,
-    core_step,
     scenario_create,
     scenario_delete,
-    scenario_step_add,
     scenario_step_delete,
     scenario_step_move,
-    scenario_step_update,
     scenario_update,
     scenario_usage,
 )
-from relance.dunning.scenarios import scenarios_ensure_presets
+from relance.dunning.scenarios import core_step, scenarios_ensure_presets
 from relance.web.access import Workspace, org_view
 from relance.web.scenarios.forms import (
     CalendarForm,
@@ -108,18 +106,28 @@ def _detail(request: HttpRequest, ws: Workspace, scenario: Scenario, *,
             status: int = 200) -> HttpResponse:  # fmt: skip
     steps = list(scenario.steps.order_by("position"))
     undo = undone_step(scenario, request.GET.get("undo", ""))
+    uses = template_uses(ws.organisation.pk)
     context = {
         "undo": undo,
         "undo_token": request.GET.get("undo", "") if undo else "",
         "steps": steps,
+        "templates": [_shared(step, uses) for step in steps],
         "usage": scenario_usage(scenario),
         "is_preset": scenario.key in PRESETS,
-        "warnings": scenario_warnings(engine_scenario(scenario, steps)),
+        "warnings": scenario_warnings(ws.organisation, engine_scenario(scenario, steps)),
         "step_form": step_form or StepForm(),
         "rename_form": rename_form or ScenarioRenameForm(initial={"name": scenario.name}),
         **_calendar_context(request, ws, scenario, steps),
     }
     return render(request, "web/scenarios/detail.html", context, status=status)
+
+
+def _shared(step: ScenarioStep, uses: dict[str, list[Any]]) -> dict[str, Any]:
+    """The step's template, and the other steps using it."""
+    name = step_template(step)
+    others = [use for use in uses.get(name, []) if use.step != step.key or
+              use.scenario != step.scenario.name]  # fmt: skip
+    return {"step": step, "name": name, "others": others}
 
 
 @org_view
@@ -135,6 +143,15 @@ def scenario_calendar_view(request: HttpRequest, ws: Workspace, scenario: UUID) 
         return _detail(request, ws, found)
     context = _calendar_context(request, ws, found, list(found.steps.order_by("position")))
     return render(request, "web/scenarios/_calendar.html", context)
+
+
+def _created(request: HttpRequest, names: list[str]) -> None:
+    for name in names:
+        messages.info(
+            request,
+            _("Modèle « %(name)s » créé dans les quatre langues à partir d'un modèle livré : "
+              "adaptez son texte dans Modèles.") % {"name": name},
+        )  # fmt: skip
 
 
 @org_view
@@ -173,13 +190,14 @@ def step_add(request: HttpRequest, ws: Workspace, scenario: UUID) -> HttpRespons
     form = StepForm(request.POST)
     if form.is_valid():
         try:
-            scenario_step_add(scenario=found, step=form.step(), actor=_actor(ws))
+            created = scenario_step_save(scenario=found, step=form.step(), actor=_actor(ws))
         except ScenarioEditError as exc:
             _refused(form, exc)
         else:
             messages.success(
                 request, _("Étape « %(key)s » ajoutée.") % {"key": step_label(form.step().key)}
             )
+            _created(request, created)
             return redirect("scenario_detail", org=ws.organisation.slug, scenario=found.uuid)
     return _detail(request, ws, found, step_form=form, status=400)
 
@@ -192,13 +210,15 @@ def step_edit(request: HttpRequest, ws: Workspace, scenario: UUID, key: str) -> 
     form = StepForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            scenario_step_update(scenario=found, key=key, step=form.step(), actor=_actor(ws))
+            created = scenario_step_save(scenario=found, key=key, step=form.step(),
+                                         actor=_actor(ws))  # fmt: skip
         except ScenarioEditError as exc:
             _refused(form, exc)
         else:
             messages.success(
                 request, _("Étape « %(key)s » enregistrée.") % {"key": step_label(form.step().key)}
             )
+            _created(request, created)
             return redirect("scenario_detail", org=ws.organisation.slug, scenario=found.uuid)
     status = 400 if request.method == "POST" else 200
     context = {"scenario": found, "step": row, "form": form}
@@ -231,7 +251,7 @@ def step_undo(request: HttpRequest, ws: Workspace, scenario: UUID) -> HttpRespon
         messages.error(request, _("Ce lien d'annulation n'est pas valable ou a expiré."))
     else:
         try:
-            scenario_step_add(scenario=found, step=step, actor=_actor(ws))
+            scenario_step_save(scenario=found, step=step, actor=_actor(ws))
         except ScenarioEditError as exc:
             messages.error(request, exc.message)
         else:

@@ -13,6 +13,7 @@ from relance.core import segmentation as core
 from relance.dunning.labels import scenario_name
 from relance.dunning.models import Scenario
 from relance.dunning.segment_edit import MAX_CONDITIONS, SegmentDraft
+from relance.lib.text import translated
 
 FIGURE_LABELS: dict[str, str | Promise] = {
     "late_pct": _("Part des factures payées en retard (%)"),
@@ -48,10 +49,8 @@ def figure_label(name: str) -> str:
 
 
 def figure_text(name: str, value: Decimal, portfolio: core.Portfolio) -> str:
-    """A rule's threshold with its unit; the core writes days in French only."""
-    if core.FIGURES[name][0] == "days":
-        return str(_("%(number)s jours") % {"number": core.fmt_number(value)})
-    return core.fmt_figure(name, value, portfolio)
+    """A rule's threshold with its unit, in the reader's language."""
+    return translated(core.fmt_figure(name, value, portfolio))
 
 
 def describe_rule(rule: dict[str, Any], currency: str) -> str:

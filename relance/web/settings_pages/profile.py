@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relance.accounts.audit import Actor
-from relance.accounts.services import AccountError, user_profile_update
+from relance.accounts.services import AccountError, membership_digest_set, user_profile_update
 from relance.web.access import Workspace, org_view
 
 
@@ -30,6 +30,11 @@ class ProfileForm(forms.Form):
         help_text=gettext_lazy("Le numéro auquel vos clients vous joignent, imprimé sur vos "
                                "courriers."),
     )  # fmt: skip
+    weekly_digest = forms.BooleanField(
+        label=gettext_lazy("Recevoir le résumé de la semaine, le lundi matin"), required=False,
+        help_text=gettext_lazy("Pour les chargés de recouvrement : encaissé, promis, litiges, "
+                               "échéances de la semaine et clients les plus en retard."),
+    )  # fmt: skip
 
 
 @org_view
@@ -38,16 +43,21 @@ def profile(request: HttpRequest, ws: Workspace) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
-            data: dict[str, Any] = form.cleaned_data
+            data: dict[str, Any] = dict(form.cleaned_data)
+            digest = data.pop("weekly_digest")
             try:
                 user_profile_update(user=user, organisation=ws.organisation,
                                     actor=Actor(user=user), **data)  # fmt: skip
+                membership_digest_set(membership=ws.membership, weekly_digest=digest,
+                                      actor=Actor(user=user))  # fmt: skip
             except AccountError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Votre profil est enregistré."))
                 return redirect("profile", org=ws.organisation.slug)
     else:
-        form = ProfileForm(initial={name: getattr(user, name) for name in ProfileForm.base_fields})
+        initial = {name: getattr(user, name) for name in ProfileForm.base_fields
+                   if name != "weekly_digest"}  # fmt: skip
+        form = ProfileForm(initial={**initial, "weekly_digest": ws.membership.weekly_digest})
     return render(request, "web/settings_pages/profile.html", {"form": form},
                   status=400 if form.errors else 200)  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relance.web.settings_pages import members, payments, profile, sending, views
+from relance.web.settings_pages import audit, members, payments, profile, sending, views
 
 urlpatterns = [
     path("settings/", views.organisation, name="settings"),
@@ -27,5 +27,7 @@ urlpatterns = [
     path("settings/users/<uuid:user>/remove/", members.user_remove, name="settings_user_remove"),
     path("settings/rules/", views.rules, name="settings_rules"),
     path("settings/rates/", views.rates, name="settings_rates"),
+    path("settings/audit/", audit.audit, name="settings_audit"),
+    path("settings/audit/export.csv", audit.audit_export, name="settings_audit_export"),
     path("profile/", profile.profile, name="profile"),
 ]

@@ -11,17 +11,23 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.accounts.models import Organisation
 from relance.channels.compose import message_context
-from relance.channels.message_templates import inline_css, sample_context, template_limits
+from relance.channels.message_templates import (
+    inline_css,
+    sample_context,
+    template_kind_of,
+    template_limits,
+)
 from relance.channels.templating import context as tpl
 from relance.channels.templating.content import ContentReport, check_content
-from relance.channels.templating.default_templates import PARTS_BY_STEP, tidy_text
+from relance.channels.templating.default_templates import tidy_text
 from relance.channels.templating.sandbox import TemplateRejected, render
 from relance.dunning.models import Reminder
 from relance.ledger.models import Customer
 
 PART_LABELS = {"subject": _("Objet"), "text": _("Texte"), "html": _("HTML")}
-CHANNEL_OF_KEY = {"formal_notice": "formal_notice", "sms": "sms", "call_1": "call",
-                  "call_2": "call", "legal": "legal"}  # fmt: skip
+# The channel a template of each kind is previewed on (a letter: the formal notice's deadline).
+CHANNEL_OF_KIND = {"email": "email", "letter": "formal_notice", "sms": "sms", "call": "call",
+                   "legal": "legal"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -53,9 +59,10 @@ def _context(
             organisation_name=organisation.legal_name, today=today,
         )  # fmt: skip
     # A reminder that is never saved, as ``relance preview`` does: the preview changes nothing.
+    kind = template_kind_of(organisation.pk, key) or "email"
     draft = Reminder(
-        organisation=organisation, customer=customer, step=key,
-        channel=CHANNEL_OF_KEY.get(key, "email"), mode="manual",
+        organisation=organisation, customer=customer, step=key, template=key,
+        channel=CHANNEL_OF_KIND.get(kind, "email"), mode="manual",
         currency=organisation.default_currency, penalties=penalties, tone=tone,
     )  # fmt: skip
     return message_context(draft, today=today, language=language)
@@ -76,7 +83,7 @@ def build_preview(
     context = _context(organisation, key, language, customer, tone, penalties, today)
     rendered: dict[str, str] = {}
     limits = template_limits()
-    for part in PARTS_BY_STEP[key]:
+    for part in PART_LABELS:
         source = sources.get(part, "")
         if not source:
             continue

@@ -12,6 +12,11 @@ urlpatterns = [
         name="template_preview",
     ),
     path(
+        "templates/<slug:key>/<slug:language>/test/",
+        views.template_test,
+        name="template_test",
+    ),
+    path(
         "templates/<slug:key>/<slug:language>/reset/",
         views.template_reset,
         name="template_reset",

@@ -7,11 +7,13 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from relance.core.search_text import highlight
+from relance.lib.text import translated
 from relance.web.paging import query_without_page
 
 register = template.Library()
@@ -33,10 +35,26 @@ def money(value: Any, currency: str = "EUR") -> str:
     return f"{text}\u00a0{symbol}"
 
 
+@register.filter(name="translated")
+def translated_filter(message: Any) -> str:
+    """A sentence from pure code or stored as ``Text`` JSON, in the reader's language."""
+    return translated(message)
+
+
 @register.simple_tag(takes_context=True)
 def page_query(context: dict[str, Any], page_number: int) -> str:
     request: HttpRequest = context["request"]
     return f"?{query_without_page(request)}page={page_number}"
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context: dict[str, Any], name: str, fmt: str, **kwargs: Any) -> str:
+    """The export of the list shown, in ``fmt``, with the page's filters (not its page)."""
+    request: HttpRequest = context["request"]
+    given = {key: value for key, value in kwargs.items() if value}  # an include's blanks
+    path = reverse(name, kwargs={"org": context["organisation"].slug, "fmt": fmt, **given})
+    query = query_without_page(request).rstrip("&")
+    return f"{path}?{query}" if query else path
 
 
 @register.simple_tag

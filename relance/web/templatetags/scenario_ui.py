@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import template
 
 from relance.dunning import labels as words
-from relance.dunning.models import CallOutcomeKind
+from relance.dunning.models import CallOutcomeKind, ScenarioStep
 from relance.dunning.todo import KINDS
 
 register = template.Library()
@@ -31,6 +31,11 @@ def tone_label(value: str) -> str:
 @register.filter
 def penalties_label(value: str) -> str:
     return words.penalties_label(value)
+
+
+@register.filter
+def step_options(step: ScenarioStep) -> str:
+    return words.step_options_label(step)
 
 
 @register.filter

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -73,12 +73,6 @@ def message_page(request: HttpRequest, ws: Workspace, task: Reminder, kind: str)
                                 phone=draft.phone)  # fmt: skip
             if action == "attach":
                 return _attach(request, ws, task, form)
-            if action.startswith("remove:"):
-                wanted = _uuid(action.removeprefix("remove:"))
-                attachment = get_object_or_404(ReminderAttachment, reminder=task, uuid=wanted)
-                attachment_remove(attachment=attachment, actor=common.actor(ws))
-                messages.success(request, _("« %(name)s » retirée.") % {"name": attachment.name})
-                return redirect(common.detail_url(ws, task) + "#attachments")
         except DunningError as exc:
             form.add_error(None, str(exc))
             return _render_message(request, ws, task, kind, Draft.of(task), bound=form)
@@ -87,13 +81,6 @@ def message_page(request: HttpRequest, ws: Workspace, task: Reminder, kind: str)
         messages.success(request, _("Brouillon enregistré."))
         return redirect(common.detail_url(ws, task))
     return _render_message(request, ws, task, kind, Draft.of(task))
-
-
-def _uuid(value: str) -> UUID:
-    try:
-        return UUID(value)
-    except ValueError as exc:
-        raise Http404(_("Pièce jointe inconnue.")) from exc
 
 
 def _posted_draft(form: EmailDraftForm | SmsDraftForm, task: Reminder) -> Draft:
@@ -273,6 +260,36 @@ def todo_attachment(
         response = HttpResponse(handle.read(), content_type=found.content_type)
     response["Content-Disposition"] = content_disposition_header(True, found.name) or ""
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@org_view
+@require_POST
+def todo_attachment_remove(
+    request: HttpRequest, ws: Workspace, reminder: UUID, attachment: UUID
+) -> HttpResponse:
+    """One file off the message, once the browser's dialog confirmed it (htmx): the list of
+    files comes back, and an event asks the editor for a new preview with its fields as they
+    are typed. The draft is neither saved nor sent: what is being typed stays on the page."""
+    task = common.reminder(ws, reminder)
+    found = get_object_or_404(ReminderAttachment, reminder=task, uuid=attachment)
+    context: dict[str, Any] = {"task": task}
+    try:
+        attachment_remove(attachment=found, actor=common.actor(ws))
+    except DunningError as exc:  # the task was done meanwhile
+        context["problem"] = str(exc)
+    else:
+        context["removed"] = found.name
+    if not request.headers.get("HX-Request"):
+        if "problem" in context:
+            messages.error(request, context["problem"])
+        else:
+            messages.success(request, _("« %(name)s » retirée.") % {"name": found.name})
+        return redirect(common.detail_url(ws, task) + "#attachments")
+    context["attachments"] = ReminderAttachment.objects.filter(reminder=task)
+    response = render(request, "web/todo/_attachments.html", context)
+    if "removed" in context:
+        response["HX-Trigger"] = "attachments-changed"
     return response
 
 

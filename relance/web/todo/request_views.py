@@ -12,12 +12,14 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from relance.accounts.clock import local_day
+from relance.channels.models import DeliveryEvent, OutboundMessage
 from relance.dunning.debtor_requests import (
     ACCEPT,
     ACKNOWLEDGE,
@@ -27,7 +29,7 @@ from relance.dunning.debtor_requests import (
     outcomes,
     plan_schedule,
 )
-from relance.dunning.models import DebtorRequest
+from relance.dunning.models import DebtorRequest, DebtorRequestKind
 from relance.dunning.services import DunningError
 from relance.ledger.selectors import open_instalments
 from relance.web.access import Workspace, org_view
@@ -39,6 +41,8 @@ OUTCOME_LABELS = {
     CLOSE: gettext_lazy("Clore le litige"),
     ACKNOWLEDGE: gettext_lazy("Marquer comme traitée"),
 }
+# A reply is closed by answering it; dismissing it is the only button.
+REPLY_LABELS = {ACKNOWLEDGE: gettext_lazy("Classer sans répondre")}
 
 
 def _request(ws: Workspace, uuid: UUID) -> DebtorRequest:
@@ -70,10 +74,21 @@ def debtor_request_page(request: HttpRequest, ws: Workspace, request_id: UUID) -
     context = {
         "asked": asked, "invoices": invoices, "schedule": schedule,
         "currency": invoices[0].currency if invoices else "EUR",
-        "answers": [(key, OUTCOME_LABELS[key]) for key in outcomes(asked)],
+        "answers": [(key, (REPLY_LABELS if asked.kind == DebtorRequestKind.REPLY
+                           else OUTCOME_LABELS)[key]) for key in outcomes(asked)],
         "link_reference": asked.portal_link.uuid.hex[:8] if asked.portal_link else "",
+        "replied_to": _replied_to(asked),
+        "answer_late": asked.answer_by is not None and asked.answer_by < timezone.now(),
     }  # fmt: skip
     return render(request, "web/todo/debtor_request.html", context)
+
+
+def _replied_to(asked: DebtorRequest) -> OutboundMessage | None:
+    """The message a reply answers (a reply's task is tied to it by its delivery event)."""
+    if asked.kind != DebtorRequestKind.REPLY:
+        return None
+    event = DeliveryEvent.objects.filter(request=asked).select_related("message").first()
+    return event.message if event is not None else None
 
 
 @org_view

@@ -1,9 +1,17 @@
 from django.urls import path
 
-from relance.web.todo import call_views, letter_views, message_views, request_views, views
+from relance.web.todo import (
+    call_views,
+    exports,
+    letter_views,
+    message_views,
+    request_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.todo_list, name="todo"),
+    path("export.<str:fmt>", exports.todo_export, name="todo_export"),
     path("send/", views.todo_bulk, name="todo-bulk"),
     path("print/", views.todo_print, name="todo-print"),
     path("customer/<uuid:customer>/", views.todo_customer, name="todo-customer"),
@@ -50,5 +58,10 @@ urlpatterns = [
         "<uuid:reminder>/attachments/<uuid:attachment>/",
         message_views.todo_attachment,
         name="todo-attachment",
+    ),
+    path(
+        "<uuid:reminder>/attachments/<uuid:attachment>/remove/",
+        message_views.todo_attachment_remove,
+        name="todo-attachment-remove",
     ),
 ]

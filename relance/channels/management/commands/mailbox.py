@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from relance.channels.email.mailbox import mailbox_from_url, mailbox_poll
 
@@ -22,11 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         url = options["url"] or settings.IMAP_URL
         if not url:
-            raise CommandError("Aucune boîte configurée : définissez IMAP_URL ou --url.")
+            raise CommandError(_("Aucune boîte configurée : définissez IMAP_URL ou --url."))
         try:
             counts = mailbox_poll(mailbox_from_url(url))
         except OSError as exc:
-            raise CommandError(f"Boîte injoignable : {exc}") from exc
+            raise CommandError(_("Boîte injoignable : %(exc)s") % {"exc": exc}) from exc
         self.stdout.write(
             f"Rejets : {counts['bounced']}, réponses : {counts['replied']}, "
             f"déjà reçus : {counts['duplicate']}, rejets ignorés (sans l'adresse de retour "

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.channels.compose import message_context
-from relance.channels.message_templates import template_limits
-from relance.channels.templating import TemplateRejected, check_content, render, render_default
+from relance.channels.message_templates import render_message, template_limits
+from relance.channels.templating import TemplateRejected, check_content, render
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.models import Reminder
 from relance.ledger.models import Customer
@@ -27,7 +28,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("customer", help="référence du client")
-        parser.add_argument("--step", default="reminder_1")
+        parser.add_argument("--step", default="reminder_1", help="modèle (nom) de l'étape")
         parser.add_argument("--penalties", default="none", choices=["none", "mentioned", "claimed"])
         parser.add_argument("--tone", default="neutral")
         parser.add_argument("--template", default=None, help="modèle à essayer (fichier)")
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             organisation=organisation, external_ref=options["customer"]
         ).first()
         if customer is None:
-            raise CommandError(f"Client « {options['customer']} » introuvable.")
+            raise CommandError(_("Client « %(ref)s » introuvable.") % {"ref": options["customer"]})
         # A reminder that is never saved: the preview changes nothing.
         draft = Reminder(organisation=organisation, customer=customer, step=options["step"],
                          channel="email", mode="manual", currency=organisation.default_currency,
@@ -56,11 +57,12 @@ class Command(BaseCommand):
                 limits = template_limits()
                 self.stdout.write(render(source, context, html=options["html"], limits=limits))
             except TemplateRejected as exc:
-                raise CommandError(f"Modèle refusé : {exc}") from exc
+                raise CommandError(_("Modèle refusé : %(exc)s") % {"exc": exc}) from exc
             return
-        try:
-            rendered = render_default(context)
-        except UnknownDefault as exc:
+        try:  # the template of that name as the morning run finds it: the organisation's first
+            rendered = render_message(context, organisation_id=organisation.pk,
+                                      template=options["step"])  # fmt: skip
+        except (UnknownDefault, TemplateRejected) as exc:
             raise CommandError(str(exc)) from exc
         report = check_content(rendered.subject, rendered.text, rendered.html,
                                language=context.message_language)  # fmt: skip

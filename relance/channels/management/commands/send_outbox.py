@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from relance.channels.email.transports import email_destination
 from relance.channels.outbox import send_due
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         limit = options["limit"]
         if limit is not None and limit < 1:
-            raise CommandError("--limit : un nombre de messages, au moins 1.")
+            raise CommandError(_("--limit : un nombre de messages, au moins 1."))
         self.stderr.write(email_destination())
         worker = f"{socket.gethostname()}:{os.getpid()}"
         summary = send_due(worker=worker, limit=limit, ignore_window=options["now"])

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError("--stop demande --organisation SLUG.")
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:
-            raise CommandError(f"Organisation « {slug} » inconnue.")
+            raise CommandError(_("Organisation « %(slug)s » inconnue.") % {"slug": slug})
         try:
             created = sms_opt_out_record(
                 organisation=organisation, phone=phone, source="manual", actor=Actor.system("cli")

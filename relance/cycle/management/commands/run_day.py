@@ -85,10 +85,11 @@ def render_summary(summary: RunSummary | CycleSummary) -> str:
             f"  Dans l'outbox : {outbox.get('queued', 0)} e-mail(s), {outbox.get('sms', 0)} SMS"
             " (relance send-outbox les envoie)"
         )
-        if outbox.get("no_address") or outbox.get("held"):
+        if outbox.get("no_address") or outbox.get("no_template") or outbox.get("held"):
             lines.append(
                 f"  Renvoyés à la liste à faire : {outbox.get('no_address', 0)} sans "
-                f"adresse, {outbox.get('held', 0)} retenus"
+                f"adresse, {outbox.get('no_template', 0)} sans modèle, "
+                f"{outbox.get('held', 0)} retenus"
             )
         if outbox.get("stale_bank_data"):
             lines.append(

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day, local_time
@@ -63,11 +64,15 @@ class Command(BaseCommand):
         try:
             at = time.fromisoformat(options["at"])
         except ValueError as exc:
-            raise CommandError(f"Heure « {options['at']} » invalide : attendu HH:MM.") from exc
+            raise CommandError(
+                _("Heure « %(time)s » invalide : attendu HH:MM.") % {"time": options["at"]}
+            ) from exc
         if settings.RELANCE_EXECUTION != "inline":
             raise CommandError(
-                "RELANCE_EXECUTION=celery : le passage quotidien est celui de "
-                "« celery -A relance beat »."
+                _(
+                    "RELANCE_EXECUTION=celery : le passage quotidien est celui de « celery -A "
+                    "relance beat »."
+                )
             )
         self.stderr.write(email_destination())
         last_cycle: dict[int, date] = {}

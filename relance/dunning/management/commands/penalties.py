@@ -15,9 +15,11 @@ from typing import Any
 
 import holidays
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from relance.core.penalties import REGIMES, PenaltyError, compute_penalties, explain
 from relance.core.rates import RateNotFoundError, RateTables, load_rate_tables
+from relance.lib.text import translated
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
@@ -28,7 +30,10 @@ def parse_day(value: str, what: str) -> date:
             return datetime.strptime(value.strip(), pattern).date()
         except ValueError:
             continue
-    raise CommandError(f"{what} : date invalide « {value} » (format AAAA-MM-JJ ou JJ/MM/AAAA).")
+    raise CommandError(
+        _("%(what)s : date invalide « %(value)s » (format AAAA-MM-JJ ou JJ/MM/AAAA).")
+        % {"what": what, "value": value}
+    )
 
 
 def parse_decimal(value: str, what: str) -> Decimal:
@@ -40,17 +45,24 @@ def parse_decimal(value: str, what: str) -> Decimal:
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite() or not cleaned:
-        raise CommandError(f"{what} : nombre invalide « {value} ».")
+        raise CommandError(
+            _("%(what)s : nombre invalide « %(value)s ».") % {"what": what, "value": value}
+        )
     return number
 
 
 def parse_payment(value: str) -> tuple[date, Decimal]:
     when, sep, amount = value.partition(":")
     if not sep:
-        raise CommandError(f"--payment : « {value} » attendu sous la forme DATE:MONTANT.")
+        raise CommandError(
+            _("--payment : « %(value)s » attendu sous la forme DATE:MONTANT.") % {"value": value}
+        )
     part = parse_decimal(amount, "--payment")
     if part < 0:
-        raise CommandError(f"--payment : un paiement ne peut pas être négatif (« {value} »).")
+        raise CommandError(
+            _("--payment : un paiement ne peut pas être négatif (« %(value)s »).")
+            % {"value": value}
+        )
     return parse_day(when, "--payment"), part
 
 
@@ -123,15 +135,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for name in ("amount", "due", "until"):
             if not options[name]:
-                raise CommandError(f"--{name} est obligatoire.")
+                raise CommandError(_("--%(name)s est obligatoire.") % {"name": name})
         amount = parse_decimal(options["amount"], "--amount")
         if amount < 0:
-            raise CommandError(f"--amount : le montant ne peut pas être négatif ({amount}).")
+            raise CommandError(
+                _("--amount : le montant ne peut pas être négatif (%(amount)s).")
+                % {"amount": amount}
+            )
         due = parse_day(options["due"], "--due")
         until = parse_day(options["until"], "--until")
         if until < due:
             raise CommandError(
-                f"--until ({until:%d/%m/%Y}) est antérieure à l'échéance ({due:%d/%m/%Y})."
+                _("--until (%(until)s) est antérieure à l'échéance (%(due)s).")
+                % {"until": f"{until:%d/%m/%Y}", "due": f"{due:%d/%m/%Y}"}
             )
         contract_rate = (
             parse_decimal(options["contract_rate"], "--contract-rate")
@@ -172,7 +188,7 @@ class Command(BaseCommand):
                 tables=tables,
             )
         except (PenaltyError, RateNotFoundError) as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(translated(exc)) from exc
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
             return

@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
@@ -25,6 +27,7 @@ from relance.dunning.segments import (
 )
 from relance.ledger.models import Customer
 from relance.lib.cli import parse_day
+from relance.lib.text import translated
 
 
 class Command(BaseCommand):
@@ -58,7 +61,9 @@ class Command(BaseCommand):
             else:
                 self._show(organisation, options["customer_ref"], options["date"])
         except SegmentRuleError as exc:
-            raise CommandError(f"Règles de segments invalides : {exc}") from exc
+            raise CommandError(
+                _("Règles de segments invalides : %(reason)s") % {"reason": translated(exc)}
+            ) from exc
 
     def _recompute(self, organisation: Organisation, day: date, as_json: bool) -> None:
         summary = segments_recompute(
@@ -70,14 +75,24 @@ class Command(BaseCommand):
         for key, count in summary.segments.items():
             self.stdout.write(f"{key:<16} {count:>8}")
         self.stdout.write(
-            f"Segments au {day:%d/%m/%Y} : {summary.changed} changement(s), "
-            f"{summary.manual} client(s) au segment choisi à la main (inchangés)."
+            _(
+                "Segments au %(day)s : %(changes)s changement(s), %(manual)s client(s) au "
+                "segment choisi à la main (inchangés)."
+            )
+            % {
+                "day": date_format(day, "SHORT_DATE_FORMAT"),
+                "changes": summary.changed,
+                "manual": summary.manual,
+            }
         )
 
     def _show(self, organisation: Organisation, ref: str, day: str | None) -> None:
         customer = Customer.objects.filter(organisation=organisation, external_ref=ref).first()
         if customer is None:
-            raise CommandError(f"Client « {ref} » introuvable dans {organisation.slug}.")
+            raise CommandError(
+                _("Client « %(ref)s » introuvable dans %(org)s.")
+                % {"ref": ref, "org": organisation.slug}
+            )
         current = customer_segment(organisation, customer)
         explanation = current.explanation
         if day is not None or not explanation.get("figures"):
@@ -85,25 +100,32 @@ class Command(BaseCommand):
             segments_ensure_defaults(organisation)
             as_of = parse_day(day)
             figures = customer_figures(organisation, as_of, customer_ids=[customer.pk])
-            _, why = classify(
+            _key, why = classify(
                 figures[customer.pk], segment_rules(organisation), portfolio_figures(
                     organisation, as_of)
             )  # fmt: skip
             explanation = explanation_json(why, as_of)
-        manual = " (choisi à la main)" if current.is_manual else ""
+        segment = current.key or "-"
         self.stdout.write(f"{customer.name} ({customer.external_ref})")
-        self.stdout.write(f"Segment : {current.key or '-'}{manual}")
-        self.stdout.write(f"Scénario : {current.scenario}")
-        self.stdout.write(f"Indicateurs au {explanation.get('as_of', '-')} :")
+        self.stdout.write(
+            _("Segment : %(key)s (choisi à la main)") % {"key": segment}
+            if current.is_manual
+            else _("Segment : %(key)s") % {"key": segment}
+        )
+        self.stdout.write(_("Scénario : %(key)s") % {"key": current.scenario})
+        self.stdout.write(_("Indicateurs au %(day)s :") % {"day": explanation.get("as_of", "-")})
         for name, value in explanation["figures"].items():
             label = name if name not in FIGURES else f"{name} ({FIGURES[name][0]})"
             self.stdout.write(f"  {label:<32} {'-' if value is None else value}")
         if current.is_manual or explanation["segment"] != current.key:
-            self.stdout.write(f"Le calcul donnerait : {explanation['segment']}")
-        self.stdout.write(f"Segment « {explanation['rule_name']} » ({explanation['segment']}) :")
+            self.stdout.write(_("Le calcul donnerait : %(key)s") % {"key": explanation["segment"]})
+        self.stdout.write(
+            _("Segment « %(name)s » (%(key)s) :")
+            % {"name": explanation["rule_name"], "key": explanation["segment"]}
+        )
         for reason in explanation["reasons"]:
-            self.stdout.write(f"  - {reason}")
+            self.stdout.write(f"  - {translated(reason)}")
         for other in explanation["not_matched"]:
-            self.stdout.write(f"  Pas « {other['segment']} » :")
+            self.stdout.write("  " + _("Pas « %(key)s » :") % {"key": other["segment"]})
             for reason in other["reasons"]:
-                self.stdout.write(f"    - {reason}")
+                self.stdout.write(f"    - {translated(reason)}")

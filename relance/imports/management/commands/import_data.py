@@ -1,6 +1,7 @@
 """relance import customers|invoices|payments PATH [--org SLUG] [--dry-run] [--json]
 [--map CHAMP=EN-TÊTE] [--encoding ENCODAGE]; relance import bank-statement PATH [--org SLUG]
-[--dry-run] [--json]"""
+[--dry-run] [--json]; relance import invoice-pdfs ZIP-OU-DOSSIER [--org SLUG] [--dry-run]
+[--json]"""
 
 from __future__ import annotations
 
@@ -11,16 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
 from relance.imports.limits import import_limits
 from relance.imports.management.commands._bank_statement import BANK_STATEMENT, import_statement
+from relance.imports.management.commands._invoice_pdfs import INVOICE_PDFS, import_invoice_pdfs
 from relance.imports.models import ImportKind
 from relance.imports.parsers.encoding import ENCODINGS
 from relance.imports.parsers.limits import MB
 from relance.imports.services import ImportReport, import_file
 from relance.lib.progress import TerminalProgress
+from relance.lib.text import translated
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:
@@ -28,7 +32,7 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
     for item in items:
         field, sep, header = item.partition("=")
         if not sep or not field.strip() or not header.strip():
-            raise CommandError(f"--map attend CHAMP=EN-TÊTE, pas « {item} ».")
+            raise CommandError(_("--map attend CHAMP=EN-TÊTE, pas « %(item)s ».") % {"item": item})
         mapping[field.strip()] = header.strip()
     return mapping
 
@@ -36,12 +40,14 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
 class Command(BaseCommand):
     help = (
         "Importer un fichier de clients, de factures ou de paiements (CSV ou XLSX), ou un "
-        "relevé bancaire (camt, CFONB 120, CODA, MT940, OFX, QIF)."
+        "relevé bancaire (camt, CFONB 120, CODA, MT940, OFX, QIF), ou les PDF des factures (une "
+        "archive ZIP ou un dossier)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        tables = [kind for kind in ImportKind.values if kind != ImportKind.BANK_STATEMENT]
-        parser.add_argument("kind", choices=[*tables, BANK_STATEMENT])
+        others = (ImportKind.BANK_STATEMENT, ImportKind.INVOICE_PDFS)
+        tables = [kind for kind in ImportKind.values if kind not in others]
+        parser.add_argument("kind", choices=[*tables, BANK_STATEMENT, INVOICE_PDFS])
         parser.add_argument("path")
         parser.add_argument("--org", default=None, help="organisation (slug)")
         parser.add_argument("--dry-run", action="store_true", help="vérifier sans rien écrire")
@@ -63,18 +69,24 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
-        if not path.is_file():
-            raise CommandError(f"Fichier introuvable : {path}")
         try:
             organisation = organisation_by_slug(options["org"])
         except OrganisationNotFound as exc:
             raise CommandError(str(exc)) from exc
+        if options["kind"] == INVOICE_PDFS:  # a ZIP or a folder, capped by its own limits
+            import_invoice_pdfs(self.stdout, organisation, path, options)
+            return
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
         kind = ImportKind.BANK_STATEMENT if options["kind"] == BANK_STATEMENT else options["kind"]
         most = import_limits(kind).file_bytes
         if path.stat().st_size > most:  # refused before being read into memory
             raise CommandError(
-                f"Fichier trop volumineux ({path.stat().st_size // MB} Mo) : {most // MB} Mo au "
-                f"plus (RELANCE_IMPORT_FILE_MAX_MB). Découpez-le en plusieurs fichiers."
+                _(
+                    "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus "
+                    "(RELANCE_IMPORT_FILE_MAX_MB). Découpez-le en plusieurs fichiers."
+                )
+                % {"size": path.stat().st_size // MB, "most": most // MB}
             )
         if kind == ImportKind.BANK_STATEMENT:
             import_statement(self.stdout, organisation, path, options)
@@ -108,15 +120,22 @@ class Command(BaseCommand):
     def _summary(self, report: ImportReport, dry_run: bool) -> None:
         if report.rejected:
             self.stdout.write(
-                f"Fichier rejeté : {report.error_count} erreur(s), rien n'a été importé."
+                _("Fichier rejeté : %(n)s erreur(s), rien n'a été importé.")
+                % {"n": report.error_count}
             )
             for error in report.rejected:
-                where = f"ligne {error.line}" if error.line else "fichier"
-                column = f", colonne « {error.column} »" if error.column else ""
-                self.stdout.write(f"  {where}{column} : {error.reason}")
+                where = _("ligne %(line)s") % {"line": error.line} if error.line else _("fichier")
+                if error.column:
+                    where = _("%(where)s, colonne « %(column)s »") % {
+                        "where": where,
+                        "column": error.column,
+                    }
+                self.stdout.write(f"  {where} : {translated(error.reason)}")
             if report.more:
                 self.stdout.write(
-                    f"  … et {report.more} autre(s) : corrigez celles-ci, puis importez à nouveau."
+                    "  "
+                    + _("… et %(n)s autre(s) : corrigez celles-ci, puis importez à nouveau.")
+                    % {"n": report.more}
                 )
             return
         prefix = "Simulation : " if dry_run else ""

@@ -20,6 +20,8 @@ from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from relance.core.text import gettext_noop
+
 from . import camt_entry
 from .ids import EntryIds, balance_warnings
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
@@ -47,14 +49,20 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
             result.statements.append(statement)
     except ParseError as exc:
         line = exc.position[0] if exc.position else None
-        raise StatementError(f"XML illisible ou tronqué ({exc})", line=line) from None
+        raise StatementError(
+            gettext_noop("XML illisible ou tronqué (%(exc)s)"), line=line, exc=str(exc)
+        ) from None
     except DefusedXmlException:
         raise StatementError(
-            "le fichier déclare une DTD ou des entités XML : refusé par sécurité "
-            "(un relevé camt n'en contient jamais)"
+            gettext_noop(
+                "le fichier déclare une DTD ou des entités XML : refusé par sécurité (un relevé "
+                "camt n'en contient jamais)"
+            )
         ) from None
     if not result.statements:
-        raise StatementError("aucun relevé (Stmt, Rpt ou Ntfctn) dans ce fichier camt")
+        raise StatementError(
+            gettext_noop("aucun relevé (Stmt, Rpt ou Ntfctn) dans ce fichier camt")
+        )
     return result
 
 
@@ -122,9 +130,12 @@ def _statements(data: bytes, *, limits: Limits, block: str, message: str) -> Ite
             total += len(found)
             if total > limits.max_entries:
                 raise StatementError(
-                    f"plus de {limits.max_entries} opérations : découpez le relevé en "
-                    "plusieurs fichiers",
+                    gettext_noop(
+                        "plus de %(max_entries)s opérations : découpez le relevé en plusieurs "
+                        "fichiers"
+                    ),
                     path=where,
+                    max_entries=str(limits.max_entries),
                 )
             pending.extend(found)
             if booked_amount is not None:

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from xml.etree.ElementTree import Element
 
+from relance.core.text import gettext_noop
+
 from . import references
 from .ids import EntryIds
 from .model import Entry, StatementError, Status
@@ -190,10 +192,12 @@ def entries(
     """The entries of one ``Ntry`` and the amount it adds to the booked balance."""
     flat = flatten(element, cut)
     if flat.get("CdtDbtInd") not in ("CRDT", "DBIT"):
-        raise StatementError("sens de l'opération (CdtDbtInd) absent ou inconnu", path=where)
+        raise StatementError(
+            gettext_noop("sens de l'opération (CdtDbtInd) absent ou inconnu"), path=where
+        )
     signed = _signed(flat, default=1, where=where)
     if signed is None:
-        raise StatementError("opération sans montant (Amt)", path=where)
+        raise StatementError(gettext_noop("opération sans montant (Amt)"), path=where)
     value, currency = signed
     reversal = flat.get("RvslInd", "").lower() in ("true", "1")
     original_credit = (value > 0) != reversal

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from relance.core.text import gettext_noop
+
 from . import references
 from .ids import EntryIds, balance_warnings
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
@@ -47,8 +49,11 @@ def _amount(record: str, *, line: int) -> Decimal:
         return overpunch(raw.replace(" ", "0")).scaleb(-places)
     except ValueError:
         raise StatementError(
-            f"montant illisible « {raw} » (13 chiffres puis un caractère de signe attendus)",
+            gettext_noop(
+                "montant illisible « %(raw)s » (13 chiffres puis un caractère de signe attendus)"
+            ),
             line=line,
+            raw=str(raw),
         ) from None
 
 
@@ -86,39 +91,49 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
         if code == "01":
             if current is not None:
                 raise StatementError(
-                    "nouveau relevé (01) avant le nouveau solde (07) du précédent", line=number
+                    gettext_noop("nouveau relevé (01) avant le nouveau solde (07) du précédent"),
+                    line=number,
                 )
             current = _opening(record, line=number)
         elif current is None:
             raise StatementError(
-                f"enregistrement {code} hors d'un relevé (pas de 01 avant lui)", line=number
+                gettext_noop("enregistrement %(code)s hors d'un relevé (pas de 01 avant lui)"),
+                line=number,
+                code=str(code),
             )
         elif code == "04":
             count += 1
             if count > limits.max_entries:
                 raise StatementError(
-                    f"plus de {limits.max_entries} opérations : découpez le relevé",
+                    gettext_noop("plus de %(max_entries)s opérations : découpez le relevé"),
                     line=number,
+                    max_entries=str(limits.max_entries),
                 )
             current.entries.append(_movement(record, current, line=number))
         elif code == "05":
             if not current.entries:
-                raise StatementError("complément (05) sans opération (04) avant lui", line=number)
+                raise StatementError(
+                    gettext_noop("complément (05) sans opération (04) avant lui"), line=number
+                )
             _complement(current.entries[-1], record)
         elif code == "07":
             result.statements.append(_close(current, record, line=number))
             current = None
         else:
             raise StatementError(
-                f"type d'enregistrement « {code} » inconnu (attendu 01, 04, 05 ou 07)",
+                gettext_noop(
+                    "type d'enregistrement « %(code)s » inconnu (attendu 01, 04, 05 ou 07)"
+                ),
                 line=number,
+                code=str(code),
             )
     if current is not None:
         raise StatementError(
-            "relevé sans nouveau solde (07) : le fichier semble tronqué", line=current.line
+            gettext_noop("relevé sans nouveau solde (07) : le fichier semble tronqué"),
+            line=current.line,
         )
     if not result.statements:
-        raise StatementError("aucun relevé dans ce fichier CFONB 120")
+        raise StatementError(gettext_noop("aucun relevé dans ce fichier CFONB 120"))
     return result
 
 
@@ -132,7 +147,8 @@ def _opening(record: str, *, line: int) -> _Open:
         account=account,
         currency=record[16:19].strip(),
         opening=Balance(
-            _amount(record, line=line), _date(record[34:40], line=line, label="date du solde")
+            _amount(record, line=line),
+            _date(record[34:40], line=line, label=gettext_noop("date du solde")),
         ),
         ids=EntryIds(account),
         line=line,
@@ -183,8 +199,10 @@ class _Draft:
 
 def _movement(record: str, current: _Open, *, line: int) -> _Draft:
     return _Draft(
-        booking_date=_date(record[34:40], line=line, label="date d'opération"),
-        value_date=_date(record[42:48], line=line, label="date de valeur", optional=True),
+        booking_date=_date(record[34:40], line=line, label=gettext_noop("date d'opération")),
+        value_date=_date(
+            record[42:48], line=line, label=gettext_noop("date de valeur"), optional=True
+        ),
         amount=_amount(record, line=line),
         currency=record[16:19].strip() or current.currency,
         # A rejection reason (code motif de rejet) marks a returned or rejected operation.
@@ -212,7 +230,8 @@ def _complement(draft: _Draft, record: str) -> None:
 
 def _close(current: _Open, record: str, *, line: int) -> Statement:
     closing = Balance(
-        _amount(record, line=line), _date(record[34:40], line=line, label="date du solde")
+        _amount(record, line=line),
+        _date(record[34:40], line=line, label=gettext_noop("date du solde")),
     )
     entries = tuple(draft.entry(current.ids) for draft in current.entries)
     return Statement(

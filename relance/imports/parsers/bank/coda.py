@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from relance.core.text import gettext_noop
+
 from . import references
 from .ids import EntryIds, balance_warnings
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
@@ -28,7 +30,12 @@ _CENT = Decimal("0.01")
 
 def _amount(sign: str, digits: str, *, line: int) -> Decimal:
     if not digits.isdigit() or sign not in "01":
-        raise StatementError(f"montant illisible « {sign}{digits} »", line=line)
+        raise StatementError(
+            gettext_noop("montant illisible « %(sign)s%(digits)s »"),
+            line=line,
+            sign=str(sign),
+            digits=str(digits),
+        )
     value = Decimal(digits).scaleb(-3)
     # Three decimals are written; two are meant unless the third is used.
     value = value.quantize(_CENT) if value == value.quantize(_CENT) else value
@@ -85,39 +92,54 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
             bic = record[60:71].strip()
         elif kind == "1":
             if current is not None:
-                raise StatementError("nouveau relevé (1) avant le nouveau solde (8)", line=number)
+                raise StatementError(
+                    gettext_noop("nouveau relevé (1) avant le nouveau solde (8)"), line=number
+                )
             current = _opening(record, bic=bic, line=number)
         elif kind == "9":
             if current is not None:
-                raise StatementError("fin de fichier (9) avant le nouveau solde (8)", line=number)
+                raise StatementError(
+                    gettext_noop("fin de fichier (9) avant le nouveau solde (8)"), line=number
+                )
         elif current is None:
             raise StatementError(
-                f"enregistrement {kind} hors d'un relevé (pas de 1 avant lui)", line=number
+                gettext_noop("enregistrement %(kind)s hors d'un relevé (pas de 1 avant lui)"),
+                line=number,
+                kind=str(kind),
             )
         elif kind == "21":
             count += 1
             if count > limits.max_entries:
                 raise StatementError(
-                    f"plus de {limits.max_entries} opérations : découpez le relevé", line=number
+                    gettext_noop("plus de %(max_entries)s opérations : découpez le relevé"),
+                    line=number,
+                    max_entries=str(limits.max_entries),
                 )
             current.movements.append(_movement(record, line=number))
         elif kind in ("22", "23", "31", "32", "33"):
             if not current.movements:
-                raise StatementError(f"enregistrement {kind} sans mouvement avant lui", line=number)
+                raise StatementError(
+                    gettext_noop("enregistrement %(kind)s sans mouvement avant lui"),
+                    line=number,
+                    kind=str(kind),
+                )
             _continue(current.movements[-1], kind, record)
         elif kind == "8":
             result.statements.append(_close(current, record, line=number))
             current = None
         elif kind != "4":
             raise StatementError(
-                f"type d'enregistrement « {record[:2].strip()} » inconnu", line=number
+                gettext_noop("type d'enregistrement « %(record)s » inconnu"),
+                line=number,
+                record=str(record[:2].strip()),
             )
     if current is not None:
         raise StatementError(
-            "relevé sans nouveau solde (8) : le fichier semble tronqué", line=current.line
+            gettext_noop("relevé sans nouveau solde (8) : le fichier semble tronqué"),
+            line=current.line,
         )
     if not result.statements:
-        raise StatementError("aucun relevé dans ce fichier CODA")
+        raise StatementError(gettext_noop("aucun relevé dans ce fichier CODA"))
     return result
 
 
@@ -133,7 +155,7 @@ def _opening(record: str, *, bic: str, line: int) -> _Open:
         sequence=record[2:5],
         opening=Balance(
             _amount(record[42], record[43:58], line=line),
-            ddmmyy(record[58:64], line=line, label="date du solde"),
+            ddmmyy(record[58:64], line=line, label=gettext_noop("date du solde")),
         ),
         bic=bic,
     )
@@ -155,8 +177,10 @@ def _movement(record: str, *, line: int) -> _Movement:
         detail=record[6:10],
         bank_reference=record[10:31].strip(),
         amount=_amount(record[31], record[32:47], line=line),
-        value_date=ddmmyy(record[47:53], line=line, label="date de valeur"),
-        booking_date=ddmmyy(record[115:121], line=line, label="date de comptabilisation"),
+        value_date=ddmmyy(record[47:53], line=line, label=gettext_noop("date de valeur")),
+        booking_date=ddmmyy(
+            record[115:121], line=line, label=gettext_noop("date de comptabilisation")
+        ),
         bank_code=record[53:61],
         structured=structured,
         pieces=pieces,
@@ -237,7 +261,7 @@ def _entries(current: _Open) -> tuple[list[Entry], list[Decimal]]:
 def _close(current: _Open, record: str, *, line: int) -> Statement:
     closing = Balance(
         _amount(record[41], record[42:57], line=line),
-        ddmmyy(record[57:63], line=line, label="date du solde"),
+        ddmmyy(record[57:63], line=line, label=gettext_noop("date du solde")),
     )
     entries, booked = _entries(current)
     return Statement(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from relance.core.text import gettext_noop
+
 from ..cells import gc_paused
 from . import camt, cfonb, coda, mt940, ofx, qif
 from .model import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Limits, StatementError, StatementFile
@@ -54,12 +56,19 @@ def read_statements(
     """Read a bank statement file; refuse it with a ``StatementError`` saying why."""
     if len(data) > max_bytes:
         raise StatementError(
-            f"fichier trop gros ({len(data)} octets, au plus {max_bytes}) : découpez-le par période"
+            gettext_noop(
+                "fichier trop gros (%(size)s octets, au plus %(max_bytes)s) : découpez-le par "
+                "période"
+            ),
+            size=str(len(data)),
+            max_bytes=str(max_bytes),
         )
     if not data.strip():
-        raise StatementError("fichier vide")
+        raise StatementError(gettext_noop("fichier vide"))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise StatementError("fichier en UTF-16 : exportez-le de nouveau en UTF-8", line=1)
+        raise StatementError(
+            gettext_noop("fichier en UTF-16 : exportez-le de nouveau en UTF-8"), line=1
+        )
     limits = Limits(max_bytes=max_bytes, max_entries=max_entries)
     kind = detect(data)
     if kind == "camt":
@@ -76,12 +85,17 @@ def read_statements(
         return cfonb.parse(data, limits=limits)
     if kind == "cfonb240":
         raise StatementError(
-            "fichier CFONB 240 (remise de virements ou de prélèvements) : ce n'est pas un "
-            "relevé de compte ; demandez à la banque le relevé au format CFONB 120",
+            gettext_noop(
+                "fichier CFONB 240 (remise de virements ou de prélèvements) : ce n'est pas un "
+                "relevé de compte ; demandez à la banque le relevé au format CFONB 120"
+            ),
             line=1,
         )
     raise StatementError(
-        f"format de relevé non reconnu (attendu {FORMATS}) : exportez le relevé depuis "
-        "la banque dans l'un de ces formats",
+        gettext_noop(
+            "format de relevé non reconnu (attendu %(formats)s) : exportez le relevé depuis "
+            "la banque dans l'un de ces formats"
+        ),
         line=1,
+        formats=str(FORMATS),
     )

@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from relance.core.text import Param, Text, TextError, gettext_noop
+
 # A statement is rarely above a few MB; 100,000 entries of camt.053 weigh about 150 MB.
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_ENTRIES = 200_000
@@ -21,21 +23,30 @@ DEFAULT_MAX_ENTRIES = 200_000
 Status = Literal["booked", "pending"]
 
 
-class StatementError(ValueError):
+class StatementError(TextError):
     """A file that cannot be read as a bank statement.
 
     ``line`` is the line number (text formats) and ``path`` the XML path (camt) where the
-    problem is, when known; ``reason`` says what is wrong and what to do, in French.
+    problem is, when known; ``reason`` says what is wrong and what to do (a ``Text``: French
+    by default, translated where it is shown) and ``text`` the same with where.
     """
 
-    def __init__(self, reason: str, *, line: int | None = None, path: str = "") -> None:
-        self.reason = reason
+    def __init__(
+        self, reason: str, /, *, line: int | None = None, path: str = "", **params: Param
+    ) -> None:
+        self.reason = Text(reason, params)
         self.line = line
         self.path = path
-        where = f"ligne {line}" if line is not None else ""
-        if path:
-            where = f"{where} ({path})" if where else path
-        super().__init__(f"{where} : {reason}" if where else reason)
+        if line is not None and path:
+            where: Param = Text(
+                gettext_noop("ligne %(line)s (%(path)s)"), {"line": str(line), "path": path}
+            )
+        elif line is not None:
+            where = Text(gettext_noop("ligne %(line)s"), {"line": str(line)})
+        else:
+            where = path
+        said = Text(gettext_noop("%(where)s : %(reason)s"), {"where": where, "reason": self.reason})
+        super().__init__(said if where else self.reason)
 
 
 @dataclass(frozen=True, slots=True)

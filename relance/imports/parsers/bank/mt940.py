@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from relance.core.text import gettext_noop
+
 from . import references
 from .ids import EntryIds, balance_warnings
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
@@ -42,13 +44,20 @@ def _date(raw: str, *, line: int) -> date:
     try:
         return date(2000 + int(raw[:2]), int(raw[2:4]), int(raw[4:6]))
     except ValueError:
-        raise StatementError(f"date impossible « {raw} » (attendu AAMMJJ)", line=line) from None
+        raise StatementError(
+            gettext_noop("date impossible « %(raw)s » (attendu AAMMJJ)"), line=line, raw=str(raw)
+        ) from None
 
 
 def _balance(value: str, *, line: int, tag: str) -> tuple[Balance, str]:
     found = _BALANCE.match(value.strip())
     if not found:
-        raise StatementError(f"solde :{tag}: illisible « {value.strip()[:40]} »", line=line)
+        raise StatementError(
+            gettext_noop("solde :%(tag)s: illisible « %(value)s »"),
+            line=line,
+            tag=str(tag),
+            value=str(value.strip()[:40]),
+        )
     side, day, currency, raw = found.groups()
     amount = _amount(raw)
     return Balance(-amount if side == "D" else amount, _date(day, line=line)), currency
@@ -92,7 +101,11 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
                 result.statements.append(_close(current))
             current = _Open(line=line, reference=value.strip())
         elif current is None:
-            raise StatementError(f"champ :{tag}: avant le :20: qui ouvre un relevé", line=line)
+            raise StatementError(
+                gettext_noop("champ :%(tag)s: avant le :20: qui ouvre un relevé"),
+                line=line,
+                tag=str(tag),
+            )
         elif tag == "25":
             current.account = value.strip()
         elif tag == "28C":
@@ -105,13 +118,15 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
             count += 1
             if count > limits.max_entries:
                 raise StatementError(
-                    f"plus de {limits.max_entries} opérations : découpez le relevé", line=line
+                    gettext_noop("plus de %(max_entries)s opérations : découpez le relevé"),
+                    line=line,
+                    max_entries=str(limits.max_entries),
                 )
             current.entries.append(_movement(value, current, line=line))
         elif tag == "86" and current.entries:
             current.entries[-1] = _details(current.entries[-1], value)
     if current is None:
-        raise StatementError("aucun relevé MT940 (champ :20:) dans ce fichier")
+        raise StatementError(gettext_noop("aucun relevé MT940 (champ :20:) dans ce fichier"))
     result.statements.append(_close(current))
     return result
 
@@ -120,7 +135,9 @@ def _movement(value: str, current: _Open, *, line: int) -> Entry:
     found = _LINE.fullmatch(value.strip("\n"))
     if not found:
         raise StatementError(
-            f"ligne d'opération :61: illisible « {value.strip()[:50]} »", line=line
+            gettext_noop("ligne d'opération :61: illisible « %(value)s »"),
+            line=line,
+            value=str(value.strip()[:50]),
         )
     valued, entry_md, mark, _, raw, code, customer_ref, bank_ref, extra = found.groups()
     value_date = _date(valued, line=line)
@@ -219,10 +236,12 @@ def _slashed(flat: str) -> dict[str, str]:
 
 def _close(current: _Open) -> Statement:
     if not current.account:
-        raise StatementError("relevé sans compte (champ :25:)", line=current.line)
+        raise StatementError(gettext_noop("relevé sans compte (champ :25:)"), line=current.line)
     if current.opening is None or current.closing is None:
         raise StatementError(
-            "relevé sans solde initial (:60F:) ou final (:62F:) : le fichier semble tronqué",
+            gettext_noop(
+                "relevé sans solde initial (:60F:) ou final (:62F:) : le fichier semble tronqué"
+            ),
             line=current.line,
         )
     ids = EntryIds(current.account)

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from relance.core.text import gettext_noop
+
 from .ids import EntryIds
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
 from .textfile import amount, decode
@@ -46,7 +48,9 @@ def _date(raw: str, *, line: int | None) -> date | None:
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         raise StatementError(
-            f"date impossible « {raw.strip()[:20]} » (attendu AAAAMMJJ)", line=line
+            gettext_noop("date impossible « %(raw)s » (attendu AAAAMMJJ)"),
+            line=line,
+            raw=str(raw.strip()[:20]),
         ) from None
 
 
@@ -72,8 +76,9 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
             count += 1
             if count > limits.max_entries:
                 raise StatementError(
-                    f"plus de {limits.max_entries} opérations : découpez le relevé",
+                    gettext_noop("plus de %(max_entries)s opérations : découpez le relevé"),
                     line=_line(text, match.start()),
+                    max_entries=str(limits.max_entries),
                 )
             transaction = {}
             current.transactions.append((match.start(), transaction))
@@ -86,13 +91,15 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
             (transaction if transaction is not None else current.fields).setdefault(key, value)
     if current is not None:
         raise StatementError(
-            "relevé OFX non terminé (</STMTRS> manquant) : le fichier semble tronqué",
+            gettext_noop("relevé OFX non terminé (</STMTRS> manquant) : le fichier semble tronqué"),
             line=text.count("\n") + 1,
         )
     if not result.statements:
         raise StatementError(
-            "aucun relevé de compte (STMTRS ou CCSTMTRS) dans ce fichier OFX : exportez le "
-            "relevé du compte bancaire"
+            gettext_noop(
+                "aucun relevé de compte (STMTRS ou CCSTMTRS) dans ce fichier OFX : exportez le "
+                "relevé du compte bancaire"
+            )
         )
     return result
 
@@ -132,7 +139,7 @@ def _statement(current: _Open, *, text: str) -> Statement:
 
 def _entry(tx: dict[str, str], *, ids: EntryIds, currency: str, line: int) -> Entry:
     if "TRNAMT" not in tx:
-        raise StatementError("opération sans montant (TRNAMT)", line=line)
+        raise StatementError(gettext_noop("opération sans montant (TRNAMT)"), line=line)
     value = amount(tx["TRNAMT"], line=line)
     posted = _date(tx.get("DTPOSTED", ""), line=line)
     label = " ".join(part for part in (tx.get("NAME", ""), tx.get("MEMO", "")) if part)

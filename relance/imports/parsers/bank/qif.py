@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from relance.core.text import gettext_noop
+
 from .ids import EntryIds
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
 from .textfile import amount, decode
@@ -56,7 +58,8 @@ def _records(text: str) -> tuple[list[_Record], list[str], str]:
         current.fields.setdefault(line[0], line[1:].strip())
     if current is not None:
         raise StatementError(
-            "dernière opération sans « ^ » final : le fichier semble tronqué", line=current.line
+            gettext_noop("dernière opération sans « ^ » final : le fichier semble tronqué"),
+            line=current.line,
         )
     return records, skipped, account
 
@@ -65,7 +68,9 @@ def _parts(record: _Record) -> tuple[int, int, int]:
     raw = record.fields.get("D", "")
     found = _DATE.fullmatch(raw.replace("'", "/").replace(" ", "")) if raw else None
     if found is None or found.group(3) is None:
-        raise StatementError(f"date illisible « {raw} »", line=record.line)
+        raise StatementError(
+            gettext_noop("date illisible « %(raw)s »"), line=record.line, raw=str(raw)
+        )
     first, second, year = (int(part) for part in found.groups())
     if len(found.group(1)) == 4:  # 2020-02-14: year first, no doubt
         return year, second, first
@@ -78,8 +83,10 @@ def _day_first(records: list[_Record]) -> tuple[bool, list[str]]:
     second_big = any(second > 12 for _, second, _ in parts)
     if first_big and second_big:
         raise StatementError(
-            "dates incohérentes : certaines sont écrites jour/mois, d'autres mois/jour ; "
-            "exportez de nouveau le fichier avec un format de date unique"
+            gettext_noop(
+                "dates incohérentes : certaines sont écrites jour/mois, d'autres mois/jour ; "
+                "exportez de nouveau le fichier avec un format de date unique"
+            )
         )
     if first_big or second_big:
         return first_big, []
@@ -98,16 +105,23 @@ def _date(record: _Record, *, day_first: bool) -> date:
         return date(year, month, day)
     except ValueError:
         raise StatementError(
-            f"date impossible « {record.fields['D']} »", line=record.line
+            gettext_noop("date impossible « %(fields)s »"),
+            line=record.line,
+            fields=str(record.fields["D"]),
         ) from None
 
 
 def parse(data: bytes, *, limits: Limits) -> StatementFile:
     records, skipped, account = _records(decode(data))
     if not records:
-        raise StatementError("aucune opération bancaire (section !Type:Bank) dans ce fichier QIF")
+        raise StatementError(
+            gettext_noop("aucune opération bancaire (section !Type:Bank) dans ce fichier QIF")
+        )
     if len(records) > limits.max_entries:
-        raise StatementError(f"plus de {limits.max_entries} opérations : découpez le relevé")
+        raise StatementError(
+            gettext_noop("plus de %(max_entries)s opérations : découpez le relevé"),
+            max_entries=str(limits.max_entries),
+        )
     day_first, warnings = _day_first(records)
     if skipped:
         warnings.append(
@@ -119,7 +133,7 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
     entries: list[Entry] = []
     for record in records:
         if "T" not in record.fields and "U" not in record.fields:
-            raise StatementError("opération sans montant (ligne T)", line=record.line)
+            raise StatementError(gettext_noop("opération sans montant (ligne T)"), line=record.line)
         value = amount(record.fields.get("T") or record.fields["U"], line=record.line)
         booked = _date(record, day_first=day_first)
         payee = record.fields.get("P", "")

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from relance.core import money
+from relance.core.text import Text, gettext_noop
 
 from .model import StatementError
 
@@ -28,7 +29,10 @@ def amount(raw: str, *, line: int | None) -> Decimal:
         return money.parse_amount(text, lone_group="thousands")
     except money.AmountError as exc:
         raise StatementError(
-            f"montant illisible « {raw.strip()[:40]} » ({exc})", line=line
+            gettext_noop("montant illisible « %(raw)s » (%(exc)s)"),
+            line=line,
+            raw=str(raw.strip()[:40]),
+            exc=exc.text,
         ) from None
 
 
@@ -41,9 +45,13 @@ def fixed_width_records(lines: list[str], width: int) -> list[tuple[int, str]]:
             continue
         if len(line) != width:
             raise StatementError(
-                f"enregistrement de {len(line)} caractères au lieu de {width} "
-                "(fichier tronqué ou modifié ?)",
+                gettext_noop(
+                    "enregistrement de %(length)s caractères au lieu de %(width)s (fichier "
+                    "tronqué ou modifié ?)"
+                ),
                 line=number,
+                length=str(len(line)),
+                width=str(width),
             )
         records.append((number, line))
     return records
@@ -55,4 +63,9 @@ def ddmmyy(raw: str, *, line: int, label: str) -> date:
         day, month, year = int(raw[:2]), int(raw[2:4]), int(raw[4:6])
         return date(2000 + year if year < 70 else 1900 + year, month, day)
     except ValueError:
-        raise StatementError(f"{label} impossible « {raw} » (attendu JJMMAA)", line=line) from None
+        raise StatementError(
+            gettext_noop("%(label)s impossible « %(raw)s » (attendu JJMMAA)"),
+            line=line,
+            label=Text(label),
+            raw=str(raw),
+        ) from None

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element
 
+from relance.core.text import gettext_noop
+
 from .model import StatementError
 
 _AMOUNT = re.compile(r"-?\d{1,18}(?:\.\d{1,10})?")
@@ -31,11 +33,15 @@ def first(element: Element | None, *paths: str) -> str:
 
 def amount(raw: str, *, where: str) -> Decimal:
     if not _AMOUNT.fullmatch(raw):
-        raise StatementError(f"montant illisible « {raw[:40]} »", path=where)
+        raise StatementError(
+            gettext_noop("montant illisible « %(raw)s »"), path=where, raw=str(raw[:40])
+        )
     try:
         return Decimal(raw)
     except InvalidOperation:  # pragma: no cover - the pattern already guarantees it
-        raise StatementError(f"montant illisible « {raw[:40]} »", path=where) from None
+        raise StatementError(
+            gettext_noop("montant illisible « %(raw)s »"), path=where, raw=str(raw[:40])
+        ) from None
 
 
 def day(raw: str, *, where: str) -> date | None:
@@ -46,7 +52,9 @@ def day(raw: str, *, where: str) -> date | None:
         return date.fromisoformat(raw[:10])
     except ValueError:
         raise StatementError(
-            f"date impossible « {raw[:40]} » (attendu AAAA-MM-JJ)", path=where
+            gettext_noop("date impossible « %(raw)s » (attendu AAAA-MM-JJ)"),
+            path=where,
+            raw=str(raw[:40]),
         ) from None
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor
 from relance.core.rates import TABLE_FIELDS
@@ -24,22 +25,27 @@ from relance.rates.services import RateRefused, rate_add
 
 def _day(value: str | None, option: str) -> date:
     if not value:
-        raise CommandError(f"{option} est obligatoire (AAAA-MM-JJ).")
+        raise CommandError(_("%(option)s est obligatoire (AAAA-MM-JJ).") % {"option": option})
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"{option} : date invalide « {value} » (AAAA-MM-JJ).") from None
+        raise CommandError(
+            _("%(option)s : date invalide « %(value)s » (AAAA-MM-JJ).")
+            % {"option": option, "value": value}
+        ) from None
 
 
 def _rate(value: str | None) -> Decimal:
     if not value:
-        raise CommandError("--value est obligatoire (pour cent par an, ex. 2.15).")
+        raise CommandError(_("--value est obligatoire (pour cent par an, ex. 2.15)."))
     try:
         number = Decimal(value.strip().replace(",", "."))
     except InvalidOperation:
-        raise CommandError(f"--value : nombre invalide « {value} ».") from None
+        raise CommandError(
+            _("--value : nombre invalide « %(value)s ».") % {"value": value}
+        ) from None
     if not number.is_finite():
-        raise CommandError(f"--value : nombre invalide « {value} ».")
+        raise CommandError(_("--value : nombre invalide « %(value)s ».") % {"value": value})
     return number
 
 
@@ -106,6 +112,6 @@ class Command(BaseCommand):
                 actor=Actor.system(f"cli ({getpass.getuser()})"),
             )
         except RateRefused as exc:
-            raise CommandError(f"Taux refusé : {exc}") from exc
+            raise CommandError(_("Taux refusé : %(exc)s") % {"exc": exc}) from exc
         if not options["json"]:
             self.stdout.write(f"Taux ajouté : {added}")

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.models import Organisation
@@ -120,13 +121,13 @@ class Command(BaseCommand):
     def _backtest(self, organisation: Organisation, options: dict[str, Any]) -> None:
         end = data_end(organisation)
         if end is None:
-            raise CommandError("Aucune donnée : rien à rejouer.")
+            raise CommandError(_("Aucune donnée : rien à rejouer."))
         first, last = default_range(end)
         last = parse_day(options["last"]) if options["last"] else last
         first = parse_day(options["first"]) if options["first"] else default_range(
             date.fromordinal(last.toordinal() + 1))[0]  # fmt: skip
         if first > last:
-            raise CommandError("--from doit précéder --to.")
+            raise CommandError(_("--from doit précéder --to."))
         result = forecast_backtest(organisation, first, last)
         document = backtest_json(result)
         if options["json"]:

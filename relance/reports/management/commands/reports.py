@@ -6,6 +6,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.lib.cli import parse_day
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         except OrganisationNotFound as exc:
             raise CommandError(str(exc)) from exc
         if options["months"] < 1:
-            raise CommandError("--months : au moins 1.")
+            raise CommandError(_("--months : au moins 1."))
         day = parse_day(options["date"])
         summary = monthly_figures_record(
             organisation=organisation, day=day, months=options["months"],

@@ -1,4 +1,8 @@
-"""relance scenarios export|import FILE [--org SLUG]"""
+"""relance scenarios export|import FILE [--org SLUG]
+
+Here rather than with the scenarios (``relance.dunning``): an import gives every step its
+template (``relance.channels.step_templates``).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
+from relance.channels.step_templates import scenarios_import_with_templates
 from relance.core.scenario import ScenarioError
-from relance.dunning.scenarios import scenarios_export, scenarios_import
+from relance.dunning.scenarios import scenarios_export
+from relance.lib.text import translated
 
 
 class Command(BaseCommand):
@@ -39,14 +46,17 @@ class Command(BaseCommand):
                 sys.stdout.write(text)
             else:
                 Path(path).write_text(text, encoding="utf-8")
-                self.stdout.write(f"Scénarios écrits dans {path}.")
+                self.stdout.write(_("Scénarios écrits dans %(path)s.") % {"path": path})
             return
         source = Path(path)
         if not source.is_file():
-            raise CommandError(f"Fichier introuvable : {path}")
+            raise CommandError(_("Fichier introuvable : %(path)s") % {"path": path})
         try:
-            keys = scenarios_import(organisation=organisation, text=source.read_bytes(),
-                                    actor=Actor.system("cli"))  # fmt: skip
+            keys = scenarios_import_with_templates(
+                organisation=organisation, text=source.read_bytes(), actor=Actor.system("cli")
+            )
         except ScenarioError as exc:
-            raise CommandError(f"Scénarios refusés, rien n'a changé : {exc}") from exc
-        self.stdout.write(f"Scénarios importés : {', '.join(keys)}.")
+            raise CommandError(
+                _("Scénarios refusés, rien n'a changé : %(exc)s") % {"exc": translated(exc)}
+            ) from exc
+        self.stdout.write(_("Scénarios importés : %(keys)s.") % {"keys": ", ".join(keys)})

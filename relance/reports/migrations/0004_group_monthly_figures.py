@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0005_password_reset_request'),
         ('dunning', '0006_dispute_owner_outcome_attachments_pause_end'),
-        ('reports', '0002_cash_forecast'),
+        ('reports', '0003_weekly_digest'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
