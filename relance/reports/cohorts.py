@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, F, Min, QuerySet, Sum, Value, When, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from relance.accounts.models import Organisation
@@ -106,23 +106,26 @@ BY_DUE_DATE = _Paths(start="due_date", base="amount", instalment="")
 def _first_reminders(organisation: Organisation, filters: AnalyticsFilters) -> QuerySet[Any]:
     """The item of each instalment's first reminder done, when that day is in the period.
 
-    One pass over the reminders done of the instalments reminded in the period, numbered
-    per instalment by day (a window, not a subquery per item): only those instalments can
-    have been first reminded in the period, so the cost follows the period, not the ledger.
+    The items of the period's reminders done, less those of instalments reminded before
+    (an index probe per item), numbered per instalment by day: the first is kept (a window,
+    not a sorted subquery per item). The cost follows the period, not the ledger.
     """
     done = ReminderItem.objects.filter(
         reminder__organisation=organisation, reminder__status=ReminderStatus.SENT
     )
-    in_period = done.filter(reminder__run_date__range=(filters.date_from, filters.date_to))
-    per_item = [F("instalment_id")]
+    # Through the instalment's own index: the organisation's reminders index would have the
+    # database go over every earlier reminder for each item.
+    earlier = ReminderItem.objects.filter(
+        instalment=OuterRef("instalment_id"),
+        reminder__status=ReminderStatus.SENT,
+        reminder__run_date__lt=filters.date_from,
+    )
     firsts = (
-        done.filter(instalment__in=in_period.values("instalment_id"))
-        .annotate(
-            rank=Window(RowNumber(), partition_by=per_item,
-                        order_by=[F("reminder__run_date"), F("reminder_id")]),
-            first_day=Window(Min("reminder__run_date"), partition_by=per_item),
-        )
-        .filter(rank=1, first_day__range=(filters.date_from, filters.date_to))
+        done.filter(reminder__run_date__range=(filters.date_from, filters.date_to))
+        .filter(~Exists(earlier))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("instalment_id")],
+                              order_by=[F("reminder__run_date"), F("reminder_id")]))
+        .filter(rank=1)
     )  # fmt: skip
     return ReminderItem.objects.filter(pk__in=firsts.values("pk"))
 

@@ -248,11 +248,15 @@ def _live_figures(
         balances = balances.filter(currency=filters.currency)
     owed = _owed(balances, f"customer__{group}", dimension)
     sales: Sales = defaultdict(dict)
+    # The top customers (of this organisation) by their own index: the organisation's would
+    # be taken otherwise, for every invoice it has.
+    mine = (
+        Q(customer__in=[key for key, _currency in owed])
+        if dimension == "customer"
+        else Q(organisation=organisation)
+    )
     for key, currency, month, total in (
-        Invoice.objects.filter(
-            Q(customer__in=[key for key, _currency in owed]) if dimension == "customer" else Q(),
-            organisation=organisation, issue_date__gte=first, issue_date__lte=today,
-        )
+        Invoice.objects.filter(mine, issue_date__gte=first, issue_date__lte=today)
         .filter(customer_condition(organisation, filters, "customer__"))
         .annotate(month=MonthOf("issue_date"))
         .values_list(f"customer__{group}", "currency", "month")
