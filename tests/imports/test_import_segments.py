@@ -83,7 +83,12 @@ def test_unknown_segment_or_scenario_rejects_the_whole_file(organisation):
     report = run_import(organisation, "customers", data)
     assert [(e.line, e.column, str(e.reason)) for e in report.rejected] == [
         (3, "segment", "segment inconnu « xyz » (segments : bad_payer, vip, standard)"),
-        (4, "scénario", "scénario inconnu « relaxed » (scénarios : standard, vip, bad_payer)"),
+        (
+            4,
+            "scénario",
+            "scénario inconnu « relaxed » (scénarios : standard, vip, bad_payer, six_stages, "
+            "three_emails_call)",
+        ),
     ]
     assert report.as_dict()["created"] == 0
     assert database_state() == before
