@@ -58,17 +58,13 @@ class UploadForm(forms.Form):
         ) % {"size": upload_max_bytes() // 2**20}
 
     def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if not upload.size:
-            raise forms.ValidationError(_("Le fichier est vide (0 octet)."))
-        if upload.size > upload_max_bytes():
-            raise forms.ValidationError(
-                _(
-                    "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus par cette page. "
-                    "Importez-le avec la commande « relance import »."
-                ),
-                params={"size": round(upload.size / 2**20), "most": upload_max_bytes() // 2**20},
-            )
+        upload: UploadedFile = _sized(
+            self.cleaned_data["file"],
+            _(
+                "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus par cette page. "
+                "Importez-le avec la commande « relance import »."
+            ),
+        )
         if not (upload.name or "").lower().endswith(UPLOAD_SUFFIXES):
             raise forms.ValidationError(
                 _(
@@ -100,18 +96,25 @@ class PdfBundleForm(forms.Form):
         ) % {"size": upload_max_bytes() // 2**20}
 
     def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if not upload.size:
-            raise forms.ValidationError(_("Le fichier est vide (0 octet)."))
-        if upload.size > upload_max_bytes():
-            raise forms.ValidationError(
-                _(
-                    "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus par cette page. "
-                    "Importez-le avec la commande « relance import invoice-pdfs »."
-                ),
-                params={"size": round(upload.size / 2**20), "most": upload_max_bytes() // 2**20},
-            )
-        return upload
+        return _sized(
+            self.cleaned_data["file"],
+            _(
+                "Fichier trop volumineux (%(size)s Mo) : %(most)s Mo au plus par cette page. "
+                "Importez-le avec la commande « relance import invoice-pdfs »."
+            ),
+        )
+
+
+def _sized(upload: UploadedFile, too_large: Any) -> UploadedFile:
+    """The upload, unless empty or over this page's cap (``too_large`` says what to do)."""
+    if not upload.size:
+        raise forms.ValidationError(_("Le fichier est vide (0 octet)."))
+    if upload.size > upload_max_bytes():
+        raise forms.ValidationError(
+            too_large,
+            params={"size": round(upload.size / 2**20), "most": upload_max_bytes() // 2**20},
+        )
+    return upload
 
 
 class MappingForm(forms.Form):
