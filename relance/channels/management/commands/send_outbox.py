@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from relance.channels.email.transports import email_destination
 from relance.channels.outbox import send_due
+from relance.channels.processes import SEND_PROCESSES
 from relance.channels.sms.backends import backend_from_url
 from relance.channels.sms.service import send_due_sms
 
@@ -32,13 +33,23 @@ class Command(BaseCommand):
             help="envoyer sans attendre la plage d'envoi de l'organisation",
         )
 
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=SEND_PROCESSES,
+            help="processus qui se partagent les envois (%(default)s par défaut)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         limit = options["limit"]
         if limit is not None and limit < 1:
             raise CommandError(_("--limit : un nombre de messages, au moins 1."))
         self.stderr.write(email_destination())
         worker = f"{socket.gethostname()}:{os.getpid()}"
-        summary = send_due(worker=worker, limit=limit, ignore_window=options["now"])
+        if options["processes"] < 1:
+            raise CommandError(_("--processes : un nombre de processus, au moins 1."))
+        summary = send_due(worker=worker, limit=limit, ignore_window=options["now"],
+                           processes=options["processes"])  # fmt: skip
         self.stdout.write(
             f"E-mails envoyés : {summary.sent}, annulés : {summary.cancelled}, "
             f"à réessayer : {summary.failed}, en échec : {summary.dead}."
