@@ -61,6 +61,7 @@ from relance.ledger.portal_links import (
     portal_links_issue,
 )
 from relance.ledger.selectors import customer_payment_reference, open_instalments
+from relance.lib.forked import map_forked
 from relance.rates.tables import rate_tables
 
 ZERO = Decimal("0.00")
@@ -375,13 +376,15 @@ def compose_email(
     extra_copy: Sequence[str] = (),
     own_templates: bool = True,
     portal: PortalAddress | None = None,
+    attachments: list[dict[str, object]] | None = None,
 ) -> ComposedEmail | None:
     """The e-mail of a reminder, or None when the customer has no e-mail address.
 
     ``extra_copy``: people a collector adds in copy (the first one is the recipient when the
     customer has no address of its own); ``overdue_only`` as in ``message_context``;
     ``own_templates=False``: the shipped wording even where the organisation has its own;
-    ``portal`` as in ``message_context``.
+    ``portal`` as in ``message_context``; ``attachments``: the files it carries, when the
+    caller read them already (else the invoices' PDFs, if ``attach_pdfs`` and the step asks).
     """
     if prefetched is not None:
         contacts = prefetched.emails.get(reminder.customer_id, [])
@@ -403,8 +406,9 @@ def compose_email(
                               overdue_only=overdue_only, portal=portal)  # fmt: skip
     copy, blind = _collector_copy(reminder.option("copy_collector"), context.collector.email,
                                   main, copy)  # fmt: skip
-    with_pdfs = attach_pdfs and reminder.option("attach_invoices")
-    attachments = invoice_pdfs(reminder) if with_pdfs else []
+    if attachments is None:
+        with_pdfs = attach_pdfs and reminder.option("attach_invoices")
+        attachments = invoice_pdfs(reminder) if with_pdfs else []
     context = replace(context, invoices_attached=bool(attachments))
     overrides = prefetched.templates if prefetched else None
     rendered = render_message(context, organisation_id=reminder.organisation_id,
@@ -451,17 +455,11 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
     prefetched = prefetch(organisation, reminders)
     held: list[tuple[str, dict[str, object] | None, dict[str, object] | None]] = []
     drafts: list[Draft] = []
-    for reminder in reminders:
-        try:
-            composed = compose_email(reminder, today=day, attach_pdfs=with_pdfs,
-                                     prefetched=prefetched)  # fmt: skip
-        except MissingTemplate as exc:
-            _to_todo(reminder, str(exc))
-            counts["no_template"] += 1
-            continue
-        except TemplateRejected as exc:
-            _to_todo(reminder, f"Modèle de l'organisation refusé pour ce client : {exc}")
-            counts["held"] += 1
+    written = _compose_day(reminders, day=day, with_pdfs=with_pdfs, prefetched=prefetched)
+    for reminder, composed in zip(reminders, written, strict=True):
+        if isinstance(composed, NotWritten):
+            _to_todo(reminder, composed.note)
+            counts[composed.count] += 1
             continue
         if composed is None and reminder.option("fallback") and _fall_back(reminder, "letter"):
             counts["fallback"] += 1
@@ -490,6 +488,37 @@ def outbox_fill(*, organisation: Organisation, day: date, actor: Actor) -> dict[
     audit_record_many(organisation=organisation, actor=actor, action="message_held",
                       entity_type="reminder", changes=held)  # fmt: skip
     return counts
+
+
+@dataclass(frozen=True, slots=True)
+class NotWritten:
+    """A reminder whose e-mail could not be written: the to-do note and the count it adds to."""
+
+    note: str
+    count: str
+
+
+def _compose_day(
+    reminders: Sequence[Reminder], *, day: date, with_pdfs: bool, prefetched: Prefetched
+) -> list[ComposedEmail | NotWritten | None]:
+    """The e-mails of the day's reminders, written in as many processes as the machine has
+    cores to spare: everything they need is read here first (who signs, the invoices' PDFs),
+    so that writing them runs no query."""
+    for reminder in reminders:
+        _collector(reminder, prefetched.collectors)
+    pdfs = {reminder.pk: invoice_pdfs(reminder) for reminder in reminders
+            if with_pdfs and reminder.option("attach_invoices")}  # fmt: skip
+
+    def compose(reminder: Reminder) -> ComposedEmail | NotWritten | None:
+        try:
+            return compose_email(reminder, today=day, prefetched=prefetched,
+                                 attachments=pdfs.get(reminder.pk, []))  # fmt: skip
+        except MissingTemplate as exc:
+            return NotWritten(str(exc), "no_template")
+        except TemplateRejected as exc:
+            return NotWritten(f"Modèle de l'organisation refusé pour ce client : {exc}", "held")
+
+    return map_forked(compose, reminders)
 
 
 def _fill_sms(organisation: Organisation, day: date) -> int:

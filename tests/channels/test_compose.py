@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from relance.accounts.audit import Actor
 from relance.accounts.services import user_create
@@ -167,3 +168,37 @@ scenarios:
     summary = send_due_sms(worker="w1", backend=backend_from_url("console:"))
     assert summary.sent == 1
     assert "+33612345678" in capsys.readouterr().out
+
+
+def test_the_days_emails_written_in_two_processes_are_those_written_in_one(
+    organisation, monkeypatch
+):
+    from relance.channels import compose
+    from relance.lib import forked
+
+    actor = Actor.system("test")
+    ledger(organisation, actor)
+    run_day(organisation=organisation, day=date(2026, 3, 9), actor=actor)
+    reminders = list(Reminder.objects.filter(channel="email").select_related(
+        "customer", "organisation", "customer__collector").order_by("-id"))  # fmt: skip
+
+    def written(processes: int) -> list[Any]:
+        monkeypatch.setattr(forked, "PROCESSES", processes)
+        monkeypatch.setattr(forked, "WORTH_FORKING", 1)
+        prefetched = compose.prefetch(organisation, reminders)
+        return compose._compose_day(reminders, day=date(2026, 3, 9), with_pdfs=False,
+                                    prefetched=prefetched)  # fmt: skip
+
+    # What the child wrote, as it came back (None: it gave up, the parent wrote them).
+    from_child: list[object] = []
+    results = forked._results
+
+    def kept(reading: int) -> list[Any] | None:
+        from_child.append(found := results(reading))
+        return found
+
+    monkeypatch.setattr(forked, "_results", kept)
+    alone, shared = written(1), written(2)
+    assert len(alone) == 3 and alone[0] is None  # the customer without an address
+    assert shared == alone and "F-101" in alone[2].subject
+    assert from_child == [alone[2:]]  # the child wrote its share itself, with no query
