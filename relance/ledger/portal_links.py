@@ -27,6 +27,7 @@ from django.utils import timezone
 from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation
 from relance.ledger.models import Customer, PortalHit, PortalLink
+from relance.lib.bulk import insert_objects
 
 PREFIX = "p/"  # where the portal's pages start (relance/urls.py mounts it here)
 HIT_WINDOW = timedelta(hours=1)
@@ -183,11 +184,14 @@ def portal_links_issue(
                        created_at=now, expires_at=now + _lifetime())
             for customer_id in ids if customer_id not in found
         ]  # fmt: skip
+        addresses: dict[int, PortalAddress] = {}
         for link in new:
-            link.token_hash = token_hash(portal_token(link.uuid))
-            link.short_hash = short_hash(portal_short_code(link.uuid))
-            found[link.customer_id] = link.uuid
-        PortalLink.objects.bulk_create(new, batch_size=CHUNK)
+            token, code = portal_token(link.uuid), portal_short_code(link.uuid)
+            link.token_hash, link.short_hash = token_hash(token), short_hash(code)
+            addresses[link.customer_id] = PortalAddress(
+                url=portal_url(token), short_url=portal_short_url(code)
+            )
+        insert_objects(PortalLink, new)
         customers = dict(
             Customer.objects.filter(pk__in=[link.customer_id for link in new]).values_list(
                 "pk", "uuid"
@@ -199,7 +203,8 @@ def portal_links_issue(
             changes=[(str(customers[link.customer_id]), None,
                       {"expires_at": link.expires_at.isoformat()}) for link in new],
         )  # fmt: skip
-    return {customer_id: portal_address(value) for customer_id, value in found.items()}
+    addresses.update((customer_id, portal_address(value)) for customer_id, value in found.items())
+    return addresses
 
 
 def portal_link_issue(*, customer: Customer, actor: Actor) -> PortalAddress:
