@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -47,6 +48,7 @@ from relance.dunning.models import (
 from relance.dunning.scenarios import DEFAULT_SCENARIO
 from relance.ledger.models import Customer, Instalment, Invoice
 from relance.lib import bulk
+from relance.lib.forked import map_forked
 
 ZERO = Decimal("0.00")
 EPOCH = date(2000, 1, 1)
@@ -347,13 +349,13 @@ def segments_recompute(*, organisation: Organisation, as_of: date, actor: Actor)
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     segments_ensure_defaults(organisation)
     plan = segments_plan(organisation, as_of, segment_rules(organisation))
+    changed = {pk for pk, _, _ in plan.changed}
+    stored = dict(map_forked(partial(_stored, as_of=as_of, changed=changed),
+                             list(plan.writes.items())))  # fmt: skip
     bulk.upsert_rows(
         CustomerDunning,
         ("customer", "segment", "segment_explanation"),
-        (
-            (pk, key, json.dumps(explanation_json(why, as_of), ensure_ascii=False))
-            for pk, (key, why) in plan.writes.items()
-        ),
+        ((pk, key, explanation) for pk, (key, explanation, _) in stored.items()),
         unique="customer",
         update=("segment", "segment_explanation"),
     )
@@ -370,11 +372,7 @@ def segments_recompute(*, organisation: Organisation, as_of: date, actor: Actor)
             (
                 uuids[pk],
                 {"segment": before},
-                {
-                    "segment": after,
-                    "as_of": as_of.isoformat(),
-                    "reasons": [str(reason) for reason in plan.writes[pk][1].reasons],
-                },
+                {"segment": after, "as_of": as_of.isoformat(), "reasons": stored[pk][2]},
             )
             for pk, before, after in plan.changed
         ),
@@ -388,6 +386,18 @@ def segments_recompute(*, organisation: Organisation, as_of: date, actor: Actor)
         after=summary.as_dict(),
     )
     return summary
+
+
+def _stored(
+    write: tuple[int, tuple[str, core.Explanation]], *, as_of: date, changed: set[int]
+) -> tuple[int, tuple[str, str, list[str]]]:
+    """A customer's segment as stored: the explanation in JSON (worded in any language when
+    shown), and for a customer who changed segment its reasons in French, for the audit
+    trail."""
+    pk, (key, why) = write
+    explanation = json.dumps(explanation_json(why, as_of), ensure_ascii=False)
+    reasons = [str(reason) for reason in why.reasons] if pk in changed else []
+    return pk, (key, explanation, reasons)
 
 
 def _uuids(organisation: Organisation, ids: list[int]) -> dict[int, str]:
