@@ -11,6 +11,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from relance.reports.columns import Kind
 from relance.reports.exports import csv_chunks, safe_text, xlsx_chunks
 
 HEADERS = ["Client", "Montant", "Échéance", "Jours", "Note"]
@@ -243,7 +244,7 @@ def test_xlsx_of_exactly_a_full_sheet_has_one_sheet(monkeypatch):
 
 # ------------------------------------------------------- columns written by their kinds
 
-KINDS = ["text", "money", "date", "int", "text"]
+KINDS: list[Kind] = ["text", "money", "date", "int", "text"]
 KIND_ROWS = [
     ("=1+1", Decimal("1234.56"), date(2025, 3, 31), 12, "simple"),
     ("@SUM(A1)", Decimal("-50.00"), None, None, None),
