@@ -33,14 +33,5 @@ class Column:
             raise ValueError(f"unknown column kind: {self.kind}")
 
 
-def headers(columns: Sequence[Column]) -> list[str]:
-    return [str(column.label) for column in columns]
-
-
 def kinds(columns: Sequence[Column]) -> list[Kind]:
     return [column.kind for column in columns]
-
-
-def paths(columns: Sequence[Column]) -> list[str]:
-    """The fields a ``values_list`` reads, in the columns' order (computed columns left out)."""
-    return [column.path for column in columns if column.path]

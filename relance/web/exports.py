@@ -36,11 +36,13 @@ def export_format(fmt: str) -> str:
 def export_response(
     *, fmt: str, filename: str, rows: Iterable[Row], day: date,
     columns: Sequence[Column] | None = None, headers: Sequence[object] = (),
+    language: str | None = None,
 ) -> StreamingHttpResponse:  # fmt: skip
     """The file ``<filename>-<day>.<fmt>``, streamed: ``rows`` under ``columns`` (or under
-    plain ``headers``) as ``relance.reports.exports`` takes them."""
+    plain ``headers``) as ``relance.reports.exports`` takes them; in the reader's language
+    unless the file has one ``language`` for everybody."""
     fmt = export_format(fmt)
-    language = translation.get_language() or "fr"
+    language = language or translation.get_language() or "fr"
     labels = [column.label for column in columns] if columns is not None else headers
     titles = [str(label) for label in labels]  # lazy labels, resolved in this language
     column_kinds = kinds(columns) if columns is not None else None
