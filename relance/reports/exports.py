@@ -99,21 +99,19 @@ def _csv_formatters(style: CsvStyle) -> dict[type, Callable[[Any], str]]:
 
 
 def _kind_formatters(kinds: Sequence[Kind], style: CsvStyle) -> list[Callable[[Any], str]]:
-    """The formatter of each column, chosen once from its declared kind; an empty cell is
-    empty whatever the kind."""
-    by_type = _csv_formatters(style)
+    """The formatter of each column, chosen once from its declared kind: one call a cell,
+    an empty cell empty whatever the kind."""
+    mark, moment = style.decimal_mark, style.datetime_format
+    day = lru_cache(maxsize=DAYS_KEPT)(lambda value: value.strftime(style.date_format))
     by_kind: dict[Kind, Callable[[Any], str]] = {
-        "text": lambda value: safe_text(str(value)),  # str: lazy translations too
-        "int": str,
-        "money": by_type[Decimal],
-        "date": by_type[date],
-        "datetime": by_type[datetime],
+        # str() for lazy translations; a str is left as it is.
+        "text": lambda v: "" if v is None else safe_text(v if type(v) is str else str(v)),
+        "int": lambda v: "" if v is None else str(v),
+        "money": lambda v: "" if v is None else format(v, "f").replace(".", mark),
+        "date": lambda v: "" if v is None else day(v),
+        "datetime": lambda v: "" if v is None else v.strftime(moment),
     }
-
-    def or_empty(write: Callable[[Any], str]) -> Callable[[Any], str]:
-        return lambda value: "" if value is None else write(value)
-
-    return [or_empty(by_kind[kind]) for kind in kinds]
+    return [by_kind[kind] for kind in kinds]
 
 
 class _Buffer:
