@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -18,7 +18,9 @@ from django.urls import reverse
 from relance.accounts.models import User
 from relance.accounts.services import user_create
 from relance.channels.models import OutboundMessage
+from relance.ledger.models import Customer
 from relance.ledger.services import customer_collector_set, customer_create
+from tests.dunning.todo_helpers import make_todo
 from tests.web.ledger_data import customer, invoice, today
 
 INJECTED = "=cmd|' /C calc'!A0"
@@ -181,3 +183,30 @@ def test_sent_export_queries_do_not_grow_with_the_messages(collector, organisati
     many = queries_to_export(collector, "sent_export", organisation)
     assert len(csv_of(export(collector, "sent_export", organisation, "csv"))) == 31
     assert many == few
+
+
+# ------------------------------------------------------------------------------- to-do
+
+
+def test_todo_export_rows_in_csv_and_xlsx(collector, organisation):
+    """The to-do ``make_todo`` leaves (its run on 9 March 2026): every invoice due 2 March, the call's
+    customer renamed like a formula; highest overdue balance first."""
+    make_todo(organisation)
+    Customer.objects.filter(organisation=organisation, external_ref="K-B").update(name=INJECTED)
+    late = (today(organisation) - date(2026, 3, 2)).days
+    vip = "Étape manuelle du scénario VIP."
+    rows = csv_of(export(collector, "todo_export", organisation, "csv"))
+    assert rows[1:] == [
+        ["'" + INJECTED, "K-B", "", "EUR", "5000,00", str(late), "Appel : Premier appel", "0",
+         "09/03/2026", "", "", ""],
+        ["Boulangerie Lefèvre SARL", "K-A", "", "EUR", "1234,56", str(late),
+         "E-mail : Première relance", "0", "09/03/2026", "", "", vip],
+        ["Pharmacie Petit", "K-D", "", "EUR", "800,00", str(late),
+         "Mise en demeure : Mise en demeure", "0", "09/03/2026", "", "", ""],
+        ["Menuiserie Roux", "K-C", "", "EUR", "300,00", str(late), "E-mail : Première relance",
+         "0", "09/03/2026", "", "", vip],
+    ]  # fmt: skip
+    cells = xlsx_of(export(collector, "todo_export", organisation, "xlsx"))
+    assert cells[1] == ("'" + INJECTED, "K-B", "", "EUR", 5000, late, "Appel : Premier appel",
+                        0, datetime(2026, 3, 9), None, None, "")  # fmt: skip
+    assert [row[4] for row in cells[1:]] == [5000, 1234.56, 800, 300]
