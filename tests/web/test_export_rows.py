@@ -189,8 +189,8 @@ def test_sent_export_queries_do_not_grow_with_the_messages(collector, organisati
 
 
 def test_todo_export_rows_in_csv_and_xlsx(collector, organisation):
-    """The to-do ``make_todo`` leaves (its run on 9 March 2026): every invoice due 2 March, the call's
-    customer renamed like a formula; highest overdue balance first."""
+    """The to-do ``make_todo`` leaves (its run on 9 March 2026): every invoice due 2 March,
+    the call's customer renamed like a formula; highest overdue balance first."""
     make_todo(organisation)
     Customer.objects.filter(organisation=organisation, external_ref="K-B").update(name=INJECTED)
     late = (today(organisation) - date(2026, 3, 2)).days
