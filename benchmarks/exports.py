@@ -2,7 +2,10 @@
 XLSX, with its time and peak memory, against a baseline in the same run.
 
     python -m benchmarks.exports [--source var/bench/pages-100000-1000000] [--rows 1000000]
-                                 [--out benchmarks/results]
+                                 [--out benchmarks/results] [--only KIND ...]
+
+A quick run on a small portfolio: build it with ``python -m benchmarks.pages --customers 2000
+--invoices 20000 --phase build``, then ``--source var/bench/pages-2000-20000 --rows 20000``.
 
 The portfolio is a copy of the database ``benchmarks/pages.py`` builds (100,000 customers,
 1,000,000 invoices, the daily cycle run); the copy is migrated and kept in
@@ -15,6 +18,8 @@ its own, which reports its wall time and its peak resident memory (``VmHWM``) as
   query) is compared;
 - ``view_csv`` and ``view_xlsx``: the invoice list's export, every invoice, through Django's
   test client signed in as a collector, the streamed response read to /dev/null;
+- ``customers_csv``, ``customers_xlsx`` and ``sent_csv``: the customer list's and the sent
+  messages' exports the same way, every customer and every message;
 - ``writer_csv`` and ``writer_xlsx``: the writers alone on ``--rows`` generated rows (no
   database), showing what the formats cost by themselves.
 
@@ -44,7 +49,15 @@ SOURCE = ROOT.parent / "wt-bench" / "var" / "bench" / "pages-100000-1000000"
 COPY = ROOT / "var" / "bench" / "exports"
 COLLECTOR = "collector@bench.example"
 TARGET_SECONDS = 60.0
-KINDS = ("baseline_csv", "view_csv", "view_xlsx", "writer_csv", "writer_xlsx")
+# Measurement -> (the list's URL under the organisation, the file's format).
+VIEWS = {
+    "view_csv": ("invoices", "csv"),
+    "view_xlsx": ("invoices", "xlsx"),
+    "customers_csv": ("customers", "csv"),
+    "customers_xlsx": ("customers", "xlsx"),
+    "sent_csv": ("sent", "csv"),
+}
+KINDS = ("baseline_csv", *VIEWS, "writer_csv", "writer_xlsx")
 
 
 def _django(folder: Path) -> None:
@@ -80,19 +93,27 @@ def child(folder: Path, kind: str, rows: int) -> dict[str, object]:
     _django(folder)
     if kind == "baseline_csv":
         return _baseline()
+    return _view(kind)
+
+
+def _view(kind: str) -> dict[str, object]:
+    """One list's export, every row, through the test client signed in as a collector."""
     from django.test import Client
 
     from relance.accounts.models import Organisation, User
-    from relance.ledger.models import Instalment
+    from relance.channels.models import OutboundMessage
+    from relance.ledger.models import Customer, Instalment
 
     client = Client()
     client.force_login(User.objects.get(email=COLLECTOR))
     slug = Organisation.objects.values_list("slug", flat=True).get()
+    listing, fmt = VIEWS[kind]
     started = time.perf_counter()
-    response = client.get(f"/o/{slug}/invoices/export.{kind.removeprefix('view_')}")
+    response = client.get(f"/o/{slug}/{listing}/export.{fmt}")
     assert response.status_code == 200, response.status_code
     figures = _drain(response.streaming_content, None, started)  # type: ignore[attr-defined]
-    figures["rows"] = Instalment.objects.count()
+    counted = {"invoices": Instalment, "customers": Customer, "sent": OutboundMessage}[listing]
+    figures["rows"] = counted.objects.count()  # type: ignore[attr-defined]
     return figures
 
 
@@ -159,6 +180,8 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=SOURCE)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--only", nargs="+", choices=KINDS, default=KINDS,
+                        help="the measurements to run (all by default)")  # fmt: skip
     parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--migrate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -173,7 +196,7 @@ def main() -> None:
         return
     prepare(args.source)
     results = {}
-    for kind in KINDS:
+    for kind in args.only:
         results[kind] = run_child(kind, args.rows)
         print(kind, results[kind], flush=True)
     results["target_seconds"] = TARGET_SECONDS  # type: ignore[assignment]

@@ -11,6 +11,7 @@ it as a join over the whole table, and that walk is bounded (``scan_limit``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -233,6 +234,20 @@ def sent_messages(
         else:  # BETWEEN: SQLite evaluates the subquery once, not twice
             messages = messages.filter(days_late__range=(low, high))
     return messages.order_by("-created_at", "-id")
+
+
+def sent_values(
+    messages: QuerySet[OutboundMessage], fields: Sequence[str]
+) -> QuerySet[OutboundMessage, tuple[Any, ...]]:
+    """``messages`` (``sent_messages``) as tuples of one query, each with what the list shows
+    of it (``fields`` may name ``delivery`` and ``days_late``): every message at once, for an
+    export read as the cursor goes, with no page of ids and no model built."""
+    annotated = messages.query.annotations  # a filter may have added them already
+    if "event" not in annotated:
+        messages = messages.annotate(event=_event())
+    if "days_late" not in annotated:
+        messages = messages.annotate(days_late=_days_late())
+    return messages.annotate(delivery=_delivery_case()).values_list(*fields)
 
 
 def _with_scenario(

@@ -39,6 +39,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from relance.reports.cells import NO_BOOLEANS, Cell, Row, safe_text
+from relance.reports.columns import Kind
 from relance.reports.xlsx import xlsx_write
 
 __all__ = ["Cell", "Row", "csv_chunks", "safe_text", "xlsx_chunks", "xlsx_write"]
@@ -97,6 +98,22 @@ def _csv_formatters(style: CsvStyle) -> dict[type, Callable[[Any], str]]:
     }
 
 
+def _kind_formatters(kinds: Sequence[Kind], style: CsvStyle) -> list[Callable[[Any], str]]:
+    """The formatter of each column, chosen once from its declared kind: one call a cell,
+    an empty cell empty whatever the kind."""
+    mark, moment = style.decimal_mark, style.datetime_format
+    day = lru_cache(maxsize=DAYS_KEPT)(lambda value: value.strftime(style.date_format))
+    by_kind: dict[Kind, Callable[[Any], str]] = {
+        # str() for lazy translations; a str is left as it is.
+        "text": lambda v: "" if v is None else safe_text(v if type(v) is str else str(v)),
+        "int": lambda v: "" if v is None else str(v),
+        "money": lambda v: "" if v is None else format(v, "f").replace(".", mark),
+        "date": lambda v: "" if v is None else day(v),
+        "datetime": lambda v: "" if v is None else v.strftime(moment),
+    }
+    return [by_kind[kind] for kind in kinds]
+
+
 class _Buffer:
     """Where ``csv.writer`` writes a chunk of rows, read back as one string."""
 
@@ -111,14 +128,31 @@ class _Buffer:
         return text
 
 
-def csv_chunks(headers: Sequence[str], rows: Iterable[Row], *, language: str) -> Iterator[bytes]:
+def csv_chunks(
+    headers: Sequence[str], rows: Iterable[Row], *, language: str,
+    kinds: Sequence[Kind] | None = None,
+) -> Iterator[bytes]:  # fmt: skip
     """The CSV file, a thousand rows at a time (one ``writerows`` each), the byte order mark
-    first."""
+    first. With the columns' ``kinds``, each column is formatted by its kind; without, each
+    cell by its type."""
     style = csv_style(language)
     formatters = _csv_formatters(style)
 
     def other(value: Cell) -> str:
         return csv_cell(value, style)
+
+    def by_type(row: Row) -> list[str]:
+        return [formatters.get(type(value), other)(value) for value in row]
+
+    if kinds is not None:
+        columns = _kind_formatters(kinds, style)
+
+        def by_kind(row: Row) -> list[str]:
+            return [write(value) for write, value in zip(columns, row, strict=True)]
+
+        line = by_kind
+    else:
+        line = by_type
 
     buffer = _Buffer()
     writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
@@ -126,9 +160,7 @@ def csv_chunks(headers: Sequence[str], rows: Iterable[Row], *, language: str) ->
     yield (BOM + buffer.take()).encode("utf-8")
     remaining = iter(rows)
     while batch := list(islice(remaining, ROWS_PER_CHUNK)):
-        writer.writerows(
-            [formatters.get(type(value), other)(value) for value in row] for row in batch
-        )
+        writer.writerows(line(row) for row in batch)
         yield buffer.take().encode("utf-8")
 
 
@@ -137,13 +169,14 @@ class Reader(Protocol):
 
 
 def xlsx_chunks(
-    headers: Sequence[str], rows: Iterable[Row], *, language: str, title: str = "Export"
-) -> Iterator[bytes]:
+    headers: Sequence[str], rows: Iterable[Row], *, language: str, title: str = "Export",
+    kinds: Sequence[Kind] | None = None,
+) -> Iterator[bytes]:  # fmt: skip
     """The XLSX file in chunks. Nothing is written before the first chunk is asked for, so a
     response can start at once; the workbook is then built in a temporary file (a zip file
     is only complete at its end) and read back a piece at a time."""
     with tempfile.TemporaryFile() as spool:
-        xlsx_write(headers, rows, spool, language=language, title=title)
+        xlsx_write(headers, rows, spool, language=language, title=title, kinds=kinds)
         spool.seek(0)
         yield from file_chunks(spool)
 

@@ -1,9 +1,10 @@
 """Answering a list's "Exporter : CSV · XLSX" links: the rows of the page's filters, all of
 them (not one page), streamed as the file is written (``relance.reports.exports``).
 
-A view builds its headers (translated, in the reader's language) and an iterator of rows
-read from its selectors in chunks, and returns ``export_response``. The rows are read while
-the response streams, in the language of the request that asked for them.
+A view declares its columns once (``relance.reports.columns``: header, kind, queried field),
+builds an iterator of rows (tuples of one streamed query) and returns ``export_response``;
+a report of a few rows may give plain headers instead, its cells written by their types.
+The rows are read while the response streams, in the language of the request that asked.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.utils import translation
 from django.utils.http import content_disposition_header
 
+from relance.reports.columns import Column, kinds
 from relance.reports.exports import Row, csv_chunks, xlsx_chunks
 
 CONTENT_TYPES = {
@@ -32,20 +34,26 @@ def export_format(fmt: str) -> str:
 
 
 def export_response(
-    *, fmt: str, filename: str, headers: Sequence[object], rows: Iterable[Row], day: date
-) -> StreamingHttpResponse:
-    """The file ``<filename>-<day>.<fmt>``, streamed. ``headers`` and ``rows`` as
-    ``relance.reports.exports`` takes them."""
+    *, fmt: str, filename: str, rows: Iterable[Row], day: date,
+    columns: Sequence[Column] | None = None, headers: Sequence[object] = (),
+    language: str | None = None,
+) -> StreamingHttpResponse:  # fmt: skip
+    """The file ``<filename>-<day>.<fmt>``, streamed: ``rows`` under ``columns`` (or under
+    plain ``headers``) as ``relance.reports.exports`` takes them; in the reader's language
+    unless the file has one ``language`` for everybody."""
     fmt = export_format(fmt)
-    language = translation.get_language() or "fr"
-    titles = [str(header) for header in headers]  # lazy labels, resolved in this language
+    language = language or translation.get_language() or "fr"
+    labels = [column.label for column in columns] if columns is not None else headers
+    titles = [str(label) for label in labels]  # lazy labels, resolved in this language
+    column_kinds = kinds(columns) if columns is not None else None
 
     def chunks() -> Iterator[bytes]:
         with translation.override(language):
             if fmt == "csv":
-                yield from csv_chunks(titles, rows, language=language)
+                yield from csv_chunks(titles, rows, language=language, kinds=column_kinds)
             else:
-                yield from xlsx_chunks(titles, rows, language=language, title=filename)
+                yield from xlsx_chunks(titles, rows, language=language, title=filename,
+                                       kinds=column_kinds)  # fmt: skip
 
     response = StreamingHttpResponse(chunks(), content_type=CONTENT_TYPES[fmt])
     name = f"{filename}-{day.isoformat()}.{fmt}"
@@ -65,5 +73,11 @@ def person(user: object) -> str:
     """A user as the pages name them: full name, else e-mail; "" for nobody."""
     if user is None:
         return ""
-    full = user.get_full_name()  # type: ignore[attr-defined]
-    return str(full or user.email)  # type: ignore[attr-defined]
+    return person_name(user.first_name, user.last_name, user.email)  # type: ignore[attr-defined]
+
+
+def person_name(first_name: str | None, last_name: str | None, email: str | None) -> str:
+    """A user read as columns of a query, named as ``person`` names one (Django's full name:
+    first and last name), "" for nobody."""
+    full = f"{first_name or ''} {last_name or ''}".strip()
+    return full or email or ""

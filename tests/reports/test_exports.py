@@ -11,6 +11,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from relance.reports.columns import Kind
 from relance.reports.exports import csv_chunks, safe_text, xlsx_chunks
 
 HEADERS = ["Client", "Montant", "Échéance", "Jours", "Note"]
@@ -239,3 +240,39 @@ def test_xlsx_of_exactly_a_full_sheet_has_one_sheet(monkeypatch):
     rows = [(f"client {n}", None, None, None, "") for n in range(2)]
     data = b"".join(xlsx_chunks(HEADERS, rows, language="fr", title="Clients"))
     assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["Clients"]
+
+
+# ------------------------------------------------------- columns written by their kinds
+
+KINDS: list[Kind] = ["text", "money", "date", "int", "text"]
+KIND_ROWS = [
+    ("=1+1", Decimal("1234.56"), date(2025, 3, 31), 12, "simple"),
+    ("@SUM(A1)", Decimal("-50.00"), None, None, None),
+]
+
+
+def test_csv_by_kind_formats_each_column_as_declared_and_escapes_formulas():
+    data = b"".join(csv_chunks(HEADERS, KIND_ROWS, language="fr", kinds=KINDS))
+    text = data.decode("utf-8-sig")
+    assert text.split("\r\n")[1:] == [
+        "'=1+1;1234,56;31/03/2025;12;simple",
+        "'@SUM(A1);-50,00;;;",
+        "",
+    ]
+
+
+def test_csv_by_kind_gives_the_same_file_as_by_type():
+    by_type = b"".join(csv_chunks(HEADERS, ROWS, language="en"))
+    by_kind = b"".join(csv_chunks(HEADERS, ROWS, language="en", kinds=KINDS))
+    assert by_kind == by_type
+
+
+def test_xlsx_by_kind_writes_typed_cells_and_text_never_a_formula():
+    data = b"".join(xlsx_chunks(HEADERS, KIND_ROWS, language="fr", kinds=KINDS))
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows == [
+        ("'=1+1", 1234.56, datetime(2025, 3, 31), 12, "simple"),
+        ("'@SUM(A1)", -50, None, None, None),
+    ]
+    assert sheet["A2"].data_type == "s" and sheet["B2"].number_format == "#,##0.00"

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from relance.accounts.audit import Actor, audit_record, audit_record_many
+from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
 from relance.ledger.services import customer_create
 from relance.web.settings_pages import audit as audit_page
@@ -74,7 +75,9 @@ def test_the_export_holds_every_event_of_this_organisation_as_text(
 ):
     response = admin_client_org.get(url("settings_audit_export", organisation))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "attachment" in response["Content-Disposition"]
+    day = local_day(organisation).isoformat()
+    name = f"journal-atelier-tout-{day}.csv"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from relance.accounts.clock import local_day
 from relance.dunning.promises import promise_grace_days
+from relance.reports.columns import Column
 from relance.reports.exports import Row
 from relance.web.access import Workspace, org_view
 from relance.web.customers.selectors import currencies_of
@@ -24,12 +25,20 @@ from relance.web.invoices.selectors import instalment_list, line_state, line_tup
 
 CHUNK = 2_000
 CENT = Decimal("0.01")
-HEADERS = (
-    gettext_lazy("Facture"), gettext_lazy("Échéance n°"), gettext_lazy("Client"),
-    gettext_lazy("Référence client"), gettext_lazy("Émise le"), gettext_lazy("Échéance"),
-    gettext_lazy("Devise"), gettext_lazy("Montant"), gettext_lazy("Reste dû"),
-    gettext_lazy("Jours de retard"), gettext_lazy("Statut"),
-)  # fmt: skip
+# The read columns are those of ``LINE_COLUMNS``; the others are worked out per line.
+COLUMNS = (
+    Column(gettext_lazy("Facture"), "text", "invoice__number"),
+    Column(gettext_lazy("Échéance n°"), "text"),
+    Column(gettext_lazy("Client"), "text", "customer__name"),
+    Column(gettext_lazy("Référence client"), "text", "customer__external_ref"),
+    Column(gettext_lazy("Émise le"), "date", "invoice__issue_date"),
+    Column(gettext_lazy("Échéance"), "date", "due_date"),
+    Column(gettext_lazy("Devise"), "text", "invoice__currency"),
+    Column(gettext_lazy("Montant"), "money", "amount"),
+    Column(gettext_lazy("Reste dû"), "money"),
+    Column(gettext_lazy("Jours de retard"), "int"),
+    Column(gettext_lazy("Statut"), "text"),
+)
 
 
 @org_view
@@ -53,5 +62,5 @@ def invoices_export(request: HttpRequest, ws: Workspace, fmt: str) -> StreamingH
                 owed, days_late if owed > 0 and days_late > 0 else None, labels[state],
             )  # fmt: skip
 
-    return export_response(fmt=fmt, filename=_("factures"), headers=HEADERS, rows=rows(),
+    return export_response(fmt=fmt, filename=_("factures"), columns=COLUMNS, rows=rows(),
                            day=today)  # fmt: skip

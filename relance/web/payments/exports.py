@@ -14,17 +14,25 @@ from relance.imports.bank_report import REASONS
 from relance.imports.models import BankEntryStatus
 from relance.imports.selectors import reconciliation_entries, suggested_invoices
 from relance.lib.bulk import chunks
+from relance.reports.columns import Column
 from relance.reports.exports import Row
 from relance.web.access import Workspace, org_view
 from relance.web.exports import export_response
 
 CHUNK = 2_000
-HEADERS = (
-    gettext_lazy("Date"), gettext_lazy("Devise"), gettext_lazy("Montant"),
-    gettext_lazy("Payeur"), gettext_lazy("IBAN du payeur"), gettext_lazy("Libellé"),
-    gettext_lazy("Référence"), gettext_lazy("Statut"), gettext_lazy("Motif"),
-    gettext_lazy("Client proposé"), gettext_lazy("Factures proposées"),
-)  # fmt: skip
+COLUMNS = (
+    Column(gettext_lazy("Date"), "date", "booking_date"),
+    Column(gettext_lazy("Devise"), "text", "currency"),
+    Column(gettext_lazy("Montant"), "money", "amount"),
+    Column(gettext_lazy("Payeur"), "text", "counterparty_name"),
+    Column(gettext_lazy("IBAN du payeur"), "text", "counterparty_iban"),
+    Column(gettext_lazy("Libellé"), "text", "text"),
+    Column(gettext_lazy("Référence"), "text", "reference"),
+    Column(gettext_lazy("Statut"), "text", "status"),
+    Column(gettext_lazy("Motif"), "text", "reason"),
+    Column(gettext_lazy("Client proposé"), "text", "customer__name"),
+    Column(gettext_lazy("Factures proposées"), "text"),
+)
 
 
 @org_view
@@ -46,5 +54,5 @@ def bank_entries_export(request: HttpRequest, ws: Workspace, fmt: str) -> Stream
                     ", ".join(invoice.number for invoice in invoices.get(entry.pk, [])),
                 )  # fmt: skip
 
-    return export_response(fmt=fmt, filename=_("rapprochement"), headers=HEADERS, rows=rows(),
+    return export_response(fmt=fmt, filename=_("rapprochement"), columns=COLUMNS, rows=rows(),
                            day=local_day(organisation))  # fmt: skip

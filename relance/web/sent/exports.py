@@ -1,5 +1,5 @@
 """The messages that left, as a spreadsheet: every message the list's filters match, newest
-first (the list's page of ids, then the page, chunk after chunk)."""
+first, read as tuples of one streamed query."""
 
 from __future__ import annotations
 
@@ -11,20 +11,33 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relance.accounts.clock import local_day
-from relance.channels.sent import DELIVERIES, delivery_of, sent_messages, sent_page
+from relance.channels.sent import DELIVERIES, sent_messages, sent_values
 from relance.dunning.labels import channel_label, step_label
-from relance.lib.bulk import chunks
+from relance.reports.columns import Column
 from relance.reports.exports import Row
 from relance.web.access import Workspace, org_view
 from relance.web.exports import export_response, local_time
 from relance.web.sent.forms import SentFilterForm
 
 CHUNK = 2_000
-HEADERS = (
-    gettext_lazy("Date"), gettext_lazy("Client"), gettext_lazy("Référence client"),
-    gettext_lazy("Étape"), gettext_lazy("Canal"), gettext_lazy("Jours de retard"),
-    gettext_lazy("Devise"), gettext_lazy("Montant"), gettext_lazy("Destinataire"),
-    gettext_lazy("Expéditeur"), gettext_lazy("Objet"), gettext_lazy("Statut"),
+COLUMNS = (
+    Column(gettext_lazy("Date"), "datetime", "sent_at"),
+    Column(gettext_lazy("Client"), "text", "customer__name"),
+    Column(gettext_lazy("Référence client"), "text", "customer__external_ref"),
+    Column(gettext_lazy("Étape"), "text", "reminder__step"),
+    Column(gettext_lazy("Canal"), "text", "channel"),
+    Column(gettext_lazy("Jours de retard"), "int", "days_late"),
+    Column(gettext_lazy("Devise"), "text", "reminder__currency"),
+    Column(gettext_lazy("Montant"), "money", "reminder__amount_due"),
+    Column(gettext_lazy("Destinataire"), "text", "recipients"),
+    Column(gettext_lazy("Expéditeur"), "text", "reply_to"),
+    Column(gettext_lazy("Objet"), "text", "subject"),
+    Column(gettext_lazy("Statut"), "text", "delivery"),
+)
+READ = (
+    "sent_at", "created_at", "customer__name", "customer__external_ref", "reminder_id",
+    "reminder__step", "channel", "days_late", "reminder__currency", "reminder__amount_due",
+    "recipients", "reply_to", "sender", "subject", "delivery",
 )  # fmt: skip
 
 
@@ -33,25 +46,19 @@ def sent_export(request: HttpRequest, ws: Workspace, fmt: str) -> StreamingHttpR
     organisation = ws.organisation
     form = SentFilterForm(request.GET, organisation=organisation)
     form.is_valid()
-    ids = sent_messages(organisation, form.filters()).values_list("id", flat=True)
+    messages = sent_values(sent_messages(organisation, form.filters()), READ)
     zone, names = ZoneInfo(organisation.timezone), form.names
 
     def rows() -> Iterator[Row]:
-        for chunk in chunks(ids.iterator(chunk_size=CHUNK), CHUNK):
-            for message in sent_page(organisation, chunk):
-                delivery, days_late = delivery_of(message)
-                reminder = message.reminder
-                yield (
-                    local_time(message.sent_at or message.created_at, zone),
-                    message.customer.name, message.customer.external_ref,
-                    step_label(reminder.step) if reminder else "",
-                    channel_label(message.channel), days_late,
-                    reminder.currency if reminder else "",
-                    reminder.amount_due if reminder else None,
-                    ", ".join(message.recipients),
-                    names.get(message.reply_to, message.reply_to) or message.sender,
-                    message.subject, str(DELIVERIES[delivery]),
-                )  # fmt: skip
+        for (sent_at, created_at, name, ref, reminder_id, step, channel, days_late, currency,
+             amount, recipients, reply_to, sender, subject, delivery,
+             ) in messages.iterator(chunk_size=CHUNK):  # fmt: skip
+            yield (
+                local_time(sent_at or created_at, zone), name, ref,
+                step_label(step) if reminder_id else "", channel_label(channel), days_late,
+                currency or "", amount, ", ".join(recipients),
+                names.get(reply_to, reply_to) or sender, subject, str(DELIVERIES[delivery]),
+            )  # fmt: skip
 
-    return export_response(fmt=fmt, filename=_("relances-envoyees"), headers=HEADERS,
+    return export_response(fmt=fmt, filename=_("relances-envoyees"), columns=COLUMNS,
                            rows=rows(), day=local_day(organisation))  # fmt: skip

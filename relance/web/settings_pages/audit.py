@@ -12,8 +12,8 @@ from django.shortcuts import render
 from relance.accounts.clock import local_day
 from relance.accounts.models import AuditEvent
 from relance.accounts.selectors import AUDIT_COLUMNS, audit_events, audit_rows
-from relance.lib.csv_stream import csv_download
 from relance.web.access import Workspace
+from relance.web.exports import export_response
 from relance.web.settings_pages import admin_view
 
 PER_PAGE = 100
@@ -53,6 +53,9 @@ def _customer_uuid(event: AuditEvent) -> UUID | None:
 @admin_view
 def audit_export(request: HttpRequest, ws: Workspace) -> StreamingHttpResponse:
     action = _action(request)
-    day = local_day(ws.organisation)
-    name = f"journal-{ws.organisation.slug}-{action or 'tout'}-{day:%Y-%m-%d}.csv"
-    return csv_download(name, AUDIT_COLUMNS, audit_rows(ws.organisation, action=action))
+    # Evidence in one format whoever reads it: French CSV, every cell text, dates ISO 8601.
+    return export_response(
+        fmt="csv", filename=f"journal-{ws.organisation.slug}-{action or 'tout'}",
+        headers=AUDIT_COLUMNS, rows=audit_rows(ws.organisation, action=action),
+        day=local_day(ws.organisation), language="fr",
+    )  # fmt: skip

@@ -14,6 +14,7 @@ from relance.dunning.labels import step_label
 from relance.dunning.todo import KINDS, todo_withdraw_settled
 from relance.dunning.todo_board import CustomerTodo, customer_todos, todo_customers
 from relance.lib.bulk import chunks
+from relance.reports.columns import Column
 from relance.reports.exports import Row
 from relance.web.access import Workspace, org_view
 from relance.web.exports import export_response, person
@@ -21,13 +22,20 @@ from relance.web.todo import common
 from relance.web.todo.views import STILL_DUE_CHECK
 
 CHUNK = 1_000
-HEADERS = (
-    gettext_lazy("Client"), gettext_lazy("Référence"), gettext_lazy("Chargé de recouvrement"),
-    gettext_lazy("Devise"), gettext_lazy("Échu"), gettext_lazy("Jours de retard"),
-    gettext_lazy("À faire aujourd'hui"), gettext_lazy("Demandes du débiteur"),
-    gettext_lazy("Dernière relance"), gettext_lazy("Dernier appel"),
-    gettext_lazy("Promesse non tenue du"), gettext_lazy("Remarques"),
-)  # fmt: skip
+COLUMNS = (
+    Column(gettext_lazy("Client"), "text"),
+    Column(gettext_lazy("Référence"), "text"),
+    Column(gettext_lazy("Chargé de recouvrement"), "text"),
+    Column(gettext_lazy("Devise"), "text"),
+    Column(gettext_lazy("Échu"), "money"),
+    Column(gettext_lazy("Jours de retard"), "int"),
+    Column(gettext_lazy("À faire aujourd'hui"), "text"),
+    Column(gettext_lazy("Demandes du débiteur"), "int"),
+    Column(gettext_lazy("Dernière relance"), "date"),
+    Column(gettext_lazy("Dernier appel"), "date"),
+    Column(gettext_lazy("Promesse non tenue du"), "date"),
+    Column(gettext_lazy("Remarques"), "text"),
+)
 
 
 def _tasks(row: CustomerTodo) -> str:
@@ -64,5 +72,5 @@ def todo_export(request: HttpRequest, ws: Workspace, fmt: str) -> StreamingHttpR
                     " | ".join(row.notes),
                 )  # fmt: skip
 
-    return export_response(fmt=fmt, filename=_("a-faire"), headers=HEADERS, rows=rows(),
+    return export_response(fmt=fmt, filename=_("a-faire"), columns=COLUMNS, rows=rows(),
                            day=today)  # fmt: skip
