@@ -59,7 +59,7 @@ def customer_segment_choose(
     dunning, _ = CustomerDunning.objects.select_for_update().get_or_create(customer=customer)
     before = {"segment": dunning.segment, "manual": dunning.segment_is_manual}
     if segment is not None:
-        key, action = segment.key, SEGMENT_MANUAL
+        key = segment.key
         dunning.segment_explanation = {"manual": True, "source": "staff", "segment": key}
     else:
         try:
@@ -68,7 +68,6 @@ def customer_segment_choose(
             raise SegmentChoiceError(
                 gettext("Les règles des segments sont à corriger avant de leur rendre ce client.")
             ) from exc
-        action = SEGMENT_AUTOMATIC
         # Through JSON, as the recompute stores it: reasons are translatable sentences.
         dunning.segment_explanation = json.loads(
             json.dumps(explanation_json(why, as_of), ensure_ascii=False)
@@ -79,7 +78,8 @@ def customer_segment_choose(
     dunning.segment, dunning.segment_is_manual = key, segment is not None
     dunning.save(update_fields=["segment", "segment_is_manual", "segment_explanation"])
     audit_record(
-        organisation=organisation, actor=actor, action=action, entity_type="customer",
+        organisation=organisation, actor=actor, entity_type="customer",
+        action=SEGMENT_MANUAL if segment is not None else SEGMENT_AUTOMATIC,
         entity_id=str(customer.uuid), before=before, after=after,
     )  # fmt: skip
     return dunning
