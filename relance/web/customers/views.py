@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
 from relance.channels.letter.archive import customer_dispatches
+from relance.channels.sms.selectors import sms_opted_out_among
 from relance.core.segmentation import SegmentRuleError
 from relance.dunning.debtor_requests import Upload
 from relance.dunning.disputes import disputes_open, open_disputes
@@ -226,6 +227,9 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
             collectors=collectors,
         ),
         "contact_form": forms.get("contact_form") or ContactForm(),
+        "sms_stopped": sms_opted_out_among(
+            organisation, (contact.phone for contact in head.contacts)
+        ),
         "address_form": forms.get("address_form") or AddressForm.of(customer),
         "address_lines": postal_address_lines(customer, sender_country=organisation.country),
         "address_missing": postal_address_missing(customer),
