@@ -25,6 +25,7 @@ urlpatterns = [
     path("settings/sms/", sms.sms_opt_out_list, name="settings_sms"),
     path("settings/sms/remove/", sms.sms_opt_out_delete, name="settings_sms_remove"),
     path("settings/users/", members.users, name="settings_users"),
+    path("settings/users/<uuid:user>/", members.user_edit, name="settings_user_edit"),
     path("settings/users/<uuid:user>/role/", members.user_role, name="settings_user_role"),
     path("settings/users/<uuid:user>/remove/", members.user_remove, name="settings_user_remove"),
     path("settings/rules/", views.rules, name="settings_rules"),
