@@ -97,3 +97,9 @@ def org_view(
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+# org_view(own_account=True), typed: pages that change only the signed-in person's account.
+own_account_view: Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]] = (
+    org_view(own_account=True)
+)

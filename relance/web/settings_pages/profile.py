@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from relance.accounts.audit import Actor
 from relance.accounts.services import AccountError, membership_digest_set, user_profile_update
-from relance.web.access import Workspace, org_view
+from relance.web.access import Workspace, own_account_view
 
 
 class MemberProfileForm(forms.Form):
@@ -42,7 +42,7 @@ class ProfileForm(MemberProfileForm):
     )  # fmt: skip
 
 
-@org_view(own_account=True)
+@own_account_view
 def profile(request: HttpRequest, ws: Workspace) -> HttpResponse:
     user = ws.user
     if request.method == "POST":
