@@ -57,6 +57,11 @@ def test_a_segment_chosen_by_hand_stays_through_the_recompute(
 
     segments_recompute(organisation=organisation, as_of=today(organisation), actor=actor)
     assert dunning_of(late_garage) == ("vip", True)
+    history = collector.get(
+        url("customer", organisation, customer=late_garage.uuid) + "?tab=timeline"
+    ).content.decode()
+    assert "Segment : Mauvais payeur → Client privilégié" in history
+    assert "Segment choisi à la main" in history
 
 
 def test_automatic_gives_the_customer_back_to_the_rules_at_once(
