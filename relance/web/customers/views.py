@@ -6,7 +6,6 @@ message), and goes through a service of ``relance.ledger`` or ``relance.dunning`
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -26,18 +25,11 @@ from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
 from relance.channels.letter.archive import customer_dispatches
 from relance.channels.sms.selectors import sms_opted_out_among
-from relance.core.segmentation import SegmentRuleError
 from relance.dunning.debtor_requests import Upload
 from relance.dunning.disputes import disputes_open, open_disputes
 from relance.dunning.labels import Labels, step_label
 from relance.dunning.models import Dispute, DisputeAttachment, Scenario, Segment
 from relance.dunning.next_reminder import next_reminder
-from relance.dunning.segment_choice import (
-    SegmentChoiceError,
-    customer_segment_choose,
-    segment_by_rules,
-    segment_choice_made,
-)
 from relance.dunning.segments import customer_segment
 from relance.dunning.services import (
     DunningError,
@@ -60,7 +52,6 @@ from relance.ledger.services import (
 )
 from relance.web.access import Workspace, org_view
 from relance.web.customers.forms import (
-    AUTOMATIC_SEGMENT,
     AddressForm,
     CollectorForm,
     ContactForm,
@@ -70,9 +61,9 @@ from relance.web.customers.forms import (
     NoteForm,
     PauseForm,
     ScenarioForm,
-    SegmentChoiceForm,
 )
 from relance.web.customers.paging import countless_page, page_number
+from relance.web.customers.segment_card import segment_card
 from relance.web.customers.selectors import (
     CustomerList,
     collectors_of,
@@ -110,10 +101,6 @@ def actor_of(ws: Workspace) -> Actor:
 
 def _scenarios(ws: Workspace) -> list[Scenario]:
     return list(Scenario.objects.filter(organisation=ws.organisation).order_by("name"))
-
-
-def _segments(ws: Workspace) -> list[Segment]:
-    return list(Segment.objects.filter(organisation=ws.organisation).order_by("position", "id"))
 
 
 def customer_listing(
@@ -218,7 +205,7 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
         .select_related("invoice")
         .order_by("due_date", "id")[:OPEN_ITEMS_SHOWN],
         "pause_form": forms.get("pause_form") or PauseForm(),
-        **_segment_context(ws, customer, segment, today, forms.get("segment_form")),
+        **segment_card(ws, customer, segment, today, forms.get("segment_form")),
         "scenario_form": forms.get("scenario_form")
         or ScenarioForm(initial={"scenario": str(own.uuid) if own else ""}, scenarios=scenarios),
         "collector_form": forms.get("collector_form")
@@ -260,27 +247,6 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
         "payer_ibans": learned_payer_ibans(customer),
     }
     return render(request, "web/customers/detail.html", context)
-
-
-def _segment_context(
-    ws: Workspace, customer: Customer, segment: Any, today: date, form: Any
-) -> dict[str, Any]:
-    """The segment card: the form, and for a segment chosen by hand who chose it and where
-    the rules would put the customer today."""
-    segments = _segments(ws)
-    chosen = next((row for row in segments if row.key == segment.key), None)
-    initial = str(chosen.uuid) if segment.is_manual and chosen else AUTOMATIC_SEGMENT
-    context: dict[str, Any] = {
-        "segment_form": form or SegmentChoiceForm(initial={"segment": initial}, segments=segments),
-        "segment_choice": None,
-        "segment_by_rules": "",
-    }
-    if segment.is_manual:
-        context["segment_choice"] = segment_choice_made(ws.organisation, customer)
-        # Rules being repaired: the page still shows the chosen segment, without the comparison.
-        with suppress(SegmentRuleError):
-            context["segment_by_rules"] = segment_by_rules(ws.organisation, customer, today)[0]
-    return context
 
 
 def closed_disputes(customer: Customer) -> list[Dispute]:
@@ -377,24 +343,6 @@ def scenario_post(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpRe
     except DunningError as error:
         return _refused(request, ws, target, error)
     return _done(request, ws, target, _("Le scénario du client est enregistré."))
-
-
-@org_view
-@require_POST
-def segment_post(request: HttpRequest, ws: Workspace, customer: UUID) -> HttpResponse:
-    target = _customer(ws, customer)
-    form = SegmentChoiceForm(request.POST, segments=_segments(ws))
-    if not form.is_valid():
-        return _detail(request, ws, target, segment_form=form)
-    chosen = form.chosen()
-    try:
-        customer_segment_choose(customer=target, segment=chosen, as_of=local_day(ws.organisation),
-                                actor=actor_of(ws))  # fmt: skip
-    except SegmentChoiceError as error:
-        return _refused(request, ws, target, error)
-    if chosen is None:
-        return _done(request, ws, target, _("Le segment du client est rendu aux règles."))
-    return _done(request, ws, target, _("Le segment du client est choisi à la main."))
 
 
 @org_view
