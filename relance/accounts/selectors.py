@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from relance.accounts.audit_labels import ACTION_LABELS, action_label
 from relance.accounts.models import AuditEvent, Organisation
 
 EXPORT_CHUNK = 2000
-AUDIT_COLUMNS = ("at", "actor", "action", "entity_type", "entity_id", "before", "after")
+AUDIT_COLUMNS = ("at", "actor", "action", "action_label", "entity_type", "entity_id", "before",
+                 "after")  # fmt: skip
 
 
 def audit_events(
@@ -31,7 +33,16 @@ def audit_events(
 
 def audit_rows(organisation: Organisation, *, action: str = "") -> Iterator[list[str]]:
     """Every event as plain text columns (``AUDIT_COLUMNS``), oldest first, read in chunks:
-    the export of a year of events never holds them all in memory."""
+    the export of a year of events never holds them all in memory. The code stays as
+    evidence; its words are those of the language active now (the rows are read later,
+    while the download streams)."""
+    labels = {code: action_label(code) for code in ACTION_LABELS}
+    return _audit_rows(organisation, action, labels)
+
+
+def _audit_rows(
+    organisation: Organisation, action: str, labels: dict[str, str]
+) -> Iterator[list[str]]:
     rows = AuditEvent.objects.filter(organisation=organisation).order_by("id")
     if action:
         rows = rows.filter(action=action)
@@ -40,7 +51,8 @@ def audit_rows(organisation: Organisation, *, action: str = "") -> Iterator[list
     for at, email, label, code, entity_type, entity_id, before, after in values.iterator(
         chunk_size=EXPORT_CHUNK
     ):
-        yield [at.isoformat(), email or label, code, entity_type, entity_id,
+        words = labels.get(code) or action_label(code)
+        yield [at.isoformat(), email or label, code, words, entity_type, entity_id,
                _plain(before), _plain(after)]  # fmt: skip
 
 

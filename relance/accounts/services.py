@@ -428,8 +428,11 @@ def user_profile_update(
     title: str = "",
     phone: str = "",
 ) -> User:
-    """Change a person's own profile: the name, title and phone that sign their letters.
-    Recorded in the audit trail of the organisation they were working for."""
+    """Change a person's profile: the name, title and phone that sign their letters, from
+    their own profile or by an administrator of ``organisation``, of which they must be a
+    member. Recorded in the audit trail of that organisation."""
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise AccountError(gettext("Cette personne n'a pas accès à cette organisation."))
     new = {"first_name": " ".join(first_name.split()), "last_name": " ".join(last_name.split()),
            "title": " ".join(title.split()), "phone": " ".join(phone.split())}  # fmt: skip
     for name, limit in USER_PROFILE_FIELDS.items():

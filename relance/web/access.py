@@ -68,11 +68,15 @@ def workspace_for(request: HttpRequest, slug: str) -> Workspace:
     return Workspace(user=user, membership=membership)
 
 
-def org_view(view: OrgView[P] | None = None, *, admin_only: bool = False) -> Any:
+def org_view(
+    view: OrgView[P] | None = None, *, admin_only: bool = False, own_account: bool = False
+) -> Any:
     """Decorate a view taking ``(request, workspace, ...)``; the URL carries ``org`` (a slug).
 
     ``admin_only`` pages (settings, users) are refused to collectors and viewers even for
-    reading, since they show secrets such as the sending configuration.
+    reading, since they show secrets such as the sending configuration. ``own_account``
+    pages change nothing but the signed-in person's own account (their name): a viewer may
+    write there too.
     """
 
     def decorate(inner: OrgView[P]) -> Callable[..., HttpResponseBase]:
@@ -84,7 +88,7 @@ def org_view(view: OrgView[P] | None = None, *, admin_only: bool = False) -> Any
             workspace = workspace_for(request, org)
             if admin_only and not workspace.is_admin:
                 raise PermissionDenied(_("Cette page est réservée aux administrateurs."))
-            if request.method not in SAFE_METHODS and not workspace.can_write:
+            if request.method not in SAFE_METHODS and not (workspace.can_write or own_account):
                 raise PermissionDenied(_("Votre rôle permet de consulter, pas de modifier."))
             request.workspace = workspace  # type: ignore[attr-defined]
             request.session["organisation"] = workspace.organisation.slug
@@ -93,3 +97,9 @@ def org_view(view: OrgView[P] | None = None, *, admin_only: bool = False) -> Any
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+# org_view(own_account=True), typed: pages that change only the signed-in person's account.
+own_account_view: Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]] = (
+    org_view(own_account=True)
+)

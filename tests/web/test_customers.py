@@ -328,6 +328,7 @@ def test_a_viewer_reads_but_cannot_change(viewer, organisation, actor):
         ("customer_pause", {}, {"reason": "x"}),
         ("customer_resume", {}, {}),
         ("customer_scenario", {}, {"scenario": ""}),
+        ("customer_segment", {}, {"segment": "automatic"}),
         ("customer_collector", {}, {"collector": ""}),
         ("customer_contact_add", {}, {"email": "a@b.example", "role": "billing"}),
         ("customer_contact_edit", {"contact": contact.uuid},

@@ -48,7 +48,9 @@ def test_an_administrator_reads_the_trail_newest_first_with_a_link_to_the_custom
 ):
     page = text(admin_client_org.get(url("settings_audit", organisation)))
     assert "Journal d&#x27;audit" in page or "Journal d'audit" in page
-    assert page.index("note_add") < page.index("customer_create")  # newest first
+    rows = page.split("<tbody>")[1]
+    assert rows.index("Note ajoutée") < rows.index("Client créé")  # newest first, in words
+    assert "note_add" not in rows
     assert reverse("customer", kwargs={"org": organisation.slug, "customer": events.uuid}) in page
     assert "Rappeler lundi" in page and "Secret" not in page
 
@@ -59,7 +61,9 @@ def test_the_trail_filters_by_action_and_pages_back_in_time(
     monkeypatch.setattr(audit_page, "PER_PAGE", 2)
     rates(organisation, [(f"r{n}", None, {"n": n}) for n in range(5)])
     first = text(admin_client_org.get(url("settings_audit", organisation) + "?action=rate_added"))
-    assert "r4" in first and "r3" in first and "r2" not in first and "note_add" not in first
+    rows = first.split("<tbody>")[1]
+    assert "r4" in rows and "r3" in rows and "r2" not in rows and "Note ajoutée" not in rows
+    assert '<option value="rate_added" selected>Taux légal ajouté</option>' in first
     older = first.split("before=")[1].split('"')[0]
     second = text(admin_client_org.get(
         url("settings_audit", organisation) + f"?action=rate_added&before={older}"))  # fmt: skip
@@ -81,11 +85,13 @@ def test_the_export_holds_every_event_of_this_organisation_as_text(
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
-    assert rows[0] == ["at", "actor", "action", "entity_type", "entity_id", "before", "after"]
-    assert [row[2] for row in rows[1:]][-2:] == ["customer_create", "note_add"]
+    assert rows[0] == ["at", "actor", "action", "action_label", "entity_type", "entity_id",
+                       "before", "after"]  # fmt: skip
+    assert [row[2:4] for row in rows[1:]][-2:] == [["customer_create", "Client créé"],
+                                                   ["note_add", "Note ajoutée"]]  # fmt: skip
     note = rows[-1]
     assert note[1] == "'=cmd|calc"  # never read as a formula
-    assert (note[4], note[6]) == (str(events.uuid), '{"text": "Rappeler lundi"}')
+    assert (note[5], note[7]) == (str(events.uuid), '{"text": "Rappeler lundi"}')
     assert "Secret" not in body
     only = admin_client_org.get(url("settings_audit_export", organisation) + "?action=note_add")
     assert len(b"".join(only.streaming_content).decode().splitlines()) == 2
@@ -104,3 +110,21 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     rates(organisation, [(f"r{n}", None, None) for n in range(150)])
     with django_assert_max_num_queries(8):
         assert admin_client_org.get(url("settings_audit", organisation)).status_code == 200
+
+
+def test_the_export_words_follow_the_readers_language_and_unknown_codes_read_as_words(
+    admin_client_org, organisation, events
+):
+    audit_record(organisation=organisation, actor=Actor.system("test"), action="old_thing_done",
+                 entity_type="organisation", entity_id=str(organisation.uuid))  # fmt: skip
+    admin_client_org.post(reverse("language_set"), {"language": "en"})
+    response = admin_client_org.get(url("settings_audit_export", organisation))
+    body = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert [row[2:4] for row in rows[1:]][-3:] == [
+        ["customer_create", "Customer created"],
+        ["note_add", "Note added"],
+        ["old_thing_done", "Old thing done"],
+    ]
+    page = text(admin_client_org.get(url("settings_audit", organisation)))
+    assert "<td>Note added</td>" in page and "<td>Old thing done</td>" in page

@@ -139,13 +139,14 @@ def is_stop(text: str) -> bool:
     return bool(words) and words[0] in _STOP_FIRST and all(w in _STOP_MORE for w in words)
 
 
-def normalise_phone(text: str) -> str:
-    """E.164 from what a provider sends: ``+33612345678``, ``33612345678``, ``0033 6 12…``."""
+def normalise_phone(text: str, country: str = "FR") -> str:
+    """E.164 from what a provider sends: ``+33612345678``, ``33612345678``, ``0033 6 12…``;
+    a national number (``06 12 34 56 78``) is read as one of ``country``."""
     s = text.strip().replace(" ", "")
     if s.isdigit() and not s.startswith("0"):
         s = "+" + s  # providers often drop the "+"
     try:
-        return parse_phone(s)
+        return parse_phone(s, country)
     except CellError as exc:
         raise SmsRefused(
             gettext("Numéro de téléphone invalide « %(text)s ».") % {"text": text}
@@ -187,8 +188,9 @@ def sms_opted_out(*, organisation_id: int, phone: str) -> bool:
 def sms_opt_out_record(
     *, organisation: Organisation, phone: str, source: str, actor: Actor
 ) -> bool:
-    """Record that ``phone`` wants no more SMS from ``organisation``; False if already known."""
-    phone = normalise_phone(phone)
+    """Record that ``phone`` wants no more SMS from ``organisation``; False if already known.
+    A national number is read as one of the organisation's country."""
+    phone = normalise_phone(phone, organisation.country)
     _, created = _opt_outs()._default_manager.get_or_create(
         organisation_id=organisation.pk, phone=phone, defaults={"source": source}
     )
@@ -198,6 +200,23 @@ def sms_opt_out_record(
             entity_type="phone", entity_id=phone, after={"source": source},
         )  # fmt: skip
     return bool(created)
+
+
+@transaction.atomic
+def sms_opt_out_remove(*, organisation: Organisation, phone: str, actor: Actor) -> bool:
+    """Let ``phone`` receive the organisation's SMS again (a number opted out by mistake, or
+    given to someone else since); False if it was not on the list."""
+    phone = normalise_phone(phone, organisation.country)
+    opt_outs = _opt_outs()._default_manager.filter(organisation_id=organisation.pk, phone=phone)
+    sources = list(opt_outs.values_list("source", flat=True))
+    if not sources:
+        return False
+    opt_outs.delete()
+    audit_record(
+        organisation=organisation, actor=actor, action="sms_opt_out_remove",
+        entity_type="phone", entity_id=phone, before={"source": sources[0]},
+    )  # fmt: skip
+    return True
 
 
 def sms_inbound(*, from_number: str, text: str, organisation: Organisation | None = None,

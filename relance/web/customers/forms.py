@@ -197,6 +197,29 @@ class ScenarioForm(forms.Form):
         return next((s for s in self.scenarios if str(s.uuid) == value), None)
 
 
+AUTOMATIC_SEGMENT = "automatic"
+
+
+class SegmentChoiceForm(forms.Form):
+    segment = forms.ChoiceField(
+        label=_("Segment du client"),
+        help_text=_("« Automatique » : les règles des segments le placent chaque nuit. Un "
+                    "segment choisi ici reste le sien jusqu'à ce qu'on le rende aux règles."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, segments: list[Segment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.segments = segments
+        choices(self, "segment").choices = [(AUTOMATIC_SEGMENT, _("Automatique"))] + [
+            (str(segment.uuid), segment_name(segment)) for segment in segments
+        ]
+
+    def chosen(self) -> Segment | None:
+        """The segment chosen, None for "automatic"."""
+        value = self.cleaned_data.get("segment") or ""
+        return next((s for s in self.segments if str(s.uuid) == value), None)
+
+
 class CollectorForm(forms.Form):
     collector = forms.ChoiceField(label=_("Chargé de recouvrement"), required=False)
 

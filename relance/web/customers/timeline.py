@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from relance.accounts.audit import debtor_link_reference
+from relance.accounts.audit_labels import action_label
 from relance.accounts.models import AuditEvent
 from relance.channels.models import (
     DeliveryEvent,
@@ -38,6 +39,7 @@ from relance.dunning.models import (
     Reminder,
     ReminderStatus,
 )
+from relance.dunning.segment_choice import SEGMENT_AUTOMATIC, SEGMENT_MANUAL
 from relance.ledger.models import CreditNote, Customer, Invoice, Note, Payment
 from relance.ledger.selectors import open_instalments
 
@@ -55,19 +57,12 @@ PLAN_CSS: dict[str, str] = {
     PaymentPlanStatus.ACTIVE: "info", PaymentPlanStatus.COMPLETED: "good",
     PaymentPlanStatus.DEFAULTED: "bad",
 }  # fmt: skip
-# Payments made online from the portal (relance.payments), each step of them.
-ONLINE_PAYMENT_TITLES = {
-    "online_payment_started": gettext_lazy("Paiement en ligne commencé"),
-    "online_payment_processing": gettext_lazy("Paiement en ligne en cours de traitement"),
-    "online_payment_paid": gettext_lazy("Payé en ligne"),
-    "online_payment_failed": gettext_lazy("Paiement en ligne échoué"),
-    "online_payment_reversed": gettext_lazy("Paiement en ligne repris par le prestataire"),
-    "online_payment_given_back": gettext_lazy(
-        "Paiement en ligne rendu par le prestataire (contestation gagnée)"
-    ),
-    "online_payment_error": gettext_lazy("Le prestataire n'a pas ouvert le paiement en ligne"),
-    "online_payment_refused": gettext_lazy("Paiement en ligne non enregistré"),
-}
+# Payments made online from the portal (relance.payments), each step of them; their titles
+# are the audit trail's words for the same codes.
+ONLINE_PAYMENT_STEPS = ("online_payment_started", "online_payment_processing",
+                        "online_payment_paid", "online_payment_failed", "online_payment_reversed",
+                        "online_payment_given_back", "online_payment_error",
+                        "online_payment_refused")  # fmt: skip
 ONLINE_METHODS = {"card": gettext_lazy("par carte"),
                   "sepa_debit": gettext_lazy("par prélèvement SEPA")}  # fmt: skip
 REVERSALS = {"refunded": gettext_lazy("remboursement"),
@@ -77,7 +72,7 @@ REVERSALS = {"refunded": gettext_lazy("remboursement"),
 
 def _online_payment(action: str, after: dict[str, object]) -> tuple[str, str]:
     """The title and detail of a step of an online payment."""
-    title = str(ONLINE_PAYMENT_TITLES[action])
+    title = action_label(action)
     method = ONLINE_METHODS.get(str(after.get("method") or ""))
     if action == "online_payment_paid" and method:
         title = f"{title} {method}"
@@ -94,14 +89,8 @@ def _online_payment(action: str, after: dict[str, object]) -> tuple[str, str]:
 CHANGES = ("customer_pause", "customer_resume", "customer_scenario", "customer_collector",
            "customer_segment", "customer_address", "portal_viewed", "portal_link_issued",
            "portal_link_revoked", "debtor_request", "debtor_request_resolved",
-           *ONLINE_PAYMENT_TITLES)  # fmt: skip
-
-
-PORTAL_TITLES = {
-    "portal_viewed": gettext_lazy("Portail client consulté"),
-    "portal_link_issued": gettext_lazy("Lien du portail client créé"),
-    "portal_link_revoked": gettext_lazy("Liens du portail client révoqués"),
-}
+           SEGMENT_MANUAL, SEGMENT_AUTOMATIC, *ONLINE_PAYMENT_STEPS)  # fmt: skip
+PORTAL_STEPS = ("portal_viewed", "portal_link_issued", "portal_link_revoked")
 
 
 def _portal_page(page: str) -> str:
@@ -477,9 +466,9 @@ def _changes(customer: Customer, limit: int, names: Labels) -> Iterable[Event]:
         elif event.action == "customer_address":
             title = _("Adresse postale modifiée")
             detail = "; ".join(str(value) for value in after.values() if value)
-        elif event.action in PORTAL_TITLES:
-            title, detail = str(PORTAL_TITLES[event.action]), _portal_page(after.get("page", ""))
-        elif event.action in ONLINE_PAYMENT_TITLES:
+        elif event.action in PORTAL_STEPS:
+            title, detail = action_label(event.action), _portal_page(after.get("page", ""))
+        elif event.action in ONLINE_PAYMENT_STEPS:
             title, detail = _online_payment(event.action, after)
             amount, currency = _money(after.get("amount")), str(after.get("currency") or "")
         else:
@@ -488,6 +477,8 @@ def _changes(customer: Customer, limit: int, names: Labels) -> Iterable[Event]:
                 "after": names.segment(str(after.get("segment") or "")) or "—",
             }
             detail = "; ".join(str(reason) for reason in after.get("reasons", []))
+            if event.action in (SEGMENT_MANUAL, SEGMENT_AUTOMATIC):
+                detail = action_label(event.action)
         yield Event(_local_day(event.at), "change", title, detail=detail, at=event.at,
                     badges=((who, ""),) if who else (), amount=amount,
                     currency=currency, row=event.pk)  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relance.web.customers import exports, letters, payer_ibans, portal, views
+from relance.web.customers import exports, letters, payer_ibans, portal, segment, views
 
 urlpatterns = [
     path("customers/", views.customers, name="customers"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("customers/<uuid:customer>/pause/", views.pause_post, name="customer_pause"),
     path("customers/<uuid:customer>/resume/", views.resume_post, name="customer_resume"),
     path("customers/<uuid:customer>/scenario/", views.scenario_post, name="customer_scenario"),
+    path("customers/<uuid:customer>/segment/", segment.segment_post, name="customer_segment"),
     path("customers/<uuid:customer>/collector/", views.collector_post, name="customer_collector"),
     path("customers/<uuid:customer>/address/", views.address_post, name="customer_address"),
     path("customers/<uuid:customer>/contacts/", views.contact_new, name="customer_contact_add"),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
 from relance.channels.letter.archive import customer_dispatches
+from relance.channels.sms.selectors import sms_opted_out_among
 from relance.dunning.debtor_requests import Upload
 from relance.dunning.disputes import disputes_open, open_disputes
 from relance.dunning.labels import Labels, step_label
@@ -62,6 +63,7 @@ from relance.web.customers.forms import (
     ScenarioForm,
 )
 from relance.web.customers.paging import countless_page, page_number
+from relance.web.customers.segment_card import segment_card
 from relance.web.customers.selectors import (
     CustomerList,
     collectors_of,
@@ -87,6 +89,7 @@ TABS = (
 # A form sent back with its errors shows the section it belongs to.
 FORM_TABS = {
     "pause_form": "dunning", "scenario_form": "dunning", "collector_form": "dunning",
+    "segment_form": "dunning",
     "contact_form": "contacts", "address_form": "contacts", "note_form": "timeline",
     "dispute_form": "disputes", "resolve_form": "disputes",
 }  # fmt: skip
@@ -202,6 +205,7 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
         .select_related("invoice")
         .order_by("due_date", "id")[:OPEN_ITEMS_SHOWN],
         "pause_form": forms.get("pause_form") or PauseForm(),
+        **segment_card(ws, customer, segment, today, forms.get("segment_form")),
         "scenario_form": forms.get("scenario_form")
         or ScenarioForm(initial={"scenario": str(own.uuid) if own else ""}, scenarios=scenarios),
         "collector_form": forms.get("collector_form")
@@ -210,6 +214,9 @@ def _detail(request: HttpRequest, ws: Workspace, customer: Customer, **forms: An
             collectors=collectors,
         ),
         "contact_form": forms.get("contact_form") or ContactForm(),
+        "sms_stopped": sms_opted_out_among(
+            organisation, (contact.phone for contact in head.contacts)
+        ),
         "address_form": forms.get("address_form") or AddressForm.of(customer),
         "address_lines": postal_address_lines(customer, sender_country=organisation.country),
         "address_missing": postal_address_missing(customer),

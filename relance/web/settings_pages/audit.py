@@ -9,6 +9,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from relance.accounts.audit_labels import action_choices, action_label
 from relance.accounts.clock import local_day
 from relance.accounts.models import AuditEvent
 from relance.accounts.selectors import AUDIT_COLUMNS, audit_events, audit_rows
@@ -35,8 +36,10 @@ def audit(request: HttpRequest, ws: Workspace) -> HttpResponse:
     older = events[PER_PAGE - 1].pk if len(events) > PER_PAGE else None
     for event in events:
         event.customer_uuid = _customer_uuid(event)  # type: ignore[attr-defined]
+        event.action_label = action_label(event.action)  # type: ignore[attr-defined]
     context = {"tab": "audit", "events": events[:PER_PAGE], "action": action,
-               "older": older, "newest": before_id is not None}  # fmt: skip
+               "actions": action_choices(), "older": older,
+               "newest": before_id is not None}  # fmt: skip
     return render(request, "web/settings_pages/audit.html", context)
 
 

@@ -18,11 +18,13 @@ from relance.accounts.services import (
     membership_invite,
     membership_remove,
     membership_role_set,
+    user_profile_update,
 )
 from relance.web.access import Workspace
 from relance.web.paging import paginate
 from relance.web.settings_pages import admin_view
 from relance.web.settings_pages.forms import InviteForm, RoleForm
+from relance.web.settings_pages.profile import MemberProfileForm
 
 
 @admin_view
@@ -70,6 +72,30 @@ def _membership(ws: Workspace, user: UUID) -> Membership:
         organisation=ws.organisation,
         user__uuid=user,
     )
+
+
+@admin_view
+def user_edit(request: HttpRequest, ws: Workspace, user: UUID) -> HttpResponse:
+    """A member's name, title and phone, set by an administrator (the member sets their own
+    on their profile)."""
+    membership = _membership(ws, user)
+    member = membership.user
+    form = MemberProfileForm(request.POST or None,
+                             initial={name: getattr(member, name)
+                                      for name in MemberProfileForm.base_fields})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_profile_update(user=member, organisation=ws.organisation,
+                                actor=Actor(user=ws.user), **form.cleaned_data)  # fmt: skip
+        except AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Le profil de %(email)s est enregistré.")
+                             % {"email": member.email})  # fmt: skip
+            return redirect("settings_users", org=ws.organisation.slug)
+    context = {"tab": "users", "form": form, "member": member}
+    return render(request, "web/settings_pages/user_edit.html", context,
+                  status=400 if form.errors else 200)  # fmt: skip
 
 
 @admin_view

@@ -1,5 +1,5 @@
 """A person's own profile: the name, title and phone that sign their letters. Open to every
-member of the organisation (a viewer reads it, as every page, without changing it)."""
+member of the organisation, a viewer included: it changes nothing but their own account."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy
 
 from relance.accounts.audit import Actor
 from relance.accounts.services import AccountError, membership_digest_set, user_profile_update
-from relance.web.access import Workspace, org_view
+from relance.web.access import Workspace, own_account_view
 
 
-class ProfileForm(forms.Form):
+class MemberProfileForm(forms.Form):
+    """The name, title and phone of a person, as they sign letters and e-mails."""
+
     first_name = forms.CharField(label=gettext_lazy("Prénom"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Nom"), max_length=150, required=False)
     title = forms.CharField(
@@ -30,6 +32,9 @@ class ProfileForm(forms.Form):
         help_text=gettext_lazy("Le numéro auquel vos clients vous joignent, imprimé sur vos "
                                "courriers."),
     )  # fmt: skip
+
+
+class ProfileForm(MemberProfileForm):
     weekly_digest = forms.BooleanField(
         label=gettext_lazy("Recevoir le résumé de la semaine, le lundi matin"), required=False,
         help_text=gettext_lazy("Pour les chargés de recouvrement : encaissé, promis, litiges, "
@@ -37,7 +42,7 @@ class ProfileForm(forms.Form):
     )  # fmt: skip
 
 
-@org_view
+@own_account_view
 def profile(request: HttpRequest, ws: Workspace) -> HttpResponse:
     user = ws.user
     if request.method == "POST":

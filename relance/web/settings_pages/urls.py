@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relance.web.settings_pages import audit, members, payments, profile, sending, views
+from relance.web.settings_pages import audit, members, payments, profile, sending, sms, views
 
 urlpatterns = [
     path("settings/", views.organisation, name="settings"),
@@ -22,7 +22,10 @@ urlpatterns = [
     path("settings/payments/", payments.payments, name="settings_payments"),
     path("settings/payments/check/", payments.payments_check, name="settings_payments_check"),
     path("settings/payments/remove/", payments.payments_remove, name="settings_payments_remove"),
+    path("settings/sms/", sms.sms_opt_out_list, name="settings_sms"),
+    path("settings/sms/remove/", sms.sms_opt_out_delete, name="settings_sms_remove"),
     path("settings/users/", members.users, name="settings_users"),
+    path("settings/users/<uuid:user>/", members.user_edit, name="settings_user_edit"),
     path("settings/users/<uuid:user>/role/", members.user_role, name="settings_user_role"),
     path("settings/users/<uuid:user>/remove/", members.user_remove, name="settings_user_remove"),
     path("settings/rules/", views.rules, name="settings_rules"),
