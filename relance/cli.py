@@ -43,17 +43,24 @@ def database_problem() -> str | None:
     """Why the database cannot be used yet, or None when it is ready."""
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
+    from django.utils.translation import gettext, ngettext
 
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as exc:
-        return f"la base de données est injoignable ({exc}). Vérifiez DATABASE_URL."
+        return gettext("la base de données est injoignable (%(error)s). Vérifiez DATABASE_URL.") % {
+            "error": exc
+        }
     if not pending:
         return None
     if not executor.loader.applied_migrations:
-        return "la base de données n'est pas initialisée. Lancez : relance migrate"
-    return f"{len(pending)} migration(s) en attente. Lancez : relance migrate"
+        return gettext("la base de données n'est pas initialisée. Lancez : relance migrate")
+    return ngettext(
+        "%(count)s migration(s) en attente. Lancez : relance migrate",
+        "%(count)s migration(s) en attente. Lancez : relance migrate",
+        len(pending),
+    ) % {"count": len(pending)}
 
 
 def cli_language(args: list[str], environ: dict[str, str]) -> tuple[str, list[str]]:
