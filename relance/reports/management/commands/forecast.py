@@ -104,8 +104,10 @@ class Command(TranslatedCommand):
             )
             % {"day": document["as_of"], "currency": document["currency"], "count": len(invoices)}
         )
-        self.stdout.write(f"{_('Facture'):<18} {_('Client'):<24} {_('Reste dû'):>12}  "
-                          f"{_('Prévue'):<10}  {_('Fourchette'):<23}  {_('Pourquoi')}")  # fmt: skip
+        invoice, customer, due = _("Facture"), _("Client"), _("Reste dû")
+        planned, span, why = _("Prévue"), _("Fourchette"), _("Pourquoi")
+        self.stdout.write(f"{invoice:<18} {customer:<24} {due:>12}  {planned:<10}  {span:<23}  "
+                          f"{why}")  # fmt: skip
         for line in invoices[:rows]:
             self.stdout.write(
                 f"{line['number'][:18]:<18} {line['customer'][:24]:<24} "
@@ -123,8 +125,9 @@ class Command(TranslatedCommand):
                 % {"count": more}
             )
         self.stdout.write("")
-        self.stdout.write(f"{_('Semaine du'):<12} {_('Attendu'):>14} {_('dont promesses'):>15} "
-                          f"{_('dont échéanciers'):>17}")  # fmt: skip
+        week, expected = _("Semaine du"), _("Attendu")
+        promises, plans = _("dont promesses"), _("dont échéanciers")
+        self.stdout.write(f"{week:<12} {expected:>14} {promises:>15} {plans:>17}")
         for week in document["weeks"]:
             self.stdout.write(f"{week['week_start']:<12} {week['expected']:>14} "
                               f"{week['promises']:>15} {week['plans']:>17}")  # fmt: skip
