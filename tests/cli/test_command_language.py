@@ -25,7 +25,7 @@ COMMAND_FOLDERS = sorted(Path(relance.__file__).parent.glob("*/management/comman
 FRENCH_WORDS = re.compile(
     r"envoyé|relances du|écarté|aucun|à faire|introuvable|attention|simulation :|rien n'a"
     r"|fichier|relevé|créée|enregistré|mot de passe|taux légaux|prévision|semaine du|jours à"
-    r"|démonstration|e-mails|opération|rapproch|jour traité",
+    r"|démonstration|e-mails|opération|rapproch|jour traité|ignoré|rattaché",
     re.IGNORECASE,
 )
 DAY = "2026-06-30"
@@ -53,7 +53,7 @@ def english_runs(tmp: Path) -> dict[str, list[tuple[list[str], str]]]:
              "Simulation: "),
             (["import", "bank-statement", str(FIXTURES / "bank/ofx/test.qif"), "--dry-run"],
              "Warning: sections skipped (only bank accounts are read): !Type:Class, "),
-            (["import", "invoice-pdfs", str(pdfs), "--dry-run"], "1 file read"),
+            (["import", "invoice-pdfs", str(pdfs), "--dry-run"], "notes.txt: skipped: not a PDF"),
         ],
         "plan": [(["plan", "--date", DAY], "skipped.")],
         "run_day": [(["run-day", "--date", DAY], "Reminders of 30 June 2026")],
@@ -94,7 +94,7 @@ def relance_says(capsys, *args: str) -> str:
     translation.activate("fr")  # the language of the previous run must not leak
     main(list(args))
     printed = capsys.readouterr()
-    return printed.out + printed.err
+    return f"{printed.out}{printed.err}"
 
 
 def french_words(text: str) -> list[str]:

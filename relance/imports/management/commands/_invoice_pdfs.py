@@ -14,11 +14,13 @@ from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
 from relance.imports.invoice_pdfs import (
     PdfImportReport,
+    PdfNote,
     bundle_limits,
     invoice_pdfs_import,
     invoice_pdfs_import_zip,
 )
 from relance.imports.parsers.pdf_bundle import MB, BundleEntry, BundleLimits
+from relance.lib.text import translated
 
 INVOICE_PDFS = "invoice-pdfs"
 
@@ -86,6 +88,10 @@ def summary(out: OutputWrapper, report: PdfImportReport, *, dry_run: bool) -> No
     }
     out.write(gettext("Simulation : %(summary)s") % {"summary": counts} if dry_run else counts)
     for note in report.problems:
-        out.write("  " + gettext("non rattaché — %(file)s : %(reason)s") % note.as_dict())
+        out.write("  " + gettext("non rattaché — %(file)s : %(reason)s") % worded(note))
     for note in report.warnings:
-        out.write("  " + gettext("attention — %(file)s : %(reason)s") % note.as_dict())
+        out.write("  " + gettext("attention — %(file)s : %(reason)s") % worded(note))
+
+
+def worded(note: PdfNote) -> dict[str, str]:
+    return {"file": note.name, "reason": translated(note.text)}
