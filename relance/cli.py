@@ -74,6 +74,15 @@ def cli_language(args: list[str], environ: dict[str, str]) -> tuple[str, list[st
     return first.split("_")[0].split(".")[0], args
 
 
+def command_line(args: list[str]) -> list[str]:
+    """The arguments with Django's name for the command, also after ``help``
+    (``relance help import`` describes ``import_data``)."""
+    command = args[0] if args else "help"
+    if command == "help":
+        return [command, *(ALIASES.get(arg, arg) for arg in args[1:2]), *args[2:]]
+    return [ALIASES.get(command, command), *args[1:]]
+
+
 def _activate(language: str) -> None:
     """Speak ``language`` when relance has a catalogue for it; French otherwise."""
     from django.conf import settings
@@ -105,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"relance: {problem}\n")
             return 2
     try:
-        execute_from_command_line(["relance", ALIASES.get(command, command), *args[1:]])
+        execute_from_command_line(["relance", *command_line(args)])
     except SystemExit as exit_:
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else 1
     return 0

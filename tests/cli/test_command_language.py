@@ -180,3 +180,8 @@ def test_help_in_both_languages(command, capsys, in_process):
     assert worded != type(described).help
     assert " ".join(worded.split())[:40] in " ".join(english.split())
     assert french_words(english) == [], english
+
+
+def test_help_knows_the_names_people_type(in_process, capsys):
+    said = relance_says(capsys, "--language", "en", "help", "import")
+    assert "Import a file of customers, invoices or payments" in " ".join(said.split())
