@@ -43,17 +43,24 @@ def database_problem() -> str | None:
     """Why the database cannot be used yet, or None when it is ready."""
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
+    from django.utils.translation import gettext, ngettext
 
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as exc:
-        return f"la base de données est injoignable ({exc}). Vérifiez DATABASE_URL."
+        return gettext("la base de données est injoignable (%(error)s). Vérifiez DATABASE_URL.") % {
+            "error": exc
+        }
     if not pending:
         return None
     if not executor.loader.applied_migrations:
-        return "la base de données n'est pas initialisée. Lancez : relance migrate"
-    return f"{len(pending)} migration(s) en attente. Lancez : relance migrate"
+        return gettext("la base de données n'est pas initialisée. Lancez : relance migrate")
+    return ngettext(
+        "%(count)s migration(s) en attente. Lancez : relance migrate",
+        "%(count)s migration(s) en attente. Lancez : relance migrate",
+        len(pending),
+    ) % {"count": len(pending)}
 
 
 def cli_language(args: list[str], environ: dict[str, str]) -> tuple[str, list[str]]:
@@ -65,6 +72,15 @@ def cli_language(args: list[str], environ: dict[str, str]) -> tuple[str, list[st
         return args[0].partition("=")[2], args[1:]
     first = environ.get("LANGUAGE", "").split(":")[0]
     return first.split("_")[0].split(".")[0], args
+
+
+def command_line(args: list[str]) -> list[str]:
+    """The arguments with Django's name for the command, also after ``help``
+    (``relance help import`` describes ``import_data``)."""
+    command = args[0] if args else "help"
+    if command == "help":
+        return [command, *(ALIASES.get(arg, arg) for arg in args[1:2]), *args[2:]]
+    return [ALIASES.get(command, command), *args[1:]]
 
 
 def _activate(language: str) -> None:
@@ -98,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"relance: {problem}\n")
             return 2
     try:
-        execute_from_command_line(["relance", ALIASES.get(command, command), *args[1:]])
+        execute_from_command_line(["relance", *command_line(args)])
     except SystemExit as exit_:
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else 1
     return 0

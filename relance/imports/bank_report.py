@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from relance.core.matching import Decision, Index
+from relance.core.text import Text
 
 CENT = Decimal("0.01")
 # Each reason a movement is given, in words (the command's summary, the reconciliation page).
@@ -48,7 +49,7 @@ class BankImportReport:
     unmatched: list[dict[str, Any]] = field(default_factory=list)
     reversals: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Text] = field(default_factory=list)  # worded where they are read
     batch_uuid: str | None = None
 
     def as_dict(self) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
+from relance.core.text import Text, gettext_noop, joined, sentence
 from relance.imports.models import BatchStatus, ImportBatch, ImportKind
 from relance.imports.parsers.facturx import EmbeddedInvoice, embedded_invoice
 from relance.imports.parsers.limits import MB
@@ -42,7 +43,7 @@ from relance.ledger.models import Instalment, Invoice
 from relance.lib.bulk import CHUNK
 from relance.lib.text import translated
 
-NOT_PDF = "le contenu n'est pas un PDF (il ne commence pas par « %PDF- »)"
+NOT_PDF = sentence(gettext_noop("le contenu n'est pas un PDF (il ne commence pas par « %%PDF- »)"))
 CREDIT_NOTE_TYPES = ("381", "261", "262", "396", "532")
 
 
@@ -56,7 +57,12 @@ class PdfNote:
     """A file and what happened to it, in words for the person who imported it."""
 
     name: str
-    reason: str
+    text: Text  # worded in the reader's language where it is shown
+
+    @property
+    def reason(self) -> str:
+        """In French: the words kept with the import and given by ``--json``."""
+        return str(self.text)
 
     def as_dict(self) -> dict[str, str]:
         return {"file": self.name, "reason": self.reason}
@@ -139,12 +145,16 @@ def _scan(entries: Sequence[BundleEntry], report: PdfImportReport) -> list[_Scan
     scanned = []
     for entry in entries:
         if not entry.size:
-            report.problems.append(PdfNote(entry.name, "fichier vide (0 octet)"))
+            report.problems.append(
+                PdfNote(entry.name, sentence(gettext_noop("fichier vide (0 octet)")))
+            )
             continue
         data = entry.read()
         if not is_pdf(data):
             reason = (
-                NOT_PDF if entry.name.lower().endswith(".pdf") else "ignoré : ce n'est pas un PDF"
+                NOT_PDF
+                if entry.name.lower().endswith(".pdf")
+                else sentence(gettext_noop("ignoré : ce n'est pas un PDF"))
             )
             report.problems.append(PdfNote(entry.name, reason))
             continue
@@ -194,14 +204,18 @@ def _candidates(item: _Scanned, matches: Matches) -> set[int]:
     return {pk for _key, ids in best for pk in ids}
 
 
-def _why_not(item: _Scanned, ids: set[int], numbers: dict[int, str]) -> str:
+def _why_not(item: _Scanned, ids: set[int], numbers: dict[int, str]) -> Text:
     if ids:
         listed = ", ".join(sorted(numbers[pk] for pk in ids))
-        return f"ambigu : le nom ou le contenu correspond à plusieurs factures ({listed})"
+        return sentence(gettext_noop(
+            "ambigu : le nom ou le contenu correspond à plusieurs factures (%(numbers)s)"
+        ), numbers=listed)  # fmt: skip
     if item.embedded is not None:
-        return (f"aucune facture {item.embedded.number} (n° lu dans le PDF Factur-X), et aucun "
-                f"numéro de facture connu dans le nom du fichier")  # fmt: skip
-    return "aucun numéro de facture connu dans le nom du fichier"
+        return sentence(gettext_noop(
+            "aucune facture %(number)s (n° lu dans le PDF Factur-X), et aucun numéro de facture "
+            "connu dans le nom du fichier"
+        ), number=item.embedded.number)  # fmt: skip
+    return sentence(gettext_noop("aucun numéro de facture connu dans le nom du fichier"))
 
 
 def _one_file_per_invoice(
@@ -217,10 +231,10 @@ def _one_file_per_invoice(
             others = ", ".join(item.entry.name for item in items)
             for item in items:
                 item.invoice_id = None
-                report.problems.append(PdfNote(item.entry.name, (
-                    f"ambigu : plusieurs fichiers différents pour la facture "
-                    f"{numbers[invoice_id]} ({others})"
-                )))  # fmt: skip
+                report.problems.append(PdfNote(item.entry.name, sentence(gettext_noop(
+                    "ambigu : plusieurs fichiers différents pour la facture %(number)s "
+                    "(%(files)s)"
+                ), number=numbers[invoice_id], files=others)))  # fmt: skip
         else:
             for item in items[1:]:  # the same content again: stored once
                 item.invoice_id = None
@@ -260,23 +274,35 @@ def _compare(
         if item.invoice_id is None or item.embedded is None:
             continue
         invoice, xml = invoices[item.invoice_id], item.embedded
-        said = []
-        if xml.currency and xml.currency != invoice.currency:
-            said.append(f"devise {xml.currency} dans le PDF, {invoice.currency} au grand livre")
-        if xml.grand_total is not None and xml.grand_total != invoice.amount_incl_tax:
-            said.append(f"montant TTC {xml.grand_total} dans le PDF, "
-                        f"{invoice.amount_incl_tax} au grand livre")  # fmt: skip
-        due_dates: set[date] = invoice.due_dates  # type: ignore[attr-defined]
-        if xml.due_date is not None and due_dates and xml.due_date not in due_dates:
-            ledger = ", ".join(f"{day:%d/%m/%Y}" for day in sorted(due_dates))
-            said.append(f"échéance {xml.due_date:%d/%m/%Y} dans le PDF, {ledger} au grand livre")
-        if xml.type_code in CREDIT_NOTE_TYPES:
-            said.append("le PDF est un avoir, pas une facture")
+        said = _disagreements(xml, invoice)
         if said:
-            report.warnings.append(PdfNote(item.entry.name, (
-                f"rattaché à la facture {invoice.number}, mais " + " ; ".join(said)
-                + " (le grand livre n'est pas modifié)"
-            )))  # fmt: skip
+            report.warnings.append(PdfNote(item.entry.name, sentence(gettext_noop(
+                "rattaché à la facture %(number)s, mais %(disagreements)s (le grand livre n'est "
+                "pas modifié)"
+            ), number=invoice.number, disagreements=joined(said, " ; "))))  # fmt: skip
+
+
+def _disagreements(xml: EmbeddedInvoice, invoice: Invoice) -> list[Text]:
+    """Where the invoice embedded in the PDF says otherwise than the ledger."""
+    said = []
+    if xml.currency and xml.currency != invoice.currency:
+        said.append(sentence(gettext_noop("devise %(pdf)s dans le PDF, %(ledger)s au grand livre"),
+                             pdf=xml.currency, ledger=invoice.currency))  # fmt: skip
+    if xml.grand_total is not None and xml.grand_total != invoice.amount_incl_tax:
+        said.append(sentence(
+            gettext_noop("montant TTC %(pdf)s dans le PDF, %(ledger)s au grand livre"),
+            pdf=str(xml.grand_total), ledger=str(invoice.amount_incl_tax),
+        ))  # fmt: skip
+    due_dates: set[date] = invoice.due_dates  # type: ignore[attr-defined]
+    if xml.due_date is not None and due_dates and xml.due_date not in due_dates:
+        ledger = joined(sorted(due_dates))
+        said.append(sentence(
+            gettext_noop("échéance %(pdf)s dans le PDF, %(ledger)s au grand livre"),
+            pdf=xml.due_date, ledger=ledger,
+        ))  # fmt: skip
+    if xml.type_code in CREDIT_NOTE_TYPES:
+        said.append(sentence(gettext_noop("le PDF est un avoir, pas une facture")))
+    return said
 
 
 def _stored_name(organisation: Organisation, invoice: Invoice, sha256: str) -> str:

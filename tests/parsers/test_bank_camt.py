@@ -35,7 +35,7 @@ def test_abn_amro_053_v02_reversed_batch_is_one_entry_per_detail():
     # The upstream file's balances do not add up (15568.27 + 651.01 -> 16219.28 expected):
     # flagged, not refused.
     assert len(statement.warnings) == 1
-    assert "15121.12" in statement.warnings[0]
+    assert "15121.12" in str(statement.warnings[0])
 
 
 def test_ubs_053_v08_rf_reference_nested_status_and_bank_ids():
@@ -109,7 +109,7 @@ def test_three_decimal_amounts_are_exact_and_the_gap_is_flagged():
     (statement,) = read("camt/camt053.v2.five.decimals.xml").statements
     assert statement.opening.amount == Decimal("18.150")
     assert statement.entries[0].amount == Decimal("8.850")
-    assert "0.050" in statement.warnings[0]
+    assert "0.050" in str(statement.warnings[0])
 
 
 def test_belgian_monthly_statement_268_entries():

@@ -69,7 +69,7 @@ def test_lcl_blank_currency_and_a_balance_that_does_not_add_up():
         Decimal("4000.00"),
         Decimal("-3000.00"),
     ]
-    assert "11871.14" in statement.warnings[0]
+    assert "11871.14" in str(statement.warnings[0])
 
 
 def test_overlapping_statements_give_the_same_ids():

@@ -92,4 +92,4 @@ def test_a_wrong_closing_balance_is_flagged():
     closing = next(index for index, record in enumerate(records) if record[0] == "8")
     records[closing] = records[closing][:42] + "000000013770180" + records[closing][57:]
     (statement,) = read_statements(_file(records)).statements
-    assert "écart 0.01" in statement.warnings[0]
+    assert "écart 0.01" in str(statement.warnings[0])

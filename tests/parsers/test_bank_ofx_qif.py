@@ -101,14 +101,14 @@ def test_qif_month_first_splits_opening_balance_and_skipped_sections():
         (date(2020, 2, 14), Decimal("32.00")),
     ]
     assert len(statement.entries) == 5
-    assert "!Type:Invst" in result.warnings[0]
+    assert "!Type:Invst" in str(result.warnings[0])
 
 
 def test_qif_undecidable_dates_are_read_day_first_with_a_warning():
     data = b"!Type:Bank\nD3/4/24\nT10.00\nPACME\n^\n"
     result = read_statements(data)
     assert result.statements[0].entries[0].booking_date == date(2024, 4, 3)
-    assert "indécidable" in result.warnings[0]
+    assert "indécidable" in str(result.warnings[0])
 
 
 @pytest.mark.parametrize(

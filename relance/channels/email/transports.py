@@ -153,8 +153,13 @@ def default_email_transport() -> EmailTransport:
 def email_destination() -> str:
     """Where e-mails go without an organisation server of its own, in a sentence for people."""
     if settings.EMAIL_BACKEND == CONSOLE:
-        return ("EMAIL_URL n'est pas défini (ou vaut console:) : les e-mails sont affichés "
-                "dans la console, aucun ne part.")  # fmt: skip
+        return _("EMAIL_URL n'est pas défini (ou vaut console:) : les e-mails sont affichés "
+                 "dans la console, aucun ne part.")  # fmt: skip
     if settings.EMAIL_BACKEND == FILES:
-        return f"Les e-mails sont écrits dans {settings.EMAIL_FILE_PATH} (EMAIL_URL=file:)."
-    return f"Les e-mails partent par le serveur SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT}."
+        return _("Les e-mails sont écrits dans %(path)s (EMAIL_URL=file:).") % {
+            "path": settings.EMAIL_FILE_PATH
+        }
+    return _("Les e-mails partent par le serveur SMTP %(host)s:%(port)s.") % {
+        "host": settings.EMAIL_HOST,
+        "port": settings.EMAIL_PORT,
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from relance.core.formatting import format_money, format_number
 from relance.core.penalties.model import CENT, PenaltyResult, decimal_text
 from relance.core.text import Text, gettext_noop, sentence
 
@@ -44,18 +45,40 @@ def rate_param(rate: Decimal) -> Text:
 
 
 def explain(result: PenaltyResult) -> list[str]:
-    """One line per period, then the totals and the notes."""
+    """One line per period, then the totals and the notes, in French."""
+    return [str(line) for line in explanation(result)]
+
+
+def explanation(result: PenaltyResult, language: str = "fr") -> list[Text]:
+    """One line per period, then the totals and the notes, for a reader of ``language``:
+    French amounts as the penalty letters write them, other languages as they write theirs."""
     currency = result.currency
-    lines = [f"Régime : {result.regime}"]
+
+    def money(amount: Decimal) -> str:
+        return money_text(amount, currency) if language == "fr" else format_money(
+            amount, language, currency)  # fmt: skip
+
+    def rate(value: Decimal) -> str:
+        return rate_text(value) if language == "fr" else f"{format_number(value, language)} %"
+
+    lines = [sentence(gettext_noop("Régime : %(regime)s"), regime=result.regime)]
     for period in result.periods:
-        basis = "" if period.year_days == 365 else f" (base {period.year_days} jours)"
-        lines.append(
-            f"Du {day_text(period.start)} au {day_text(period.end)} : {period.days} jours à "
-            f"{rate_text(period.annual_rate)} sur {money_text(period.base_amount, currency)}"
-            f"{basis} = {money_text(period.interest, currency)}"
-        )
-    lines.append(f"Intérêts de retard : {money_text(result.interest, currency)}")
-    lines.append(f"Indemnité forfaitaire : {money_text(result.indemnity, currency)}")
-    lines.append(f"Total : {money_text(result.total, currency)}")
-    lines.extend(f"Note : {note}" for note in result.notes)
+        template = (
+            gettext_noop("Du %(start)s au %(end)s : %(days)s jours à %(rate)s sur %(base)s = "
+                         "%(interest)s")
+            if period.year_days == 365
+            else gettext_noop("Du %(start)s au %(end)s : %(days)s jours à %(rate)s sur %(base)s "
+                              "(base %(year_days)s jours) = %(interest)s")
+        )  # fmt: skip
+        lines.append(sentence(
+            template, start=period.start, end=period.end, days=str(period.days),
+            rate=rate(period.annual_rate), base=money(period.base_amount),
+            year_days=str(period.year_days), interest=money(period.interest),
+        ))  # fmt: skip
+    lines.append(sentence(gettext_noop("Intérêts de retard : %(amount)s"),
+                          amount=money(result.interest)))  # fmt: skip
+    lines.append(sentence(gettext_noop("Indemnité forfaitaire : %(amount)s"),
+                          amount=money(result.indemnity)))  # fmt: skip
+    lines.append(sentence(gettext_noop("Total : %(amount)s"), amount=money(result.total)))
+    lines.extend(sentence(gettext_noop("Note : %(note)s"), note=note) for note in result.notes)
     return lines

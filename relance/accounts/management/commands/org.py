@@ -3,27 +3,30 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
 from relance.accounts.services import AccountError, organisation_create
+from relance.lib.cli import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "Créer ou lister les organisations."
+class Command(TranslatedCommand):
+    help = gettext_noop("Créer ou lister les organisations.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create", help="créer une organisation")
+        create = sub.add_parser("create", help=_("créer une organisation"))
         create.add_argument("slug")
-        create.add_argument("--name", required=True, help="raison sociale")
+        create.add_argument("--name", required=True, help=_("raison sociale"))
         create.add_argument("--country", required=True, choices=["FR", "BE"])
         create.add_argument("--timezone", default="Europe/Paris")
         create.add_argument("--currency", default="EUR")
         for name in ("siren", "siret", "vat", "enterprise-number", "iban", "bic", "sender-email"):
             create.add_argument(f"--{name}", default="")
-        sub.add_parser("list", help="lister les organisations")
+        sub.add_parser("list", help=_("lister les organisations"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
@@ -51,5 +54,6 @@ class Command(BaseCommand):
         except AccountError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"Organisation « {organisation.legal_name} » créée ({organisation.slug})."
+            _("Organisation « %(name)s » créée (%(slug)s).")
+            % {"name": organisation.legal_name, "slug": organisation.slug}
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.commands.check import Command as DjangoCheck
+from django.utils.translation import gettext as _
 
 from relance.channels.email.transports import CONSOLE, email_destination
 
@@ -16,9 +17,12 @@ class Command(DjangoCheck):
         super().handle(*app_labels, **options)
         if settings.EMAIL_BACKEND == CONSOLE:
             self.stderr.write(
-                f"Attention : {email_destination()} "
-                "Pour envoyer : EMAIL_URL=smtp://utilisateur:motdepasse@serveur:587?tls=1 "
-                "(voir docs/configuration.md)."
+                _(
+                    "Attention : %(destination)s Pour envoyer : "
+                    "EMAIL_URL=smtp://utilisateur:motdepasse@serveur:587?tls=1 "
+                    "(voir docs/configuration.md)."
+                )
+                % {"destination": email_destination()}
             )
         else:
             self.stdout.write(email_destination())

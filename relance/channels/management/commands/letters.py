@@ -6,7 +6,9 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
@@ -16,21 +18,21 @@ from relance.channels.letter.service import LetterError, letter_mark_posted
 from relance.channels.manual import SendRefused, todo_print_letters
 from relance.dunning.models import Reminder
 from relance.dunning.services import DunningError
-from relance.lib.cli import parse_day
+from relance.lib.cli import TranslatedCommand, parse_day
 
 
-class Command(BaseCommand):
-    help = "Lettres et mises en demeure : imprimer celles du jour, déclarer un envoi."
+class Command(TranslatedCommand):
+    help = gettext_noop("Lettres et mises en demeure : imprimer celles du jour, déclarer un envoi.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        printing = sub.add_parser("print", help="un PDF avec toutes les lettres du jour")
+        printing = sub.add_parser("print", help=_("un PDF avec toutes les lettres du jour"))
         printing.add_argument("--date", default=None)
-        printing.add_argument("--out", required=True, help="fichier PDF à écrire")
+        printing.add_argument("--out", required=True, help=_("fichier PDF à écrire"))
         printing.add_argument("--org", default=None)
-        posted = sub.add_parser("posted", help="déclarer une lettre postée")
-        posted.add_argument("reminder", help="identifiant (uuid) de la relance")
-        posted.add_argument("--number", default="", help="n° de recommandé")
+        posted = sub.add_parser("posted", help=_("déclarer une lettre postée"))
+        posted.add_argument("reminder", help=_("identifiant (uuid) de la relance"))
+        posted.add_argument("--number", default="", help=_("n° de recommandé"))
         posted.add_argument("--date", default=None)
         posted.add_argument("--org", default=None)
 
@@ -45,18 +47,21 @@ class Command(BaseCommand):
             reminder = Reminder.objects.filter(organisation=organisation,
                                                uuid=options["reminder"]).first()  # fmt: skip
             if reminder is None:
-                raise CommandError("Relance introuvable.")
+                raise CommandError(_("Relance introuvable."))
             try:
                 letter_mark_posted(reminder=reminder, posted_on=day, actor=actor,
                                    registered_number=options["number"])  # fmt: skip
             except (LetterError, DunningError) as exc:
                 raise CommandError(str(exc)) from exc
-            self.stdout.write("Envoi enregistré.")
+            self.stdout.write(_("Envoi enregistré."))
             return
         for reminder in letters_to_print(organisation, today=day, blocked=True):
             problem = letter_problem(reminder)
-            self.stderr.write(f"Non imprimée : {reminder.customer.name} ({reminder.uuid}) : "
-                              f"{problem}")  # fmt: skip
+            self.stderr.write(
+                _("Non imprimée : %(customer)s (%(reminder)s) : %(problem)s")
+                % {"customer": reminder.customer.name, "reminder": reminder.uuid,
+                   "problem": problem}
+            )  # fmt: skip
         reminders = letters_to_print(organisation, today=day)
         try:
             pdf = todo_print_letters(reminders=reminders, today=day, actor=actor)
@@ -69,7 +74,10 @@ class Command(BaseCommand):
             .values_list("pk", flat=True)
         )  # fmt: skip
         printed = [reminder for reminder in reminders if reminder.pk in done]
-        self.stdout.write(f"{len(printed)} lettre(s) dans {options['out']} "
-                          f"({len(pdf) // 1024} Ko).")  # fmt: skip
+        self.stdout.write(
+            ngettext("%(count)s lettre(s) dans %(path)s (%(size)s Ko).",
+                     "%(count)s lettre(s) dans %(path)s (%(size)s Ko).", len(printed))
+            % {"count": len(printed), "path": options["out"], "size": len(pdf) // 1024}
+        )  # fmt: skip
         for reminder in printed:
             self.stdout.write(f"  {reminder.uuid}  {reminder.customer.name}  {reminder.step}")

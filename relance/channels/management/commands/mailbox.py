@@ -6,18 +6,20 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from relance.channels.email.mailbox import mailbox_from_url, mailbox_poll
+from relance.lib.cli import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "Lire les rejets et les réponses dans une boîte aux lettres (IMAP)."
+class Command(TranslatedCommand):
+    help = gettext_noop("Lire les rejets et les réponses dans une boîte aux lettres (IMAP).")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        poll = sub.add_parser("poll", help="traiter les messages non lus")
+        poll = sub.add_parser("poll", help=_("traiter les messages non lus"))
         poll.add_argument("--url", default=None, help="imap[s]://user:password@host/folder")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -29,7 +31,10 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(_("Boîte injoignable : %(exc)s") % {"exc": exc}) from exc
         self.stdout.write(
-            f"Rejets : {counts['bounced']}, réponses : {counts['replied']}, "
-            f"déjà reçus : {counts['duplicate']}, rejets ignorés (sans l'adresse de retour "
-            f"d'un message envoyé) : {counts['unmatched']}, autres : {counts['unknown']}."
+            _(
+                "Rejets : %(bounced)s, réponses : %(replied)s, déjà reçus : %(duplicate)s, "
+                "rejets ignorés (sans l'adresse de retour d'un message envoyé) : "
+                "%(unmatched)s, autres : %(unknown)s."
+            )
+            % counts
         )

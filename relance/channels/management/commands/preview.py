@@ -10,8 +10,9 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.channels.compose import message_context
@@ -20,19 +21,19 @@ from relance.channels.templating import TemplateRejected, check_content, render
 from relance.channels.templating.default_templates import UnknownDefault
 from relance.dunning.models import Reminder
 from relance.ledger.models import Customer
-from relance.lib.cli import parse_day
+from relance.lib.cli import TranslatedCommand, parse_day
 
 
-class Command(BaseCommand):
-    help = "Aperçu d'une relance pour un client, avec son score de contenu."
+class Command(TranslatedCommand):
+    help = gettext_noop("Aperçu d'une relance pour un client, avec son score de contenu.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("customer", help="référence du client")
-        parser.add_argument("--step", default="reminder_1", help="modèle (nom) de l'étape")
+        parser.add_argument("customer", help=_("référence du client"))
+        parser.add_argument("--step", default="reminder_1", help=_("modèle (nom) de l'étape"))
         parser.add_argument("--penalties", default="none", choices=["none", "mentioned", "claimed"])
         parser.add_argument("--tone", default="neutral")
-        parser.add_argument("--template", default=None, help="modèle à essayer (fichier)")
-        parser.add_argument("--html", action="store_true", help="le modèle est du HTML")
+        parser.add_argument("--template", default=None, help=_("modèle à essayer (fichier)"))
+        parser.add_argument("--html", action="store_true", help=_("le modèle est du HTML"))
         parser.add_argument("--date", default=None)
         parser.add_argument("--org", default=None)
 
@@ -66,8 +67,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         report = check_content(rendered.subject, rendered.text, rendered.html,
                                language=context.message_language)  # fmt: skip
-        self.stdout.write(f"Objet : {rendered.subject}\n\n{rendered.text}")
-        verdict = "retenu (envoi automatique bloqué)" if report.hold else "bon"
-        self.stdout.write(f"Score de contenu : {report.score} — {verdict}")
+        self.stdout.write(_("Objet : %(subject)s") % {"subject": rendered.subject})
+        self.stdout.write(f"\n{rendered.text}")
+        verdict = _("retenu (envoi automatique bloqué)") if report.hold else _("bon")
+        self.stdout.write(
+            _("Score de contenu : %(score)s — %(verdict)s")
+            % {"score": report.score, "verdict": verdict}
+        )
         for reason in report.reasons:
             self.stdout.write(f"  +{reason.points} {reason.message_fr}")

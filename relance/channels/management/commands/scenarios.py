@@ -11,26 +11,32 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
 from relance.channels.step_templates import scenarios_import_with_templates
 from relance.core.scenario import ScenarioError
 from relance.dunning.scenarios import scenarios_export
+from relance.lib.cli import TranslatedCommand
 from relance.lib.text import translated
 
 
-class Command(BaseCommand):
-    help = "Exporter ou importer les scénarios de relance (YAML)."
+class Command(TranslatedCommand):
+    help = gettext_noop("Exporter ou importer les scénarios de relance (YAML).")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        export = sub.add_parser("export", help="écrire les scénarios dans un fichier (- : écran)")
+        export = sub.add_parser(
+            "export", help=_("écrire les scénarios dans un fichier (- : écran)")
+        )
         export.add_argument("file")
         export.add_argument("--org", default=None)
-        load = sub.add_parser("import", help="créer ou remplacer des scénarios depuis un fichier")
+        load = sub.add_parser(
+            "import", help=_("créer ou remplacer des scénarios depuis un fichier")
+        )
         load.add_argument("file")
         load.add_argument("--org", default=None)
 

@@ -10,34 +10,35 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from relance.channels.email.transports import email_destination
 from relance.channels.outbox import send_due
 from relance.channels.processes import SEND_PROCESSES
 from relance.channels.sms.backends import backend_from_url
 from relance.channels.sms.service import send_due_sms
+from relance.lib.cli import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "Envoyer les messages en attente de l'outbox (e-mails puis SMS)."
+class Command(TranslatedCommand):
+    help = gettext_noop("Envoyer les messages en attente de l'outbox (e-mails puis SMS).")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
-            "--limit", type=int, default=None, help="envoyer au plus N e-mails (tous par défaut)"
+            "--limit", type=int, default=None, help=_("envoyer au plus N e-mails (tous par défaut)")
         )
         parser.add_argument(
             "--now",
             action="store_true",
-            help="envoyer sans attendre la plage d'envoi de l'organisation",
+            help=_("envoyer sans attendre la plage d'envoi de l'organisation"),
         )
-
         parser.add_argument(
             "--processes",
             type=int,
             default=SEND_PROCESSES,
-            help="processus qui se partagent les envois (%(default)s par défaut)",
+            help=_("processus qui se partagent les envois (%(default)s par défaut)"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,17 +52,36 @@ class Command(BaseCommand):
         summary = send_due(worker=worker, limit=limit, ignore_window=options["now"],
                            processes=options["processes"])  # fmt: skip
         self.stdout.write(
-            f"E-mails envoyés : {summary.sent}, annulés : {summary.cancelled}, "
-            f"à réessayer : {summary.failed}, en échec : {summary.dead}."
+            _(
+                "E-mails envoyés : %(sent)s, annulés : %(cancelled)s, à réessayer : "
+                "%(failed)s, en échec : %(dead)s."
+            )
+            % {
+                "sent": summary.sent,
+                "cancelled": summary.cancelled,
+                "failed": summary.failed,
+                "dead": summary.dead,
+            }
         )
         if summary.waiting:
             self.stdout.write(
-                f"En attente de la plage d'envoi : {summary.waiting} "
-                "(relance send-outbox --now pour les envoyer tout de suite)."
+                _(
+                    "En attente de la plage d'envoi : %(waiting)s (relance send-outbox --now "
+                    "pour les envoyer tout de suite)."
+                )
+                % {"waiting": summary.waiting}
             )
         sms = send_due_sms(worker=worker, backend=backend_from_url(settings.SMS_URL))
         if sms.sent or sms.deferred or sms.cancelled or sms.failed or sms.dead:
             self.stdout.write(
-                f"SMS envoyés : {sms.sent}, en attente des heures d'envoi : {sms.deferred}, "
-                f"annulés : {sms.cancelled}, en échec : {sms.failed + sms.dead}."
+                _(
+                    "SMS envoyés : %(sent)s, en attente des heures d'envoi : %(deferred)s, "
+                    "annulés : %(cancelled)s, en échec : %(failed)s."
+                )
+                % {
+                    "sent": sms.sent,
+                    "deferred": sms.deferred,
+                    "cancelled": sms.cancelled,
+                    "failed": sms.failed + sms.dead,
+                }
             )

@@ -17,9 +17,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day, local_time
@@ -30,6 +31,8 @@ from relance.channels.sms.backends import backend_from_url
 from relance.channels.sms.service import send_due_sms
 from relance.cycle.daily import daily_cycle
 from relance.cycle.management.commands.run_day import render_summary
+from relance.lib.cli import TranslatedCommand
+from relance.lib.text import day_text
 
 
 def next_run(now: datetime, at: time) -> datetime:
@@ -46,19 +49,19 @@ def cycle_due(organisation: Organisation, *, now: datetime, at: time, last: date
     return local_day(organisation, now) > last and local_time(organisation, now).time() >= at
 
 
-class Command(BaseCommand):
-    help = "Passage quotidien et envois de chaque organisation (mode intégré)."
+class Command(TranslatedCommand):
+    help = gettext_noop("Passage quotidien et envois de chaque organisation (mode intégré).")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--at",
             default="07:00",
-            help="heure du passage quotidien, heure de l'organisation (HH:MM)",
+            help=_("heure du passage quotidien, heure de l'organisation (HH:MM)"),
         )
         parser.add_argument(
-            "--every", type=int, default=60, help="secondes entre deux tours d'envoi"
+            "--every", type=int, default=60, help=_("secondes entre deux tours d'envoi")
         )
-        parser.add_argument("--once", action="store_true", help="un tour, puis s'arrêter")
+        parser.add_argument("--once", action="store_true", help=_("un tour, puis s'arrêter"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -96,9 +99,24 @@ class Command(BaseCommand):
         sent = send_due(worker=worker)
         sms = send_due_sms(worker=worker, backend=backend_from_url(settings.SMS_URL))
         if sent.sent or sent.cancelled or sent.failed or sent.dead or sms.sent:
+            moment = timezone.localtime(now)
             self.stdout.write(
-                f"{timezone.localtime(now):%d/%m/%Y %H:%M} envoyés : {sent.sent} e-mail(s), "
-                f"{sms.sent} SMS ; annulés : {sent.cancelled + sms.cancelled} ; en échec : "
-                f"{sent.failed + sent.dead + sms.failed + sms.dead} ; "
-                f"en attente de la plage d'envoi : {sent.waiting}"
+                ngettext(
+                    "%(day)s %(time)s envoyés : %(emails)s e-mail(s), %(sms)s SMS ; annulés : "
+                    "%(cancelled)s ; en échec : %(failed)s ; en attente de la plage d'envoi : "
+                    "%(waiting)s",
+                    "%(day)s %(time)s envoyés : %(emails)s e-mail(s), %(sms)s SMS ; annulés : "
+                    "%(cancelled)s ; en échec : %(failed)s ; en attente de la plage d'envoi : "
+                    "%(waiting)s",
+                    sent.sent,
+                )
+                % {
+                    "day": day_text(moment.date()),
+                    "time": f"{moment:%H:%M}",
+                    "emails": sent.sent,
+                    "sms": sms.sent,
+                    "cancelled": sent.cancelled + sms.cancelled,
+                    "failed": sent.failed + sent.dead + sms.failed + sms.dead,
+                    "waiting": sent.waiting,
+                }
             )

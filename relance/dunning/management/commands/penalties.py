@@ -14,12 +14,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import holidays
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
-from relance.core.penalties import REGIMES, PenaltyError, compute_penalties, explain
+from relance.core.penalties import REGIMES, PenaltyError, compute_penalties
+from relance.core.penalties.text import explanation
 from relance.core.rates import RateNotFoundError, RateTables, load_rate_tables
-from relance.lib.text import translated
+from relance.lib.cli import TranslatedCommand
+from relance.lib.text import active_language, translated
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
@@ -81,56 +84,60 @@ def installation_tables() -> tuple[RateTables, str]:
 
     problem = database_problem()
     if problem:
-        return load_rate_tables(), f"Taux livrés seulement ({problem})"
+        return load_rate_tables(), _("Taux livrés seulement (%(problem)s)") % {"problem": problem}
     from relance.rates.tables import rate_tables
 
     return rate_tables(), ""
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Calculer les pénalités de retard légales d'une facture (intérêts et indemnité "
         "forfaitaire), période par période, avec leurs sources."
     )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--amount", help="montant TTC de la facture, ex. 1000.00")
-        parser.add_argument("--due", help="date d'échéance (AAAA-MM-JJ ou JJ/MM/AAAA)")
-        parser.add_argument("--until", help="calculer jusqu'à cette date incluse")
+        parser.add_argument("--amount", help=_("montant TTC de la facture, ex. 1000.00"))
+        parser.add_argument("--due", help=_("date d'échéance (AAAA-MM-JJ ou JJ/MM/AAAA)"))
+        parser.add_argument("--until", help=_("calculer jusqu'à cette date incluse"))
         parser.add_argument(
             "--regime",
             default="FR-B2B",
-            help="régime : " + "; ".join(f"{key} = {text}" for key, text in REGIMES.items()),
+            # The regimes' words are in the catalogue: the invoice page shows them too.
+            help=_("régime : %(regimes)s")
+            % {"regimes": "; ".join(f"{key} = {gettext(text)}" for key, text in REGIMES.items())},
         )
-        parser.add_argument("--contract-rate", help="taux contractuel annuel en %%, ex. 12.5")
-        parser.add_argument("--formal-notice", help="date de la mise en demeure (FR-B2C, DE)")
+        parser.add_argument("--contract-rate", help=_("taux contractuel annuel en %%, ex. 12.5"))
+        parser.add_argument("--formal-notice", help=_("date de la mise en demeure (FR-B2C, DE)"))
         parser.add_argument(
             "--payment",
             action="append",
             default=[],
-            metavar="DATE:MONTANT",
-            help="paiement partiel, répétable : 2026-03-01:250.00",
+            metavar=_("DATE:MONTANT"),
+            help=_("paiement partiel, répétable : 2026-03-01:250.00"),
         )
         parser.add_argument(
             "--contract-allows",
             action="store_true",
-            help="BE-B2C : le contrat prévoit expressément intérêts et indemnité",
+            help=_("BE-B2C : le contrat prévoit expressément intérêts et indemnité"),
         )
-        parser.add_argument("--first-reminder", help="BE-B2C : date d'envoi du premier rappel")
+        parser.add_argument("--first-reminder", help=_("BE-B2C : date d'envoi du premier rappel"))
         parser.add_argument(
             "--first-reminder-kind",
             default="email",
-            help="BE-B2C : email (délai dès le lendemain) ou paper (dès le 3e jour ouvrable)",
+            help=_("BE-B2C : email (délai dès le lendemain) ou paper (dès le 3e jour ouvrable)"),
         )
-        parser.add_argument("--currency", default="EUR", help="devise de la facture")
-        parser.add_argument("--day-count", default="actual/365", help="actual/365 ou actual/actual")
+        parser.add_argument("--currency", default="EUR", help=_("devise de la facture"))
+        parser.add_argument(
+            "--day-count", default="actual/365", help=_("actual/365 ou actual/actual")
+        )
         parser.add_argument(
             "--half-years",
             default="split",
-            help="split (taux de chaque semestre, par défaut) ou frozen (taux du 1er jour)",
+            help=_("split (taux de chaque semestre, par défaut) ou frozen (taux du 1er jour)"),
         )
-        parser.add_argument("--json", action="store_true", help="sortie JSON")
+        parser.add_argument("--json", action="store_true", help=_("sortie JSON"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         for name in ("amount", "due", "until"):
@@ -192,5 +199,5 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
             return
-        for line in explain(result):
-            self.stdout.write(line)
+        for line in explanation(result, active_language()):
+            self.stdout.write(translated(line))

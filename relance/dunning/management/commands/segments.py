@@ -8,9 +8,9 @@ from argparse import ArgumentParser
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.formats import date_format
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
@@ -26,28 +26,30 @@ from relance.dunning.segments import (
     segments_recompute,
 )
 from relance.ledger.models import Customer
-from relance.lib.cli import parse_day
-from relance.lib.text import translated
+from relance.lib.cli import TranslatedCommand, parse_day
+from relance.lib.text import day_text, translated
 
 
-class Command(BaseCommand):
-    help = "Segments de clients selon leur comportement de paiement : recalculer, expliquer."
+class Command(TranslatedCommand):
+    help = gettext_noop(
+        "Segments de clients selon leur comportement de paiement : recalculer, expliquer."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         recompute = actions.add_parser(
-            "recompute", help="recalculer le segment de tous les clients (sauf choix manuel)"
+            "recompute", help=_("recalculer le segment de tous les clients (sauf choix manuel)")
         )
-        recompute.add_argument("--date", default=None, help="à la date (AAAA-MM-JJ)")
-        recompute.add_argument("--org", default=None, help="organisation (slug)")
-        recompute.add_argument("--json", action="store_true", help="résultat en JSON")
-        show = actions.add_parser("show", help="indicateurs et explication d'un client")
-        show.add_argument("customer_ref", metavar="CUSTOMER_REF", help="référence du client")
-        show.add_argument("--org", default=None, help="organisation (slug)")
+        recompute.add_argument("--date", default=None, help=_("à la date (AAAA-MM-JJ)"))
+        recompute.add_argument("--org", default=None, help=_("organisation (slug)"))
+        recompute.add_argument("--json", action="store_true", help=_("résultat en JSON"))
+        show = actions.add_parser("show", help=_("indicateurs et explication d'un client"))
+        show.add_argument("customer_ref", metavar="CUSTOMER_REF", help=_("référence du client"))
+        show.add_argument("--org", default=None, help=_("organisation (slug)"))
         show.add_argument(
             "--date",
             default=None,
-            help="indicateurs à cette date (AAAA-MM-JJ), sinon ceux du calcul",
+            help=_("indicateurs à cette date (AAAA-MM-JJ), sinon ceux du calcul"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -80,7 +82,7 @@ class Command(BaseCommand):
                 "segment choisi à la main (inchangés)."
             )
             % {
-                "day": date_format(day, "SHORT_DATE_FORMAT"),
+                "day": day_text(day),
                 "changes": summary.changed,
                 "manual": summary.manual,
             }

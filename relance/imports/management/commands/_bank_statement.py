@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import OutputWrapper
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
 from relance.imports.bank import bank_statement_import
 from relance.imports.bank_report import REASONS, BankImportReport
+from relance.lib.text import translated
 
 BANK_STATEMENT = "bank-statement"
 
@@ -38,27 +41,40 @@ def import_statement(
 def summary(out: OutputWrapper, report: BankImportReport, *, dry_run: bool) -> None:
     if report.rejected:
         for problem in report.rejected:
-            where = f"ligne {problem['line']} : " if problem["line"] else ""
-            out.write(f"Relevé refusé, rien n'a été importé. {where}{problem['reason']}")
+            out.write(refusal(problem))
         return
-    out.write(
-        f"{'Simulation : ' if dry_run else ''}{report.statements} relevé(s), "
-        f"{report.entries} opération(s), dont {report.already_imported} déjà importée(s)."
-    )
+    counts = ngettext(
+        "%(statements)s relevé(s), %(entries)s opération(s), dont %(already)s déjà importée(s).",
+        "%(statements)s relevé(s), %(entries)s opération(s), dont %(already)s déjà importée(s).",
+        report.entries,
+    ) % {
+        "statements": report.statements,
+        "entries": report.entries,
+        "already": report.already_imported,
+    }
+    out.write(_("Simulation : %(summary)s") % {"summary": counts} if dry_run else counts)
     for title, found in (
-        ("Rapprochées, paiements enregistrés", report.matched),
-        ("Proposées, à valider", report.suggested),
-        ("Non rapprochées", report.unmatched),
-        ("Annulations et retours, paiements annulés", report.reversals),
+        (_("Rapprochées, paiements enregistrés"), report.matched),
+        (_("Proposées, à valider"), report.suggested),
+        (_("Non rapprochées"), report.unmatched),
+        (_("Annulations et retours, paiements annulés"), report.reversals),
     ):
-        out.write(f"{title} : {len({line['entry'] for line in found})}")
+        entries = len({line["entry"] for line in found})
+        out.write(_("%(title)s : %(count)s") % {"title": title, "count": entries})
         for line in found:
             # On a matched movement, an amount that pays no invoice is left as credit.
-            credit = "(avoir du client)" if found is report.matched else "-"
+            credit = _("(avoir du client)") if found is report.matched else "-"
             invoice = line["invoice"] or credit
             reason = str(REASONS.get(line["reason"], line["reason"]))
             out.write(f"  {line['entry']}  {invoice}  {line['amount']}  {reason}")
     for warning in report.warnings:
-        out.write(f"Attention : {warning}")
+        out.write(_("Attention : %(warning)s") % {"warning": translated(warning)})
     if dry_run:
-        out.write("Simulation : rien n'a été écrit.")
+        out.write(_("Simulation : rien n'a été écrit."))
+
+
+def refusal(problem: dict[str, Any]) -> str:
+    """Why the statement was refused, with its line when the file has lines."""
+    if problem["line"]:
+        return _("Relevé refusé, rien n'a été importé. ligne %(line)s : %(reason)s") % problem
+    return _("Relevé refusé, rien n'a été importé. %(reason)s") % problem

@@ -8,17 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, OutputWrapper
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from relance.accounts.audit import Actor
 from relance.accounts.models import Organisation
 from relance.imports.invoice_pdfs import (
     PdfImportReport,
+    PdfNote,
     bundle_limits,
     invoice_pdfs_import,
     invoice_pdfs_import_zip,
 )
 from relance.imports.parsers.pdf_bundle import MB, BundleEntry, BundleLimits
+from relance.lib.text import translated
 
 INVOICE_PDFS = "invoice-pdfs"
 
@@ -58,7 +60,7 @@ def import_invoice_pdfs(
                 dry_run=dry_run,
             )  # fmt: skip
     else:
-        raise CommandError(f"Fichier ou dossier introuvable : {path}")
+        raise CommandError(gettext("Fichier ou dossier introuvable : %(path)s") % {"path": path})
     if options["json"]:
         out.write(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -69,13 +71,27 @@ def import_invoice_pdfs(
 
 def summary(out: OutputWrapper, report: PdfImportReport, *, dry_run: bool) -> None:
     if report.refused:
-        out.write(f"{report.refused}\nRien n'a été importé.")
+        out.write(f"{report.refused}\n" + gettext("Rien n'a été importé."))
         return
-    prefix = "Simulation : " if dry_run else ""
-    out.write(f"{prefix}{report.files} fichier(s) lus : {report.attached} PDF rattaché(s), "
-              f"{report.replaced} remplacé(s), {report.unchanged} inchangé(s), "
-              f"{len(report.problems)} non rattaché(s).")  # fmt: skip
+    counts = ngettext(
+        "%(files)s fichier(s) lus : %(attached)s PDF rattaché(s), %(replaced)s remplacé(s), "
+        "%(unchanged)s inchangé(s), %(problems)s non rattaché(s).",
+        "%(files)s fichier(s) lus : %(attached)s PDF rattaché(s), %(replaced)s remplacé(s), "
+        "%(unchanged)s inchangé(s), %(problems)s non rattaché(s).",
+        report.files,
+    ) % {
+        "files": report.files,
+        "attached": report.attached,
+        "replaced": report.replaced,
+        "unchanged": report.unchanged,
+        "problems": len(report.problems),
+    }
+    out.write(gettext("Simulation : %(summary)s") % {"summary": counts} if dry_run else counts)
     for note in report.problems:
-        out.write(f"  non rattaché — {note.name} : {note.reason}")
+        out.write("  " + gettext("non rattaché — %(file)s : %(reason)s") % worded(note))
     for note in report.warnings:
-        out.write(f"  attention — {note.name} : {note.reason}")
+        out.write("  " + gettext("attention — %(file)s : %(reason)s") % worded(note))
+
+
+def worded(note: PdfNote) -> dict[str, str]:
+    return {"file": note.name, "reason": translated(note.text)}

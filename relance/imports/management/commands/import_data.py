@@ -11,8 +11,9 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
 from relance.accounts.audit import Actor
@@ -23,6 +24,7 @@ from relance.imports.models import ImportKind
 from relance.imports.parsers.encoding import ENCODINGS
 from relance.imports.parsers.limits import MB
 from relance.imports.services import ImportReport, import_file
+from relance.lib.cli import TranslatedCommand
 from relance.lib.progress import TerminalProgress
 from relance.lib.text import translated
 
@@ -37,8 +39,8 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
     return mapping
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Importer un fichier de clients, de factures ou de paiements (CSV ou XLSX), ou un "
         "relevé bancaire (camt, CFONB 120, CODA, MT940, OFX, QIF), ou les PDF des factures (une "
         "archive ZIP ou un dossier)."
@@ -49,22 +51,24 @@ class Command(BaseCommand):
         tables = [kind for kind in ImportKind.values if kind not in others]
         parser.add_argument("kind", choices=[*tables, BANK_STATEMENT, INVOICE_PDFS])
         parser.add_argument("path")
-        parser.add_argument("--org", default=None, help="organisation (slug)")
-        parser.add_argument("--dry-run", action="store_true", help="vérifier sans rien écrire")
-        parser.add_argument("--json", action="store_true", help="résultat en JSON")
+        parser.add_argument("--org", default=None, help=_("organisation (slug)"))
+        parser.add_argument("--dry-run", action="store_true", help=_("vérifier sans rien écrire"))
+        parser.add_argument("--json", action="store_true", help=_("résultat en JSON"))
         parser.add_argument(
             "--map",
             action="append",
             default=[],
-            metavar="CHAMP=EN-TÊTE",
-            help="associer une colonne du fichier à un champ (répétable), ex. number=Pièce",
+            metavar=_("CHAMP=EN-TÊTE"),
+            help=_("associer une colonne du fichier à un champ (répétable), ex. number=Pièce"),
         )
         parser.add_argument(
             "--encoding",
             choices=list(ENCODINGS),
             default="",
-            help="encodage d'un fichier CSV, quand la détection (UTF-8, sinon Windows-1252) "
-            "ne convient pas",
+            help=_(
+                "encodage d'un fichier CSV, quand la détection (UTF-8, sinon Windows-1252) "
+                "ne convient pas"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -77,7 +81,7 @@ class Command(BaseCommand):
             import_invoice_pdfs(self.stdout, organisation, path, options)
             return
         if not path.is_file():
-            raise CommandError(f"Fichier introuvable : {path}")
+            raise CommandError(_("Fichier introuvable : %(path)s") % {"path": path})
         kind = ImportKind.BANK_STATEMENT if options["kind"] == BANK_STATEMENT else options["kind"]
         most = import_limits(kind).file_bytes
         if path.stat().st_size > most:  # refused before being read into memory
@@ -106,7 +110,7 @@ class Command(BaseCommand):
             )
         except KeyboardInterrupt:
             progress.close()
-            self.stderr.write("Import interrompu : rien n'a été écrit.")
+            self.stderr.write(_("Import interrompu : rien n'a été écrit."))
             raise SystemExit(130) from None
         finally:
             progress.close()
@@ -138,12 +142,27 @@ class Command(BaseCommand):
                     % {"n": report.more}
                 )
             return
-        prefix = "Simulation : " if dry_run else ""
+        read_as = (
+            _("%(encoding)s, séparateur %(delimiter)s")
+            % {"encoding": report.encoding, "delimiter": repr(report.delimiter)}
+            if report.delimiter
+            else report.encoding
+        )
+        counts = ngettext(
+            "%(rows)s ligne(s) lues (%(read_as)s) : %(created)s créée(s), %(updated)s "
+            "modifiée(s), %(unchanged)s inchangée(s).",
+            "%(rows)s ligne(s) lues (%(read_as)s) : %(created)s créée(s), %(updated)s "
+            "modifiée(s), %(unchanged)s inchangée(s).",
+            report.rows,
+        ) % {
+            "rows": report.rows,
+            "read_as": read_as,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        }
         self.stdout.write(
-            f"{prefix}{report.rows} ligne(s) lues ({report.encoding}"
-            f"{', séparateur ' + repr(report.delimiter) if report.delimiter else ''}) : "
-            f"{report.created} créée(s), {report.updated} modifiée(s), "
-            f"{report.unchanged} inchangée(s)."
+            _("Simulation : %(summary)s") % {"summary": counts} if dry_run else counts
         )
         if not dry_run and not report.created and not report.updated:
-            self.stdout.write("Rien de nouveau : la base n'a pas été modifiée.")
+            self.stdout.write(_("Rien de nouveau : la base n'a pas été modifiée."))

@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from relance.core.text import gettext_noop
+from relance.core.text import Text, gettext_noop
 
 from . import camt_entry
 from .ids import EntryIds, balance_warnings
@@ -206,7 +206,7 @@ def _statement(
                 opening=opening,
                 closing=closing,
                 booked=booked,
-                label=f"relevé {statement_id or account}",
+                label=Text(gettext_noop("relevé %(id)s"), {"id": statement_id or account}),
             )
         ),
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from relance.core.text import gettext_noop
+from relance.core.text import Text, gettext_noop
 
 from . import references
 from .ids import EntryIds, balance_warnings
@@ -250,7 +250,10 @@ def _close(current: _Open, record: str, *, line: int) -> Statement:
                 opening=current.opening,
                 closing=closing,
                 booked=(entry.amount for entry in entries),
-                label=f"relevé {current.account} au {closing.date} (ligne {line})",
+                label=Text(
+                    gettext_noop("relevé %(account)s au %(day)s (ligne %(line)s)"),
+                    {"account": current.account, "day": closing.date or "-", "line": str(line)},
+                ),
             )
         ),
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from relance.core.text import gettext_noop
+from relance.core.text import Text, gettext_noop
 
 from . import references
 from .ids import EntryIds, balance_warnings
@@ -281,7 +281,10 @@ def _close(current: _Open, record: str, *, line: int) -> Statement:
                 opening=current.opening,
                 closing=closing,
                 booked=booked,
-                label=f"relevé {current.account} n° {current.sequence} (ligne {line})",
+                label=Text(
+                    gettext_noop("relevé %(account)s n° %(sequence)s (ligne %(line)s)"),
+                    {"account": current.account, "sequence": current.sequence, "line": str(line)},
+                ),
             )
         ),
     )

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from relance.core.text import Text, gettext_noop
+
 from .model import Balance
 
 
@@ -52,16 +54,30 @@ def balance_warnings(
     opening: Balance | None,
     closing: Balance | None,
     booked: Iterable[Decimal],
-    label: str,
-) -> list[str]:
-    """A warning when opening + booked movements differs from closing (nothing when unknown)."""
+    label: Text,
+) -> list[Text]:
+    """A warning when opening + booked movements differs from closing (nothing when unknown).
+
+    Amounts are given as the bank wrote them (a point, no grouping): the reader compares
+    them with the file."""
     if opening is None or closing is None:
         return []
     expected = opening.amount + sum(booked, Decimal(0))
     if expected == closing.amount:
         return []
     return [
-        f"{label} : le solde final ({closing.amount}) ne correspond pas au solde initial "
-        f"({opening.amount}) plus les opérations ({expected - opening.amount}) ; "
-        f"écart {closing.amount - expected}. Vérifiez qu'il ne manque pas d'opérations."
+        Text(
+            gettext_noop(
+                "%(statement)s : le solde final (%(closing)s) ne correspond pas au solde "
+                "initial (%(opening)s) plus les opérations (%(movements)s) ; écart %(gap)s. "
+                "Vérifiez qu'il ne manque pas d'opérations."
+            ),
+            {
+                "statement": label,
+                "closing": str(closing.amount),
+                "opening": str(opening.amount),
+                "movements": str(expected - opening.amount),
+                "gap": str(closing.amount - expected),
+            },
+        )
     ]

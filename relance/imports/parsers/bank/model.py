@@ -91,14 +91,14 @@ class Statement:
     period_end: date | None = None
     opening: Balance | None = None
     closing: Balance | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Text, ...] = ()
 
 
 @dataclass(slots=True)
 class StatementFile:
     format: str
     statements: list[Statement] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Text] = field(default_factory=list)
 
     @property
     def entry_count(self) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from relance.core.text import gettext_noop
+from relance.core.text import Text, gettext_noop
 
 from . import references
 from .ids import EntryIds, balance_warnings
@@ -246,7 +246,10 @@ def _close(current: _Open) -> Statement:
         )
     ids = EntryIds(current.account)
     entries = tuple(_identified(entry, ids) for entry in current.entries)
-    label = f"relevé {current.reference} (ligne {current.line})"
+    label = Text(
+        gettext_noop("relevé %(reference)s (ligne %(line)s)"),
+        {"reference": current.reference, "line": str(current.line)},
+    )
     return Statement(
         format="mt940",
         account=current.account,

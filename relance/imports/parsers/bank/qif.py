@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from relance.core.text import gettext_noop
+from relance.core.text import Text, gettext_noop
 
 from .ids import EntryIds
 from .model import Balance, Entry, Limits, Statement, StatementError, StatementFile
@@ -77,7 +77,7 @@ def _parts(record: _Record) -> tuple[int, int, int]:
     return first, second, year
 
 
-def _day_first(records: list[_Record]) -> tuple[bool, list[str]]:
+def _day_first(records: list[_Record]) -> tuple[bool, list[Text]]:
     parts = [_parts(record) for record in records]
     first_big = any(first > 12 for first, _, _ in parts)
     second_big = any(second > 12 for _, second, _ in parts)
@@ -91,8 +91,12 @@ def _day_first(records: list[_Record]) -> tuple[bool, list[str]]:
     if first_big or second_big:
         return first_big, []
     return True, [
-        "ordre des dates indécidable (aucun jour au-dessus de 12) : lues jour/mois/année ; "
-        "vérifiez les dates des opérations"
+        Text(
+            gettext_noop(
+                "ordre des dates indécidable (aucun jour au-dessus de 12) : lues "
+                "jour/mois/année ; vérifiez les dates des opérations"
+            )
+        )
     ]
 
 
@@ -125,7 +129,12 @@ def parse(data: bytes, *, limits: Limits) -> StatementFile:
     day_first, warnings = _day_first(records)
     if skipped:
         warnings.append(
-            "sections ignorées (seuls les comptes bancaires sont lus) : " + ", ".join(skipped)
+            Text(
+                gettext_noop(
+                    "sections ignorées (seuls les comptes bancaires sont lus) : %(names)s"
+                ),
+                {"names": ", ".join(skipped)},
+            )
         )
     account = account or "QIF"
     ids = EntryIds(account)

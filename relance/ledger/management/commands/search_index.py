@@ -3,14 +3,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from relance.ledger.search_index import search_index_install
+from relance.lib.cli import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Reconstruire les index de recherche (après l'installation des extensions PostgreSQL "
         "pg_trgm et unaccent, ou pour réparer un index SQLite)."
     )
@@ -20,5 +22,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             search_index_install(connection)
         self.stdout.write(
-            f"Index de recherche reconstruits en {time.perf_counter() - started:.1f} s."
+            _("Index de recherche reconstruits en %(seconds)s s.")
+            % {"seconds": f"{time.perf_counter() - started:.1f}"}
         )

@@ -13,13 +13,16 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from relance.accounts.audit import Actor
 from relance.core.rates import TABLE_FIELDS
-from relance.rates.selectors import WARN_DAYS, rate_coverage
+from relance.lib.cli import TranslatedCommand
+from relance.lib.text import day_text
+from relance.rates.selectors import WARN_DAYS, Coverage, rate_coverage
 from relance.rates.services import RateRefused, rate_add
 
 
@@ -49,28 +52,32 @@ def _rate(value: str | None) -> Decimal:
     return number
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Taux légaux : la couverture de chaque table (sans argument), ou « add TABLE » pour "
-        "ajouter un taux publié à cette installation. Tables : " + ", ".join(TABLE_FIELDS)
+        "ajouter un taux publié à cette installation."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("action", nargs="?", choices=["list", "add"], default="list")
-        parser.add_argument("table", nargs="?", help="table (add) : " + ", ".join(TABLE_FIELDS))
-        parser.add_argument("--from", dest="start", help="premier jour couvert (AAAA-MM-JJ)")
-        parser.add_argument("--to", dest="end", help="dernier jour couvert, inclus (AAAA-MM-JJ)")
-        parser.add_argument("--value", help="taux en pour cent par an, ex. 2.15")
-        parser.add_argument("--source", default="", help="publication officielle (obligatoire)")
-        parser.add_argument("--note", default="", help="remarque (facultative)")
         parser.add_argument(
-            "--replace", action="store_true", help="remplacer un taux ajouté ou supposé"
+            "table",
+            nargs="?",
+            help=_("table (add) : %(tables)s") % {"tables": ", ".join(TABLE_FIELDS)},
+        )
+        parser.add_argument("--from", dest="start", help=_("premier jour couvert (AAAA-MM-JJ)"))
+        parser.add_argument("--to", dest="end", help=_("dernier jour couvert, inclus (AAAA-MM-JJ)"))
+        parser.add_argument("--value", help=_("taux en pour cent par an, ex. 2.15"))
+        parser.add_argument("--source", default="", help=_("publication officielle (obligatoire)"))
+        parser.add_argument("--note", default="", help=_("remarque (facultative)"))
+        parser.add_argument(
+            "--replace", action="store_true", help=_("remplacer un taux ajouté ou supposé")
         )
         parser.add_argument(
-            "--unverified", action="store_true", help="valeur annoncée, pas encore publiée"
+            "--unverified", action="store_true", help=_("valeur annoncée, pas encore publiée")
         )
-        parser.add_argument("--date", help="compter les jours restants depuis ce jour")
-        parser.add_argument("--json", action="store_true", help="sortie JSON")
+        parser.add_argument("--date", help=_("compter les jours restants depuis ce jour"))
+        parser.add_argument("--json", action="store_true", help=_("sortie JSON"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = _day(options["date"], "--date") if options["date"] else timezone.localdate()
@@ -81,24 +88,15 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([c.as_dict() for c in coverage], ensure_ascii=False,
                                          indent=2))  # fmt: skip
             return
-        self.stdout.write(f"Taux légaux au {today:%d/%m/%Y}")
+        self.stdout.write(_("Taux légaux au %(day)s") % {"day": day_text(today)})
         for c in coverage:
-            left = (
-                f"s'est arrêtée il y a {-c.days_left} j"
-                if c.days_left < 0
-                else f"{c.days_left} j restants"
-            )
-            alert = "  ⚠" if c.days_left < WARN_DAYS else ""
-            added = f", {c.added_here} ajouté(s) ici" if c.added_here else ""
-            self.stdout.write(
-                f"  {c.table:<27} {c.first_day:%d/%m/%Y} → {c.last_day:%d/%m/%Y}  "
-                f"{c.last_rate} %  ({left}{added}){alert}\n"
-                f"  {'':<27} source : {c.last_source}"
-            )
+            self.stdout.write(coverage_lines(c))
 
     def _add(self, options: dict[str, Any]) -> None:
         if not options["table"]:
-            raise CommandError("relance rates add TABLE : " + ", ".join(TABLE_FIELDS))
+            raise CommandError(
+                _("relance rates add TABLE : %(tables)s") % {"tables": ", ".join(TABLE_FIELDS)}
+            )
         try:
             added = rate_add(
                 table=options["table"],
@@ -114,4 +112,24 @@ class Command(BaseCommand):
         except RateRefused as exc:
             raise CommandError(_("Taux refusé : %(exc)s") % {"exc": exc}) from exc
         if not options["json"]:
-            self.stdout.write(f"Taux ajouté : {added}")
+            self.stdout.write(_("Taux ajouté : %(rate)s") % {"rate": added})
+
+
+def coverage_lines(c: Coverage) -> str:
+    """A table's span, last rate and days left, then its source."""
+    left = (
+        _("s'est arrêtée il y a %(days)s j") % {"days": -c.days_left}
+        if c.days_left < 0
+        else _("%(days)s j restants") % {"days": c.days_left}
+    )
+    alert = "  ⚠" if c.days_left < WARN_DAYS else ""
+    added = (
+        ngettext(", %(count)s ajouté(s) ici", ", %(count)s ajouté(s) ici", c.added_here)
+        % {"count": c.added_here}
+        if c.added_here
+        else ""
+    )
+    span = f"{day_text(c.first_day)} → {day_text(c.last_day)}"
+    return f"  {c.table:<27} {span}  {c.last_rate} %  ({left}{added}){alert}\n  {'':<27} " + _(
+        "source : %(source)s"
+    ) % {"source": c.last_source}

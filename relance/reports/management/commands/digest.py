@@ -5,25 +5,27 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from relance.accounts.access import OrganisationNotFound
 from relance.accounts.models import Organisation
-from relance.lib.cli import parse_day
+from relance.lib.cli import TranslatedCommand, parse_day
 from relance.reports.digest_send import weekly_digests_send
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Résumé hebdomadaire des chargés de recouvrement : l'envoie à ceux qui ne l'ont pas "
         "encore reçu pour la semaine (le cycle du matin l'envoie le lundi)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--org", default=None, help="organisation (slug) ; toutes sinon")
-        parser.add_argument("--date", default=None, help="un jour de la semaine (AAAA-MM-JJ)")
+        parser.add_argument("--org", default=None, help=_("organisation (slug) ; toutes sinon"))
+        parser.add_argument("--date", default=None, help=_("un jour de la semaine (AAAA-MM-JJ)"))
         parser.add_argument(
-            "--dry-run", action="store_true", help="dire à qui il partirait, sans rien envoyer"
+            "--dry-run", action="store_true", help=_("dire à qui il partirait, sans rien envoyer")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             organisations = organisations.filter(slug=options["org"])
             if not organisations.exists():
                 raise CommandError(str(OrganisationNotFound(
-                    f"Organisation « {options['org']} » introuvable."
+                    _("Organisation « %(slug)s » introuvable.") % {"slug": options["org"]}
                 )))  # fmt: skip
         for organisation in organisations:
             run = weekly_digests_send(
@@ -44,11 +46,24 @@ class Command(BaseCommand):
     def _report(self, slug: str, run: Any, *, dry_run: bool) -> None:
         week = run.week.isoformat()
         if dry_run:
-            self.stdout.write(f"{slug} (semaine du {week}) : {len(run.planned)} à envoyer "
-                              f"{' '.join(run.planned)}".rstrip())  # fmt: skip
+            planned = _("%(org)s (semaine du %(week)s) : %(count)s à envoyer %(to)s") % {
+                "org": slug, "week": week, "count": len(run.planned), "to": " ".join(run.planned),
+            }  # fmt: skip
+            self.stdout.write(planned.rstrip())
             return
-        self.stdout.write(f"{slug} (semaine du {week}) : {len(run.sent)} envoyé(s), "
-                          f"{len(run.already)} déjà envoyé(s), "
-                          f"{len(run.failed)} en échec")  # fmt: skip
+        self.stdout.write(
+            ngettext(
+                "%(org)s (semaine du %(week)s) : %(sent)s envoyé(s), %(already)s déjà "
+                "envoyé(s), %(failed)s en échec",
+                "%(org)s (semaine du %(week)s) : %(sent)s envoyé(s), %(already)s déjà "
+                "envoyé(s), %(failed)s en échec",
+                len(run.sent),
+            )
+            % {"org": slug, "week": week, "sent": len(run.sent), "already": len(run.already),
+               "failed": len(run.failed)}
+        )  # fmt: skip
         if run.failed:
-            self.stderr.write(f"{slug} : non envoyés, à relancer : {' '.join(run.failed)}")
+            self.stderr.write(
+                _("%(org)s : non envoyés, à relancer : %(to)s")
+                % {"org": slug, "to": " ".join(run.failed)}
+            )

@@ -5,32 +5,37 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
-from relance.lib.cli import parse_day
+from relance.lib.cli import TranslatedCommand, parse_day
 from relance.reports.services import BACKFILL_MONTHS, monthly_figures_record
 
 
-class Command(BaseCommand):
-    help = "Tableaux de bord : chiffres de fin de mois (encours, échu, facturé, encaissé)."
+class Command(TranslatedCommand):
+    help = gettext_noop(
+        "Tableaux de bord : chiffres de fin de mois (encours, échu, facturé, encaissé)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         backfill = actions.add_parser(
             "backfill",
-            help="calculer les fins de mois manquantes et le mois en cours",
+            help=_("calculer les fins de mois manquantes et le mois en cours"),
         )
-        backfill.add_argument("--org", default=None, help="organisation (slug)")
-        backfill.add_argument("--date", default=None, help="à la date (AAAA-MM-JJ)")
+        backfill.add_argument("--org", default=None, help=_("organisation (slug)"))
+        backfill.add_argument("--date", default=None, help=_("à la date (AAAA-MM-JJ)"))
         backfill.add_argument(
-            "--months", type=int, default=BACKFILL_MONTHS, help="nombre de mois passés"
+            "--months", type=int, default=BACKFILL_MONTHS, help=_("nombre de mois passés")
         )
         backfill.add_argument(
             "--rebuild",
             action="store_true",
-            help="recalculer tous les mois, même déjà clos (après un import de paiements anciens)",
+            help=_(
+                "recalculer tous les mois, même déjà clos (après un import de paiements anciens)"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -47,9 +52,22 @@ class Command(BaseCommand):
         )  # fmt: skip
         if summary.closed_months:
             first, last = summary.closed_months[0], summary.closed_months[-1]
+            count = len(summary.closed_months)
             self.stdout.write(
-                f"{len(summary.closed_months)} mois calculé(s), de {first:%m/%Y} à {last:%m/%Y}."
+                ngettext(
+                    "%(count)s mois calculé(s), de %(first)s à %(last)s.",
+                    "%(count)s mois calculé(s), de %(first)s à %(last)s.",
+                    count,
+                )
+                % {"count": count, "first": f"{first:%m/%Y}", "last": f"{last:%m/%Y}"}
             )
         else:
-            self.stdout.write("Aucun mois passé à calculer : tous sont déjà clos.")
-        self.stdout.write(f"{summary.rows} ligne(s) enregistrée(s) (mois en cours compris).")
+            self.stdout.write(_("Aucun mois passé à calculer : tous sont déjà clos."))
+        self.stdout.write(
+            ngettext(
+                "%(count)s ligne(s) enregistrée(s) (mois en cours compris).",
+                "%(count)s ligne(s) enregistrée(s) (mois en cours compris).",
+                summary.rows,
+            )
+            % {"count": summary.rows}
+        )
