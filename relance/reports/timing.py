@@ -25,9 +25,9 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
 from relance.accounts.models import Organisation
 from relance.ledger.models import Instalment
+from relance.lib.days import DaysBetween
 from relance.reports.analytics_filters import (
     AnalyticsFilters,
-    DaysBetween,
     customer_condition,
     reminder_items,
 )
