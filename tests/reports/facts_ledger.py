@@ -61,7 +61,7 @@ def _planned(customer, day, step, owed: dict[str, str]) -> Reminder:
     """A reminder as the daily run plans it: ready to leave, not done yet."""
     reminder = Reminder.objects.create(
         organisation=customer.organisation, customer=customer, run_date=day, step=step,
-        channel="email", mode="auto", currency="EUR", amount_due=sum(map(D, owed.values())),
+        channel="email", mode="auto", currency="EUR", amount_due=sum(map(D, owed.values()), D("0.00")),
         penalties="none", status=ReminderStatus.READY,
     )  # fmt: skip
     for number, amount in owed.items():
