@@ -17,6 +17,7 @@ A few statements per 500 instalments, whatever the number of items and payments.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -78,6 +79,38 @@ def reminder_facts_rebuild(*, organisation: Organisation | None = None) -> None:
         _rebuild(items)
 
 
+@dataclass(frozen=True)
+class FactsCheck:
+    """How many reminded items and instalments have facts other than a rebuild would write."""
+
+    items: int
+    instalments: int
+
+
+def reminder_facts_check(*, organisation: Organisation) -> FactsCheck:
+    """Compare what is kept with what the ledger gives now (one query for each side)."""
+    items = _done_items().filter(reminder__organisation=organisation)
+    kept = set(
+        ReminderItemPayment.objects.filter(item__in=items.values("pk")).values_list(
+            "item_id", "days", "amount"
+        )
+    )
+    expected = {(row["pk"], row["days"], row["amount"]) for row in _paid_by_day(items)}
+    first = _first_item()
+    firsts = (
+        InstalmentDunning.objects.filter(instalment__organisation=organisation)
+        .annotate(
+            item=Subquery(first.values("pk")[:1]),
+            day=Subquery(first.values("reminder__run_date")[:1]),
+        )
+        .values_list("first_reminder_item_id", "first_reminded_on", "item", "day")
+    )
+    return FactsCheck(
+        items=len({item for item, _, _ in kept ^ expected}),
+        instalments=sum(1 for kept_item, kept_day, *now in firsts if [kept_item, kept_day] != now),
+    )
+
+
 def _done_items() -> QuerySet[ReminderItem]:
     return ReminderItem.objects.filter(reminder__status=ReminderStatus.SENT)
 
@@ -122,9 +155,18 @@ def _missing_states(items: QuerySet[ReminderItem]) -> QuerySet[ReminderItem, Any
     )
 
 
+def _first_item() -> QuerySet[ReminderItem]:
+    """The first reminder done of the instalment of the outer row: the earliest day, then the
+    first reminder written that day."""
+    return (
+        _done_items()
+        .filter(instalment_id=OuterRef("instalment_id"))
+        .order_by("reminder__run_date", "reminder_id")
+    )
+
+
 def _first_reminders(items: QuerySet[ReminderItem]) -> None:
-    first = _done_items().filter(instalment_id=OuterRef("instalment_id"))
-    first = first.order_by("reminder__run_date", "reminder_id")
+    first = _first_item()
     InstalmentDunning.objects.filter(instalment_id__in=items.values("instalment_id")).update(
         first_reminder_item=Subquery(first.values("pk")[:1]),
         first_reminded_on=Subquery(first.values("reminder__run_date")[:1]),

@@ -59,9 +59,10 @@ LATER_PAYMENTS = HEADER + (
 
 def _planned(customer, day, step, owed: dict[str, str]) -> Reminder:
     """A reminder as the daily run plans it: ready to leave, not done yet."""
+    due = sum(map(D, owed.values()), D("0.00"))
     reminder = Reminder.objects.create(
         organisation=customer.organisation, customer=customer, run_date=day, step=step,
-        channel="email", mode="auto", currency="EUR", amount_due=sum(map(D, owed.values()), D("0.00")),
+        channel="email", mode="auto", currency="EUR", amount_due=due,
         penalties="none", status=ReminderStatus.READY,
     )  # fmt: skip
     for number, amount in owed.items():

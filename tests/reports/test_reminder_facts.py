@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from relance.dunning.models import (
     InstalmentDunning,
@@ -86,6 +88,21 @@ def test_a_rebuild_finds_the_same_facts(organisation, ledger):
     reminder_facts_rebuild(organisation=organisation)
     assert stored() == before
     assert InstalmentDunning.objects.filter(first_reminded_on__isnull=False).count() == 3
+
+
+def test_the_maintenance_command_checks_and_rebuilds(organisation, ledger):
+    out = StringIO()
+    call_command("reports", "facts", "--org", organisation.slug, stdout=out)
+    assert "à recalculer : 0 ; " in out.getvalue()
+    ReminderItemPayment.objects.filter(days=8).update(amount=D("200.00"))  # the refund lost
+    InstalmentDunning.objects.update(first_reminded_on=None)
+    with pytest.raises(CommandError, match="--rebuild"):
+        call_command("reports", "facts", "--org", organisation.slug, stdout=out)
+    assert "à recalculer : 1 ; " in out.getvalue() and "première relance est à recalculer : 3" in (
+        out.getvalue()
+    )
+    call_command("reports", "facts", "--org", organisation.slug, "--rebuild", stdout=out)
+    assert ReminderItemPayment.objects.get(days=8).amount == D("150.00")
 
 
 def test_collection_rates_worked_out_by_hand(organisation, ledger):

@@ -1,4 +1,5 @@
-"""relance reports backfill [--org SLUG] [--date D] [--months N] [--rebuild]"""
+"""relance reports backfill [--org SLUG] [--date D] [--months N] [--rebuild]
+relance reports facts [--org SLUG] [--rebuild]"""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
+from relance.accounts.models import Organisation
+from relance.dunning.reminder_facts import reminder_facts_check, reminder_facts_rebuild
 from relance.lib.cli import parse_day
 from relance.reports.services import BACKFILL_MONTHS, monthly_figures_record
 
@@ -33,11 +36,22 @@ class Command(BaseCommand):
             help="recalculer tous les mois, même déjà clos (après un import de paiements anciens)",
         )
 
+        facts = actions.add_parser(
+            "facts",
+            help="vérifier ce que l'analyse garde par élément relancé (paiements à J+0..J+30, "
+            "première relance), ou le recalculer (--rebuild)",
+        )
+        facts.add_argument("--org", default=None, help="organisation (slug)")
+        facts.add_argument("--rebuild", action="store_true", help="recalculer")
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             organisation = organisation_by_slug(options["org"])
         except OrganisationNotFound as exc:
             raise CommandError(str(exc)) from exc
+        if options["action"] == "facts":
+            self._facts(organisation, rebuild=options["rebuild"])
+            return
         if options["months"] < 1:
             raise CommandError(_("--months : au moins 1."))
         day = parse_day(options["date"])
@@ -53,3 +67,14 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Aucun mois passé à calculer : tous sont déjà clos.")
         self.stdout.write(f"{summary.rows} ligne(s) enregistrée(s) (mois en cours compris).")
+
+    def _facts(self, organisation: Organisation, *, rebuild: bool) -> None:
+        if rebuild:
+            reminder_facts_rebuild(organisation=organisation)
+        check = reminder_facts_check(organisation=organisation)
+        self.stdout.write(
+            f"Éléments relancés à recalculer : {check.items} ; "
+            f"échéances dont la première relance est à recalculer : {check.instalments}."
+        )
+        if check.items or check.instalments:
+            raise CommandError("relance reports facts --rebuild")
