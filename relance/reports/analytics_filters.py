@@ -210,12 +210,13 @@ def customers(organisation: Organisation, filters: AnalyticsFilters) -> QuerySet
 
 def reminder_items(organisation: Organisation, filters: AnalyticsFilters) -> QuerySet[ReminderItem]:
     """The items of the reminders done (sent, posted, called, handed over) in the period, as
-    the filters keep them; ``days_late`` is how many days past due the item was that day."""
+    the filters keep them; with the days-late filter, ``days_late`` is how many days past due
+    the item was that day."""
     items = ReminderItem.objects.filter(
         reminder__organisation=organisation,
         reminder__run_date__range=(filters.date_from, filters.date_to),
         reminder__status=ReminderStatus.SENT,
-    ).alias(days_late=DaysBetween("reminder__run_date", "instalment__due_date"))
+    )
     if filters.step:
         items = items.filter(step=filters.step)
     if filters.channel:
@@ -223,6 +224,8 @@ def reminder_items(organisation: Organisation, filters: AnalyticsFilters) -> Que
     if filters.currency:
         items = items.filter(reminder__currency=filters.currency)
     if filters.overdue:
+        # Only then: the alias joins every item's instalment, even where nothing reads it.
+        items = items.alias(days_late=DaysBetween("reminder__run_date", "instalment__due_date"))
         low, high = OVERDUE_BUCKETS[filters.overdue]
         if low is not None:
             items = items.filter(days_late__gte=low)
