@@ -29,6 +29,7 @@ from relance.dunning.models import (
     ReminderItem,
     ReminderStatus,
 )
+from relance.dunning.reminder_facts import reminder_facts_refresh_done
 from relance.dunning.still_due import REASONS, Covered
 from relance.lib.bulk import db_values, quoted_names, upsert_rows
 
@@ -69,6 +70,8 @@ def _finish(reminder_ids: Sequence[int], *, on: date, status: str, contact: bool
             _advance_items(cursor, planned_on, on)
             if contact:
                 _contacted(cursor, rows, on)
+            if status == ReminderStatus.SENT:
+                reminder_facts_refresh_done(reminder_ids=planned_on)
             finished += len(rows)
     return finished
 

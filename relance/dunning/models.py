@@ -181,6 +181,21 @@ class InstalmentDunning(models.Model):
     shift_days = models.IntegerField(default=0)
     resumed_on = models.DateField(null=True, blank=True)
     repeats = models.PositiveSmallIntegerField(default=0, db_default=0)  # of last_step
+    # The item's first reminder done, and its day: the cohorts by first reminder read them
+    # instead of looking every reminded item's history up (``relance.dunning.reminder_facts``).
+    first_reminder_item = models.ForeignKey(
+        "ReminderItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(
+                fields=["first_reminded_on"],
+                name="instalment_first_reminded",
+                condition=models.Q(first_reminded_on__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instalment_id}: {self.last_step or '-'}"
@@ -269,6 +284,27 @@ class ReminderItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instalment_id} {self.step}"
+
+
+class ReminderItemPayment(models.Model):
+    """What the payments allocated to a reminded item's instalment brought in on one day, from
+    the reminder's day (``days`` 0) to ``PAID_WITHIN_DAYS`` after it; credit notes are not
+    payments. Kept by ``relance.dunning.reminder_facts`` wherever allocations change, so that
+    the collection rates read one row per item and day paid instead of every allocation."""
+
+    item = models.ForeignKey(
+        ReminderItem, on_delete=models.CASCADE, related_name="payments", db_index=False
+    )
+    days = models.PositiveSmallIntegerField()  # after the reminder's day
+    amount = money_field()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["item", "days"], name="reminder_item_payment_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} +{self.days}: {self.amount}"
 
 
 class StatementItems(models.TextChoices):

@@ -25,6 +25,7 @@ from relance.accounts.audit import Actor, audit_record, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core import matching
 from relance.core.text import Text, gettext_noop
+from relance.dunning.reminder_facts import paid_instalments, reminder_facts_refresh
 from relance.imports import bank_reversals as reversals
 from relance.imports.bank_report import BankImportReport, amount_text
 from relance.imports.invoice_inserts import ALLOCATION_FIELDS, PAYMENT_COLUMNS
@@ -332,6 +333,9 @@ def _record_payments(
             for item_id, amount in decision.allocations
         ),
     )
+    reminder_facts_refresh(
+        instalment_ids={item_id for _, decision in paid for item_id, _ in decision.allocations}
+    )
     return payment_ids
 
 
@@ -415,7 +419,10 @@ def _take_back(
     BankEntry.objects.filter(pk__in=withdrawn).update(
         status=BankEntryStatus.IGNORED, reason=reversals.WITHDRAWN
     )
-    return len(payments_reverse(organisation=organisation, reversals=to_reverse, actor=actor))
+    touched = paid_instalments(reversal.payment_id for reversal in to_reverse)
+    reversed_ids = payments_reverse(organisation=organisation, reversals=to_reverse, actor=actor)
+    reminder_facts_refresh(instalment_ids=touched)
+    return len(reversed_ids)
 
 
 def _finish_batch(batch: ImportBatch, report: BankImportReport, actor: Actor) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from relance.accounts.audit import Actor, audit_record_many
 from relance.accounts.models import Organisation
 from relance.core.allocation import allocate_oldest_first
+from relance.dunning.reminder_facts import reminder_facts_refresh
 from relance.imports.credit_notes import check_credit_notes, insert_credit_notes
 from relance.imports.invoice_inserts import (
     ALLOCATION_FIELDS,
@@ -233,6 +234,12 @@ def _apply_changes(
         inserts,
     )
     _replace_imported_payments(organisation, changes, batch)
+    # Their payments were written anew: what the reminded items were paid follows.
+    reminder_facts_refresh(
+        instalment_ids={pk for c in changes for pk, *_ in c.existing.instalments}.difference(
+            removed
+        )
+    )
     audit_record_many(
         organisation=organisation,
         actor=actor,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from relance.accounts.models import Organisation
 from relance.core.allocation import allocate_oldest_first, reduce_items
+from relance.dunning.reminder_facts import reminder_facts_refresh
 from relance.imports.invoice_inserts import ALLOCATION_FIELDS, PAYMENT_COLUMNS
 from relance.imports.ledger_state import customer_ids, money
 from relance.imports.models import ImportBatch
@@ -182,4 +183,5 @@ def write_payments(
         ALLOCATION_FIELDS,
         allocations,
     )
+    reminder_facts_refresh(instalment_ids={instalment_id for _, instalment_id, *_ in allocations})
     progress.advance(len(plan.new))

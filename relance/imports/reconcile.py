@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.models import Organisation
+from relance.dunning.reminder_facts import reminder_facts_refresh_paid_by
 from relance.imports.bank import PAYMENT_METHOD, payer_ibans_learn, payment_reference_of
 from relance.imports.models import BankEntry, BankEntryStatus
 from relance.imports.selectors import payer_ibans_of
@@ -129,6 +130,7 @@ def _pay(
         )  # fmt: skip
     except LedgerError as error:
         raise ReconcileError(str(error)) from error
+    reminder_facts_refresh_paid_by(payment_ids=[payment.pk])
     parts = Allocation.objects.filter(payment=payment).values_list("instalment_id", "amount")
     entry.payment, entry.customer = payment, customer
     entry.allocations = [[item_id, str(amount)] for item_id, amount in parts]

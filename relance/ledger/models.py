@@ -286,7 +286,13 @@ class Payment(models.Model):
 
 
 class Allocation(models.Model):
-    """Part of a payment or credit note applied to one instalment (lettrage)."""
+    """Part of a payment or credit note applied to one instalment (lettrage).
+
+    Whoever makes or removes payment allocations then calls
+    ``relance.dunning.reminder_facts.reminder_facts_refresh`` for the instalments touched
+    (the ledger's services cannot: the reminders sit above the ledger), so that the analysis
+    reads what the reminded items were paid without joining the allocations.
+    """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, db_index=False)
     instalment = models.ForeignKey(

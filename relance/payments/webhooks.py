@@ -25,6 +25,11 @@ from django.utils import timezone
 from relance.accounts.audit import Actor, audit_record
 from relance.accounts.clock import local_day
 from relance.accounts.models import Organisation
+from relance.dunning.reminder_facts import (
+    paid_instalments,
+    reminder_facts_refresh,
+    reminder_facts_refresh_paid_by,
+)
 from relance.ledger.models import Payment
 from relance.ledger.services import LedgerError, payment_record, payment_reverse
 from relance.payments.accounts import account_gateway
@@ -142,6 +147,7 @@ def _succeeded(online: OnlinePayment, event: ProviderEvent, actor: Actor) -> str
         _audit(online, "online_payment_refused", actor, reason=str(exc),
                amount=str(event.amount), currency=event.currency)  # fmt: skip
         return "ledger_refused"
+    reminder_facts_refresh_paid_by(payment_ids=[payment.pk])
     online.status, online.paid_at, online.payment = CheckoutStatus.PAID, timezone.now(), payment
     online.paid_amount, online.method = event.amount, method
     online.provider_payment_id = event.payment_id or online.provider_payment_id
@@ -218,13 +224,16 @@ def _given_back_prefix(online: OnlinePayment) -> str:
 def _take_back(online: OnlinePayment, total: Decimal, actor: Actor, why: str) -> str:
     """Bring what was taken back, all told, up to ``total``."""
     amount = left = total - online.reversed_amount
-    for payment in _payments_in(online):
+    payments = _payments_in(online)
+    touched = paid_instalments(payment.pk for payment in payments)
+    for payment in payments:
         part = min(left, payment.amount)
         payment_reverse(payment=payment, amount=part, actor=actor,
                         reason=f"{why} ({Provider(online.provider).label})")  # fmt: skip
         left -= part
         if left <= ZERO:
             break
+    reminder_facts_refresh(instalment_ids=touched)
     online.reversed_amount = total
     if online.reversed_amount >= online.paid_amount:
         online.status = CheckoutStatus.REFUNDED
@@ -240,7 +249,7 @@ def _give_back(online: OnlinePayment, total: Decimal, event: ProviderEvent, acto
     amount = online.reversed_amount - total
     words = METHOD_WORDS.get(online.method, "en ligne")
     try:
-        payment_record(
+        payment = payment_record(
             organisation=online.organisation, customer=online.customer,
             reference=f"{_given_back_prefix(online)}{event.event_id}"[:100],
             date=local_day(online.organisation), amount=amount, currency=online.currency,
@@ -251,6 +260,7 @@ def _give_back(online: OnlinePayment, total: Decimal, event: ProviderEvent, acto
         _audit(online, "online_payment_refused", actor, reason=str(exc), amount=str(amount),
                currency=online.currency)  # fmt: skip
         return "ledger_refused"
+    reminder_facts_refresh_paid_by(payment_ids=[payment.pk])
     online.reversed_amount, online.status = total, CheckoutStatus.PAID
     online.save(update_fields=_REVERSAL_FIELDS)
     _audit(online, "online_payment_given_back", actor, amount=str(amount),

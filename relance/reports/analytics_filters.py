@@ -15,13 +15,14 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Func, IntegerField, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from relance.accounts.models import Organisation, User
 from relance.dunning.models import ReminderItem, ReminderStatus, Scenario
 from relance.dunning.scenarios import DEFAULT_SCENARIO
 from relance.dunning.segments import segment_scenarios
 from relance.ledger.models import Customer
+from relance.lib.days import DaysBetween
 
 # Days past due of an item on the day it was reminded, in buckets (the aged balance's, and
 # the reminders sent before the due date).
@@ -34,24 +35,6 @@ OVERDUE_BUCKETS: dict[str, tuple[int | None, int | None]] = {
 }
 DEFAULT_PERIOD_DAYS = 90
 NOT_FILTERS = ("date_from", "date_to", "resolver")  # fields no query string names
-
-
-class DaysBetween(Func):
-    """Whole days from ``start`` to ``end`` (two date columns), computed by the database."""
-
-    output_field = IntegerField()
-
-    def __init__(self, end: Any, start: Any) -> None:
-        super().__init__(end, start)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "CAST(julianday(%(expressions)s) AS INTEGER)"
-        return self.as_sql(compiler, connection, template=template, arg_joiner=") - julianday(",
-                           **extra)  # fmt: skip
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ",
-                           **extra)  # fmt: skip
 
 
 class FilterError(ValueError):
@@ -227,12 +210,13 @@ def customers(organisation: Organisation, filters: AnalyticsFilters) -> QuerySet
 
 def reminder_items(organisation: Organisation, filters: AnalyticsFilters) -> QuerySet[ReminderItem]:
     """The items of the reminders done (sent, posted, called, handed over) in the period, as
-    the filters keep them; ``days_late`` is how many days past due the item was that day."""
+    the filters keep them; with the days-late filter, ``days_late`` is how many days past due
+    the item was that day."""
     items = ReminderItem.objects.filter(
         reminder__organisation=organisation,
         reminder__run_date__range=(filters.date_from, filters.date_to),
         reminder__status=ReminderStatus.SENT,
-    ).alias(days_late=DaysBetween("reminder__run_date", "instalment__due_date"))
+    )
     if filters.step:
         items = items.filter(step=filters.step)
     if filters.channel:
@@ -240,6 +224,8 @@ def reminder_items(organisation: Organisation, filters: AnalyticsFilters) -> Que
     if filters.currency:
         items = items.filter(reminder__currency=filters.currency)
     if filters.overdue:
+        # Only then: the alias joins every item's instalment, even where nothing reads it.
+        items = items.alias(days_late=DaysBetween("reminder__run_date", "instalment__due_date"))
         low, high = OVERDUE_BUCKETS[filters.overdue]
         if low is not None:
             items = items.filter(days_late__gte=low)

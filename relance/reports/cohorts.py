@@ -22,13 +22,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Sum, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, QuerySet, Sum, Value, When
 
 from relance.accounts.models import Organisation
-from relance.dunning.models import ReminderItem, ReminderStatus
+from relance.dunning.models import InstalmentDunning, ReminderItem
 from relance.ledger.models import Instalment
-from relance.reports.analytics_filters import AnalyticsFilters, DaysBetween, customer_condition
+from relance.lib.days import DaysBetween
+from relance.reports.analytics_filters import AnalyticsFilters, customer_condition
 from relance.reports.collection import ZERO, money, percent
 from relance.reports.monthly import MonthOf, _month
 
@@ -104,30 +104,14 @@ BY_DUE_DATE = _Paths(start="due_date", base="amount", instalment="")
 
 
 def _first_reminders(organisation: Organisation, filters: AnalyticsFilters) -> QuerySet[Any]:
-    """The item of each instalment's first reminder done, when that day is in the period.
-
-    The items of the period's reminders done, less those of instalments reminded before
-    (an index probe per item), numbered per instalment by day: the first is kept (a window,
-    not a sorted subquery per item). The cost follows the period, not the ledger.
-    """
-    done = ReminderItem.objects.filter(
-        reminder__organisation=organisation, reminder__status=ReminderStatus.SENT
+    """The item of each instalment's first reminder done, when that day is in the period: read
+    off the instalments' dunning state (``relance.dunning.reminder_facts``), by day."""
+    return ReminderItem.objects.filter(
+        pk__in=InstalmentDunning.objects.filter(
+            first_reminded_on__range=(filters.date_from, filters.date_to),
+            instalment__organisation=organisation,
+        ).values("first_reminder_item")
     )
-    # Through the instalment's own index: the organisation's reminders index would have the
-    # database go over every earlier reminder for each item.
-    earlier = ReminderItem.objects.filter(
-        instalment=OuterRef("instalment_id"),
-        reminder__status=ReminderStatus.SENT,
-        reminder__run_date__lt=filters.date_from,
-    )
-    firsts = (
-        done.filter(reminder__run_date__range=(filters.date_from, filters.date_to))
-        .filter(~Exists(earlier))
-        .annotate(rank=Window(RowNumber(), partition_by=[F("instalment_id")],
-                              order_by=[F("reminder__run_date"), F("reminder_id")]))
-        .filter(rank=1)
-    )  # fmt: skip
-    return ReminderItem.objects.filter(pk__in=firsts.values("pk"))
 
 
 def cohorts(organisation: Organisation, filters: AnalyticsFilters, basis: str) -> list[Cohort]:

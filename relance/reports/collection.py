@@ -12,8 +12,9 @@ Definitions (docs/reports.md, "Analyse"):
   (a median of the delays weighted by the amounts).
 
 Every table comes from two GROUP BY queries (amounts reminded; payments by day after the
-reminder), grouped by step, channel, scenario, collector and currency together and summed
-up in Python per table: four tables for the price of two queries. Amounts stay per currency.
+reminder, as kept per item by ``relance.dunning.reminder_facts``), grouped by step, channel,
+scenario, collector and currency together and summed up in Python per table: four tables
+for the price of two queries. Amounts stay per currency.
 """
 
 from __future__ import annotations
@@ -28,17 +29,17 @@ from django.db.models import Count, F, QuerySet, Sum
 from relance.accounts.models import Organisation, User
 from relance.dunning.labels import labels_of
 from relance.dunning.models import ReminderItem
+from relance.dunning.reminder_facts import PAID_WITHIN_DAYS
 from relance.reports.analytics_filters import (
     AnalyticsFilters,
-    DaysBetween,
     ScenarioResolver,
     reminder_items,
 )
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-WINDOWS = (7, 15, 30)
-HORIZON = WINDOWS[-1]
+HORIZON = PAID_WITHIN_DAYS  # as far as the payments per item and day are kept
+WINDOWS = (7, 15, HORIZON)
 DIMENSIONS = ("step", "scenario", "channel", "collector")
 
 
@@ -119,16 +120,13 @@ def reminded_groups(items: QuerySet[ReminderItem], *keys: str) -> Iterable[dict[
 
 def paid_groups(items: QuerySet[ReminderItem], *keys: str) -> Iterable[dict[str, Any]]:
     """Payments allocated to the items from the reminder's day to ``HORIZON`` days after,
-    grouped by ``keys`` and by days after the reminder (``days``)."""
+    grouped by ``keys`` and by days after the reminder (``days``): read from the payments
+    kept per item and day (``relance.dunning.reminder_facts``), not from the allocations."""
     return (
-        items.filter(
-            instalment__allocations__payment__isnull=False,
-            instalment__allocations__date__gte=F("reminder__run_date"),
-        )
-        .annotate(days=DaysBetween("instalment__allocations__date", "reminder__run_date"))
-        .filter(days__lte=HORIZON)
+        items.filter(payments__days__lte=HORIZON)
+        .annotate(days=F("payments__days"))
         .values(*keys, "days")
-        .annotate(amount=Sum("instalment__allocations__amount"))
+        .annotate(amount=Sum("payments__amount"))
         .order_by()
     )
 

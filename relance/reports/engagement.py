@@ -28,7 +28,8 @@ from relance.accounts.models import Organisation
 from relance.channels.models import DeliveryEvent, DeliveryEventKind, OutboundMessage
 from relance.dunning.models import Dispute, Promise, Reminder, ReminderStatus
 from relance.dunning.promises import promises_holding_since
-from relance.reports.analytics_filters import AnalyticsFilters, DaysBetween, reminder_items
+from relance.lib.days import DaysBetween
+from relance.reports.analytics_filters import AnalyticsFilters, reminder_items
 from relance.reports.collection import percent
 
 FOLLOW_DAYS = 30

@@ -15,19 +15,20 @@ Definitions (docs/reports.md, "Analyse"):
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from django.db.models import Case, IntegerField, Sum, Value, When
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.db.models import Case, CharField, Func, IntegerField, Sum, Value, When
 
 from relance.accounts.models import Organisation
 from relance.ledger.models import Instalment
+from relance.lib.days import DaysBetween
 from relance.reports.analytics_filters import (
     AnalyticsFilters,
-    DaysBetween,
     customer_condition,
     reminder_items,
 )
@@ -137,20 +138,54 @@ class SendTimes:
         return best
 
 
+class UtcQuarterHour(Func):
+    """The quarter of an hour (UTC) a moment falls in, as text ``YYYY-MM-DD HH:MM``.
+
+    Grouped by it, the database calls no function per row (SQLite converts time zones in
+    Python, row by row); each quarter's weekday and hour are then read in the organisation's
+    zone, exactly, since every zone in use is a whole number of quarters from UTC."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = (
+            "substr(%(expressions)s, 1, 14) || substr('00' || "
+            "(CAST(substr(%(expressions)s, 15, 2) AS INTEGER) / 15 * 15), -2, 2)"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = (
+            "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:') || "
+            "lpad((floor(extract(minute from %(expressions)s) / 15) * 15)::int::text, 2, '0')"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _local_times(zone: zoneinfo.ZoneInfo) -> Callable[[str], tuple[int, int]]:
+    """UTC quarter (``UtcQuarterHour``) -> (ISO weekday, hour) in ``zone``, each worked once."""
+
+    @cache
+    def local(quarter: str) -> tuple[int, int]:
+        moment = datetime.strptime(quarter, "%Y-%m-%d %H:%M").replace(tzinfo=UTC).astimezone(zone)
+        return moment.isoweekday(), moment.hour
+
+    return local
+
+
 def send_times(organisation: Organisation, filters: AnalyticsFilters) -> SendTimes:
     """Messages (e-mail, SMS) that left in the period, by weekday and hour of departure."""
-    zone = zoneinfo.ZoneInfo(organisation.timezone)
+    local = _local_times(zoneinfo.ZoneInfo(organisation.timezone))
     sent_at = "reminder__message__sent_at"
     items = (
         reminder_items(organisation, filters)
         .filter(**{f"{sent_at}__isnull": False})
-        .annotate(
-            weekday=ExtractIsoWeekDay(sent_at, tzinfo=zone), hour=ExtractHour(sent_at, tzinfo=zone)
-        )
+        .annotate(quarter=UtcQuarterHour(sent_at))
     )
     tables: dict[str, dict[tuple[int, str], CollectionRow]] = {"weekday": {}, "hour": {}}
 
     def rows_for(group: dict[str, Any]) -> list[CollectionRow]:
+        group["weekday"], group["hour"] = local(group["quarter"])
         found = []
         for what, rows in tables.items():
             key = (group[what], group["reminder__currency"])
@@ -159,7 +194,7 @@ def send_times(organisation: Organisation, filters: AnalyticsFilters) -> SendTim
             found.append(rows[key])
         return found
 
-    keys = ("weekday", "hour", "reminder__currency")
+    keys = ("quarter", "reminder__currency")
     for group in reminded_groups(items, *keys):
         for row in rows_for(group):
             row.items += group["count"]

@@ -31,6 +31,7 @@ from relance.dunning.models import (
     ReminderItem,
     ReminderStatus,
 )
+from relance.dunning.reminder_facts import reminder_facts_rebuild
 from relance.dunning.scenarios import scenarios_ensure_presets
 from relance.ledger.balances import customer_balances_refresh
 from relance.ledger.models import Customer, Invoice
@@ -104,6 +105,9 @@ def build_history(organisation: Organisation, actor) -> History:
         amount=D("400.00"), recorded_on=date(2026, 3, 12),
     )  # fmt: skip
     promise.invoices.add(fa1)
+    # Reminders written here as done, not done through the completion: the facts the analysis
+    # reads are rebuilt once, as the balances are.
+    reminder_facts_rebuild(organisation=organisation)
     customer_balances_refresh(organisation=organisation, as_of=TODAY)
     return History(alpha, beta, gamma, alice, reminders)
 

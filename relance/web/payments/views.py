@@ -12,12 +12,14 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from relance.accounts.audit import Actor
 from relance.accounts.clock import local_day
+from relance.dunning.reminder_facts import reminder_facts_refresh_paid_by
 from relance.ledger.models import Customer, Invoice, Payment
 from relance.ledger.selectors import payment_allocations
 from relance.ledger.services import LedgerError, payment_record
@@ -45,13 +47,17 @@ def _record(
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            payment = payment_record(
-                organisation=ws.organisation, customer=customer, invoice=invoice,
-                # A payment without a reference still needs one of its own to be found again.
-                reference=data["reference"].strip() or f"saisie-{uuid.uuid4().hex[:12]}",
-                date=data["paid_on"], amount=data["amount"], currency=data["currency"],
-                method=data["method"], actor=Actor(user=ws.user),
-            )  # fmt: skip
+            with transaction.atomic():
+                payment = payment_record(
+                    organisation=ws.organisation, customer=customer, invoice=invoice,
+                    # A payment without a reference still needs one of its own to be found.
+                    reference=data["reference"].strip() or f"saisie-{uuid.uuid4().hex[:12]}",
+                    date=data["paid_on"], amount=data["amount"], currency=data["currency"],
+                    method=data["method"], actor=Actor(user=ws.user),
+                )  # fmt: skip
+                # The ledger sits below the reminders: what the reminded items were paid is
+                # brought up to date here, with the payment.
+                reminder_facts_refresh_paid_by(payment_ids=[payment.pk])
         except LedgerError as error:
             form.add_error(None, str(error))
         else:

@@ -1,4 +1,5 @@
-"""relance reports backfill [--org SLUG] [--date D] [--months N] [--rebuild]"""
+"""relance reports backfill [--org SLUG] [--date D] [--months N] [--rebuild]
+relance reports facts [--org SLUG] [--rebuild]"""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from relance.accounts.access import OrganisationNotFound, organisation_by_slug
+from relance.accounts.models import Organisation
+from relance.dunning.reminder_facts import reminder_facts_check, reminder_facts_rebuild
 from relance.lib.cli import TranslatedCommand, parse_day
 from relance.reports.services import BACKFILL_MONTHS, monthly_figures_record
 
@@ -38,11 +41,24 @@ class Command(TranslatedCommand):
             ),
         )
 
+        facts = actions.add_parser(
+            "facts",
+            help=_(
+                "vérifier ce que l'analyse garde par élément relancé (paiements à J+0..J+30, "
+                "première relance), ou le recalculer (--rebuild)"
+            ),
+        )
+        facts.add_argument("--org", default=None, help=_("organisation (slug)"))
+        facts.add_argument("--rebuild", action="store_true", help=_("recalculer"))
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             organisation = organisation_by_slug(options["org"])
         except OrganisationNotFound as exc:
             raise CommandError(str(exc)) from exc
+        if options["action"] == "facts":
+            self._facts(organisation, rebuild=options["rebuild"])
+            return
         if options["months"] < 1:
             raise CommandError(_("--months : au moins 1."))
         day = parse_day(options["date"])
@@ -71,3 +87,17 @@ class Command(TranslatedCommand):
             )
             % {"count": summary.rows}
         )
+
+    def _facts(self, organisation: Organisation, *, rebuild: bool) -> None:
+        if rebuild:
+            reminder_facts_rebuild(organisation=organisation)
+        check = reminder_facts_check(organisation=organisation)
+        self.stdout.write(
+            _(
+                "Éléments relancés à recalculer : %(items)s ; échéances dont la première "
+                "relance est à recalculer : %(instalments)s."
+            )
+            % {"items": check.items, "instalments": check.instalments}
+        )
+        if check.items or check.instalments:
+            raise CommandError("relance reports facts --rebuild")
