@@ -40,6 +40,7 @@ from relance.channels.email.smtp import DeliveryError
 from relance.channels.models import OutboundMessage, OutboxStatus
 from relance.dunning.completion import UNDER_WAY, reminders_complete
 from relance.dunning.models import Reminder, ReminderStatus
+from relance.dunning.reminder_facts import reminder_facts_refresh_done
 from relance.dunning.still_due import REASONS, Covered, StillDueCheck
 from relance.lib.bulk import db_values, quoted_names
 
@@ -142,23 +143,23 @@ def record_outcome(message: OutboundMessage, worker: str, status: str, **fields:
     return True
 
 
-def record_sent(sent: Sequence[tuple[OutboundMessage, datetime]], worker: str) -> int:
+def record_sent(
+    sent: Sequence[tuple[OutboundMessage, datetime]], worker: str, *, facts: bool = True
+) -> list[int]:
     """Messages that left (each with its moment), recorded with their reminders in one
     transaction (the send loop's, when inside it); one this worker no longer holds is left as it
-    is. Returns how many."""
+    is. Returns the ids of the reminders completed. ``facts`` as in ``reminders_complete``."""
     by_day: dict[date, list[int]] = {}
-    done = 0
     with transaction.atomic(savepoint=False):
         for message, at in sent:
             if not finish(message, worker, OutboxStatus.SENT, sent_at=at, last_error=""):
                 continue
-            done += 1
             if message.reminder_id:
                 day = local_day(message.organisation, at)
                 by_day.setdefault(day, []).append(message.reminder_id)
         for day, reminder_ids in by_day.items():
-            reminders_complete(reminder_ids=reminder_ids, on=day)
-    return done
+            reminders_complete(reminder_ids=reminder_ids, on=day, facts=facts)
+    return [pk for reminder_ids in by_day.values() for pk in reminder_ids]
 
 
 def reminder_outcome(reminder_id: int, status: str, *, on: date) -> None:
@@ -291,6 +292,7 @@ def send_loop(
                 outcomes.answered(*waiting)
         finally:
             outcomes.write()
+            outcomes.facts()
 
 
 _Waiting = tuple[OutboundMessage, Callable[[], None]]
@@ -361,6 +363,7 @@ class _Outcomes:
     def __init__(self, worker: str, summary: SendSummary) -> None:
         self.worker, self.summary = worker, summary
         self.sent: list[tuple[OutboundMessage, datetime]] = []
+        self.completed: list[int] = []  # reminders done, their facts not yet written
 
     def answered(self, message: OutboundMessage, answer: Callable[[], None]) -> None:
         try:
@@ -374,7 +377,14 @@ class _Outcomes:
     def write(self) -> None:
         if self.sent:
             sent, self.sent = self.sent, []
-            record_sent(sent, self.worker)
+            # What the analysis keeps of the reminders done is written for the whole batch at
+            # its end (``facts``): a few statements, not a few more for every message.
+            self.completed += record_sent(sent, self.worker, facts=False)
+
+    def facts(self) -> None:
+        if self.completed:
+            reminder_facts_refresh_done(reminder_ids=self.completed)
+            self.completed = []
 
     def cancelled(self, message: OutboundMessage, reason: str) -> None:
         record_outcome(message, self.worker, OutboxStatus.CANCELLED, last_error=reason)

@@ -41,19 +41,24 @@ PAPER = ("letter", "formal_notice")
 CHUNK = 500
 
 
-def reminders_complete(*, reminder_ids: Sequence[int], on: date) -> int:
+def reminders_complete(*, reminder_ids: Sequence[int], on: date, facts: bool = True) -> int:
     """The reminders were done on ``on``: their items reach their step and the customers count
-    as contacted. A reminder already done is left as it is; returns how many were completed."""
-    return _finish(reminder_ids, on=on, status=ReminderStatus.SENT, contact=True)
+    as contacted. A reminder already done is left as it is; returns how many were completed.
+
+    ``facts=False``: the caller brings what the analysis keeps of them up to date itself, for
+    many at once (``reminder_facts_refresh_done``: the send loop, after its batch)."""
+    return _finish(reminder_ids, on=on, status=ReminderStatus.SENT, contact=True, facts=facts)
 
 
 def reminders_skip(*, reminder_ids: Sequence[int], on: date) -> int:
     """The reminders were skipped by a person: their items move past the step (it is not
     planned again), but nobody was contacted."""
-    return _finish(reminder_ids, on=on, status=ReminderStatus.SKIPPED, contact=False)
+    return _finish(reminder_ids, on=on, status=ReminderStatus.SKIPPED, contact=False, facts=False)
 
 
-def _finish(reminder_ids: Sequence[int], *, on: date, status: str, contact: bool) -> int:
+def _finish(
+    reminder_ids: Sequence[int], *, on: date, status: str, contact: bool, facts: bool
+) -> int:
     """A few statements written once, whatever the number of reminders: the send loop
     completes each message's reminder as the message leaves, in the same transaction."""
     finished = 0
@@ -70,7 +75,7 @@ def _finish(reminder_ids: Sequence[int], *, on: date, status: str, contact: bool
             _advance_items(cursor, planned_on, on)
             if contact:
                 _contacted(cursor, rows, on)
-            if status == ReminderStatus.SENT:
+            if facts:
                 reminder_facts_refresh_done(reminder_ids=planned_on)
             finished += len(rows)
     return finished

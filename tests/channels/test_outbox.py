@@ -282,3 +282,16 @@ def test_a_failure_at_the_next_claim_keeps_the_outcome_of_the_message_before(
     assert (first.status, first.reminder.status) == ("sent", "sent")
     assert (second.status, second.claimed_by) == ("queued", "")
     assert smtp_server.ids() == [first.message_id]
+
+
+def test_what_the_analysis_keeps_of_the_reminders_sent_is_written_with_the_batch(
+    organisation, smtp_server
+):
+    from relance.dunning.models import InstalmentDunning
+    from relance.dunning.reminder_facts import FactsCheck, reminder_facts_check
+
+    make_reminders(organisation, 3)
+    assert send_due(worker="w1").sent == 3
+    sent_on = set(Reminder.objects.values_list("run_date", flat=True))
+    assert set(InstalmentDunning.objects.values_list("first_reminded_on", flat=True)) == sent_on
+    assert reminder_facts_check(organisation=organisation) == FactsCheck(items=0, instalments=0)
