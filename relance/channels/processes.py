@@ -15,6 +15,7 @@ work runs in this process alone.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -59,6 +60,8 @@ def in_processes(count: int, work: Work[Result], *, worker: str) -> list[Result]
     if count < 2 or not _can_fork():
         return [work(None, worker)]
     connections.close_all()
+    if any(connection.connection is not None for connection in connections.all()):
+        return [work(None, worker)]  # one that would not close: never share it with a child
     context = multiprocessing.get_context("fork")
     children: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
     for index in range(1, count):
@@ -97,6 +100,9 @@ def _can_fork() -> bool:
 
 def _child(work: Work[Result], share: Share, worker: str, answer: Connection, parent: int) -> None:
     _die_with(parent)
+    # No clean-up of what the child inherited (a connection object the parent dropped and has
+    # not collected yet would say goodbye to the server on a socket the parent still shares).
+    gc.disable()
     try:
         result = work(share, worker)
     except BaseException as exc:  # reported to the parent, which raises

@@ -11,6 +11,7 @@ could close the parent's connections under it.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -59,6 +60,7 @@ def _fork(function: Callable[[Item], Result], part: Sequence[Item]) -> tuple[int
         os.close(writing)
         return pid, reading
     os.close(reading)  # the child, from here to os._exit
+    gc.disable()  # nothing inherited is cleaned up here (see relance.channels.processes)
     status = 1
     try:
         _refuse_queries()
