@@ -15,14 +15,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from relance.accounts.clock import local_time
 from relance.accounts.models import Organisation
 from relance.channels.email.transports import EmailChannel, EmailTransport, email_transport_for
 from relance.channels.models import OutboundMessage, OutboxStatus
-from relance.channels.processes import Share, in_processes
 from relance.channels.sending import LEASE as LEASE
 from relance.channels.sending import SendSummary as SendSummary
 from relance.channels.sending import reconcile_reminders, send_loop
@@ -110,18 +109,20 @@ def _with_open_pixel(html: str, message: OutboundMessage) -> str:
 
 
 def due_message_ids(
-    now: datetime, limit: int = 1000, *, closed: Sequence[int] = (), share: Share | None = None
+    now: datetime, limit: int = 1000, *, closed: Sequence[int] = ()
 ) -> list[tuple[int, int]]:
     """(organisation id, message id) of the e-mails due, oldest first; ``closed``: the
-    organisations whose sending window is closed; ``share``: only this process's share."""
-    due = OutboundMessage.objects.filter(
-        Q(status=OutboxStatus.QUEUED) | Q(status=OutboxStatus.FAILED),
-        next_attempt_at__lte=now,
-        channel="email",  # SMS have their own sender (relance.channels.sms)
-    ).exclude(organisation_id__in=list(closed))
-    if share is not None:
-        due = due.alias(share=F("id") % share.of).filter(share=share.index)
-    return list(due.order_by("next_attempt_at", "id").values_list("organisation_id", "id")[:limit])
+    organisations whose sending window is closed."""
+    return list(
+        OutboundMessage.objects.filter(
+            Q(status=OutboxStatus.QUEUED) | Q(status=OutboxStatus.FAILED),
+            next_attempt_at__lte=now,
+            channel="email",  # SMS have their own sender (relance.channels.sms)
+        )
+        .exclude(organisation_id__in=list(closed))
+        .order_by("next_attempt_at", "id")
+        .values_list("organisation_id", "id")[:limit]
+    )
 
 
 def window_open(organisation: Organisation, now: datetime) -> bool:
@@ -161,50 +162,26 @@ def send_due(
     sender_for: Callable[[int], EmailTransport] = email_transport_for,
     limit: int | None = None,
     ignore_window: bool = False,
-    processes: int = 1,
 ) -> SendSummary:
     """Send every e-mail that is due (at most ``limit``), organisation by organisation, one
     connection each; those of an organisation outside its sending window wait, unless
-    ``ignore_window``. ``processes``: how many processes share the work (each its own share
-    of the messages and its own connections; see ``relance.channels.processes``)."""
+    ``ignore_window``."""
     summary = SendSummary()
     recover_stale()
     reconcile_reminders()
     now = timezone.now()
     closed = {} if ignore_window else closed_organisations(now)
     summary.waiting = sum(closed.values())
-
-    def send_share(share: Share | None, name: str) -> SendSummary:
-        part = SendSummary()
-        _send_share(now, list(closed), share, name, sender_for, limit, part)
-        return part
-
-    if limit is None and processes > 1:
-        for part in in_processes(processes, send_share, worker=worker):
-            summary.add(part)
-    else:
-        summary.add(send_share(None, worker))
-    return summary
-
-
-def _send_share(
-    now: datetime,
-    closed: list[int],
-    share: Share | None,
-    worker: str,
-    sender_for: Callable[[int], EmailTransport],
-    limit: int | None,
-    summary: SendSummary,
-) -> None:
     seen: set[int] = set()
     while limit is None or len(seen) < limit:
         size = BATCH if limit is None else min(BATCH, limit - len(seen))
-        rows = [row for row in due_message_ids(now, size, closed=closed, share=share)
+        rows = [row for row in due_message_ids(now, size, closed=list(closed))
                 if row[1] not in seen]  # fmt: skip
         if not rows:
             break
         seen.update(message_id for _, message_id in rows)
         _send_grouped(rows, worker, sender_for, summary)
+    return summary
 
 
 def send_messages(

@@ -99,13 +99,6 @@ class SendSummary:
     uncertain: int = 0  # the transport could not tell whether it left: a person decides
     reasons: list[str] = field(default_factory=list)
 
-    def add(self, other: SendSummary) -> None:
-        """Count ``other``'s messages in this summary (the shares of one send)."""
-        for name in ("sent", "cancelled", "failed", "dead", "skipped", "waiting", "deferred",
-                     "uncertain"):  # fmt: skip
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.reasons.extend(other.reasons)
-
 
 def claim(message_id: int, worker: str, now: datetime) -> bool:
     """Take a due message for this worker; False when another worker already has it."""

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_noop
 
 from relance.channels.email.transports import email_destination
 from relance.channels.outbox import send_due
-from relance.channels.processes import SEND_PROCESSES
 from relance.channels.sms.backends import backend_from_url
 from relance.channels.sms.service import send_due_sms
 from relance.lib.cli import TranslatedCommand
@@ -34,12 +33,6 @@ class Command(TranslatedCommand):
             action="store_true",
             help=_("envoyer sans attendre la plage d'envoi de l'organisation"),
         )
-        parser.add_argument(
-            "--processes",
-            type=int,
-            default=SEND_PROCESSES,
-            help=_("processus qui se partagent les envois (%(default)s par défaut)"),
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         limit = options["limit"]
@@ -47,10 +40,7 @@ class Command(TranslatedCommand):
             raise CommandError(_("--limit : un nombre de messages, au moins 1."))
         self.stderr.write(email_destination())
         worker = f"{socket.gethostname()}:{os.getpid()}"
-        if options["processes"] < 1:
-            raise CommandError(_("--processes : un nombre de processus, au moins 1."))
-        summary = send_due(worker=worker, limit=limit, ignore_window=options["now"],
-                           processes=options["processes"])  # fmt: skip
+        summary = send_due(worker=worker, limit=limit, ignore_window=options["now"])
         self.stdout.write(
             _(
                 "E-mails envoyés : %(sent)s, annulés : %(cancelled)s, à réessayer : "
